@@ -1,0 +1,65 @@
+package io.mlguard.bootstrap;
+
+/**
+ * The one class that inlined advice calls. Class loader: bootstrap (the agent appends its jar to
+ * the bootstrap search path in premain), so that advice woven into classes of any loader, the
+ * platform loader's included, can see it.
+ *
+ * <p>It forwards to the {@link Hooks} the agent installed, and does nothing before that. Every
+ * method is a static call with primitive or {@code Object} arguments; none throws (advice also
+ * suppresses {@code Throwable}, but the hooks should not rely on that).
+ */
+public final class Dispatcher {
+    /** Runtime ids: the index of the runtime's adapter in the agent. */
+    public static final int ONNX_RUNTIME = 0;
+
+    public static final int DJL = 1;
+    public static final int TENSORFLOW = 2;
+
+    /** Server ids for request attribution. */
+    public static final int JDK_HTTP_SERVER = 0;
+
+    private static volatile Hooks hooks = Hooks.NOOP;
+
+    private Dispatcher() {}
+
+    /** Installs the agent's hooks; {@code null} restores the no-op hooks. */
+    public static void install(Hooks h) {
+        hooks = h == null ? Hooks.NOOP : h;
+    }
+
+    public static Hooks hooks() {
+        return hooks;
+    }
+
+    public static long enterInference(int runtime) {
+        return hooks.enterInference(runtime);
+    }
+
+    public static void exitInference(
+            int runtime, long token, Object target, Object input, Object result, Throwable thrown) {
+        hooks.exitInference(runtime, token, target, input, result, thrown);
+    }
+
+    public static long enterModelLoad(int runtime) {
+        return hooks.enterModelLoad(runtime);
+    }
+
+    public static void exitModelLoad(
+            int runtime,
+            long token,
+            Object model,
+            Object source,
+            Object options,
+            Throwable thrown) {
+        hooks.exitModelLoad(runtime, token, model, source, options, thrown);
+    }
+
+    public static void enterRequest(int server, Object request) {
+        hooks.enterRequest(server, request);
+    }
+
+    public static void exitRequest(int server) {
+        hooks.exitRequest(server);
+    }
+}

@@ -1,0 +1,66 @@
+package io.mlguard.bootstrap;
+
+/**
+ * What the agent does when instrumented code reaches a hook. Lives on the bootstrap class loader
+ * (with {@link Dispatcher}); the implementation lives in the hidden agent class loader.
+ *
+ * <p>Arguments are typed {@code Object} so that no runtime or agent type appears in an advice
+ * signature. Integer ids say which runtime or server called: see {@link Dispatcher}.
+ */
+public interface Hooks {
+    /** Called before an inference; returns a token for {@link #exitInference} (0 when nested). */
+    long enterInference(int runtime);
+
+    void exitInference(
+            int runtime, long token, Object target, Object input, Object result, Throwable thrown);
+
+    /** Called before a model load; returns a token for {@link #exitModelLoad}. */
+    long enterModelLoad(int runtime);
+
+    void exitModelLoad(
+            int runtime, long token, Object model, Object source, Object options, Throwable thrown);
+
+    /** An HTTP request starts being handled on this thread. */
+    void enterRequest(int server, Object request);
+
+    /** The HTTP request started by the matching {@link #enterRequest} is done on this thread. */
+    void exitRequest(int server);
+
+    /** Does nothing: in force until the agent has started, and after it has shut down. */
+    Hooks NOOP =
+            new Hooks() {
+                @Override
+                public long enterInference(int runtime) {
+                    return 0;
+                }
+
+                @Override
+                public void exitInference(
+                        int runtime,
+                        long token,
+                        Object target,
+                        Object input,
+                        Object result,
+                        Throwable thrown) {}
+
+                @Override
+                public long enterModelLoad(int runtime) {
+                    return 0;
+                }
+
+                @Override
+                public void exitModelLoad(
+                        int runtime,
+                        long token,
+                        Object model,
+                        Object source,
+                        Object options,
+                        Throwable thrown) {}
+
+                @Override
+                public void enterRequest(int server, Object request) {}
+
+                @Override
+                public void exitRequest(int server) {}
+            };
+}

@@ -1,0 +1,29 @@
+package io.mlguard.bootstrap;
+
+/** The text {@code java -jar mlguard.jar} prints. */
+final class Usage {
+    static final String TEXT =
+            String.join(
+                    "\n",
+                    "mlguard agent: summarises every model inference of a Java server into a"
+                            + " Chronicle Queue for the mlguard collector.",
+                    "",
+                    "Usage:",
+                    "  java -javaagent:mlguard.jar[=key=value,...] -jar your-server.jar",
+                    "",
+                    "Options (agent argument, or -Dmlguard.<key>=..., or MLGUARD_<KEY>=...):",
+                    "  queue=DIR            queue directory shared with the collector"
+                            + " (default: ${java.io.tmpdir}/mlguard/queue)",
+                    "  clientHeader=NAME    request header that names the client"
+                            + " (default: X-Client-Id; the remote address otherwise)",
+                    "  maxElements=N        elements read per tensor before sampling"
+                            + " (default: 65536)",
+                    "  topK=N               classes kept per output (default: 5)",
+                    "  captureFeatures=B    copy small tabular inputs into records"
+                            + " (default: false)",
+                    "  enabled=B            false switches the agent off (default: true)",
+                    "  debug=B              print agent diagnostics (default: false)",
+                    "");
+
+    private Usage() {}
+}

@@ -1,0 +1,26 @@
+package io.mlguard.core;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The agent's own counters: what it wrote, what it dropped, what went wrong inside it. Class
+ * loader: agent. LongAdder keeps contended increments off one cache line.
+ */
+public final class AgentCounters {
+    public final LongAdder inferencesRecorded = new LongAdder();
+    public final LongAdder modelLoadsRecorded = new LongAdder();
+    public final LongAdder recordsDropped = new LongAdder();
+    public final LongAdder internalErrors = new LongAdder();
+
+    @Override
+    public String toString() {
+        return "inferences="
+                + inferencesRecorded.sum()
+                + ", modelLoads="
+                + modelLoadsRecorded.sum()
+                + ", dropped="
+                + recordsDropped.sum()
+                + ", errors="
+                + internalErrors.sum();
+    }
+}

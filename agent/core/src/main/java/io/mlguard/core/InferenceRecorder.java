@@ -1,0 +1,210 @@
+package io.mlguard.core;
+
+import io.mlguard.bootstrap.Hooks;
+import io.mlguard.core.config.AgentConfig;
+import io.mlguard.core.queue.QueueWriter;
+import io.mlguard.core.summary.Summaries;
+import io.mlguard.core.summary.TensorSummarizer;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.ModelLoadRecord;
+import io.mlguard.protocol.Outcome;
+
+/**
+ * The agent's side of every hook: keeps the nesting guards and the request context of each thread,
+ * asks the runtime's adapter for the summaries and writes the record. Class loader: agent.
+ *
+ * <p>Nothing here may reach the application: every method catches {@code Throwable}, counts it and
+ * returns.
+ */
+public final class InferenceRecorder implements Hooks {
+    private final AgentConfig config;
+    private final QueueWriter writer;
+    private final AgentCounters counters;
+    private final ModelRegistry models = new ModelRegistry();
+    private final RuntimeAdapter[] runtimes;
+    private final RequestAdapter[] servers;
+    private final ThreadLocal<ThreadState> state;
+
+    public InferenceRecorder(
+            AgentConfig config,
+            QueueWriter writer,
+            AgentCounters counters,
+            RuntimeAdapter[] runtimes,
+            RequestAdapter[] servers) {
+        this.config = config;
+        this.writer = writer;
+        this.counters = counters;
+        this.runtimes = runtimes.clone();
+        this.servers = servers.clone();
+        this.state =
+                ThreadLocal.withInitial(
+                        () ->
+                                new ThreadState(
+                                        new Summaries(
+                                                new TensorSummarizer(
+                                                        config.maxElements, config.topK),
+                                                config.captureFeatures,
+                                                config.featureLimit)));
+    }
+
+    public ModelRegistry models() {
+        return models;
+    }
+
+    @Override
+    public long enterInference(int runtime) {
+        try {
+            ThreadState st = state.get();
+            if (st.inferenceDepth++ > 0) {
+                return 0;
+            }
+            return System.nanoTime();
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+            return 0;
+        }
+    }
+
+    @Override
+    public void exitInference(
+            int runtime, long token, Object target, Object input, Object result, Throwable thrown) {
+        try {
+            ThreadState st = state.get();
+            if (st.inferenceDepth > 0) {
+                st.inferenceDepth--;
+            }
+            if (token == 0 || st.inferenceDepth != 0) {
+                return;
+            }
+            long latency = System.nanoTime() - token;
+            RuntimeAdapter adapter = adapter(runtime);
+            if (adapter == null) {
+                return;
+            }
+            InferenceRecord r = st.record;
+            r.clear();
+            r.latencyNanos = latency;
+            r.timestampMillis = System.currentTimeMillis() - latency / 1_000_000;
+            r.agentId = config.agentId;
+            r.runtime = adapter.runtimeName();
+            ModelIdentity id = models.lookup(target);
+            if (id == null) {
+                id = adapter.identifyUnknownModel(target);
+                models.register(target, id);
+            }
+            r.modelId = id.modelId;
+            r.modelHashPrefix = id.hashPrefix;
+            if (thrown != null) {
+                r.outcome = Outcome.ERROR;
+                r.errorType = thrown.getClass().getName();
+            }
+            if (st.request != null && st.requestServer >= 0 && st.requestServer < servers.length) {
+                RequestAdapter ra = servers[st.requestServer];
+                if (ra != null) {
+                    ra.describe(st.request, config.clientHeader, r);
+                }
+            }
+            adapter.summarizeInference(target, input, result, r, st.summaries);
+            writer.write(r);
+        } catch (Throwable t) {
+            internalError("inference", t);
+        }
+    }
+
+    @Override
+    public long enterModelLoad(int runtime) {
+        try {
+            ThreadState st = state.get();
+            if (st.modelLoadDepth++ > 0) {
+                return 0;
+            }
+            return System.nanoTime();
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+            return 0;
+        }
+    }
+
+    @Override
+    public void exitModelLoad(
+            int runtime,
+            long token,
+            Object model,
+            Object source,
+            Object options,
+            Throwable thrown) {
+        try {
+            ThreadState st = state.get();
+            if (st.modelLoadDepth > 0) {
+                st.modelLoadDepth--;
+            }
+            if (token == 0 || st.modelLoadDepth != 0) {
+                return;
+            }
+            RuntimeAdapter adapter = adapter(runtime);
+            if (adapter == null) {
+                return;
+            }
+            long took = System.nanoTime() - token;
+            ModelLoadRecord r = new ModelLoadRecord();
+            r.loadNanos = took;
+            r.timestampMillis = System.currentTimeMillis() - took / 1_000_000;
+            r.agentId = config.agentId;
+            r.runtime = adapter.runtimeName();
+            if (thrown != null) {
+                r.outcome = Outcome.ERROR;
+                r.errorType = thrown.getClass().getName();
+            }
+            ModelIdentity id = adapter.describeModelLoad(model, source, options, r);
+            if (model != null && id != null) {
+                models.register(model, id);
+            }
+            writer.write(r);
+        } catch (Throwable t) {
+            internalError("model load", t);
+        }
+    }
+
+    @Override
+    public void enterRequest(int server, Object request) {
+        try {
+            ThreadState st = state.get();
+            if (st.requestDepth++ == 0) {
+                st.request = request;
+                st.requestServer = server;
+            }
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+        }
+    }
+
+    @Override
+    public void exitRequest(int server) {
+        try {
+            ThreadState st = state.get();
+            if (st.requestDepth > 0 && --st.requestDepth == 0) {
+                st.request = null;
+                st.requestServer = -1;
+            }
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+        }
+    }
+
+    private RuntimeAdapter adapter(int runtime) {
+        return runtime >= 0 && runtime < runtimes.length ? runtimes[runtime] : null;
+    }
+
+    private void internalError(String where, Throwable t) {
+        counters.internalErrors.increment();
+        AgentLog.once(
+                "error-" + where + "-" + t.getClass().getName(),
+                "internal error while recording a "
+                        + where
+                        + " (counted, the application is not affected): "
+                        + t);
+        if (AgentLog.debugEnabled()) {
+            t.printStackTrace();
+        }
+    }
+}

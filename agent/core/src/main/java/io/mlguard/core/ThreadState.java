@@ -1,0 +1,25 @@
+package io.mlguard.core;
+
+import io.mlguard.core.summary.Summaries;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.ModelLoadRecord;
+
+/**
+ * Everything the agent keeps per application thread: nesting depths (one inference is one record
+ * even when overloads or runtimes call each other), the request being served, and the reusable
+ * record and summary scratch space. Class loader: agent.
+ */
+final class ThreadState {
+    int inferenceDepth;
+    int modelLoadDepth;
+    int requestDepth;
+    Object request;
+    int requestServer = -1;
+    final InferenceRecord record = new InferenceRecord();
+    final ModelLoadRecord loadRecord = new ModelLoadRecord();
+    final Summaries summaries;
+
+    ThreadState(Summaries summaries) {
+        this.summaries = summaries;
+    }
+}

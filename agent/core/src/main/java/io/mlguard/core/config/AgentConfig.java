@@ -1,0 +1,176 @@
+package io.mlguard.core.config;
+
+import java.io.File;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The agent's settings. Class loader: agent. Each key is looked up in the agent argument string
+ * ({@code -javaagent:mlguard.jar=queue=/q,topK=3}), then the system property {@code mlguard.KEY},
+ * then the environment variable {@code MLGUARD_KEY}, then the default. A value that does not parse
+ * is a clear error naming the key and where it came from.
+ */
+public final class AgentConfig {
+    public final File queueDir;
+    public final String clientHeader;
+    public final int maxElements;
+    public final int topK;
+    public final boolean captureFeatures;
+    public final int featureLimit;
+    public final boolean enabled;
+    public final boolean debug;
+    public final String agentId;
+
+    private AgentConfig(Source src) {
+        queueDir =
+                new File(
+                        src.get(
+                                "queue",
+                                System.getProperty("java.io.tmpdir")
+                                        + File.separator
+                                        + "mlguard"
+                                        + File.separator
+                                        + "queue"));
+        clientHeader = src.get("clientHeader", "X-Client-Id");
+        maxElements = src.getInt("maxElements", 65536, 64, 1 << 26);
+        topK = src.getInt("topK", 5, 1, io.mlguard.protocol.Records.MAX_TOP_K);
+        captureFeatures = src.getBoolean("captureFeatures", false);
+        featureLimit = src.getInt("featureLimit", 64, 1, io.mlguard.protocol.Records.MAX_FEATURES);
+        enabled = src.getBoolean("enabled", true);
+        debug = src.getBoolean("debug", false);
+        agentId = src.get("agentId", ProcessHandle.current().pid() + "@" + hostName());
+    }
+
+    /**
+     * Reads the configuration from the agent argument string, system properties and environment.
+     */
+    public static AgentConfig load(String agentArgs) {
+        return new AgentConfig(new Source(parseArgs(agentArgs), System.getenv()));
+    }
+
+    /** For tests: explicit arguments and environment. */
+    public static AgentConfig load(String agentArgs, Map<String, String> env) {
+        return new AgentConfig(new Source(parseArgs(agentArgs), env));
+    }
+
+    static Map<String, String> parseArgs(String args) {
+        Map<String, String> m = new TreeMap<>();
+        if (args == null || args.isBlank()) {
+            return m;
+        }
+        for (String part : args.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(
+                        "agent argument '" + part.trim() + "' is not key=value");
+            }
+            m.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        }
+        return m;
+    }
+
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isBlank()) {
+            return h;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "queue="
+                + queueDir
+                + ", clientHeader="
+                + clientHeader
+                + ", maxElements="
+                + maxElements
+                + ", topK="
+                + topK
+                + ", captureFeatures="
+                + captureFeatures
+                + ", enabled="
+                + enabled;
+    }
+
+    private static final class Source {
+        private final Map<String, String> args;
+        private final Map<String, String> env;
+
+        Source(Map<String, String> args, Map<String, String> env) {
+            this.args = args;
+            this.env = env;
+        }
+
+        String get(String key, String def) {
+            String v = args.get(key);
+            if (v == null) {
+                v = System.getProperty("mlguard." + key);
+            }
+            if (v == null) {
+                v = env.get(envName(key));
+            }
+            return v == null || v.isEmpty() ? def : v;
+        }
+
+        int getInt(String key, int def, int min, int max) {
+            String v = get(key, null);
+            if (v == null) {
+                return def;
+            }
+            try {
+                int n = Integer.parseInt(v.trim());
+                if (n < min || n > max) {
+                    throw new IllegalArgumentException(
+                            "mlguard setting " + key + "=" + v + " is outside " + min + ".." + max);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "mlguard setting " + key + "=" + v + " is not a whole number");
+            }
+        }
+
+        boolean getBoolean(String key, boolean def) {
+            String v = get(key, null);
+            if (v == null) {
+                return def;
+            }
+            switch (v.trim().toLowerCase(Locale.ROOT)) {
+                case "true":
+                case "yes":
+                case "on":
+                case "1":
+                    return true;
+                case "false":
+                case "no":
+                case "off":
+                case "0":
+                    return false;
+                default:
+                    throw new IllegalArgumentException(
+                            "mlguard setting " + key + "=" + v + " is not true or false");
+            }
+        }
+
+        /** {@code clientHeader} becomes {@code MLGUARD_CLIENT_HEADER}. */
+        static String envName(String key) {
+            StringBuilder sb = new StringBuilder("MLGUARD_");
+            for (char c : key.toCharArray()) {
+                if (Character.isUpperCase(c)) {
+                    sb.append('_');
+                }
+                sb.append(Character.toUpperCase(c));
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.mlguard.core.summary;
+
+import io.mlguard.protocol.DType;
+import io.mlguard.protocol.InferenceRecord;
+import java.nio.ByteBuffer;
+
+/**
+ * The query fingerprint: a small, fixed-size, quantised thumbnail of an input's first row, such
+ * that near-duplicate inputs get near-identical fingerprints. Class loader: agent.
+ *
+ * <p>Image-like rows (a square number of elements, or [H,W], [C,H,W], [H,W,C] with C up to 4) are
+ * average-pooled into an 8 by 8 grid; any other row into 64 segments. Each cell is quantised to a
+ * byte relative to the row's own range, so brightness and contrast shifts, the usual small
+ * perturbations of a query attack, do not move the fingerprint. Each cell reads at most {@link
+ * #SAMPLES_PER_CELL} fixed positions, so cost is bounded for any input size. Allocates nothing: the
+ * caller owns the scratch array.
+ */
+public final class Fingerprinter {
+    public static final int GRID = 8;
+    public static final int CELLS = GRID * GRID;
+    static final int SAMPLES_PER_CELL = 64;
+
+    private final double[] cells = new double[CELLS];
+
+    /**
+     * Fingerprints the first row of an input.
+     *
+     * @param shape the input's shape, {@code rank} dimensions, the first being the batch
+     * @return the fingerprint kind written to {@code record}
+     */
+    public int fingerprint(
+            ByteBuffer data, DType dtype, long[] shape, int rank, InferenceRecord record) {
+        record.fingerprintKind = InferenceRecord.FINGERPRINT_NONE;
+        record.fingerprintLength = 0;
+        if (data == null || !dtype.isNumeric() || rank < 1) {
+            return record.fingerprintKind;
+        }
+        long row = 1;
+        for (int i = 1; i < rank; i++) {
+            row *= shape[i];
+        }
+        if (rank == 1) {
+            row = shape[0];
+        }
+        if (row <= 0 || row * Elements.width(dtype) > data.capacity()) {
+            return record.fingerprintKind;
+        }
+        int h = 0;
+        int w = 0;
+        int c = 1;
+        boolean channelsFirst = true;
+        if (rank == 2) {
+            long side = (long) Math.sqrt((double) row);
+            if (side * side == row && side >= GRID) {
+                h = (int) side;
+                w = (int) side;
+            }
+        } else if (rank == 3 && shape[1] >= GRID && shape[2] >= GRID) {
+            h = (int) shape[1];
+            w = (int) shape[2];
+        } else if (rank == 4 && shape[1] <= 4 && shape[2] >= GRID && shape[3] >= GRID) {
+            c = (int) shape[1];
+            h = (int) shape[2];
+            w = (int) shape[3];
+        } else if (rank == 4 && shape[3] <= 4 && shape[1] >= GRID && shape[2] >= GRID) {
+            h = (int) shape[1];
+            w = (int) shape[2];
+            c = (int) shape[3];
+            channelsFirst = false;
+        }
+        int length;
+        if (h > 0) {
+            pool2d(data, dtype, h, w, c, channelsFirst);
+            length = CELLS;
+            record.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_2D;
+        } else {
+            length = pool1d(data, dtype, row);
+            record.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_1D;
+        }
+        quantize(length, record.fingerprint);
+        record.fingerprintLength = length;
+        return record.fingerprintKind;
+    }
+
+    private void pool2d(ByteBuffer data, DType t, int h, int w, int c, boolean channelsFirst) {
+        for (int gy = 0; gy < GRID; gy++) {
+            int y0 = gy * h / GRID;
+            int y1 = Math.max(y0 + 1, (gy + 1) * h / GRID);
+            int ys = Math.max(1, (y1 - y0) / 8);
+            for (int gx = 0; gx < GRID; gx++) {
+                int x0 = gx * w / GRID;
+                int x1 = Math.max(x0 + 1, (gx + 1) * w / GRID);
+                int xs = Math.max(1, (x1 - x0) / 8);
+                double sum = 0;
+                int n = 0;
+                for (int y = y0; y < y1; y += ys) {
+                    for (int x = x0; x < x1; x += xs) {
+                        for (int ch = 0; ch < c; ch++) {
+                            long i =
+                                    channelsFirst
+                                            ? ((long) ch * h + y) * w + x
+                                            : ((long) y * w + x) * c + ch;
+                            double v = Elements.get(data, t, i);
+                            if (Double.isFinite(v)) {
+                                sum += v;
+                                n++;
+                            }
+                        }
+                    }
+                }
+                cells[gy * GRID + gx] = n == 0 ? 0 : sum / n;
+            }
+        }
+    }
+
+    private int pool1d(ByteBuffer data, DType t, long row) {
+        int segments = (int) Math.min(CELLS, row);
+        for (int s = 0; s < segments; s++) {
+            long from = s * row / segments;
+            long to = Math.max(from + 1, (s + 1) * row / segments);
+            long step = Math.max(1, (to - from) / SAMPLES_PER_CELL);
+            double sum = 0;
+            int n = 0;
+            for (long i = from; i < to; i += step) {
+                double v = Elements.get(data, t, i);
+                if (Double.isFinite(v)) {
+                    sum += v;
+                    n++;
+                }
+            }
+            cells[s] = n == 0 ? 0 : sum / n;
+        }
+        return segments;
+    }
+
+    private void quantize(int length, byte[] out) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < length; i++) {
+            lo = Math.min(lo, cells[i]);
+            hi = Math.max(hi, cells[i]);
+        }
+        double range = hi - lo;
+        for (int i = 0; i < length; i++) {
+            int q = range > 0 ? (int) Math.round((cells[i] - lo) / range * 255) : 0;
+            out[i] = (byte) q;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.mlguard.core.summary;
+
+import io.mlguard.protocol.DType;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.Records;
+import io.mlguard.protocol.TensorSummary;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Turns the tensors a {@link io.mlguard.core.RuntimeAdapter} found into the summaries of a record.
+ * Class loader: agent. One instance per thread, so the fingerprint scratch space is never shared.
+ * Runtimes hand over each tensor as a name, a type, a shape and its data in a {@link ByteBuffer}.
+ */
+public final class Summaries {
+    private final TensorSummarizer tensors;
+    private final Fingerprinter fingerprints = new Fingerprinter();
+    private final boolean captureFeatures;
+    private final int featureLimit;
+
+    public Summaries(TensorSummarizer tensors, boolean captureFeatures, int featureLimit) {
+        this.tensors = tensors;
+        this.captureFeatures = captureFeatures;
+        this.featureLimit = featureLimit;
+    }
+
+    /**
+     * Adds an input tensor. The first input also gives the batch size, the fingerprint and, when
+     * configured, the feature values of a small tabular row.
+     */
+    public void input(InferenceRecord r, String name, DType dtype, long[] shape, ByteBuffer data) {
+        if (r.inputCount >= Records.MAX_TENSORS) {
+            return;
+        }
+        ByteBuffer le = data == null ? null : data.order(ByteOrder.LITTLE_ENDIAN);
+        TensorSummary s = r.inputs[r.inputCount++];
+        describe(s, name, dtype, shape);
+        tensors.summarize(le, dtype, count(shape), s);
+        if (r.inputCount == 1) {
+            r.batchSize = shape.length > 1 ? shape[0] : 1;
+            fingerprints.fingerprint(le, dtype, s.shape, s.rank, r);
+            if (captureFeatures && le != null && dtype.isNumeric()) {
+                long row = shape.length > 1 ? count(shape) / Math.max(1, shape[0]) : count(shape);
+                if (row <= featureLimit) {
+                    for (int i = 0; i < row; i++) {
+                        r.features[i] = (float) Elements.get(le, dtype, i);
+                    }
+                    r.featureCount = (int) row;
+                }
+            }
+        }
+    }
+
+    /** Adds an output tensor; float outputs with a class dimension also get top-k and entropy. */
+    public void output(InferenceRecord r, String name, DType dtype, long[] shape, ByteBuffer data) {
+        if (r.outputCount >= Records.MAX_TENSORS) {
+            return;
+        }
+        ByteBuffer le = data == null ? null : data.order(ByteOrder.LITTLE_ENDIAN);
+        TensorSummary s = r.outputs[r.outputCount++];
+        describe(s, name, dtype, shape);
+        tensors.summarize(le, dtype, count(shape), s);
+        if (shape.length >= 1) {
+            long classes = shape[shape.length - 1];
+            if (classes >= 2 && classes <= Integer.MAX_VALUE) {
+                tensors.classify(le, dtype, (int) classes, s);
+            }
+        }
+    }
+
+    private static void describe(TensorSummary s, String name, DType dtype, long[] shape) {
+        s.name = name;
+        s.dtype = dtype;
+        s.rank = Math.min(shape.length, Records.MAX_RANK);
+        for (int i = 0; i < s.rank; i++) {
+            s.shape[i] = shape[i];
+        }
+    }
+
+    static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= Math.max(0, d);
+        }
+        return n;
+    }
+}

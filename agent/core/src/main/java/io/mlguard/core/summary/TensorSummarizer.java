@@ -1,0 +1,165 @@
+package io.mlguard.core.summary;
+
+import io.mlguard.protocol.DType;
+import io.mlguard.protocol.Records;
+import io.mlguard.protocol.TensorSummary;
+import java.nio.ByteBuffer;
+
+/**
+ * Folds a tensor into a {@link TensorSummary}: min, max, mean, standard deviation, NaN and Inf
+ * counts, zero fraction and L2 norm, and for classifier outputs the top-k classes, margin and
+ * entropy of the first row. Class loader: agent.
+ *
+ * <p>Cost is bounded: a tensor of more than {@code maxElements} elements is read at {@code
+ * maxElements} fixed, evenly spaced positions, so that similar inputs still give similar summaries.
+ * Allocates nothing.
+ */
+public final class TensorSummarizer {
+    private final int maxElements;
+    private final int topK;
+
+    public TensorSummarizer(int maxElements, int topK) {
+        this.maxElements = maxElements;
+        this.topK = Math.min(topK, Records.MAX_TOP_K);
+    }
+
+    /**
+     * Summarises {@code count} elements of type {@code dtype} in {@code data} (little-endian,
+     * absolute positions from 0). {@code out}'s name, dtype and shape are set by the caller.
+     */
+    public void summarize(ByteBuffer data, DType dtype, long count, TensorSummary out) {
+        out.count = count;
+        if (!dtype.isNumeric() || count <= 0 || data == null) {
+            return;
+        }
+        long available = data.capacity() / Math.max(1, Elements.width(dtype));
+        long n = Math.min(count, available);
+        long step = n <= maxElements ? 1 : (n + maxElements - 1) / maxElements;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        double sumSq = 0;
+        long finite = 0;
+        long nan = 0;
+        long inf = 0;
+        long zeros = 0;
+        long read = 0;
+        for (long i = 0; i < n; i += step) {
+            double v = Elements.get(data, dtype, i);
+            read++;
+            if (Double.isNaN(v)) {
+                nan++;
+                continue;
+            }
+            if (Double.isInfinite(v)) {
+                inf++;
+                continue;
+            }
+            finite++;
+            if (v < min) {
+                min = v;
+            }
+            if (v > max) {
+                max = v;
+            }
+            if (v == 0) {
+                zeros++;
+            }
+            sum += v;
+            sumSq += v * v;
+        }
+        out.sampled = read;
+        out.nanCount = nan;
+        out.infCount = inf;
+        if (finite > 0) {
+            double mean = sum / finite;
+            out.min = min;
+            out.max = max;
+            out.mean = mean;
+            out.std = Math.sqrt(Math.max(0, sumSq / finite - mean * mean));
+            out.zeroFraction = (float) zeros / read;
+            // the norm of the whole tensor, estimated from the sample when sampled
+            out.l2Norm = Math.sqrt(sumSq * ((double) n / read));
+        } else {
+            out.min = Double.NaN;
+            out.max = Double.NaN;
+            out.mean = Double.NaN;
+            out.std = Double.NaN;
+        }
+    }
+
+    /**
+     * Top-k classes, margin and entropy of the first row of a float output whose last dimension has
+     * {@code classes} entries. Scores that are not already a probability distribution are read as
+     * logits (softmax) for the entropy.
+     */
+    public void classify(ByteBuffer data, DType dtype, int classes, TensorSummary out) {
+        if ((dtype != DType.FLOAT32 && dtype != DType.FLOAT64) || classes < 2 || data == null) {
+            return;
+        }
+        if ((long) classes * Elements.width(dtype) > data.capacity()) {
+            return;
+        }
+        int k = Math.min(topK, classes);
+        double rowMax = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        boolean probabilities = true;
+        int filled = 0;
+        for (int c = 0; c < classes; c++) {
+            double v = Elements.get(data, dtype, c);
+            if (!(v >= 0 && v <= 1)) {
+                probabilities = false;
+            }
+            sum += v;
+            if (v > rowMax) {
+                rowMax = v;
+            }
+            filled = insertTop(out, filled, k, c, (float) v);
+        }
+        if (Double.isNaN(sum) || Double.isInfinite(rowMax)) {
+            out.topK = filled;
+            out.entropy = Float.NaN;
+            out.margin = Float.NaN;
+            return;
+        }
+        probabilities &= Math.abs(sum - 1) < 1e-3;
+        double entropy = 0;
+        double norm = 0;
+        if (!probabilities) {
+            for (int c = 0; c < classes; c++) {
+                norm += Math.exp(Elements.get(data, dtype, c) - rowMax);
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            double v = Elements.get(data, dtype, c);
+            double p = probabilities ? v : Math.exp(v - rowMax) / norm;
+            if (p > 0) {
+                entropy -= p * Math.log(p);
+            }
+        }
+        if (!probabilities) {
+            for (int i = 0; i < filled; i++) {
+                out.topScores[i] = (float) (Math.exp(out.topScores[i] - rowMax) / norm);
+            }
+        }
+        out.topK = filled;
+        out.entropy = (float) entropy;
+        out.margin = filled > 1 ? out.topScores[0] - out.topScores[1] : out.topScores[0];
+    }
+
+    /** Insertion into the sorted top list; returns the new fill. */
+    private static int insertTop(TensorSummary out, int filled, int k, int cls, float score) {
+        if (filled == k && score <= out.topScores[k - 1]) {
+            return filled;
+        }
+        int pos = filled < k ? filled : k - 1;
+        while (pos > 0 && out.topScores[pos - 1] < score) {
+            out.topScores[pos] = out.topScores[pos - 1];
+            out.topClasses[pos] = out.topClasses[pos - 1];
+            pos--;
+        }
+        out.topScores[pos] = score;
+        out.topClasses[pos] = cls;
+        return filled < k ? filled + 1 : filled;
+    }
+}

@@ -1,0 +1,62 @@
+package io.mlguard.instrumentation.onnxruntime;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+import io.mlguard.bootstrap.Dispatcher;
+import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.RuntimeAdapter;
+import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * ONNX Runtime 1.x for Java: {@code OrtSession.run(..)} is an inference, {@code
+ * OrtEnvironment.createSession(..)} a model load. Class loader: agent (the advice is inlined into
+ * the application's ONNX Runtime classes and calls only the bootstrap {@link Dispatcher}).
+ */
+public final class OnnxRuntimeModule implements InstrumentationModule {
+    private final OrtAdapter adapter = new OrtAdapter();
+
+    @Override
+    public String name() {
+        return "onnxruntime-1.x";
+    }
+
+    @Override
+    public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
+        return builder.type(named("ai.onnxruntime.OrtSession"))
+                .transform(
+                        (b, type, loader, module, domain) ->
+                                b.visit(
+                                        Advice.to(OrtSessionRunAdvice.class)
+                                                .on(
+                                                        named("run")
+                                                                .and(isPublic())
+                                                                .and(takesArgument(0, Map.class)))))
+                .type(named("ai.onnxruntime.OrtEnvironment"))
+                .transform(
+                        (b, type, loader, module, domain) ->
+                                b.visit(
+                                        Advice.to(CreateSessionAdvice.class)
+                                                .on(
+                                                        named("createSession")
+                                                                .and(
+                                                                        returns(
+                                                                                named(
+                                                                                        "ai.onnxruntime.OrtSession"))))));
+    }
+
+    @Override
+    public int runtimeId() {
+        return Dispatcher.ONNX_RUNTIME;
+    }
+
+    @Override
+    public RuntimeAdapter runtimeAdapter() {
+        return adapter;
+    }
+}

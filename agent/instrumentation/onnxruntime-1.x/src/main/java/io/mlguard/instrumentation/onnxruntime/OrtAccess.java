@@ -1,0 +1,126 @@
+package io.mlguard.instrumentation.onnxruntime;
+
+import io.mlguard.protocol.DType;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+
+/**
+ * Method handles into one copy of ONNX Runtime's classes, resolved once per class loader that holds
+ * ONNX Runtime. Class loader: agent, which cannot see the application's ONNX Runtime classes by
+ * name; it finds them through the class of the session it was handed.
+ *
+ * <p>Tensor data is read through {@code OnnxTensor}'s private {@code getBuffer()}, a direct view of
+ * the native tensor, instead of the public getters that copy it; if a version lacks it, the public
+ * {@code getByteBuffer()} copy is used.
+ */
+final class OrtAccess {
+    private static final MethodType OBJECT_OF_OBJECT =
+            MethodType.methodType(Object.class, Object.class);
+
+    private static final ClassValue<OrtAccess> BY_SESSION_CLASS =
+            new ClassValue<>() {
+                @Override
+                protected OrtAccess computeValue(Class<?> sessionClass) {
+                    try {
+                        return new OrtAccess(sessionClass.getClassLoader());
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException(
+                                "unsupported ONNX Runtime version: " + e, e);
+                    }
+                }
+            };
+
+    final Class<?> onnxTensor;
+    private final MethodHandle getInfo;
+    private final MethodHandle getShape;
+    private final MethodHandle getType;
+    private final MethodHandle getBuffer;
+    final Method getMetadata;
+    final Class<?> sessionOptions;
+
+    private OrtAccess(ClassLoader loader) throws ReflectiveOperationException {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        Class<?> tensorLike = Class.forName("ai.onnxruntime.OnnxTensorLike", false, loader);
+        onnxTensor = Class.forName("ai.onnxruntime.OnnxTensor", false, loader);
+        Class<?> tensorInfo = Class.forName("ai.onnxruntime.TensorInfo", false, loader);
+        Class<?> session = Class.forName("ai.onnxruntime.OrtSession", false, loader);
+        sessionOptions = Class.forName("ai.onnxruntime.OrtSession$SessionOptions", false, loader);
+        getInfo = lookup.unreflect(tensorLike.getMethod("getInfo")).asType(OBJECT_OF_OBJECT);
+        getShape =
+                lookup.unreflect(tensorInfo.getMethod("getShape"))
+                        .asType(MethodType.methodType(long[].class, Object.class));
+        getType =
+                lookup.unreflectGetter(tensorInfo.getField("type"))
+                        .asType(MethodType.methodType(Enum.class, Object.class));
+        getBuffer = bufferHandle(onnxTensor);
+        getMetadata = session.getMethod("getMetadata");
+    }
+
+    private static MethodHandle bufferHandle(Class<?> onnxTensor)
+            throws ReflectiveOperationException {
+        MethodType type = MethodType.methodType(ByteBuffer.class, Object.class);
+        try {
+            Method view = onnxTensor.getDeclaredMethod("getBuffer");
+            view.setAccessible(true);
+            return MethodHandles.lookup().unreflect(view).asType(type);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return MethodHandles.publicLookup()
+                    .unreflect(onnxTensor.getMethod("getByteBuffer"))
+                    .asType(type);
+        }
+    }
+
+    static OrtAccess of(Object ortObject) {
+        return BY_SESSION_CLASS.get(ortObject.getClass());
+    }
+
+    Object info(Object tensor) throws Throwable {
+        return (Object) getInfo.invokeExact(tensor);
+    }
+
+    long[] shape(Object info) throws Throwable {
+        return (long[]) getShape.invokeExact(info);
+    }
+
+    DType dtype(Object info) throws Throwable {
+        Enum<?> t = (Enum<?>) getType.invokeExact(info);
+        return t == null ? DType.UNKNOWN : toDType(t.name());
+    }
+
+    ByteBuffer data(Object tensor) throws Throwable {
+        return (ByteBuffer) getBuffer.invokeExact(tensor);
+    }
+
+    /** ONNX Runtime's {@code OnnxJavaType} names. */
+    static DType toDType(String onnxJavaType) {
+        switch (onnxJavaType) {
+            case "FLOAT":
+                return DType.FLOAT32;
+            case "DOUBLE":
+                return DType.FLOAT64;
+            case "INT8":
+                return DType.INT8;
+            case "UINT8":
+                return DType.UINT8;
+            case "INT16":
+                return DType.INT16;
+            case "INT32":
+                return DType.INT32;
+            case "INT64":
+                return DType.INT64;
+            case "BOOL":
+                return DType.BOOL;
+            case "STRING":
+                return DType.STRING;
+            case "FLOAT16":
+                return DType.FLOAT16;
+            case "BFLOAT16":
+                return DType.BFLOAT16;
+            default:
+                return DType.UNKNOWN;
+        }
+    }
+}

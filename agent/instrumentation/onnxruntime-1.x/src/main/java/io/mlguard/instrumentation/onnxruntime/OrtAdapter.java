@@ -1,0 +1,171 @@
+package io.mlguard.instrumentation.onnxruntime;
+
+import io.mlguard.core.ModelHasher;
+import io.mlguard.core.ModelIdentity;
+import io.mlguard.core.RuntimeAdapter;
+import io.mlguard.core.summary.Summaries;
+import io.mlguard.protocol.DType;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.ModelLoadRecord;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads ONNX Runtime sessions, tensors and results for the recorder. Class loader: agent. Inputs
+ * are the {@code Map<String, OnnxTensorLike>} passed to {@code run}; outputs the {@code Result} it
+ * returned, which is iterable as name and value pairs. Non-tensor values (sequences, maps) are
+ * skipped.
+ */
+final class OrtAdapter implements RuntimeAdapter {
+
+    @Override
+    public String runtimeName() {
+        return "onnxruntime";
+    }
+
+    @Override
+    public void summarizeInference(
+            Object session, Object input, Object result, InferenceRecord r, Summaries s)
+            throws Throwable {
+        OrtAccess ort = OrtAccess.of(session);
+        if (input instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) input).entrySet()) {
+                Object tensor = e.getValue();
+                if (!ort.onnxTensor.isInstance(tensor)) {
+                    continue;
+                }
+                Object info = ort.info(tensor);
+                DType t = ort.dtype(info);
+                s.input(r, String.valueOf(e.getKey()), t, ort.shape(info), data(ort, t, tensor));
+            }
+        }
+        if (result instanceof Iterable) {
+            for (Object o : (Iterable<?>) result) {
+                Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+                Object value = e.getValue();
+                if (!ort.onnxTensor.isInstance(value)) {
+                    continue;
+                }
+                Object info = ort.info(value);
+                DType t = ort.dtype(info);
+                s.output(r, String.valueOf(e.getKey()), t, ort.shape(info), data(ort, t, value));
+            }
+        }
+    }
+
+    private static ByteBuffer data(OrtAccess ort, DType t, Object tensor) throws Throwable {
+        return t.isNumeric() ? ort.data(tensor) : null;
+    }
+
+    @Override
+    public ModelIdentity describeModelLoad(
+            Object session, Object source, Object args, ModelLoadRecord r) throws Throwable {
+        ModelHasher.Digest digest = null;
+        String modelId = null;
+        if (source instanceof String) {
+            Path path = Paths.get((String) source);
+            r.source = path.toAbsolutePath().toString();
+            modelId = ModelHasher.modelIdFromPath(path);
+            digest = ModelHasher.of(path);
+        } else if (source instanceof byte[]) {
+            r.source = "<bytes>";
+            digest = ModelHasher.of((byte[]) source);
+        } else if (source instanceof ByteBuffer) {
+            r.source = "<buffer>";
+            digest = ModelHasher.of((ByteBuffer) source);
+        }
+        if (digest != null) {
+            r.sha256 = digest.hex;
+            r.sizeBytes = digest.size;
+        }
+        String graphName = null;
+        if (session != null) {
+            Map<String, String> meta = metadata(session);
+            graphName = meta.get("graph");
+            r.metadata = join(meta);
+        }
+        if (args instanceof Object[]) {
+            r.options = options(session, (Object[]) args);
+        }
+        if (modelId == null) {
+            modelId =
+                    graphName != null && !graphName.isEmpty()
+                            ? graphName
+                            : "onnx-" + (r.sha256 == null ? "unknown" : r.sha256.substring(0, 12));
+        }
+        r.modelId = modelId;
+        return new ModelIdentity(modelId, ModelLoadRecord.hashPrefix(r.sha256));
+    }
+
+    @Override
+    public ModelIdentity identifyUnknownModel(Object session) {
+        try {
+            String graph = metadata(session).get("graph");
+            if (graph != null && !graph.isEmpty()) {
+                return new ModelIdentity(graph, 0);
+            }
+        } catch (Throwable ignored) {
+            // fall through to a generic id
+        }
+        return new ModelIdentity("onnx-session", 0);
+    }
+
+    private static Map<String, String> metadata(Object session) throws Exception {
+        OrtAccess ort = OrtAccess.of(session);
+        Object meta = ort.getMetadata.invoke(session);
+        Map<String, String> m = new TreeMap<>();
+        put(m, "graph", meta, "getGraphName");
+        put(m, "producer", meta, "getProducerName");
+        put(m, "domain", meta, "getDomain");
+        put(m, "version", meta, "getVersion");
+        return m;
+    }
+
+    private static void put(Map<String, String> m, String key, Object target, String getter) {
+        try {
+            Method g = target.getClass().getMethod(getter);
+            Object v = g.invoke(target);
+            if (v != null) {
+                m.put(key, v.toString());
+            }
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // an older or newer metadata class without this getter
+        }
+    }
+
+    private static String options(Object session, Object[] args) {
+        for (Object a : args) {
+            if (a != null
+                    && a.getClass().getName().equals("ai.onnxruntime.OrtSession$SessionOptions")) {
+                try {
+                    Object entries = a.getClass().getMethod("getConfigEntries").invoke(a);
+                    if (entries instanceof Map) {
+                        Map<String, String> sorted = new TreeMap<>();
+                        for (Map.Entry<?, ?> e : ((Map<?, ?>) entries).entrySet()) {
+                            sorted.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+                        }
+                        return join(sorted);
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return "<unreadable>";
+                }
+            }
+        }
+        return "";
+    }
+
+    private static String join(Map<String, String> m) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (sb.length() > 0) {
+                sb.append(';');
+            }
+            sb.append(e.getKey()).append('=').append(e.getValue());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,55 @@
+package io.mlguard.protocol;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads the next record from a Chronicle tailer and hands it to a {@link Handler}. A record that
+ * cannot be decoded goes to {@link Handler#malformed} with its index and the reason; the tailer
+ * moves past it either way, so one bad record never stops a reader.
+ */
+public final class RecordReader {
+
+    /** What a reader does with each record. */
+    public interface Handler {
+        void inference(InferenceRecord record, long index);
+
+        void modelLoad(ModelLoadRecord record, long index);
+
+        void malformed(RecordFormatException error, long index);
+    }
+
+    private RecordReader() {}
+
+    /**
+     * Reads one document if there is one.
+     *
+     * @return {@code false} when the tailer is at the end of the queue
+     */
+    public static boolean readOne(ExcerptTailer tailer, Handler handler) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            if (dc.isMetaData()) {
+                return true;
+            }
+            long index = dc.index();
+            Bytes<?> bytes = dc.wire().bytes();
+            Object record;
+            try {
+                record = Records.read(bytes);
+            } catch (RecordFormatException e) {
+                handler.malformed(e, index);
+                return true;
+            }
+            if (record instanceof InferenceRecord) {
+                handler.inference((InferenceRecord) record, index);
+            } else {
+                handler.modelLoad((ModelLoadRecord) record, index);
+            }
+            return true;
+        }
+    }
+}

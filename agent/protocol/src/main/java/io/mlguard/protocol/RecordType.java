@@ -1,0 +1,31 @@
+package io.mlguard.protocol;
+
+/** The kinds of record in an mlguard queue; the code is the byte after the schema version. */
+public enum RecordType {
+    /** One inference call: {@link InferenceRecord}. */
+    INFERENCE(1),
+    /** One model load: {@link ModelLoadRecord}. */
+    MODEL_LOAD(2);
+
+    private final int code;
+
+    RecordType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** Returns the type for a code, or {@code null} for a code this reader does not know. */
+    public static RecordType ofCode(int code) {
+        switch (code) {
+            case 1:
+                return INFERENCE;
+            case 2:
+                return MODEL_LOAD;
+            default:
+                return null;
+        }
+    }
+}
