@@ -1,0 +1,77 @@
+package io.mlguard.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+
+/** The demo model server in a forked JVM, with or without the agent. */
+final class DemoServer implements AutoCloseable {
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final ForkedJvm jvm;
+    final int port;
+
+    private DemoServer(ForkedJvm jvm, int port) {
+        this.jvm = jvm;
+        this.port = port;
+    }
+
+    /**
+     * Starts {@code java [-javaagent:mlguard.jar=ARGS] -jar mlguard-demo.jar serve}.
+     *
+     * @param agentArgs the agent's argument string, or {@code null} to run without the agent
+     */
+    static DemoServer start(Path jdk, Path models, String agentArgs, Path log) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Artifacts.java(jdk));
+        cmd.add("-Xshare:auto");
+        if (agentArgs != null) {
+            cmd.add(
+                    "-javaagent:"
+                            + Artifacts.agentJar()
+                            + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+        }
+        cmd.add("-jar");
+        cmd.add(Artifacts.demoJar().toString());
+        cmd.add("serve");
+        cmd.add("--port");
+        cmd.add("0");
+        cmd.add("--models");
+        cmd.add(models.toString());
+        ForkedJvm jvm = ForkedJvm.start(cmd, log);
+        try {
+            Matcher m =
+                    jvm.awaitLine(
+                            "mlguard-demo listening on http://127\\.0\\.0\\.1:(\\d+)",
+                            Duration.ofSeconds(60));
+            return new DemoServer(jvm, Integer.parseInt(m.group(1)));
+        } catch (Throwable t) {
+            jvm.close();
+            throw t;
+        }
+    }
+
+    HttpResponse<String> post(String path, String body, String clientId) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (clientId != null) {
+            b.header("X-Client-Id", clientId);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        jvm.close();
+    }
+}
