@@ -1,6 +1,5 @@
 package io.mlguard.core;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.mlguard.bootstrap.Dispatcher;
@@ -22,6 +21,7 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
  */
 public final class AgentInstaller {
     private static volatile InferenceRecorder recorder;
+    private static volatile QueueWriter writer;
 
     private AgentInstaller() {}
 
@@ -44,8 +44,10 @@ public final class AgentInstaller {
         System.setProperty("chronicle.announcer.disable", "true");
         ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
 
+        AgentLog.debug("configured in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         AgentCounters counters = new AgentCounters();
-        QueueWriter writer = openWriter(config, counters);
+        writer = QueueWriter.open(config.queueDir, counters, AgentInstaller.class.getClassLoader());
+        AgentLog.debug("queue open at " + (System.nanoTime() - start) / 1_000_000 + " ms");
 
         List<InstrumentationModule> modules = new ArrayList<>();
         ClassLoader own = AgentInstaller.class.getClassLoader();
@@ -66,7 +68,8 @@ public final class AgentInstaller {
         recorder = rec;
         Dispatcher.install(rec);
 
-        AgentBuilder builder = baseBuilder(counters);
+        AgentLog.debug("hooks ready at " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        AgentBuilder builder = baseBuilder(counters, dynamic);
         for (InstrumentationModule m : modules) {
             builder = m.instrument(builder, inst);
         }
@@ -91,22 +94,19 @@ public final class AgentInstaller {
                         + config.queueDir);
     }
 
-    private static QueueWriter openWriter(AgentConfig config, AgentCounters counters) {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        // Chronicle resolves some classes through the context loader while it opens a queue.
-        t.setContextClassLoader(AgentInstaller.class.getClassLoader());
-        try {
-            return QueueWriter.open(config.queueDir, counters);
-        } finally {
-            t.setContextClassLoader(previous);
-        }
-    }
-
-    static AgentBuilder baseBuilder(AgentCounters counters) {
+    /**
+     * The builder every module adds to. Matching must stay cheap, because it runs for every class
+     * the application loads: the ignore list uses names only (a modifier such as synthetic would
+     * make Byte Buddy parse every class file). At premain no class the agent instruments is loaded
+     * yet, so the costly walk over loaded classes is only done when attaching to a running JVM.
+     */
+    static AgentBuilder baseBuilder(AgentCounters counters, boolean dynamic) {
         return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(
+                        dynamic
+                                ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+                                : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new TransformListener(counters))
                 .ignore(
@@ -116,8 +116,20 @@ public final class AgentInstaller {
                                 .or(nameStartsWith("jdk."))
                                 .or(nameStartsWith("sun."))
                                 .or(nameStartsWith("org.glowroot."))
-                                .or(nameStartsWith("co.elastic.apm."))
-                                .or(isSynthetic()));
+                                .or(nameStartsWith("co.elastic.apm.")));
+    }
+
+    /** Waits until the queue is open; for tests. */
+    public static boolean awaitQueueOpen(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            QueueWriter w = writer;
+            if (w != null && w.isOpen()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     /** The recorder in force, for tests and for the agent's own diagnostics. */

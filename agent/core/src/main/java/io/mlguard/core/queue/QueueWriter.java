@@ -5,6 +5,9 @@ import io.mlguard.core.AgentLog;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -15,42 +18,93 @@ import net.openhft.chronicle.wire.DocumentContext;
  * thread (Chronicle's rule); each record is one document written field by field, so the data
  * carries no class names and an unshaded collector reads what the relocated agent wrote.
  *
+ * <p>The queue is opened on a background thread, because opening Chronicle takes about half a
+ * second that the application's start should not wait for. Until it is open, model loads (rare, and
+ * the collector's baseline for substitution) are kept and written once it opens; inferences are
+ * dropped and counted.
+ *
  * <p>Failures never reach the caller: a record that cannot be written is dropped and counted, and
  * after repeated failures (an unwritable directory, a full disk) the writer stops trying, says so
  * once, and inference goes on.
  */
 public final class QueueWriter implements AutoCloseable {
     private static final int MAX_CONSECUTIVE_FAILURES = 100;
+    private static final int MAX_PENDING = 4096;
 
-    private final ChronicleQueue queue;
+    private final File dir;
     private final AgentCounters counters;
-    private final ThreadLocal<ExcerptAppender> appenders;
+    private final List<byte[]> pending = new ArrayList<>();
+    private volatile ChronicleQueue queue;
+    private volatile ThreadLocal<ExcerptAppender> appenders;
     private volatile boolean disabled;
     private int consecutiveFailures;
 
-    private QueueWriter(ChronicleQueue queue, AgentCounters counters) {
-        this.queue = queue;
+    private QueueWriter(File dir, AgentCounters counters) {
+        this.dir = dir;
         this.counters = counters;
-        this.appenders = ThreadLocal.withInitial(queue::createAppender);
     }
 
-    /** Opens (creating if needed) the queue in {@code dir}; throws if it cannot be opened. */
-    public static QueueWriter open(File dir, AgentCounters counters) {
+    /**
+     * Checks the directory now (so a wrong setting is reported at start) and opens the queue in the
+     * background.
+     */
+    public static QueueWriter open(File dir, AgentCounters counters, ClassLoader agentLoader) {
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new IllegalStateException("cannot create queue directory " + dir);
         }
         if (!dir.canWrite()) {
             throw new IllegalStateException("queue directory " + dir + " is not writable");
         }
-        ChronicleQueue q =
-                ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
-        return new QueueWriter(q, counters);
+        QueueWriter w = new QueueWriter(dir, counters);
+        Thread t = new Thread(w::openNow, "mlguard-queue-open");
+        t.setDaemon(true);
+        // Chronicle resolves some classes through the context loader while it opens a queue.
+        t.setContextClassLoader(agentLoader);
+        t.start();
+        return w;
+    }
+
+    private void openNow() {
+        try {
+            ChronicleQueue q =
+                    ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
+            appenders = ThreadLocal.withInitial(q::createAppender);
+            ExcerptAppender appender = appenders.get();
+            synchronized (pending) {
+                for (byte[] r : pending) {
+                    try (DocumentContext dc = appender.writingDocument()) {
+                        dc.wire().bytes().write(r);
+                    }
+                }
+                pending.clear();
+                queue = q;
+            }
+            AgentLog.debug("queue open: " + dir);
+        } catch (Throwable t) {
+            disabled = true;
+            AgentLog.info(
+                    "cannot open the queue in "
+                            + dir
+                            + " ("
+                            + t
+                            + "); nothing is captured, the server keeps serving");
+        }
+    }
+
+    /** Whether the queue is open and writing. */
+    public boolean isOpen() {
+        return queue != null && !disabled;
     }
 
     public boolean write(InferenceRecord record) {
         if (disabled) {
             counters.recordsDropped.increment();
             return false;
+        }
+        if (queue == null) {
+            Bytes<?> b = Bytes.allocateElasticOnHeap(1024);
+            record.writeTo(b);
+            return keep(b.toByteArray(), counters.inferencesRecorded);
         }
         try (DocumentContext dc = appenders.get().writingDocument()) {
             record.writeTo(dc.wire().bytes());
@@ -67,6 +121,11 @@ public final class QueueWriter implements AutoCloseable {
             counters.recordsDropped.increment();
             return false;
         }
+        if (queue == null) {
+            Bytes<?> b = Bytes.allocateElasticOnHeap(1024);
+            record.writeTo(b);
+            return keep(b.toByteArray(), counters.modelLoadsRecorded);
+        }
         try (DocumentContext dc = appenders.get().writingDocument()) {
             record.writeTo(dc.wire().bytes());
         } catch (Throwable t) {
@@ -74,6 +133,25 @@ public final class QueueWriter implements AutoCloseable {
         }
         consecutiveFailures = 0;
         counters.modelLoadsRecorded.increment();
+        return true;
+    }
+
+    /** Keeps a serialised record until the queue opens; false if the buffer is full. */
+    private boolean keep(byte[] record, java.util.concurrent.atomic.LongAdder counter) {
+        synchronized (pending) {
+            if (queue != null) {
+                // opened meanwhile: write it now, in order after the buffered ones
+                try (DocumentContext dc = appenders.get().writingDocument()) {
+                    dc.wire().bytes().write(record);
+                }
+            } else if (pending.size() < MAX_PENDING) {
+                pending.add(record);
+            } else {
+                counters.recordsDropped.increment();
+                return false;
+            }
+        }
+        counter.increment();
         return true;
     }
 
@@ -102,6 +180,9 @@ public final class QueueWriter implements AutoCloseable {
     @Override
     public void close() {
         disabled = true;
-        queue.close();
+        ChronicleQueue q = queue;
+        if (q != null) {
+            q.close();
+        }
     }
 }

@@ -41,7 +41,8 @@ class OnnxRuntimeInstrumentationTest {
     @BeforeAll
     static void installAgent() {
         queueDir = dir.resolve("queue");
-        AgentInstaller.install(ByteBuddyAgent.install(), "queue=" + queueDir, null, false);
+        // installing into a running JVM is an attach: ONNX Runtime classes may already be loaded
+        AgentInstaller.install(ByteBuddyAgent.install(), "queue=" + queueDir, null, true);
         env = OrtEnvironment.getEnvironment();
     }
 
@@ -148,7 +149,8 @@ class OnnxRuntimeInstrumentationTest {
                 .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
     }
 
-    static List<Object> readAll() {
+    static List<Object> readAll() throws InterruptedException {
+        assertThat(AgentInstaller.awaitQueueOpen(30_000)).as("queue opened").isTrue();
         List<Object> out = new ArrayList<>();
         try (ChronicleQueue q = ChronicleQueue.singleBuilder(queueDir).build()) {
             ExcerptTailer t = q.createTailer();

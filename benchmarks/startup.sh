@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Time from launching the demo server to its "listening" line, with and without the agent,
+# alternating runs so that machine noise hits both alike. Prints each run and the medians.
+#   benchmarks/startup.sh [runs] [java]
+# Needs the built jars (mvn -B -DskipTests package) and a trained model in demo-work/models
+# (./demo.sh leaves one; or java -jar demo-app/target/mlguard-demo.jar train --models demo-work/models).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-7}
+java=${2:-java}
+models=demo-work/models
+[ -f "$models/mnist/1/model.onnx" ] || java -jar demo-app/target/mlguard-demo.jar train --models "$models" --epochs 2 >/dev/null
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+start_once() { # $1 = agent flag or empty; prints milliseconds to "listening"
+  local log=$tmp/log t0 t1 pid
+  rm -rf "$tmp/queue"
+  t0=$(date +%s%N)
+  $java $1 -jar demo-app/target/mlguard-demo.jar serve --port 0 --models "$models" >"$log" 2>&1 &
+  pid=$!
+  until grep -q "listening on" "$log"; do
+    kill -0 $pid 2>/dev/null || { cat "$log" >&2; exit 1; }
+    sleep 0.005
+  done
+  t1=$(date +%s%N)
+  kill $pid; wait $pid 2>/dev/null || true
+  echo $(( (t1 - t0) / 1000000 ))
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+without=(); with=()
+for i in $(seq "$runs"); do
+  without+=("$(start_once "")")
+  with+=("$(start_once "-javaagent:shaded/target/mlguard.jar=queue=$tmp/queue")")
+  echo "run $i: without ${without[-1]} ms, with ${with[-1]} ms"
+done
+m0=$(printf '%s\n' "${without[@]}" | median)
+m1=$(printf '%s\n' "${with[@]}" | median)
+echo "median start without agent: $m0 ms; with agent: $m1 ms; added: $((m1 - m0)) ms ($($java -version 2>&1 | head -1))"
