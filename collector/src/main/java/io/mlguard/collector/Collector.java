@@ -1,0 +1,122 @@
+package io.mlguard.collector;
+
+import io.mlguard.collector.api.ApiServer;
+import io.mlguard.collector.api.Health;
+import io.mlguard.collector.config.CollectorConfig;
+import io.mlguard.collector.detect.Detector;
+import io.mlguard.collector.detect.InvalidInputDetector;
+import io.mlguard.collector.detect.ModelSubstitutionDetector;
+import io.mlguard.collector.explain.DeterministicExplainer;
+import io.mlguard.collector.incident.InMemoryIncidentStore;
+import io.mlguard.collector.incident.IncidentManager;
+import io.mlguard.collector.incident.IncidentStore;
+import io.mlguard.collector.ingest.IngestStats;
+import io.mlguard.collector.ingest.QueueIngestor;
+import io.mlguard.collector.ingest.RecordDispatcher;
+import io.mlguard.collector.report.HtmlReport;
+import io.mlguard.collector.report.ReportWriter;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running collector: ingest thread, detectors, incident manager, HTTP API and (optionally) the
+ * report writer, wired from a {@link CollectorConfig}. Tests run it in-process; {@link
+ * CollectorMain} runs it from the command line.
+ */
+public final class Collector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+    private final IngestStats stats = new IngestStats();
+    private final IncidentStore store = new InMemoryIncidentStore();
+    private final IncidentManager incidents;
+    private final QueueIngestor ingestor;
+    private final ApiServer api;
+    private final ReportWriter reports;
+    private boolean closed;
+
+    private Collector(CollectorConfig config, Clock clock) throws IOException {
+        incidents =
+                new IncidentManager(
+                        store,
+                        new DeterministicExplainer(),
+                        clock,
+                        IncidentManager.DEFAULT_QUIET_WINDOW,
+                        IncidentManager.DEFAULT_MAX_INCIDENTS);
+        List<Detector> detectors =
+                List.of(
+                        new InvalidInputDetector(config.referenceWindow()),
+                        new ModelSubstitutionDetector(config.allowList().orElse(null)));
+        Health health = new Health(stats, store, incidents::droppedIncidents);
+        ingestor =
+                new QueueIngestor(
+                        config.queueDir(),
+                        new RecordDispatcher(detectors, incidents, stats),
+                        stats);
+        api =
+                ApiServer.start(
+                        config.httpPort(),
+                        store,
+                        health,
+                        list -> HtmlReport.render(list, health.snapshot(), clock.millis()));
+        ReportWriter writer = null;
+        try {
+            if (config.reportDir().isPresent()) {
+                writer = new ReportWriter(config.reportDir().get(), store, health, clock);
+                writer.start();
+            }
+        } catch (IOException | RuntimeException e) {
+            api.close();
+            throw e;
+        }
+        reports = writer;
+        ingestor.start();
+    }
+
+    /** Starts everything; the API is listening when this returns. */
+    public static Collector start(CollectorConfig config) throws IOException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(CollectorConfig)}, with the clock that stamps {@code createdAt}. */
+    public static Collector start(CollectorConfig config, Clock clock) throws IOException {
+        return new Collector(config, clock);
+    }
+
+    /** The HTTP port actually bound. */
+    public int port() {
+        return api.port();
+    }
+
+    public IngestStats stats() {
+        return stats;
+    }
+
+    public IncidentStore incidents() {
+        return store;
+    }
+
+    /**
+     * Stops ingest (closing the tailer and queue, which keeps the read position), writes the
+     * reports a last time and stops the API. Safe to call twice.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ingestor.close();
+        if (reports != null) {
+            reports.close();
+        }
+        api.close();
+        LOG.info(
+                "stopped after {} records ({} malformed), {} incidents",
+                stats.recordsRead(),
+                stats.malformedRecords(),
+                store.size());
+    }
+}

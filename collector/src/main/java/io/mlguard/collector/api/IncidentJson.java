@@ -1,0 +1,60 @@
+package io.mlguard.collector.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlguard.collector.explain.Explanation;
+import io.mlguard.collector.incident.Incident;
+import java.util.List;
+
+/**
+ * The JSON form of incidents, shared by the API and the report files. Field names are part of the
+ * API contract: add fields, never rename them.
+ */
+public final class IncidentJson {
+    /** One mapper for the collector; thread-safe once configured. */
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private IncidentJson() {}
+
+    public static ObjectNode toJson(Incident i) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("id", i.id());
+        n.put("type", i.type().wireName());
+        n.put("severity", i.severity().wireName());
+        n.put("model", i.model());
+        ArrayNode clients = n.putArray("clients");
+        i.clients().forEach(clients::add);
+        n.put("clientsOmitted", i.clientsOmitted());
+        n.put("firstSeen", i.firstSeen());
+        n.put("lastSeen", i.lastSeen());
+        n.put("createdAt", i.createdAt());
+        n.put("updatedAt", i.updatedAt());
+        n.put("count", i.count());
+        n.set("evidence", MAPPER.valueToTree(i.evidence()));
+        n.set("reasons", MAPPER.valueToTree(i.reasons()));
+        n.set("explanation", toJson(i.explanation()));
+        return n;
+    }
+
+    public static ArrayNode toJson(List<Incident> incidents) {
+        ArrayNode a = MAPPER.createArrayNode();
+        incidents.forEach(i -> a.add(toJson(i)));
+        return a;
+    }
+
+    private static ObjectNode toJson(Explanation e) {
+        if (e == null) {
+            return null;
+        }
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("summary", e.summary());
+        n.put("likelyCause", e.likelyCause());
+        ArrayNode actions = n.putArray("recommendedActions");
+        e.recommendedActions().forEach(actions::add);
+        n.put("generatedBy", e.generatedBy());
+        return n;
+    }
+}

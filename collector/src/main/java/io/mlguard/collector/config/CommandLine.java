@@ -1,0 +1,146 @@
+package io.mlguard.collector.config;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Parses the collector's command line. Options take their value as the next argument or after
+ * {@code =}; anything unknown, missing or out of range is a {@link UsageException}.
+ */
+public final class CommandLine {
+    /** What {@code --help} prints. */
+    public static final String USAGE =
+            String.join(
+                    System.lineSeparator(),
+                    "usage: java -jar mlguard-collector.jar --queue DIR --http-port N [options]",
+                    "",
+                    "  --queue DIR             the agent's Chronicle Queue directory (waited for if absent)",
+                    "  --http-port N           port of the HTTP API on 127.0.0.1 (0 picks a free one)",
+                    "  --allow-list FILE       sha256sum-style list of the model hashes allowed to load",
+                    "  --reference-window N    OK inferences per model input that define its normal range"
+                            + " (default "
+                            + CollectorConfig.DEFAULT_REFERENCE_WINDOW
+                            + ")",
+                    "  --report-dir DIR        keep index.html, incidents.json and incidents.md up to"
+                            + " date in DIR",
+                    "  --help                  print this help",
+                    "",
+                    "API: GET /api/incidents[?type=&model=&client=&severity=&since=],"
+                            + " /api/incidents/{id}, /healthz, /report");
+
+    /** The result of parsing: either help was asked for, or a configuration. */
+    public static final class Parsed {
+        private final boolean help;
+        private final CollectorConfig config;
+
+        private Parsed(boolean help, CollectorConfig config) {
+            this.help = help;
+            this.config = config;
+        }
+
+        public boolean helpRequested() {
+            return help;
+        }
+
+        public CollectorConfig config() {
+            return config;
+        }
+    }
+
+    private CommandLine() {}
+
+    public static Parsed parse(String... args) throws UsageException {
+        Path queue = null;
+        Integer port = null;
+        Path allowListFile = null;
+        int window = CollectorConfig.DEFAULT_REFERENCE_WINDOW;
+        Path reportDir = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return new Parsed(true, null);
+            }
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            switch (name) {
+                case "--queue":
+                case "--http-port":
+                case "--allow-list":
+                case "--reference-window":
+                case "--report-dir":
+                    break;
+                default:
+                    throw new UsageException(
+                            (arg.startsWith("-") ? "unknown option " : "unexpected argument ")
+                                    + quote(arg)
+                                    + " (see --help)");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(name + " needs a value (see --help)");
+                }
+                value = args[++i];
+            }
+            switch (name) {
+                case "--queue":
+                    queue = path(name, value);
+                    break;
+                case "--http-port":
+                    port = integer(name, value, 0, 65_535);
+                    break;
+                case "--allow-list":
+                    allowListFile = path(name, value);
+                    break;
+                case "--reference-window":
+                    window = integer(name, value, 1, 10_000_000);
+                    break;
+                default:
+                    reportDir = path(name, value);
+                    break;
+            }
+        }
+        if (queue == null) {
+            throw new UsageException("--queue DIR is required (see --help)");
+        }
+        if (port == null) {
+            throw new UsageException("--http-port N is required (see --help)");
+        }
+        AllowList allowList = allowListFile == null ? null : AllowList.load(allowListFile);
+        return new Parsed(false, new CollectorConfig(queue, port, allowList, window, reportDir));
+    }
+
+    private static Path path(String name, String value) throws UsageException {
+        if (value.isBlank()) {
+            throw new UsageException(name + " needs a non-empty path");
+        }
+        try {
+            return Paths.get(value);
+        } catch (RuntimeException e) {
+            throw new UsageException(name + ": invalid path " + quote(value), e);
+        }
+    }
+
+    private static int integer(String name, String value, int min, int max) throws UsageException {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " needs a whole number, got " + quote(value), e);
+        }
+        if (n < min || n > max) {
+            throw new UsageException(
+                    name + " must be between " + min + " and " + max + ", got " + n);
+        }
+        return n;
+    }
+
+    private static String quote(String s) {
+        String cut = s.length() > 60 ? s.substring(0, 60) + "..." : s;
+        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+}

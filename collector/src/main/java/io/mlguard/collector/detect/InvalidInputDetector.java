@@ -1,0 +1,125 @@
+package io.mlguard.collector.detect;
+
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.Outcome;
+import io.mlguard.protocol.TensorSummary;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Flags inputs a model should never see: NaN or infinite values (severity high), and values outside
+ * the range the same model input took during its reference window (severity medium).
+ *
+ * <p>The reference of each (model, input name) is the min/max over its first N inferences that
+ * ended OK and had no NaN/Inf; it is frozen afterwards. At most one signal is raised per record:
+ * the most severe, with the evidence of the first offending input.
+ */
+public final class InvalidInputDetector implements Detector {
+    /** Bounds the reference table: model ids and input names come from outside. */
+    static final int MAX_REFERENCES = 4096;
+
+    private final int windowSize;
+    private final Map<String, ReferenceRange> references = new HashMap<>();
+    private long referencesRefused;
+
+    public InvalidInputDetector(int windowSize) {
+        if (windowSize < 1) {
+            throw new IllegalArgumentException("reference window must be at least 1");
+        }
+        this.windowSize = windowSize;
+    }
+
+    @Override
+    public String name() {
+        return "invalid-input";
+    }
+
+    @Override
+    public void onInference(InferenceRecord r, long index, SignalSink sink) {
+        // A blocked call never reached the model: the agent already acted on that client.
+        if (r.outcome == Outcome.BLOCKED) {
+            return;
+        }
+        TensorSummary nonFinite = null;
+        int nonFiniteInputs = 0;
+        TensorSummary outside = null;
+        ReferenceRange outsideRef = null;
+        for (int i = 0; i < r.inputCount; i++) {
+            TensorSummary t = r.inputs[i];
+            if (t.nanCount > 0 || t.infCount > 0) {
+                nonFiniteInputs++;
+                if (nonFinite == null) {
+                    nonFinite = t;
+                }
+                continue; // its min/max say nothing reliable about the range
+            }
+            if (!t.dtype.isNumeric()
+                    || t.count == 0
+                    || !Double.isFinite(t.min)
+                    || !Double.isFinite(t.max)) {
+                continue;
+            }
+            ReferenceRange ref = reference(r.modelId, t.name);
+            if (ref == null) {
+                continue;
+            }
+            if (!ref.complete()) {
+                if (r.outcome == Outcome.OK) {
+                    ref.add(t.min, t.max);
+                }
+            } else if (outside == null && !ref.contains(t.min, t.max)) {
+                outside = t;
+                outsideRef = ref;
+            }
+        }
+        if (nonFinite != null) {
+            sink.accept(
+                    start(r, index, Severity.HIGH, "nan_or_inf")
+                            .evidence("input", nonFinite.name)
+                            .evidence("nanCount", nonFinite.nanCount)
+                            .evidence("infCount", nonFinite.infCount)
+                            .evidence("elementCount", nonFinite.count)
+                            .evidence("inputsWithNanOrInf", nonFiniteInputs)
+                            .build());
+        } else if (outside != null) {
+            sink.accept(
+                    start(r, index, Severity.MEDIUM, "out_of_range")
+                            .evidence("input", outside.name)
+                            .evidence("observedMin", outside.min)
+                            .evidence("observedMax", outside.max)
+                            .evidence("referenceMin", outsideRef.min())
+                            .evidence("referenceMax", outsideRef.max())
+                            .evidence("allowedMin", outsideRef.allowedMin())
+                            .evidence("allowedMax", outsideRef.allowedMax())
+                            .evidence("referenceWindow", outsideRef.seen())
+                            .build());
+        }
+    }
+
+    private static Signal.Builder start(
+            InferenceRecord r, long index, Severity severity, String reason) {
+        return Signal.builder(SignalType.INVALID_INPUT, severity, reason)
+                .model(r.modelId)
+                .client(r.clientId)
+                .record(index, r.timestampMillis);
+    }
+
+    private ReferenceRange reference(String model, String input) {
+        String key = model + '\u0000' + input;
+        ReferenceRange ref = references.get(key);
+        if (ref == null) {
+            if (references.size() >= MAX_REFERENCES) {
+                referencesRefused++;
+                return null;
+            }
+            ref = new ReferenceRange(windowSize);
+            references.put(key, ref);
+        }
+        return ref;
+    }
+
+    /** How many (model, input) pairs got no reference because the table was full. */
+    public long referencesRefused() {
+        return referencesRefused;
+    }
+}

@@ -1,0 +1,131 @@
+package io.mlguard.collector.report;
+
+import io.mlguard.collector.api.Health;
+import io.mlguard.collector.api.IncidentJson;
+import io.mlguard.collector.incident.Incident;
+import io.mlguard.collector.incident.IncidentStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code index.html}, {@code incidents.json} and {@code incidents.md} in a directory up to
+ * date: checked once a second, rewritten only when the incidents changed, and once more on close.
+ * Each file is written to a temporary file and moved into place, so a reader never sees half.
+ */
+public final class ReportWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+
+    private final Path dir;
+    private final IncidentStore store;
+    private final Health health;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private long writtenVersion = -1;
+
+    public ReportWriter(Path dir, IncidentStore store, Health health, Clock clock) {
+        this.dir = dir;
+        this.store = store;
+        this.health = health;
+        this.clock = clock;
+        this.scheduler =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "mlguard-report");
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    /** Creates the directory, writes the reports once and starts the once-a-second check. */
+    public void start() throws IOException {
+        Files.createDirectories(dir);
+        writeIfChanged();
+        scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void tick() {
+        try {
+            writeIfChanged();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot write reports to {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Writes the three files if the store changed since the last write. */
+    public synchronized boolean writeIfChanged() throws IOException {
+        long version = store.version();
+        if (version == writtenVersion) {
+            return false;
+        }
+        List<Incident> incidents = store.list();
+        Map<String, Object> stats = health.snapshot();
+        long now = clock.millis();
+        writeAtomically(
+                "incidents.json",
+                IncidentJson.MAPPER
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(IncidentJson.toJson(incidents)));
+        writeAtomically("incidents.md", MarkdownReport.render(incidents, stats, now));
+        // index.html last: whoever watches it sees the other two already up to date.
+        writeAtomically("index.html", HtmlReport.render(incidents, stats, now));
+        writtenVersion = version;
+        return true;
+    }
+
+    private void writeAtomically(String name, String content) throws IOException {
+        Path target = dir.resolve(name);
+        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            readableByOthers(tmp);
+            try {
+                Files.move(
+                        tmp,
+                        target,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    // Temp files are created owner-only; a report is meant to be served or copied by others.
+    private static void readableByOthers(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
+        }
+    }
+
+    /** Stops the periodic check and writes a last time. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            writtenVersion = -1; // the final counts belong in the report even if nothing changed
+        }
+        tick();
+    }
+}
