@@ -13,6 +13,8 @@ public final class CommandLine {
             String.join(
                     System.lineSeparator(),
                     "usage: java -jar mlguard-collector.jar --queue DIR --http-port N [options]",
+                    "       java -jar mlguard-collector.jar incidents --url URL [--expect TYPE,...]"
+                            + " [--wait SECONDS]",
                     "",
                     "  --queue DIR             the agent's Chronicle Queue directory (waited for if absent)",
                     "  --http-port N           port of the HTTP API on 127.0.0.1 (0 picks a free one)",

