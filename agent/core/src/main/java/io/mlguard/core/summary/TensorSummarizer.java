@@ -44,7 +44,11 @@ public final class TensorSummarizer {
         long inf = 0;
         long zeros = 0;
         long read = 0;
-        for (long i = 0; i < n; i += step) {
+        for (long stratum = 0; stratum * step < n; stratum++) {
+            long i = stratum * step + (step == 1 ? 0 : offset(stratum, step));
+            if (i >= n) {
+                i = n - 1;
+            }
             double v = Elements.get(data, dtype, i);
             read++;
             if (Double.isNaN(v)) {
@@ -86,6 +90,11 @@ public final class TensorSummarizer {
             out.mean = Double.NaN;
             out.std = Double.NaN;
         }
+    }
+
+    /** A fixed pseudo-random offset in [0, step) for a stratum (Fibonacci hashing). */
+    static long offset(long stratum, long step) {
+        return ((stratum * 0x9E3779B97F4A7C15L) >>> 33) % step;
     }
 
     /**

@@ -1,0 +1,47 @@
+package io.mlguard.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlguard.core.ModelHasher;
+import java.io.File;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+    @Test
+    void argumentsWinOverTheEnvironmentAndDefaultsFillTheRest() {
+        AgentConfig c =
+                AgentConfig.load(
+                        "queue=/q1, topK=3",
+                        Map.of("MLGUARD_QUEUE", "/q2", "MLGUARD_CLIENT_HEADER", "X-Tenant"));
+        assertThat(c.queueDir).isEqualTo(new File("/q1"));
+        assertThat(c.topK).isEqualTo(3);
+        assertThat(c.clientHeader).isEqualTo("X-Tenant");
+        assertThat(c.maxElements).isEqualTo(65536);
+        assertThat(c.captureFeatures).isFalse();
+        assertThat(c.enabled).isTrue();
+    }
+
+    @Test
+    void badValuesNameTheSettingAndWhatIsWrong() {
+        assertThatThrownBy(() -> AgentConfig.load("topK=many", Map.of()))
+                .hasMessageContaining("topK=many is not a whole number");
+        assertThatThrownBy(() -> AgentConfig.load("topK=99", Map.of()))
+                .hasMessageContaining("outside 1..16");
+        assertThatThrownBy(() -> AgentConfig.load("enabled=perhaps", Map.of()))
+                .hasMessageContaining("not true or false");
+        assertThatThrownBy(() -> AgentConfig.load("queue", Map.of()))
+                .hasMessageContaining("'queue' is not key=value");
+    }
+
+    @Test
+    void modelIdsComeFromTheRepositoryLayout() {
+        assertThat(ModelHasher.modelIdFromPath(Paths.get("/models/mnist/1/model.onnx")))
+                .isEqualTo("mnist");
+        assertThat(ModelHasher.modelIdFromPath(Paths.get("/srv/credit-scorer.onnx")))
+                .isEqualTo("credit-scorer");
+        assertThat(ModelHasher.modelIdFromPath(Paths.get("model.onnx"))).isEqualTo("model");
+    }
+}
