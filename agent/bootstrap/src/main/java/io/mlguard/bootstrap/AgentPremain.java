@@ -1,10 +1,12 @@
 package io.mlguard.bootstrap;
 
 import java.io.File;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 
 /**
@@ -31,9 +33,28 @@ public final class AgentPremain {
         start(args, inst, true);
     }
 
-    /** {@code java -jar mlguard.jar}: explains how the agent is used. */
+    /**
+     * {@code java -jar mlguard.jar}: {@code attach <pid> [options]}, {@code list}, or the usage
+     * text.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("attach") || args[0].equals("list"))) {
+            int code;
+            try {
+                URL location =
+                        AgentPremain.class.getProtectionDomain().getCodeSource().getLocation();
+                code = AttachCommand.run(args, new File(location.toURI()), System.out, System.err);
+            } catch (java.net.URISyntaxException | LinkageError e) {
+                System.err.println("mlguard attach: " + e);
+                code = 1;
+            }
+            System.exit(code);
+        }
         System.out.println(Usage.TEXT);
+        if (args.length > 0 && !args[0].equals("--help") && !args[0].equals("help")) {
+            System.err.println("unknown command: " + args[0]);
+            System.exit(2);
+        }
     }
 
     private static synchronized void start(String args, Instrumentation inst, boolean dynamic) {
@@ -41,26 +62,51 @@ public final class AgentPremain {
             System.err.println("[mlguard] agent already started; ignoring a second start");
             return;
         }
+        started = true;
+        final Method install;
         try {
             URL location = AgentPremain.class.getProtectionDomain().getCodeSource().getLocation();
             File jarPath = new File(location.toURI());
-            JarFile jar = new JarFile(jarPath, false);
-            inst.appendToBootstrapClassLoaderSearch(jar);
+            inst.appendToBootstrapClassLoaderSearch(new JarFile(jarPath, false));
             AgentClassLoader loader =
                     new AgentClassLoader(
                             new JarFile(jarPath, false),
                             jarPath.toURI().toURL(),
                             ClassLoader.getPlatformClassLoader());
-            Class<?> installer = Class.forName(INSTALLER, true, loader);
-            Method install =
+            Class<?> installer = Class.forName(INSTALLER, false, loader);
+            install =
                     installer.getMethod(
                             "install",
                             Instrumentation.class,
                             String.class,
                             File.class,
-                            boolean.class);
-            install.invoke(null, inst, args, jarPath, dynamic);
-            started = true;
+                            Consumer.class);
+            if (dynamic) {
+                // attached to a running JVM: install now, retransforming what is loaded
+                install.invoke(null, inst, args, jarPath, null);
+                return;
+            }
+            // at premain: the application starts now, the agent in the background
+            DeferredTransformer deferred = new DeferredTransformer();
+            inst.addTransformer(deferred, false);
+            Thread init =
+                    new Thread(
+                            () -> {
+                                try {
+                                    Consumer<ClassFileTransformer> ready = deferred::ready;
+                                    install.invoke(null, inst, args, jarPath, ready);
+                                } catch (InvocationTargetException e) {
+                                    failed(e.getCause());
+                                } catch (Throwable t) {
+                                    failed(t);
+                                } finally {
+                                    deferred.abandon();
+                                }
+                            },
+                            "mlguard-init");
+            init.setDaemon(true);
+            deferred.initializingOn(init);
+            init.start();
         } catch (InvocationTargetException e) {
             failed(e.getCause());
         } catch (Throwable t) {

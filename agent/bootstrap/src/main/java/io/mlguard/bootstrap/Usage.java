@@ -10,6 +10,9 @@ final class Usage {
                     "",
                     "Usage:",
                     "  java -javaagent:mlguard.jar[=key=value,...] -jar your-server.jar",
+                    "  java -jar mlguard.jar attach <pid> [key=value,...]   instrument a running JVM",
+                    "  java -jar mlguard.jar list                           list running JVMs",
+                    "  java -jar mlguard.jar --help                         this text",
                     "",
                     "Options (agent argument, or -Dmlguard.<key>=..., or MLGUARD_<KEY>=...):",
                     "  queue=DIR            queue directory shared with the collector"

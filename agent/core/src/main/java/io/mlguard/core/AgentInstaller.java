@@ -6,10 +6,12 @@ import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.queue.QueueWriter;
 import java.io.File;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
@@ -29,10 +31,17 @@ public final class AgentInstaller {
      * Installs the agent.
      *
      * @param jar mlguard.jar, or {@code null} when running from a class path (tests)
-     * @param dynamic whether the agent was attached to a running JVM
+     * @param deferred at premain, where the agent's transformer goes (the premain's {@code
+     *     DeferredTransformer} hands it the classes it watches); {@code null} when attached to a
+     *     running JVM, where the agent registers itself and retransforms loaded classes
      */
-    public static void install(Instrumentation inst, String agentArgs, File jar, boolean dynamic) {
+    public static void install(
+            Instrumentation inst,
+            String agentArgs,
+            File jar,
+            Consumer<ClassFileTransformer> deferred) {
         long start = System.nanoTime();
+        boolean dynamic = deferred == null;
         AgentConfig config = AgentConfig.load(agentArgs);
         AgentLog.setDebug(config.debug);
         if (!config.enabled) {
@@ -73,7 +82,11 @@ public final class AgentInstaller {
         for (InstrumentationModule m : modules) {
             builder = m.instrument(builder, inst);
         }
-        builder.installOn(inst);
+        if (deferred == null) {
+            builder.installOn(inst);
+        } else {
+            deferred.accept(builder.makeRaw());
+        }
 
         Runtime.getRuntime()
                 .addShutdownHook(

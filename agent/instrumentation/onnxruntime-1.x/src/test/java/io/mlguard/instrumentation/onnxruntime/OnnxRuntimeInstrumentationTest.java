@@ -42,7 +42,7 @@ class OnnxRuntimeInstrumentationTest {
     static void installAgent() {
         queueDir = dir.resolve("queue");
         // installing into a running JVM is an attach: ONNX Runtime classes may already be loaded
-        AgentInstaller.install(ByteBuddyAgent.install(), "queue=" + queueDir, null, true);
+        AgentInstaller.install(ByteBuddyAgent.install(), "queue=" + queueDir, null, null);
         env = OrtEnvironment.getEnvironment();
     }
 
