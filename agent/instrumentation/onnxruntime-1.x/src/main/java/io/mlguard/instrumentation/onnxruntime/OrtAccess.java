@@ -38,6 +38,7 @@ final class OrtAccess {
     private final MethodHandle getShape;
     private final MethodHandle getType;
     private final MethodHandle getBuffer;
+    private final MethodHandle resultMap;
     final Method getMetadata;
     final Class<?> sessionOptions;
 
@@ -49,9 +50,9 @@ final class OrtAccess {
         Class<?> session = Class.forName("ai.onnxruntime.OrtSession", false, loader);
         sessionOptions = Class.forName("ai.onnxruntime.OrtSession$SessionOptions", false, loader);
         getInfo = lookup.unreflect(tensorLike.getMethod("getInfo")).asType(OBJECT_OF_OBJECT);
-        getShape =
-                lookup.unreflect(tensorInfo.getMethod("getShape"))
-                        .asType(MethodType.methodType(long[].class, Object.class));
+        getShape = shapeHandle(tensorInfo);
+        resultMap =
+                resultMapHandle(Class.forName("ai.onnxruntime.OrtSession$Result", false, loader));
         getType =
                 lookup.unreflectGetter(tensorInfo.getField("type"))
                         .asType(MethodType.methodType(Enum.class, Object.class));
@@ -71,6 +72,42 @@ final class OrtAccess {
                     .unreflect(onnxTensor.getMethod("getByteBuffer"))
                     .asType(type);
         }
+    }
+
+    /**
+     * {@code TensorInfo}'s own shape array: {@code getShape()} returns a copy, one allocation per
+     * tensor per call. The array is only read, never changed.
+     */
+    private static MethodHandle shapeHandle(Class<?> tensorInfo)
+            throws ReflectiveOperationException {
+        MethodType type = MethodType.methodType(long[].class, Object.class);
+        try {
+            java.lang.reflect.Field f = tensorInfo.getDeclaredField("shape");
+            f.setAccessible(true);
+            return MethodHandles.lookup().unreflectGetter(f).asType(type);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return MethodHandles.publicLookup()
+                    .unreflect(tensorInfo.getMethod("getShape"))
+                    .asType(type);
+        }
+    }
+
+    /** {@code Result}'s name-to-value map, walked with {@code forEach} (no iterator); or null. */
+    private static MethodHandle resultMapHandle(Class<?> result) {
+        try {
+            java.lang.reflect.Field f = result.getDeclaredField("map");
+            f.setAccessible(true);
+            return MethodHandles.lookup()
+                    .unreflectGetter(f)
+                    .asType(MethodType.methodType(java.util.Map.class, Object.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The result's outputs by name, or {@code null} if this version keeps them otherwise. */
+    java.util.Map<?, ?> outputs(Object result) throws Throwable {
+        return resultMap == null ? null : (java.util.Map<?, ?>) resultMap.invokeExact(result);
     }
 
     static OrtAccess of(Object ortObject) {

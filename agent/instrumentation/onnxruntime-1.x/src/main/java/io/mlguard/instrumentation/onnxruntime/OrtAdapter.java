@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Reads ONNX Runtime sessions, tensors and results for the recorder. Class loader: agent. Inputs
@@ -27,32 +28,79 @@ final class OrtAdapter implements RuntimeAdapter {
         return "onnxruntime";
     }
 
+    /**
+     * Walks inputs and outputs with {@code Map.forEach} and a per-thread visitor, so that a call
+     * allocates no iterator, entry or lambda.
+     */
+    private final ThreadLocal<TensorVisitor> visitors = ThreadLocal.withInitial(TensorVisitor::new);
+
     @Override
     public void summarizeInference(
             Object session, Object input, Object result, InferenceRecord r, Summaries s)
             throws Throwable {
         OrtAccess ort = OrtAccess.of(session);
+        TensorVisitor v = visitors.get();
+        v.start(ort, r, s);
         if (input instanceof Map) {
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) input).entrySet()) {
-                Object tensor = e.getValue();
-                if (!ort.onnxTensor.isInstance(tensor)) {
-                    continue;
+            v.inputs = true;
+            ((Map<?, ?>) input).forEach(v);
+        }
+        if (result != null) {
+            v.inputs = false;
+            Map<?, ?> outputs = ort.outputs(result);
+            if (outputs != null) {
+                outputs.forEach(v);
+            } else if (result instanceof Iterable) {
+                for (Object o : (Iterable<?>) result) {
+                    Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+                    v.accept(e.getKey(), e.getValue());
                 }
-                Object info = ort.info(tensor);
-                DType t = ort.dtype(info);
-                s.input(r, String.valueOf(e.getKey()), t, ort.shape(info), data(ort, t, tensor));
             }
         }
-        if (result instanceof Iterable) {
-            for (Object o : (Iterable<?>) result) {
-                Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-                Object value = e.getValue();
-                if (!ort.onnxTensor.isInstance(value)) {
-                    continue;
-                }
-                Object info = ort.info(value);
+        v.finish();
+    }
+
+    /** Adds each named tensor it is given to the record; reused, one per thread. */
+    private static final class TensorVisitor implements BiConsumer<Object, Object> {
+        OrtAccess ort;
+        InferenceRecord record;
+        Summaries summaries;
+        boolean inputs;
+        Throwable error;
+
+        void start(OrtAccess ort, InferenceRecord record, Summaries summaries) {
+            this.ort = ort;
+            this.record = record;
+            this.summaries = summaries;
+            this.error = null;
+        }
+
+        void finish() throws Throwable {
+            Throwable e = error;
+            record = null;
+            summaries = null;
+            error = null;
+            if (e != null) {
+                throw e;
+            }
+        }
+
+        @Override
+        public void accept(Object name, Object tensor) {
+            if (error != null || !ort.onnxTensor.isInstance(tensor)) {
+                return;
+            }
+            try {
+                Object info = ort.info(tensor);
                 DType t = ort.dtype(info);
-                s.output(r, String.valueOf(e.getKey()), t, ort.shape(info), data(ort, t, value));
+                String n = name instanceof String ? (String) name : String.valueOf(name);
+                if (inputs) {
+                    summaries.input(record, n, t, ort.shape(info), data(ort, t, tensor));
+                } else {
+                    summaries.output(record, n, t, ort.shape(info), data(ort, t, tensor));
+                }
+            } catch (Throwable e) {
+                error = e;
             }
         }
     }

@@ -1,0 +1,18 @@
+package io.mlguard.benchmarks;
+
+import org.openjdk.jmh.annotations.Fork;
+
+/**
+ * {@link OrtInference} with {@code -javaagent:mlguard.jar}. JMH forks run in {@code benchmarks/},
+ * where run-jmh.sh copies the built jar to the fixed path named below (JMH's command-line {@code
+ * -jvmArgsAppend} would replace these flags, so the script passes its own with {@code
+ * -jvmArgsPrepend}).
+ */
+@Fork(
+        value = 3,
+        jvmArgsAppend = {
+            "-Xms1g",
+            "-Xmx1g",
+            "-javaagent:target/bench-agent/mlguard.jar=queue=target/bench-agent/queue"
+        })
+public class OrtInferenceWithAgent extends OrtInference {}
