@@ -32,6 +32,11 @@ public final class Dispatcher {
         return hooks;
     }
 
+    /** Throws {@link ClientBlockedException} for a blocked client; the only deliberate throw. */
+    public static void checkAllowed(int runtime, Object target) {
+        hooks.checkAllowed(runtime, target);
+    }
+
     public static long enterInference(int runtime) {
         return hooks.enterInference(runtime);
     }

@@ -8,6 +8,13 @@ package io.mlguard.bootstrap;
  * signature. Integer ids say which runtime or server called: see {@link Dispatcher}.
  */
 public interface Hooks {
+    /**
+     * Called before an inference when enforcement may apply: throws {@link ClientBlockedException}
+     * if the client of the current request may not run it; otherwise returns. Any other failure
+     * inside must be swallowed (fail-open).
+     */
+    void checkAllowed(int runtime, Object target);
+
     /** Called before an inference; returns a token for {@link #exitInference} (0 when nested). */
     long enterInference(int runtime);
 
@@ -29,6 +36,9 @@ public interface Hooks {
     /** Does nothing: in force until the agent has started, and after it has shut down. */
     Hooks NOOP =
             new Hooks() {
+                @Override
+                public void checkAllowed(int runtime, Object target) {}
+
                 @Override
                 public long enterInference(int runtime) {
                     return 0;

@@ -11,6 +11,7 @@ public final class AgentCounters {
     public final LongAdder modelLoadsRecorded = new LongAdder();
     public final LongAdder recordsDropped = new LongAdder();
     public final LongAdder internalErrors = new LongAdder();
+    public final LongAdder inferencesRefused = new LongAdder();
 
     @Override
     public String toString() {
@@ -21,6 +22,8 @@ public final class AgentCounters {
                 + ", dropped="
                 + recordsDropped.sum()
                 + ", errors="
-                + internalErrors.sum();
+                + internalErrors.sum()
+                + ", refused="
+                + inferencesRefused.sum();
     }
 }

@@ -4,6 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.config.AgentConfig;
+import io.mlguard.core.control.ControlChannel;
+import io.mlguard.core.control.ControlRules;
 import io.mlguard.core.queue.QueueWriter;
 import java.io.File;
 import java.lang.instrument.ClassFileTransformer;
@@ -73,7 +75,14 @@ public final class AgentInstaller {
                 servers[m.serverId()] = m.requestAdapter();
             }
         }
-        InferenceRecorder rec = new InferenceRecorder(config, writer, counters, runtimes, servers);
+        ControlRules rules = null;
+        if (config.enforce) {
+            rules = new ControlRules();
+            ControlChannel.start(
+                    config.controlQueueDir, rules, AgentInstaller.class.getClassLoader());
+        }
+        InferenceRecorder rec =
+                new InferenceRecorder(config, writer, counters, runtimes, servers, rules);
         recorder = rec;
         Dispatcher.install(rec);
 
@@ -104,7 +113,10 @@ public final class AgentInstaller {
                         + " ms; "
                         + modules.size()
                         + " instrumentation modules; queue "
-                        + config.queueDir);
+                        + config.queueDir
+                        + (config.enforce
+                                ? "; enforcing commands from " + config.controlQueueDir
+                                : ""));
     }
 
     /**

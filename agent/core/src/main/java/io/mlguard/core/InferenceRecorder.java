@@ -1,7 +1,9 @@
 package io.mlguard.core;
 
+import io.mlguard.bootstrap.ClientBlockedException;
 import io.mlguard.bootstrap.Hooks;
 import io.mlguard.core.config.AgentConfig;
+import io.mlguard.core.control.ControlRules;
 import io.mlguard.core.queue.QueueWriter;
 import io.mlguard.core.summary.Summaries;
 import io.mlguard.core.summary.TensorSummarizer;
@@ -25,12 +27,17 @@ public final class InferenceRecorder implements Hooks {
     private final RequestAdapter[] servers;
     private final ThreadLocal<ThreadState> state;
 
+    /** Block and throttle rules, or {@code null} when enforcement is off. */
+    private final ControlRules rules;
+
     public InferenceRecorder(
             AgentConfig config,
             QueueWriter writer,
             AgentCounters counters,
             RuntimeAdapter[] runtimes,
-            RequestAdapter[] servers) {
+            RequestAdapter[] servers,
+            ControlRules rules) {
+        this.rules = rules;
         this.config = config;
         this.writer = writer;
         this.counters = counters;
@@ -49,6 +56,65 @@ public final class InferenceRecorder implements Hooks {
 
     public ModelRegistry models() {
         return models;
+    }
+
+    @Override
+    public void checkAllowed(int runtime, Object target) {
+        ControlRules r = rules;
+        if (r == null || r.isEmpty()) {
+            return;
+        }
+        String refusal;
+        try {
+            refusal = refusal(r, runtime, target);
+        } catch (Throwable t) {
+            internalError("enforcement", t);
+            return; // fail-open
+        }
+        if (refusal != null) {
+            throw new ClientBlockedException(refusal);
+        }
+    }
+
+    /** Why the current request's client may not run this inference; records the refusal. */
+    private String refusal(ControlRules r, int runtime, Object target) {
+        ThreadState st = state.get();
+        if (st.inferenceDepth > 0 || st.request == null || st.requestServer < 0) {
+            return null;
+        }
+        RequestAdapter ra = st.requestServer < servers.length ? servers[st.requestServer] : null;
+        RuntimeAdapter adapter = adapter(runtime);
+        if (ra == null || adapter == null) {
+            return null;
+        }
+        String client = ra.clientId(st.request, config.clientHeader);
+        if (client == null) {
+            return null;
+        }
+        ModelIdentity id = models.lookup(target);
+        String refusal =
+                r.refusal(
+                        client,
+                        id == null ? null : id.modelId,
+                        System.currentTimeMillis(),
+                        System.nanoTime());
+        if (refusal != null) {
+            counters.inferencesRefused.increment();
+            InferenceRecord rec = st.record;
+            rec.clear();
+            rec.timestampMillis = System.currentTimeMillis();
+            rec.agentId = config.agentId;
+            rec.runtime = adapter.runtimeName();
+            if (id != null) {
+                rec.modelId = id.modelId;
+                rec.modelHashPrefix = id.hashPrefix;
+            }
+            rec.outcome = Outcome.BLOCKED;
+            rec.errorType = ClientBlockedException.class.getName();
+            ra.describe(st.request, config.clientHeader, rec);
+            writer.write(rec);
+        }
+        return refusal;
     }
 
     @Override

@@ -14,4 +14,7 @@ public interface RequestAdapter {
      * @param clientHeader the configured header that names the client, or {@code null}
      */
     void describe(Object request, String clientHeader, InferenceRecord record);
+
+    /** The client identity alone, as {@link #describe} would set it; {@code null} if none. */
+    String clientId(Object request, String clientHeader);
 }

@@ -18,6 +18,9 @@ public final class RecordReader {
         void modelLoad(ModelLoadRecord record, long index);
 
         void malformed(RecordFormatException error, long index);
+
+        /** A control command; data queues carry none, so readers of them need not care. */
+        default void control(ControlRecord record, long index) {}
     }
 
     private RecordReader() {}
@@ -46,8 +49,10 @@ public final class RecordReader {
             }
             if (record instanceof InferenceRecord) {
                 handler.inference((InferenceRecord) record, index);
-            } else {
+            } else if (record instanceof ModelLoadRecord) {
                 handler.modelLoad((ModelLoadRecord) record, index);
+            } else {
+                handler.control((ControlRecord) record, index);
             }
             return true;
         }

@@ -5,7 +5,9 @@ public enum RecordType {
     /** One inference call: {@link InferenceRecord}. */
     INFERENCE(1),
     /** One model load: {@link ModelLoadRecord}. */
-    MODEL_LOAD(2);
+    MODEL_LOAD(2),
+    /** A command to the agents, in the control queue: {@link ControlRecord}. */
+    CONTROL(3);
 
     private final int code;
 
@@ -24,6 +26,8 @@ public enum RecordType {
                 return INFERENCE;
             case 2:
                 return MODEL_LOAD;
+            case 3:
+                return CONTROL;
             default:
                 return null;
         }

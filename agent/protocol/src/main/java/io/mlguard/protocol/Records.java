@@ -72,9 +72,9 @@ public final class Records {
     }
 
     /**
-     * Decodes one whole record into a new object: an {@link InferenceRecord} or a {@link
-     * ModelLoadRecord}. Every way a record can be broken ends in a {@link RecordFormatException}
-     * with a message that says what was wrong.
+     * Decodes one whole record into a new object: an {@link InferenceRecord}, a {@link
+     * ModelLoadRecord} or a {@link ControlRecord}. Every way a record can be broken ends in a
+     * {@link RecordFormatException} with a message that says what was wrong.
      */
     public static Object read(BytesIn<?> in) {
         long start = in.readPosition();
@@ -92,6 +92,11 @@ public final class Records {
                     ModelLoadRecord mr = new ModelLoadRecord();
                     mr.readBody(in);
                     record = mr;
+                    break;
+                case CONTROL:
+                    ControlRecord cr = new ControlRecord();
+                    cr.readBody(in);
+                    record = cr;
                     break;
                 default:
                     throw new AssertionError(type);

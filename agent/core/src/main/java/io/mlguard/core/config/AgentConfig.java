@@ -22,6 +22,12 @@ public final class AgentConfig {
     public final boolean debug;
     public final String agentId;
 
+    /** Whether the agent obeys block and throttle commands from the collector. */
+    public final boolean enforce;
+
+    /** The control queue the collector writes commands to. */
+    public final File controlQueueDir;
+
     private AgentConfig(Source src) {
         queueDir =
                 new File(
@@ -40,6 +46,14 @@ public final class AgentConfig {
         enabled = src.getBoolean("enabled", true);
         debug = src.getBoolean("debug", false);
         agentId = src.get("agentId", ProcessHandle.current().pid() + "@" + hostName());
+        enforce = src.getBoolean("enforce", false);
+        File parent = queueDir.getAbsoluteFile().getParentFile();
+        controlQueueDir =
+                new File(
+                        src.get(
+                                "controlQueue",
+                                new File(parent == null ? new File(".") : parent, "control")
+                                        .getPath()));
     }
 
     /**
@@ -98,7 +112,10 @@ public final class AgentConfig {
                 + ", captureFeatures="
                 + captureFeatures
                 + ", enabled="
-                + enabled;
+                + enabled
+                + ", enforce="
+                + enforce
+                + (enforce ? ", controlQueue=" + controlQueueDir : "");
     }
 
     private static final class Source {

@@ -32,4 +32,21 @@ final class JdkHttpServerRequestAdapter implements RequestAdapter {
         }
         record.requestPath = exchange.getRequestURI().getRawPath();
     }
+
+    @Override
+    public String clientId(Object request, String clientHeader) {
+        if (!(request instanceof HttpExchange)) {
+            return null;
+        }
+        HttpExchange exchange = (HttpExchange) request;
+        String id =
+                clientHeader == null ? null : exchange.getRequestHeaders().getFirst(clientHeader);
+        if (id != null && !id.isEmpty()) {
+            return id;
+        }
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        return remote != null && remote.getAddress() != null
+                ? remote.getAddress().getHostAddress()
+                : null;
+    }
 }

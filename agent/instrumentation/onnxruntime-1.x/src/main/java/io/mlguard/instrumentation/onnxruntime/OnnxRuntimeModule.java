@@ -12,6 +12,8 @@ import java.lang.instrument.Instrumentation;
 import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * ONNX Runtime 1.x for Java: {@code OrtSession.run(..)} is an inference, {@code
@@ -19,6 +21,10 @@ import net.bytebuddy.asm.Advice;
  * the application's ONNX Runtime classes and calls only the bootstrap {@link Dispatcher}).
  */
 public final class OnnxRuntimeModule implements InstrumentationModule {
+    /** Every public {@code run} overload; they all take the inputs map first. */
+    private static final ElementMatcher.Junction<MethodDescription> RUN =
+            named("run").and(isPublic()).and(takesArgument(0, Map.class));
+
     private final OrtAdapter adapter = new OrtAdapter();
 
     @Override
@@ -28,15 +34,14 @@ public final class OnnxRuntimeModule implements InstrumentationModule {
 
     @Override
     public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
+        // Byte Buddy inlines advice registered first outermost (checked in a dump of the woven
+        // class): enforcement comes first, so a refused call never enters the recording advice
+        // and the nesting depth it checks is still the caller's.
         return builder.type(named("ai.onnxruntime.OrtSession"))
                 .transform(
                         (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(OrtSessionRunAdvice.class)
-                                                .on(
-                                                        named("run")
-                                                                .and(isPublic())
-                                                                .and(takesArgument(0, Map.class)))))
+                                b.visit(Advice.to(EnforcementAdvice.class).on(RUN))
+                                        .visit(Advice.to(OrtSessionRunAdvice.class).on(RUN)))
                 .type(named("ai.onnxruntime.OrtEnvironment"))
                 .transform(
                         (b, type, loader, module, domain) ->

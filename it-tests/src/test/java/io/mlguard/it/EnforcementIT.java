@@ -1,0 +1,160 @@
+package io.mlguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlguard.demo.data.MnistData;
+import io.mlguard.protocol.ControlRecord;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.Outcome;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Block and throttle commands written to the control queue, obeyed by the agent in the demo server
+ * with {@code enforce=true}: the blocked client's inference fails with a clear message, everyone
+ * else is untouched, expired commands are ignored and a lift restores the client.
+ */
+class EnforcementIT {
+    @TempDir static Path work;
+    static Path models;
+    static String digit;
+    static Path jdk;
+
+    @BeforeAll
+    static void trainModel() throws Exception {
+        jdk = Artifacts.jdks().get(0);
+        models = work.resolve("models");
+        try (ForkedJvm train =
+                ForkedJvm.start(
+                        List.of(
+                                Artifacts.java(jdk),
+                                "-jar",
+                                Artifacts.demoJar().toString(),
+                                "train",
+                                "--models",
+                                models.toString(),
+                                "--epochs",
+                                "1"),
+                        work.resolve("train.log"))) {
+            assertThat(train.awaitExit(Duration.ofMinutes(3))).as(train.describe()).isZero();
+        }
+        digit = Requests.infer(new float[][] {MnistData.load().heldOut().image(0)});
+    }
+
+    static void command(
+            Path control, ControlRecord.Action action, String client, long expires, double rate) {
+        ControlRecord c = new ControlRecord();
+        c.timestampMillis = System.currentTimeMillis();
+        c.action = action;
+        c.clientId = client;
+        c.expiresAtMillis = expires;
+        c.ratePerSecond = rate;
+        c.reason = "test";
+        c.issuedBy = "EnforcementIT";
+        try (ChronicleQueue q = ChronicleQueue.singleBuilder(control).build();
+                ExcerptAppender a = q.createAppender();
+                DocumentContext dc = a.writingDocument()) {
+            c.writeTo(dc.wire().bytes());
+        }
+    }
+
+    static HttpResponse<String> infer(DemoServer s, String client) throws Exception {
+        return s.post("/v2/models/mnist/infer", digit, client);
+    }
+
+    static HttpResponse<String> awaitStatus(DemoServer s, String client, boolean refused)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> r;
+        do {
+            r = infer(s, client);
+            if ((r.statusCode() != 200) == refused) {
+                return r;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(
+                "client "
+                        + client
+                        + " never "
+                        + (refused ? "refused" : "allowed")
+                        + ": "
+                        + r.body());
+    }
+
+    @Test
+    void blockedClientsAreRefusedOthersUntouchedAndEveryCommandEnds() throws Exception {
+        Path queue = work.resolve("queue");
+        Path control = work.resolve("control");
+        long inTenMinutes = System.currentTimeMillis() + 600_000;
+        command(control, ControlRecord.Action.BLOCK, "old", System.currentTimeMillis() - 1, 0);
+        command(control, ControlRecord.Action.BLOCK, "mallory", inTenMinutes, 0);
+        command(control, ControlRecord.Action.THROTTLE, "greedy", inTenMinutes, 1);
+
+        int greedyRefused = 0;
+        try (DemoServer s =
+                DemoServer.start(
+                        jdk,
+                        models,
+                        "queue=" + queue + ",enforce=true,controlQueue=" + control,
+                        work.resolve("server.log"))) {
+            HttpResponse<String> refused = awaitStatus(s, "mallory", true);
+            assertThat(refused.body())
+                    .contains("client 'mallory' is blocked until")
+                    .contains("test");
+            String allowed = infer(s, "alice").body();
+            assertThat(infer(s, "alice").statusCode()).isEqualTo(200);
+            assertThat(infer(s, "old").body()).as("an expired block is ignored").isEqualTo(allowed);
+
+            for (int i = 0; i < 6; i++) {
+                if (infer(s, "greedy").statusCode() != 200) {
+                    greedyRefused++;
+                }
+            }
+            assertThat(greedyRefused).as("1/s throttle over 6 quick calls").isBetween(3, 5);
+
+            command(control, ControlRecord.Action.LIFT, "mallory", inTenMinutes, 0);
+            assertThat(awaitStatus(s, "mallory", false).body()).isEqualTo(allowed);
+            assertThat(s.jvm.output())
+                    .contains("enforcing commands from")
+                    .doesNotContain("internal error while recording");
+        }
+        List<InferenceRecord> records = QueueContents.read(queue).inferences;
+        assertThat(records).filteredOn(r -> r.outcome == Outcome.ERROR).isEmpty();
+        assertThat(records)
+                .filteredOn(r -> r.outcome == Outcome.BLOCKED)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.clientId).isIn("mallory", "greedy"))
+                .allSatisfy(r -> assertThat(r.modelId).isEqualTo("mnist"));
+        assertThat(records)
+                .as("one BLOCKED record per refusal the client saw")
+                .filteredOn(r -> r.outcome == Outcome.BLOCKED && r.clientId.equals("greedy"))
+                .hasSize(greedyRefused);
+    }
+
+    @Test
+    void aMissingControlQueueLeavesInferenceRunning() throws Exception {
+        try (DemoServer s =
+                DemoServer.start(
+                        jdk,
+                        models,
+                        "queue="
+                                + work.resolve("q2")
+                                + ",enforce=true,controlQueue="
+                                + work.resolve("nowhere"),
+                        work.resolve("server2.log"))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(infer(s, "anyone").statusCode()).isEqualTo(200);
+            }
+            s.jvm.awaitLine("control queue .* does not exist yet", Duration.ofSeconds(30));
+        }
+    }
+}
