@@ -72,6 +72,53 @@ class AgentNeverBreaksTheHostIT {
         assertThat(out[1]).contains("[mlguard]").contains("cannot create queue directory");
     }
 
+    /**
+     * A queue on a file system that fills up: Chronicle writes through mapped files, and a write to
+     * a mapped page of a full disk faults asynchronously, in whatever the thread runs next (the
+     * application's code). The agent must pause capture before that: every answer stays right.
+     * Mounting a small tmpfs needs root, which this project's machines and CI have.
+     */
+    @Test
+    void aFillingDiskPausesCaptureAndTheServerKeepsAnswering() throws Exception {
+        Path mount = Files.createDirectories(work.resolve("tiny"));
+        run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount.toString());
+        try {
+            String plain = answer(null, "plain3").split("\n--\n")[0];
+            try (DemoServer s =
+                    DemoServer.start(
+                            jdk,
+                            models,
+                            "queue=" + mount.resolve("queue") + ",minFreeDiskMb=2",
+                            work.resolve("filling.log"))) {
+                int sent = 0;
+                while (!s.jvm.output().contains("capture paused")) {
+                    assertThat(sent).as("requests before capture paused").isLessThan(6000);
+                    for (int i = 0; i < 100; i++, sent++) {
+                        HttpResponse<String> r =
+                                s.post("/v2/models/mnist/infer", digit, "c" + sent);
+                        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    }
+                }
+                for (int i = 0; i < 300; i++) {
+                    assertThat(s.post("/v2/models/mnist/infer", digit, "after").body())
+                            .isEqualTo(plain);
+                }
+                assertThat(s.jvm.output())
+                        .contains("disk almost full")
+                        .doesNotContain("unsafe memory access")
+                        .doesNotContain("InternalError");
+            }
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+    }
+
     @Test
     void theJarExplainsItselfWhenRun() throws Exception {
         try (ForkedJvm help =

@@ -57,7 +57,12 @@ public final class AgentInstaller {
 
         AgentLog.debug("configured in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         AgentCounters counters = new AgentCounters();
-        writer = QueueWriter.open(config.queueDir, counters, AgentInstaller.class.getClassLoader());
+        writer =
+                QueueWriter.open(
+                        config.queueDir,
+                        counters,
+                        AgentInstaller.class.getClassLoader(),
+                        config.minFreeDiskBytes);
         AgentLog.debug("queue open at " + (System.nanoTime() - start) / 1_000_000 + " ms");
 
         List<InstrumentationModule> modules = new ArrayList<>();

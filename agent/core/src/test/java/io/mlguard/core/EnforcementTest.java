@@ -66,11 +66,16 @@ class EnforcementTest {
     @BeforeEach
     void setUp() {
         AgentConfig config =
-                AgentConfig.load("queue=" + tmp.resolve("q") + ",enforce=true", Map.of());
+                AgentConfig.load(
+                        "queue=" + tmp.resolve("q") + ",enforce=true,minFreeDiskMb=1", Map.of());
         recorder =
                 new InferenceRecorder(
                         config,
-                        QueueWriter.open(config.queueDir, counters, getClass().getClassLoader()),
+                        QueueWriter.open(
+                                config.queueDir,
+                                counters,
+                                getClass().getClassLoader(),
+                                config.minFreeDiskBytes),
                         counters,
                         new RuntimeAdapter[] {RUNTIME},
                         new RequestAdapter[] {REQUESTS},

@@ -25,6 +25,9 @@ public final class AgentConfig {
     /** Whether the agent obeys block and throttle commands from the collector. */
     public final boolean enforce;
 
+    /** Capture pauses when the queue's file system has less free space than this. */
+    public final long minFreeDiskBytes;
+
     /** The control queue the collector writes commands to. */
     public final File controlQueueDir;
 
@@ -47,6 +50,7 @@ public final class AgentConfig {
         debug = src.getBoolean("debug", false);
         agentId = src.get("agentId", ProcessHandle.current().pid() + "@" + hostName());
         enforce = src.getBoolean("enforce", false);
+        minFreeDiskBytes = src.getInt("minFreeDiskMb", 256, 1, 1 << 20) * 1024L * 1024L;
         File parent = queueDir.getAbsoluteFile().getParentFile();
         controlQueueDir =
                 new File(

@@ -38,24 +38,31 @@ public final class QueueWriter implements AutoCloseable {
     private volatile ThreadLocal<ExcerptAppender> appenders;
     private volatile boolean disabled;
     private int consecutiveFailures;
+    private final DiskGuard disk;
 
-    private QueueWriter(File dir, AgentCounters counters) {
+    private QueueWriter(File dir, AgentCounters counters, long minFreeBytes) {
         this.dir = dir;
         this.counters = counters;
+        try {
+            this.disk = new DiskGuard(dir.toPath(), minFreeBytes);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the free space of " + dir + ": " + e, e);
+        }
     }
 
     /**
      * Checks the directory now (so a wrong setting is reported at start) and opens the queue in the
      * background.
      */
-    public static QueueWriter open(File dir, AgentCounters counters, ClassLoader agentLoader) {
+    public static QueueWriter open(
+            File dir, AgentCounters counters, ClassLoader agentLoader, long minFreeBytes) {
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new IllegalStateException("cannot create queue directory " + dir);
         }
         if (!dir.canWrite()) {
             throw new IllegalStateException("queue directory " + dir + " is not writable");
         }
-        QueueWriter w = new QueueWriter(dir, counters);
+        QueueWriter w = new QueueWriter(dir, counters, minFreeBytes);
         Thread t = new Thread(w::openNow, "mlguard-queue-open");
         t.setDaemon(true);
         // Chronicle resolves some classes through the context loader while it opens a queue.
@@ -80,6 +87,21 @@ public final class QueueWriter implements AutoCloseable {
                 queue = q;
             }
             AgentLog.debug("queue open: " + dir);
+            Thread checker =
+                    new Thread(
+                            () -> {
+                                while (!disabled) {
+                                    disk.check();
+                                    try {
+                                        Thread.sleep(1000);
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    }
+                                }
+                            },
+                            "mlguard-disk-check");
+            checker.setDaemon(true);
+            checker.start();
         } catch (Throwable t) {
             disabled = true;
             AgentLog.info(
@@ -97,7 +119,7 @@ public final class QueueWriter implements AutoCloseable {
     }
 
     public boolean write(InferenceRecord record) {
-        if (disabled) {
+        if (disabled || disk.paused()) {
             counters.recordsDropped.increment();
             return false;
         }
@@ -106,18 +128,23 @@ public final class QueueWriter implements AutoCloseable {
             record.writeTo(b);
             return keep(b.toByteArray(), counters.inferencesRecorded);
         }
+        long size;
         try (DocumentContext dc = appenders.get().writingDocument()) {
-            record.writeTo(dc.wire().bytes());
+            Bytes<?> b = dc.wire().bytes();
+            long start = b.writePosition();
+            record.writeTo(b);
+            size = b.writePosition() - start;
         } catch (Throwable t) {
             return failed(t);
         }
+        disk.spend(size + 64);
         consecutiveFailures = 0;
         counters.inferencesRecorded.increment();
         return true;
     }
 
     public boolean write(ModelLoadRecord record) {
-        if (disabled) {
+        if (disabled || disk.paused()) {
             counters.recordsDropped.increment();
             return false;
         }
@@ -131,6 +158,7 @@ public final class QueueWriter implements AutoCloseable {
         } catch (Throwable t) {
             return failed(t);
         }
+        disk.spend(4096);
         consecutiveFailures = 0;
         counters.modelLoadsRecorded.increment();
         return true;
