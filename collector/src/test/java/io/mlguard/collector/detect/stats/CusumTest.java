@@ -32,6 +32,7 @@ class CusumTest {
             c.add(random.nextGaussian());
         }
         assertThat(c.observations()).isEqualTo(1_000_000);
+        System.out.println("cusum: ARL0 " + arl0 + " -> " + c.alarms() + " alarms in 1,000,000");
         return c.alarms();
     }
 
@@ -54,6 +55,7 @@ class CusumTest {
             worst = Math.max(worst, delay + 1);
             total += delay + 1;
         }
+        System.out.println("cusum: 1-sigma shift, mean delay " + (double) total / runs + ", worst " + worst);
         // Siegmund: ARL(1 sigma) ≈ 21 for h ≈ 10.35
         assertThat((double) total / runs).isBetween(15.0, 30.0);
         assertThat(worst).isLessThanOrEqualTo(80);
