@@ -57,7 +57,8 @@ class DriftDetectorTest {
         feed(t, PROFILE);
         assertThat(profiles.profile("m")).isNotNull();
         feed(t, 1_000_000);
-        System.out.println("drift: false alarms over 1,000,000 stationary records: " + signals.size());
+        System.out.println(
+                "drift: false alarms over 1,000,000 stationary records: " + signals.size());
         // ARL0 = 100,000 records for the model as a whole: ~10 alarms expected in 1M records
         assertThat(signals).as(signals.toString()).hasSizeBetween(1, 30);
         assertThat(signals).allSatisfy(s -> assertThat(s.reason()).isEqualTo("cusum_shift"));
@@ -74,8 +75,12 @@ class DriftDetectorTest {
         signals.stream()
                 .filter(s -> s.type() == SignalType.DATA_DRIFT)
                 .findFirst()
-                .ifPresent(s -> System.out.println("drift: 1-sigma mean shift caught after "
-                        + (s.recordIndex() - start + 1) + " records"));
+                .ifPresent(
+                        s ->
+                                System.out.println(
+                                        "drift: 1-sigma mean shift caught after "
+                                                + (s.recordIndex() - start + 1)
+                                                + " records"));
         assertThat(signals)
                 .filteredOn(s -> s.type() == SignalType.DATA_DRIFT)
                 .isNotEmpty()

@@ -55,7 +55,8 @@ class CusumTest {
             worst = Math.max(worst, delay + 1);
             total += delay + 1;
         }
-        System.out.println("cusum: 1-sigma shift, mean delay " + (double) total / runs + ", worst " + worst);
+        System.out.println(
+                "cusum: 1-sigma shift, mean delay " + (double) total / runs + ", worst " + worst);
         // Siegmund: ARL(1 sigma) ≈ 21 for h ≈ 10.35
         assertThat((double) total / runs).isBetween(15.0, 30.0);
         assertThat(worst).isLessThanOrEqualTo(80);
