@@ -19,6 +19,7 @@ class DriftDetectorTest {
         double meanShift;
         double stdScale = 1;
         int favouredClass = -1;
+        double featureShift;
 
         Traffic(long seed) {
             random = new Random(seed);
@@ -34,7 +35,14 @@ class DriftDetectorTest {
             double conf =
                     random.nextDouble() < 0.4 ? 1.0 : 0.5 + 0.5 * Math.pow(random.nextDouble(), 2);
             long latency = (long) (20_000 * Math.exp(0.3 * random.nextGaussian()));
-            return TestTraffic.classified("m", "c" + (i % 5), i, mean, std, cls, conf, latency);
+            InferenceRecord r =
+                    TestTraffic.classified("m", "c" + (i % 5), i, mean, std, cls, conf, latency);
+            // three captured tabular features: a normal, a uniform and a two-valued one
+            r.featureCount = 3;
+            r.features[0] = (float) random.nextGaussian();
+            r.features[1] = (float) (random.nextDouble() + featureShift);
+            r.features[2] = random.nextBoolean() ? 1f : 0f;
+            return r;
         }
     }
 
@@ -130,5 +138,25 @@ class DriftDetectorTest {
                             assertThat(s.type()).isEqualTo(SignalType.PREDICTION_DRIFT);
                             assertThat(s.evidence().get("mostChangedClass")).isEqualTo(7L);
                         });
+    }
+
+    @Test
+    void aShiftedTabularFeatureIsDataDriftOnThatFeature() {
+        Traffic t = new Traffic(15);
+        feed(t, PROFILE + 1_000);
+        assertThat(profiles.profile("m").statistic("feature.1")).isNotNull();
+        signals.clear();
+        t.featureShift = 0.3; // a uniform [0, 1) feature moves to [0.3, 1.3)
+        feed(t, 300);
+        assertThat(signals)
+                .filteredOn(s -> "feature.1".equals(s.evidence().get("statistic")))
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(s.type()).isEqualTo(SignalType.DATA_DRIFT));
+        assertThat(signals)
+                .filteredOn(
+                        s ->
+                                "feature.0".equals(s.evidence().get("statistic"))
+                                        || "feature.2".equals(s.evidence().get("statistic")))
+                .isEmpty();
     }
 }
