@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class DriftDetectorTest {
     private static final int PROFILE = 5_000;
+    private static final String[] CLIENTS = {"c0", "c1", "c2", "c3", "c4"};
 
     /** Stationary traffic with skewed and discrete statistics, as real summaries are. */
     static final class Traffic {
@@ -20,6 +21,8 @@ class DriftDetectorTest {
         double stdScale = 1;
         int favouredClass = -1;
         double featureShift;
+
+        final InferenceRecord record = TestTraffic.classified("m", "c0", 0, 0, 1, 0, 0.5, 1);
 
         Traffic(long seed) {
             random = new Random(seed);
@@ -35,8 +38,9 @@ class DriftDetectorTest {
             double conf =
                     random.nextDouble() < 0.4 ? 1.0 : 0.5 + 0.5 * Math.pow(random.nextDouble(), 2);
             long latency = (long) (20_000 * Math.exp(0.3 * random.nextGaussian()));
-            InferenceRecord r =
-                    TestTraffic.classified("m", "c" + (i % 5), i, mean, std, cls, conf, latency);
+            InferenceRecord r = TestTraffic.classifiedInto(record, mean, std, cls, conf, latency);
+            r.timestampMillis = i;
+            r.clientId = CLIENTS[(int) (i % 5)];
             // three captured tabular features: a normal, a uniform and a two-valued one
             r.featureCount = 3;
             r.features[0] = (float) random.nextGaussian();

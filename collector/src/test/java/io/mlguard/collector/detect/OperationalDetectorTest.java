@@ -17,6 +17,7 @@ class OperationalDetectorTest {
     private final OperationalDetector ops = new OperationalDetector(profiles, 100_000);
     private final List<Signal> signals = new ArrayList<>();
     private final Random random = new Random(21);
+    private final InferenceRecord record = TestTraffic.classified("m", "c", 0, 0, 1, 0, 0.5, 1);
     private long index;
     private long time = 1_700_000_000_000L;
     double latencyFactor = 1;
@@ -27,7 +28,9 @@ class OperationalDetectorTest {
         for (long k = 0; k < n; k++, index++) {
             time += gapMillis;
             long latency = (long) (latencyFactor * 20_000 * Math.exp(0.3 * random.nextGaussian()));
-            InferenceRecord r = TestTraffic.classified("m", "c", time, 0.1, 0.3, 1, 0.9, latency);
+            InferenceRecord r = TestTraffic.classifiedInto(record, 0.1, 0.3, 1, 0.9, latency);
+            r.timestampMillis = time;
+            r.outputCount = 1;
             if (random.nextDouble() < errorRate) {
                 r.outcome = Outcome.ERROR;
                 r.outputCount = 0;
