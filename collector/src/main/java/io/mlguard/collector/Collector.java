@@ -4,8 +4,12 @@ import io.mlguard.collector.api.ApiServer;
 import io.mlguard.collector.api.Health;
 import io.mlguard.collector.config.CollectorConfig;
 import io.mlguard.collector.detect.Detector;
+import io.mlguard.collector.detect.DriftDetector;
+import io.mlguard.collector.detect.ExtractionDetector;
 import io.mlguard.collector.detect.InvalidInputDetector;
 import io.mlguard.collector.detect.ModelSubstitutionDetector;
+import io.mlguard.collector.detect.OperationalDetector;
+import io.mlguard.collector.detect.QueryAttackDetector;
 import io.mlguard.collector.explain.DeterministicExplainer;
 import io.mlguard.collector.incident.InMemoryIncidentStore;
 import io.mlguard.collector.incident.IncidentManager;
@@ -13,6 +17,7 @@ import io.mlguard.collector.incident.IncidentStore;
 import io.mlguard.collector.ingest.IngestStats;
 import io.mlguard.collector.ingest.QueueIngestor;
 import io.mlguard.collector.ingest.RecordDispatcher;
+import io.mlguard.collector.profile.ProfileTracker;
 import io.mlguard.collector.report.HtmlReport;
 import io.mlguard.collector.report.ReportWriter;
 import java.io.IOException;
@@ -28,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Collector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+    /** Records per sliding drift window (its quarter is the comparison step). */
+    static final int DRIFT_WINDOW = 500;
 
     private final IngestStats stats = new IngestStats();
     private final IncidentStore store = new InMemoryIncidentStore();
@@ -45,10 +53,17 @@ public final class Collector implements AutoCloseable {
                         clock,
                         IncidentManager.DEFAULT_QUIET_WINDOW,
                         IncidentManager.DEFAULT_MAX_INCIDENTS);
+        // The tracker runs first, so a record never counts in the profile it is compared with.
+        ProfileTracker profiles = new ProfileTracker(config.profileWindow(), config.profiles());
         List<Detector> detectors =
                 List.of(
+                        profiles,
                         new InvalidInputDetector(config.referenceWindow()),
-                        new ModelSubstitutionDetector(config.allowList().orElse(null)));
+                        new ModelSubstitutionDetector(config.allowList().orElse(null)),
+                        new DriftDetector(profiles, DRIFT_WINDOW, CollectorConfig.DEFAULT_ARL0),
+                        new QueryAttackDetector(),
+                        new ExtractionDetector(),
+                        new OperationalDetector(profiles, CollectorConfig.DEFAULT_ARL0));
         Health health = new Health(stats, store, incidents::droppedIncidents);
         ingestor =
                 new QueueIngestor(

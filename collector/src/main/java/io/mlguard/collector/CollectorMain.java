@@ -8,9 +8,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar mlguard-collector.jar --queue DIR --http-port N [...]}, or {@code incidents
- * --url URL} to list a running collector's incidents ({@link IncidentsCommand}). Exit codes: 0
- * after {@code --help} or a normal stop, 1 when the collector cannot start, 2 for a bad command
- * line.
+ * --url URL} to list a running collector's incidents ({@link IncidentsCommand}), or {@code profile
+ * build ...} to save a model's reference profile ({@link ProfileCommand}). Exit codes: 0 after
+ * {@code --help} or a normal stop, 1 when the collector cannot start, 2 for a bad command line.
  */
 public final class CollectorMain {
     private CollectorMain() {}
@@ -25,13 +25,15 @@ public final class CollectorMain {
         setIfAbsent("org.slf4j.simpleLogger.log.net.openhft.affinity", "error");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-        int code =
-                args.length > 0 && args[0].equals("incidents")
-                        ? IncidentsCommand.run(
-                                java.util.Arrays.copyOfRange(args, 1, args.length),
-                                System.out,
-                                System.err)
-                        : run(args, System.out, System.err);
+        String[] rest = args.length > 0 ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+        int code;
+        if (args.length > 0 && args[0].equals("incidents")) {
+            code = IncidentsCommand.run(rest, System.out, System.err);
+        } else if (args.length > 0 && args[0].equals("profile")) {
+            code = ProfileCommand.run(rest, System.out, System.err);
+        } else {
+            code = run(args, System.out, System.err);
+        }
         if (code != 0) {
             System.exit(code);
         }

@@ -1,6 +1,8 @@
 package io.mlguard.collector.config;
 
+import io.mlguard.collector.profile.ModelProfile;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,11 +11,22 @@ public final class CollectorConfig {
     /** The reference window used when {@code --reference-window} is not given. */
     public static final int DEFAULT_REFERENCE_WINDOW = 200;
 
+    /**
+     * Records of a model that make its drift/operational profile when none is loaded: enough for
+     * stable deciles and tails of every statistic.
+     */
+    public static final int DEFAULT_PROFILE_WINDOW = 1000;
+
+    /** Mean records of a model between two false alarms of one detector. */
+    public static final double DEFAULT_ARL0 = 1_000_000;
+
     private final Path queueDir;
     private final int httpPort;
     private final AllowList allowList;
     private final int referenceWindow;
     private final Path reportDir;
+    private List<ModelProfile> profiles = List.of();
+    private int profileWindow = DEFAULT_PROFILE_WINDOW;
 
     public CollectorConfig(
             Path queueDir, int httpPort, AllowList allowList, int referenceWindow, Path reportDir) {
@@ -56,14 +69,42 @@ public final class CollectorConfig {
     }
 
     public CollectorConfig withAllowList(AllowList list) {
-        return new CollectorConfig(queueDir, httpPort, list, referenceWindow, reportDir);
+        return copyProfiles(
+                new CollectorConfig(queueDir, httpPort, list, referenceWindow, reportDir));
     }
 
     public CollectorConfig withReferenceWindow(int window) {
-        return new CollectorConfig(queueDir, httpPort, allowList, window, reportDir);
+        return copyProfiles(new CollectorConfig(queueDir, httpPort, allowList, window, reportDir));
     }
 
     public CollectorConfig withReportDir(Path dir) {
-        return new CollectorConfig(queueDir, httpPort, allowList, referenceWindow, dir);
+        return copyProfiles(
+                new CollectorConfig(queueDir, httpPort, allowList, referenceWindow, dir));
+    }
+
+    /** Profiles loaded from files ({@code --profile}); other models build theirs from traffic. */
+    public List<ModelProfile> profiles() {
+        return profiles;
+    }
+
+    public int profileWindow() {
+        return profileWindow;
+    }
+
+    public CollectorConfig withProfiles(List<ModelProfile> loaded, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("profile window must be at least 1");
+        }
+        CollectorConfig c =
+                new CollectorConfig(queueDir, httpPort, allowList, referenceWindow, reportDir);
+        c.profiles = List.copyOf(loaded);
+        c.profileWindow = window;
+        return c;
+    }
+
+    private CollectorConfig copyProfiles(CollectorConfig c) {
+        c.profiles = profiles;
+        c.profileWindow = profileWindow;
+        return c;
     }
 }

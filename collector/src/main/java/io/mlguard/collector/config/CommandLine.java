@@ -1,7 +1,14 @@
 package io.mlguard.collector.config;
 
+import io.mlguard.collector.profile.ModelProfile;
+import io.mlguard.collector.profile.ProfileFile;
+import io.mlguard.collector.profile.ProfileFormatException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Parses the collector's command line. Options take their value as the next argument or after
@@ -15,6 +22,8 @@ public final class CommandLine {
                     "usage: java -jar mlguard-collector.jar --queue DIR --http-port N [options]",
                     "       java -jar mlguard-collector.jar incidents --url URL [--expect TYPE,...]"
                             + " [--wait SECONDS]",
+                    "       java -jar mlguard-collector.jar profile build --queue DIR --model NAME"
+                            + " --records N --out FILE",
                     "",
                     "  --queue DIR             the agent's Chronicle Queue directory (waited for if absent)",
                     "  --http-port N           port of the HTTP API on 127.0.0.1 (0 picks a free one)",
@@ -25,6 +34,12 @@ public final class CommandLine {
                             + ")",
                     "  --report-dir DIR        keep index.html, incidents.json and incidents.md up to"
                             + " date in DIR",
+                    "  --profile FILE          a model's reference profile (from 'profile build');"
+                            + " repeat for several models",
+                    "  --profile-window N      records of a model that make its profile when none is"
+                            + " loaded (default "
+                            + CollectorConfig.DEFAULT_PROFILE_WINDOW
+                            + ")",
                     "  --help                  print this help",
                     "",
                     "API: GET /api/incidents[?type=&model=&client=&severity=&since=],"
@@ -57,6 +72,8 @@ public final class CommandLine {
         Path allowListFile = null;
         int window = CollectorConfig.DEFAULT_REFERENCE_WINDOW;
         Path reportDir = null;
+        List<Path> profileFiles = new ArrayList<>();
+        int profileWindow = CollectorConfig.DEFAULT_PROFILE_WINDOW;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -75,6 +92,8 @@ public final class CommandLine {
                 case "--allow-list":
                 case "--reference-window":
                 case "--report-dir":
+                case "--profile":
+                case "--profile-window":
                     break;
                 default:
                     throw new UsageException(
@@ -101,6 +120,12 @@ public final class CommandLine {
                 case "--reference-window":
                     window = integer(name, value, 1, 10_000_000);
                     break;
+                case "--profile":
+                    profileFiles.add(path(name, value));
+                    break;
+                case "--profile-window":
+                    profileWindow = integer(name, value, 20, 10_000_000);
+                    break;
                 default:
                     reportDir = path(name, value);
                     break;
@@ -113,7 +138,25 @@ public final class CommandLine {
             throw new UsageException("--http-port N is required (see --help)");
         }
         AllowList allowList = allowListFile == null ? null : AllowList.load(allowListFile);
-        return new Parsed(false, new CollectorConfig(queue, port, allowList, window, reportDir));
+        List<ModelProfile> profiles = new ArrayList<>();
+        Set<String> models = new HashSet<>();
+        for (Path file : profileFiles) {
+            ModelProfile p;
+            try {
+                p = ProfileFile.load(file);
+            } catch (ProfileFormatException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+            if (!models.add(p.model())) {
+                throw new UsageException(
+                        "two --profile files are for model " + quote(p.model()) + ": keep one");
+            }
+            profiles.add(p);
+        }
+        return new Parsed(
+                false,
+                new CollectorConfig(queue, port, allowList, window, reportDir)
+                        .withProfiles(profiles, profileWindow));
     }
 
     private static Path path(String name, String value) throws UsageException {

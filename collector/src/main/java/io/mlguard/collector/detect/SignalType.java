@@ -9,7 +9,17 @@ package io.mlguard.collector.detect;
  */
 public enum SignalType {
     INVALID_INPUT("invalid_input", true),
-    MODEL_SUBSTITUTION("model_substitution", false);
+    MODEL_SUBSTITUTION("model_substitution", false),
+    /** Inputs or their summary statistics no longer look like the model's reference traffic. */
+    DATA_DRIFT("data_drift", false),
+    /** The model's answers (class priors, confidence) no longer look like its reference. */
+    PREDICTION_DRIFT("prediction_drift", false),
+    /** One client (or clients acting together) sends many near-duplicate queries. */
+    QUERY_ATTACK("query_attack", true),
+    /** One client's queries look synthetic, as model-extraction queries do. */
+    EXTRACTION("extraction", true),
+    /** Error rate, latency or throughput of a model moved away from its baseline. */
+    OPERATIONAL("operational", false);
 
     private final String wireName;
     private final boolean perClient;

@@ -1,0 +1,51 @@
+package io.mlguard.collector.detect;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Per-client state with a hard cap: past {@code capacity} clients the least recently seen one is
+ * evicted and counted, so 100,000 distinct (or rotating) client ids cost bounded memory. An
+ * attacker who rotates ids to escape per-client state is the business of the detectors'
+ * account-free checks.
+ */
+final class BoundedClientMap<V> {
+    private final int capacity;
+    private final LinkedHashMap<String, V> map;
+    private long evictions;
+
+    BoundedClientMap(int capacity) {
+        this.capacity = capacity;
+        this.map =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                        if (size() > BoundedClientMap.this.capacity) {
+                            evictions++;
+                            return true;
+                        }
+                        return false;
+                    }
+                };
+    }
+
+    V get(String key, Function<String, V> create) {
+        V v = map.get(key);
+        if (v == null) {
+            v = create.apply(key);
+            map.put(key, v);
+        }
+        return v;
+    }
+
+    int size() {
+        return map.size();
+    }
+
+    long evictions() {
+        return evictions;
+    }
+}

@@ -1,0 +1,200 @@
+package io.mlguard.collector.detect;
+
+import io.mlguard.collector.profile.ModelProfile;
+import io.mlguard.collector.profile.ProfileTracker;
+import io.mlguard.collector.profile.QuantileSketch;
+import io.mlguard.collector.profile.RecordStatistics;
+import io.mlguard.protocol.InferenceRecord;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Data drift (input statistics and captured features) and prediction drift (confidence, entropy,
+ * margin, class priors) of each model against its reference profile.
+ *
+ * <p>Two tests per statistic (see {@link StatisticMonitor}): a CUSUM on each value's normal score,
+ * whose threshold comes from the wanted ARL0 (records between false alarms) shared among the
+ * model's statistics — each of S statistics gets ARL0 × S, so their false-alarm rates add up to
+ * 1/ARL0 — and, every quarter window, PSI, KS and JS of the last {@code window} values. A window is
+ * a shift when PSI ≥ {@link #PSI_SHIFT} and the KS p-value is below {@link #KS_ALPHA}: PSI says the
+ * change matters, KS that it is not sampling noise. Class priors use PSI and JS.
+ *
+ * <p>After a signal, a statistic stays quiet for one window, so a lasting drift gives one signal
+ * per window rather than one per record.
+ */
+public final class DriftDetector implements Detector {
+    /** The CUSUM reference value: tuned to catch a 1-sigma shift of the normal score fastest. */
+    static final double CUSUM_K = 0.5;
+
+    static final double PSI_SHIFT = 0.25;
+    static final double KS_ALPHA = 1e-4;
+
+    /** Bounds the per-model state. */
+    static final int MAX_MODELS = ProfileTracker.MAX_MODELS;
+
+    private final ProfileTracker profiles;
+    private final int windowSize;
+    private final double arl0;
+    private final Map<String, ModelDrift> models = new HashMap<>();
+    private long modelsRefused;
+
+    /** Per-model monitors, created when the model's profile becomes available. */
+    private final class ModelDrift {
+        final Map<String, StatisticMonitor> statistics = new HashMap<>();
+        final Map<String, Long> quietUntil = new HashMap<>();
+        final ClassPriorMonitor classes;
+        long seen;
+
+        ModelDrift(ModelProfile p) {
+            int streams = 0;
+            for (String name : p.statistics().keySet()) {
+                if (!name.equals(RecordStatistics.LATENCY_MICROS)) {
+                    streams++;
+                }
+            }
+            for (Map.Entry<String, QuantileSketch> e : p.statistics().entrySet()) {
+                if (!e.getKey().equals(RecordStatistics.LATENCY_MICROS)) {
+                    statistics.put(
+                            e.getKey(),
+                            new StatisticMonitor(
+                                    e.getValue(), windowSize, arl0 * Math.max(1, streams)));
+                }
+            }
+            classes =
+                    p.classified() > 0 ? new ClassPriorMonitor(p.classCounts(), windowSize) : null;
+        }
+    }
+
+    /**
+     * @param window values per sliding window (its quarter is the comparison step)
+     * @param arl0 the wanted mean number of records of a model between two false CUSUM alarms
+     */
+    public DriftDetector(ProfileTracker profiles, int window, double arl0) {
+        if (window < 20) {
+            throw new IllegalArgumentException("a drift window needs at least 20 records");
+        }
+        this.profiles = profiles;
+        this.windowSize = window;
+        this.arl0 = arl0;
+    }
+
+    @Override
+    public String name() {
+        return "drift";
+    }
+
+    @Override
+    public void onInference(InferenceRecord r, long index, SignalSink sink) {
+        if (!RecordStatistics.usable(r)) {
+            return; // errors and NaN inputs are other detectors' business
+        }
+        ModelDrift m = models.get(r.modelId);
+        if (m == null) {
+            ModelProfile p = profiles.profile(r.modelId);
+            if (p == null) {
+                return;
+            }
+            if (models.size() >= MAX_MODELS) {
+                modelsRefused++;
+                return;
+            }
+            m = new ModelDrift(p);
+            models.put(r.modelId, m);
+        }
+        m.seen++;
+        ModelDrift state = m;
+        RecordStatistics.inputs(
+                r, (n, v) -> observe(state, n, v, SignalType.DATA_DRIFT, r, index, sink));
+        RecordStatistics.outputs(
+                r, (n, v) -> observe(state, n, v, SignalType.PREDICTION_DRIFT, r, index, sink));
+        int bin = RecordStatistics.predictedClassBin(r);
+        if (bin >= 0 && m.classes != null) {
+            m.classes.add(bin);
+            if (m.classes.windowFull() && m.seen % step() == 0 && !quiet(m, "classes")) {
+                ClassPriorMonitor.Result c = m.classes.compare();
+                if (c.psi() >= PSI_SHIFT) {
+                    m.quietUntil.put("classes", m.seen + windowSize);
+                    sink.accept(
+                            start(SignalType.PREDICTION_DRIFT, "class_priors_shift", r, index)
+                                    .evidence("statistic", "predictedClass")
+                                    .evidence("psi", c.psi())
+                                    .evidence("jsDivergenceBits", c.js())
+                                    .evidence("mostChangedClass", c.mostChangedClass())
+                                    .evidence("referenceShare", c.referenceShare())
+                                    .evidence("windowShare", c.share())
+                                    .evidence("windowSize", windowSize)
+                                    .build());
+                }
+            }
+        }
+    }
+
+    private int step() {
+        return Math.max(1, windowSize / 4);
+    }
+
+    private boolean quiet(ModelDrift m, String name) {
+        return m.seen < m.quietUntil.getOrDefault(name, 0L);
+    }
+
+    private void observe(
+            ModelDrift m,
+            String name,
+            double v,
+            SignalType type,
+            InferenceRecord r,
+            long index,
+            SignalSink sink) {
+        StatisticMonitor s = m.statistics.get(name);
+        if (s == null) {
+            return; // not in the profile: nothing to compare with
+        }
+        int alarm = s.add(v);
+        if (quiet(m, name)) {
+            return;
+        }
+        QuantileSketch ref = s.reference();
+        if (alarm != 0) {
+            m.quietUntil.put(name, m.seen + windowSize);
+            sink.accept(
+                    start(type, "cusum_shift", r, index)
+                            .evidence("statistic", name)
+                            .evidence("direction", alarm > 0 ? "up" : "down")
+                            .evidence("cusumThreshold", s.cusumThreshold())
+                            .evidence("arl0Records", arl0)
+                            .evidence("referenceMedian", ref.quantile(0.5))
+                            .evidence("referenceP05", ref.quantile(0.05))
+                            .evidence("referenceP95", ref.quantile(0.95))
+                            .build());
+        } else if (s.windowFull() && m.seen % step() == 0) {
+            StatisticMonitor.WindowResult w = s.compare();
+            if (w.psi() >= PSI_SHIFT && w.ksPValue() < KS_ALPHA) {
+                m.quietUntil.put(name, m.seen + windowSize);
+                sink.accept(
+                        start(type, "window_shift", r, index)
+                                .evidence("statistic", name)
+                                .evidence("psi", w.psi())
+                                .evidence("ksStatistic", w.ks())
+                                .evidence("ksPValue", w.ksPValue())
+                                .evidence("jsDivergenceBits", w.js())
+                                .evidence("referenceMedian", ref.quantile(0.5))
+                                .evidence("windowMedian", w.windowMedian())
+                                .evidence("windowSize", w.n())
+                                .build());
+            }
+        }
+    }
+
+    private static Signal.Builder start(
+            SignalType type, String reason, InferenceRecord r, long index) {
+        return Signal.builder(type, Severity.MEDIUM, reason)
+                .model(r.modelId)
+                .client(r.clientId)
+                .record(index, r.timestampMillis);
+    }
+
+    /** Models that got no drift state because {@link #MAX_MODELS} were already tracked. */
+    public long modelsRefused() {
+        return modelsRefused;
+    }
+}

@@ -1,0 +1,128 @@
+package io.mlguard.collector.detect;
+
+import io.mlguard.collector.detect.stats.ShapiroWilk;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.Outcome;
+
+/**
+ * Model extraction in the spirit of PRADA (Juuti et al., 2019): for each client, the distance (L2,
+ * fingerprint space) from every new query to the nearest of its previous queries. Natural queries
+ * give roughly normally distributed minimum distances; synthetic extraction queries (Jacobian-based
+ * augmentation, perturbations of a few seeds at fixed steps) do not. When the Shapiro–Wilk W of the
+ * last {@link #DISTANCES} distances falls below {@link #W_THRESHOLD}, the client is flagged, with
+ * its query count, query rate and how many classes its answers covered.
+ *
+ * <p>Exact repeats (retries) and near-duplicates (mean difference per cell up to {@link
+ * QueryAttackDetector#NEAR_PER_CELL}: retries, video frames, and also what the query-attack
+ * detector watches) are left out of the distances, so benign bursts do not skew them.
+ *
+ * <p>Bounded: the nearest neighbour is sought among the client's last {@link #HISTORY} kept queries
+ * (PRADA keeps them all), at most {@link #MAX_CLIENTS} clients are tracked (evictions counted), and
+ * the test runs every {@link #TEST_EVERY} distances, so cost per query is constant.
+ */
+public final class ExtractionDetector implements Detector {
+    static final int HISTORY = 128;
+    static final int DISTANCES = 200;
+    static final int MIN_DISTANCES = 100;
+    static final int TEST_EVERY = 10;
+
+    /** PRADA's δ; benign MNIST clients measure W ≈ 0.98–0.995, JbDA-like streams 0.7–0.85. */
+    static final double W_THRESHOLD = 0.94;
+
+    static final int MAX_CLIENTS = 2048;
+
+    private static final class ClientState {
+        final FingerprintRing history = new FingerprintRing(HISTORY);
+        final double[] distances = new double[DISTANCES];
+        int filled;
+        int next;
+        long added;
+        long queries;
+        long firstMillis = Long.MIN_VALUE;
+        long classesSeen; // a bit per predicted class below 64
+        long quietUntil;
+    }
+
+    private final BoundedClientMap<ClientState> clients = new BoundedClientMap<>(MAX_CLIENTS);
+
+    @Override
+    public String name() {
+        return "extraction";
+    }
+
+    @Override
+    public void onInference(InferenceRecord r, long index, SignalSink sink) {
+        int len = r.fingerprintLength;
+        if (r.clientId == null
+                || r.outcome == Outcome.BLOCKED
+                || r.fingerprintKind == InferenceRecord.FINGERPRINT_NONE
+                || len < QueryAttackDetector.MIN_LENGTH
+                || len > FingerprintRing.MAX_LENGTH) {
+            return;
+        }
+        ClientState c = clients.get(r.modelId + '\u0000' + r.clientId, k -> new ClientState());
+        c.queries++;
+        if (c.firstMillis == Long.MIN_VALUE) {
+            c.firstMillis = r.timestampMillis;
+        }
+        for (int i = 0; i < r.outputCount; i++) {
+            if (r.outputs[i].topK > 0 && r.outputs[i].topClasses[0] >= 0) {
+                c.classesSeen |= 1L << Math.min(63, r.outputs[i].topClasses[0]);
+                break;
+            }
+        }
+        byte[] f = r.fingerprint;
+        long hash = FingerprintRing.hash(f, len);
+        double near = QueryAttackDetector.NEAR_PER_CELL * len;
+        double min = Double.POSITIVE_INFINITY;
+        for (int s = 0; s < c.history.size(); s++) {
+            if (c.history.hashAt(s) == hash && c.history.equalsAt(s, f, len)) {
+                return; // a retry
+            }
+            if (c.history.l1At(s, f, len, (int) near) <= near) {
+                return; // a near-duplicate: not a new point of the client's input distribution
+            }
+            min = Math.min(min, c.history.l2At(s, f, len));
+        }
+        c.history.add(f, len, hash, 0);
+        if (Double.isInfinite(min)) {
+            return; // the first query has no predecessor
+        }
+        c.distances[c.next] = min;
+        c.next = (c.next + 1) % DISTANCES;
+        c.filled = Math.min(c.filled + 1, DISTANCES);
+        c.added++;
+        if (c.filled >= MIN_DISTANCES && c.added % TEST_EVERY == 0 && c.added >= c.quietUntil) {
+            ShapiroWilk.Result w = ShapiroWilk.test(c.distances, c.filled);
+            if (w.w() < W_THRESHOLD) {
+                c.quietUntil = c.added + DISTANCES;
+                double minutes = Math.max(1.0 / 60, (r.timestampMillis - c.firstMillis) / 60_000.0);
+                sink.accept(
+                        Signal.builder(
+                                        SignalType.EXTRACTION,
+                                        Severity.HIGH,
+                                        "non_normal_query_distances")
+                                .model(r.modelId)
+                                .client(r.clientId)
+                                .record(index, r.timestampMillis)
+                                .evidence("shapiroWilkW", w.w())
+                                .evidence("shapiroWilkPValue", w.pValue())
+                                .evidence("wThreshold", W_THRESHOLD)
+                                .evidence("distances", w.n())
+                                .evidence("clientQueries", c.queries)
+                                .evidence("queriesPerMinute", c.queries / minutes)
+                                .evidence("classesCovered", Long.bitCount(c.classesSeen))
+                                .build());
+            }
+        }
+    }
+
+    /** Clients whose state was evicted to stay within {@link #MAX_CLIENTS}. */
+    public long clientEvictions() {
+        return clients.evictions();
+    }
+
+    int trackedClients() {
+        return clients.size();
+    }
+}

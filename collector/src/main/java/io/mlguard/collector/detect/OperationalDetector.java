@@ -1,0 +1,187 @@
+package io.mlguard.collector.detect;
+
+import io.mlguard.collector.detect.stats.Cusum;
+import io.mlguard.collector.detect.stats.Normal;
+import io.mlguard.collector.detect.stats.Tails;
+import io.mlguard.collector.profile.ModelProfile;
+import io.mlguard.collector.profile.ProfileTracker;
+import io.mlguard.collector.profile.QuantileSketch;
+import io.mlguard.collector.profile.RecordStatistics;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.Outcome;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Operational anomalies of each model: latency, error rate and throughput against its profile or a
+ * moving baseline, each calibrated to the same in-control run length ARL0 (in records):
+ *
+ * <ul>
+ *   <li>latency: an upward CUSUM on the normal score of each latency under the profile's latency
+ *       sketch (threshold from ARL0, as in {@link Cusum});
+ *   <li>errors: per block of {@link #ERROR_BLOCK} records, the exact binomial tail of the error
+ *       count under the profile's error rate (floored at {@link #MIN_ERROR_RATE}); a block alarms
+ *       below {@code ERROR_BLOCK / ARL0}, so false alarms come once per ARL0 records on average;
+ *   <li>throughput: records per minute against an EWMA of the previous minutes (after {@link
+ *       #WARMUP_MINUTES}); a minute alarms when its Poisson tail is below {@code 1 / ARL0}, and the
+ *       rate moved by at least {@link #RATE_FACTOR} times, because real traffic is burstier than
+ *       Poisson.
+ * </ul>
+ */
+public final class OperationalDetector implements Detector {
+    static final int ERROR_BLOCK = 50;
+    static final double MIN_ERROR_RATE = 0.001;
+    static final int WARMUP_MINUTES = 10;
+    static final double RATE_FACTOR = 3;
+    static final double EWMA_WEIGHT = 0.1;
+    static final int MAX_MODELS = ProfileTracker.MAX_MODELS;
+
+    private final ProfileTracker profiles;
+    private final double arl0;
+    private final Map<String, ModelOps> models = new HashMap<>();
+    private long modelsRefused;
+
+    private final class ModelOps {
+        final QuantileSketch latency;
+        final Cusum latencyCusum;
+        final double errorRate;
+        final double lowU;
+        int blockRecords;
+        int blockErrors;
+        long minute = Long.MIN_VALUE;
+        long minuteCount;
+        double baseline;
+        int minutes;
+        boolean latencyQuiet;
+
+        ModelOps(ModelProfile p) {
+            latency = p.statistic(RecordStatistics.LATENCY_MICROS);
+            latencyCusum = latency == null ? null : new Cusum(DriftDetector.CUSUM_K, arl0);
+            lowU = latency == null ? 0 : 0.5 / latency.count();
+            errorRate = Math.max(MIN_ERROR_RATE, (double) p.errors() / p.records());
+        }
+    }
+
+    public OperationalDetector(ProfileTracker profiles, double arl0) {
+        this.profiles = profiles;
+        this.arl0 = arl0;
+    }
+
+    @Override
+    public String name() {
+        return "operational";
+    }
+
+    @Override
+    public void onInference(InferenceRecord r, long index, SignalSink sink) {
+        if (r.outcome == Outcome.BLOCKED || r.modelId == null) {
+            return;
+        }
+        ModelOps m = models.get(r.modelId);
+        if (m == null) {
+            ModelProfile p = profiles.profile(r.modelId);
+            if (p == null) {
+                return;
+            }
+            if (models.size() >= MAX_MODELS) {
+                modelsRefused++;
+                return;
+            }
+            m = new ModelOps(p);
+            models.put(r.modelId, m);
+        }
+        throughput(m, r, index, sink);
+        errors(m, r, index, sink);
+        if (r.outcome == Outcome.OK && m.latencyCusum != null) {
+            double micros = r.latencyNanos / 1000.0;
+            double u = Math.min(1 - m.lowU, Math.max(m.lowU, m.latency.midCdf(micros)));
+            int alarm = m.latencyCusum.add(Normal.quantile(u));
+            if (alarm > 0) {
+                sink.accept(
+                        start(r, index, "latency_shift")
+                                .evidence("referenceMedianMicros", m.latency.quantile(0.5))
+                                .evidence("referenceP95Micros", m.latency.quantile(0.95))
+                                .evidence("latencyMicros", micros)
+                                .evidence("cusumThreshold", m.latencyCusum.threshold())
+                                .evidence("arl0Records", arl0)
+                                .build());
+            }
+        }
+    }
+
+    private void errors(ModelOps m, InferenceRecord r, long index, SignalSink sink) {
+        m.blockRecords++;
+        if (r.outcome == Outcome.ERROR) {
+            m.blockErrors++;
+        }
+        if (m.blockRecords < ERROR_BLOCK) {
+            return;
+        }
+        double p = Tails.binomialUpper(m.blockErrors, ERROR_BLOCK, m.errorRate);
+        if (p < ERROR_BLOCK / arl0) {
+            sink.accept(
+                    start(r, index, "error_rate_shift")
+                            .evidence("errorsInBlock", m.blockErrors)
+                            .evidence("blockRecords", ERROR_BLOCK)
+                            .evidence("referenceErrorRate", m.errorRate)
+                            .evidence("pValue", p)
+                            .evidence("arl0Records", arl0)
+                            .build());
+        }
+        m.blockRecords = 0;
+        m.blockErrors = 0;
+    }
+
+    private void throughput(ModelOps m, InferenceRecord r, long index, SignalSink sink) {
+        long minute = Math.floorDiv(r.timestampMillis, 60_000L);
+        if (m.minute == Long.MIN_VALUE) {
+            m.minute = minute;
+        }
+        if (minute < m.minute) {
+            m.minuteCount++; // late record from another server thread: count it where we are
+            return;
+        }
+        // close the finished minute and any empty ones after it (at most an hour of them)
+        for (int closed = 0; m.minute < minute && closed < 60; closed++) {
+            closeMinute(m, r, index, sink);
+            m.minute++;
+            m.minuteCount = 0;
+        }
+        m.minute = minute;
+        m.minuteCount++;
+    }
+
+    private void closeMinute(ModelOps m, InferenceRecord r, long index, SignalSink sink) {
+        long n = m.minuteCount;
+        if (m.minutes >= WARMUP_MINUTES && m.baseline > 0) {
+            double alpha = Math.max(1, m.baseline) / arl0; // one false alarm per ARL0 records
+            boolean spike =
+                    n >= RATE_FACTOR * m.baseline && Tails.poissonUpper(n, m.baseline) < alpha;
+            boolean drop =
+                    n <= m.baseline / RATE_FACTOR && Tails.poissonLower(n, m.baseline) < alpha;
+            if (spike || drop) {
+                sink.accept(
+                        start(r, index, spike ? "throughput_spike" : "throughput_drop")
+                                .evidence("recordsInMinute", n)
+                                .evidence("baselinePerMinute", m.baseline)
+                                .evidence("arl0Records", arl0)
+                                .build());
+                return; // an anomalous minute does not teach the baseline
+            }
+        }
+        m.baseline = m.minutes == 0 ? n : (1 - EWMA_WEIGHT) * m.baseline + EWMA_WEIGHT * n;
+        m.minutes++;
+    }
+
+    private static Signal.Builder start(InferenceRecord r, long index, String reason) {
+        return Signal.builder(SignalType.OPERATIONAL, Severity.MEDIUM, reason)
+                .model(r.modelId)
+                .client(r.clientId)
+                .record(index, r.timestampMillis);
+    }
+
+    /** Models without state because {@link #MAX_MODELS} were tracked. */
+    public long modelsRefused() {
+        return modelsRefused;
+    }
+}

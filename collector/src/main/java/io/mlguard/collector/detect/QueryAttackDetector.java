@@ -1,0 +1,199 @@
+package io.mlguard.collector.detect;
+
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.Outcome;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Query-based black-box attacks (HopSkipJump, Boundary, Square, NES), in the spirit of Blacklight
+ * (Li et al., USENIX Security 2022) and Chen, Carlini and Wagner's stateful detection: such attacks
+ * send many highly similar queries, which ordinary clients do not.
+ *
+ * <p>Two near-duplicate fingerprints differ by at most {@link #NEAR_PER_CELL} per cell on average
+ * (L1). A query is compared with its client's last {@link #CLIENT_RING} queries; when it has at
+ * least {@link #CLIENT_MATCHES} distinct near-duplicates among them, the client is flagged. Exact
+ * repeats of a fingerprint the client sent recently (retries, resubmissions) are not evidence: they
+ * are counted and skipped. A burst of near-identical frames gives at most burst-1 matches, so
+ * bursts shorter than the threshold pass. Account-free: each query is also compared with the
+ * model's last {@link #GLOBAL_RING} queries from everyone; {@link #GLOBAL_MATCHES} distinct
+ * near-duplicates coming from at least {@link #GLOBAL_CLIENTS} other client ids flag an attack
+ * spread over rotating ids.
+ *
+ * <p>Cost per query: at most CLIENT_RING + GLOBAL_RING comparisons of 64 bytes that stop early;
+ * memory: {@link #MAX_CLIENTS} client rings (evictions counted) and {@link #MAX_MODELS} global
+ * ones.
+ */
+public final class QueryAttackDetector implements Detector {
+    static final double NEAR_PER_CELL = 2.0;
+    static final int CLIENT_RING = 64;
+    static final int CLIENT_MATCHES = 12;
+    static final int GLOBAL_RING = 1024;
+    static final int GLOBAL_MATCHES = 16;
+    static final int GLOBAL_CLIENTS = 3;
+    static final int MAX_CLIENTS = 4096;
+    static final int MAX_MODELS = 16;
+
+    /** Shortest fingerprint worth comparing: a handful of tabular cells says nothing. */
+    static final int MIN_LENGTH = 16;
+
+    private static final class ClientState {
+        final FingerprintRing ring = new FingerprintRing(CLIENT_RING);
+        long queries;
+        long repeats;
+        long quietUntil;
+    }
+
+    private static final class ModelState {
+        final FingerprintRing ring = new FingerprintRing(GLOBAL_RING);
+        long queries;
+        long quietUntil;
+    }
+
+    private final BoundedClientMap<ClientState> clients = new BoundedClientMap<>(MAX_CLIENTS);
+    private final Map<String, ModelState> models = new HashMap<>();
+    private final int[] seenClients = new int[GLOBAL_CLIENTS];
+    private long modelsRefused;
+
+    @Override
+    public String name() {
+        return "query-attack";
+    }
+
+    @Override
+    public void onInference(InferenceRecord r, long index, SignalSink sink) {
+        int length = r.fingerprintLength;
+        if (r.outcome == Outcome.BLOCKED
+                || r.fingerprintKind == InferenceRecord.FINGERPRINT_NONE
+                || length < MIN_LENGTH
+                || length > FingerprintRing.MAX_LENGTH) {
+            return;
+        }
+        byte[] f = r.fingerprint;
+        long hash = FingerprintRing.hash(f, length);
+        int limit = (int) (NEAR_PER_CELL * length);
+        if (r.clientId != null) {
+            perClient(r, index, sink, f, length, hash, limit);
+        }
+        acrossClients(r, index, sink, f, length, hash, limit);
+    }
+
+    private void perClient(
+            InferenceRecord r,
+            long index,
+            SignalSink sink,
+            byte[] f,
+            int len,
+            long hash,
+            int limit) {
+        ClientState c = clients.get(r.modelId + '\u0000' + r.clientId, k -> new ClientState());
+        c.queries++;
+        FingerprintRing ring = c.ring;
+        int matches = 0;
+        for (int s = 0; s < ring.size(); s++) {
+            if (ring.hashAt(s) == hash && ring.equalsAt(s, f, len)) {
+                c.repeats++; // a retry: not evidence, and not stored twice
+                return;
+            }
+            if (ring.l1At(s, f, len, limit) <= limit) {
+                matches++;
+            }
+        }
+        ring.add(f, len, hash, 0);
+        if (matches >= CLIENT_MATCHES && c.queries >= c.quietUntil) {
+            c.quietUntil = c.queries + CLIENT_RING;
+            sink.accept(
+                    Signal.builder(SignalType.QUERY_ATTACK, Severity.HIGH, "near_duplicate_queries")
+                            .model(r.modelId)
+                            .client(r.clientId)
+                            .record(index, r.timestampMillis)
+                            .evidence("nearDuplicates", matches)
+                            .evidence("comparedWith", ring.size() - 1)
+                            .evidence("threshold", CLIENT_MATCHES)
+                            .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)
+                            .evidence("clientQueries", c.queries)
+                            .evidence("exactRepeatsIgnored", c.repeats)
+                            .build());
+        }
+    }
+
+    private void acrossClients(
+            InferenceRecord r,
+            long index,
+            SignalSink sink,
+            byte[] f,
+            int len,
+            long hash,
+            int limit) {
+        ModelState m = models.get(r.modelId);
+        if (m == null) {
+            if (models.size() >= MAX_MODELS) {
+                modelsRefused++;
+                return;
+            }
+            m = new ModelState();
+            models.put(r.modelId, m);
+        }
+        m.queries++;
+        int owner = r.clientId == null ? 0 : r.clientId.hashCode() | 1;
+        FingerprintRing ring = m.ring;
+        int matches = 0;
+        int distinct = 0;
+        for (int s = 0; s < ring.size(); s++) {
+            int other = ring.ownerAt(s);
+            if (other == owner) {
+                continue; // the client's own queries are the per-client check's business
+            }
+            if (ring.hashAt(s) == hash && ring.equalsAt(s, f, len)) {
+                continue; // the same input from several clients (a popular item) is not an attack
+            }
+            if (ring.l1At(s, f, len, limit) <= limit) {
+                matches++;
+                if (distinct < GLOBAL_CLIENTS && !contains(seenClients, distinct, other)) {
+                    seenClients[distinct++] = other;
+                }
+            }
+        }
+        ring.add(f, len, hash, owner);
+        if (matches >= GLOBAL_MATCHES && distinct >= GLOBAL_CLIENTS && m.queries >= m.quietUntil) {
+            m.quietUntil = m.queries + CLIENT_RING;
+            sink.accept(
+                    Signal.builder(
+                                    SignalType.QUERY_ATTACK,
+                                    Severity.HIGH,
+                                    "near_duplicate_queries_across_clients")
+                            .model(r.modelId)
+                            .record(index, r.timestampMillis)
+                            .evidence("nearDuplicatesFromOtherClients", matches)
+                            .evidence("otherClientsAtLeast", distinct)
+                            .evidence("comparedWith", ring.size() - 1)
+                            .evidence("threshold", GLOBAL_MATCHES)
+                            .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)
+                            .evidence("latestClient", r.clientId)
+                            .build());
+        }
+    }
+
+    private static boolean contains(int[] a, int n, int v) {
+        for (int i = 0; i < n; i++) {
+            if (a[i] == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Clients whose state was evicted to stay within {@link #MAX_CLIENTS}. */
+    public long clientEvictions() {
+        return clients.evictions();
+    }
+
+    int trackedClients() {
+        return clients.size();
+    }
+
+    /** Models without account-free state because {@link #MAX_MODELS} were tracked. */
+    public long modelsRefused() {
+        return modelsRefused;
+    }
+}

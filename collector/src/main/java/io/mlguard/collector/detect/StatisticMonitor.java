@@ -1,0 +1,90 @@
+package io.mlguard.collector.detect;
+
+import io.mlguard.collector.detect.stats.Cusum;
+import io.mlguard.collector.detect.stats.Divergences;
+import io.mlguard.collector.detect.stats.KolmogorovSmirnov;
+import io.mlguard.collector.detect.stats.Normal;
+import io.mlguard.collector.profile.QuantileSketch;
+import java.util.Arrays;
+
+/**
+ * Watches one statistic of one model against its reference sketch, two ways: an online CUSUM on the
+ * normal scores of single values (fast on a clear shift, calibrated by ARL0), and PSI, KS and
+ * Jensen–Shannon of a sliding window (slower, but sees changes of shape as well as of location).
+ * Memory: one window of doubles and a sort buffer.
+ */
+final class StatisticMonitor {
+    /** What a window comparison found. */
+    record WindowResult(
+            double psi, double ks, double ksPValue, double js, double windowMedian, int n) {}
+
+    private final QuantileSketch reference;
+    private final Cusum cusum;
+    private final double[] window;
+    private final double[] sorted;
+    private final double lowU;
+    private int filled;
+    private int next;
+
+    StatisticMonitor(QuantileSketch reference, int windowSize, double arl0) {
+        this.reference = reference;
+        this.cusum = new Cusum(DriftDetector.CUSUM_K, arl0);
+        this.window = new double[windowSize];
+        this.sorted = new double[windowSize];
+        // The reference cannot resolve probabilities finer than 1/(2n): clamp there, so a value
+        // beyond everything seen gives a large but finite score.
+        this.lowU = 0.5 / Math.max(1, reference.count());
+    }
+
+    /** The normal score of x under the reference: N(0, 1) while nothing changed. */
+    double score(double x) {
+        double u = Math.min(1 - lowU, Math.max(lowU, reference.midCdf(x)));
+        return Normal.quantile(u);
+    }
+
+    /** Adds a value; returns the CUSUM alarm (+1 up, -1 down, 0 none). */
+    int add(double x) {
+        window[next] = x;
+        next = (next + 1) % window.length;
+        filled = Math.min(filled + 1, window.length);
+        return cusum.add(score(x));
+    }
+
+    boolean windowFull() {
+        return filled == window.length;
+    }
+
+    WindowResult compare() {
+        int n = filled;
+        System.arraycopy(window, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
+        double[] edges = reference.decileEdges();
+        double[] expected = reference.binShares(edges);
+        double[] actual = new double[edges.length + 1];
+        int bin = 0;
+        for (int i = 0; i < n; i++) {
+            while (bin < edges.length && sorted[i] > edges[bin]) {
+                bin++;
+            }
+            actual[bin]++;
+        }
+        double d = KolmogorovSmirnov.statistic(sorted, n, reference::cdf, reference::cdfBelow);
+        double m = reference.count();
+        double p = KolmogorovSmirnov.pValue(d, n * m / (n + m));
+        return new WindowResult(
+                Divergences.psi(expected, actual),
+                d,
+                p,
+                Divergences.jensenShannon(expected, actual),
+                sorted[n / 2],
+                n);
+    }
+
+    QuantileSketch reference() {
+        return reference;
+    }
+
+    double cusumThreshold() {
+        return cusum.threshold();
+    }
+}

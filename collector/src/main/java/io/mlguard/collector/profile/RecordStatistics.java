@@ -1,0 +1,106 @@
+package io.mlguard.collector.profile;
+
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.TensorSummary;
+
+/**
+ * The per-record numbers a profile describes, extracted the same way when the profile is built and
+ * when traffic is compared with it. Names are stable: they are the keys of a saved profile.
+ */
+public final class RecordStatistics {
+    public static final String INPUT_MEAN = "input.mean";
+    public static final String INPUT_STD = "input.std";
+    public static final String INPUT_L2 = "input.l2Norm";
+    public static final String INPUT_ZERO_FRACTION = "input.zeroFraction";
+    public static final String CONFIDENCE = "output.confidence";
+    public static final String ENTROPY = "output.entropy";
+    public static final String MARGIN = "output.margin";
+    public static final String LATENCY_MICROS = "latencyMicros";
+
+    /** Feature statistics are named {@code feature.<index>}; only the first ones are profiled. */
+    public static final String FEATURE_PREFIX = "feature.";
+
+    /** Bounds the number of feature sketches whatever the agent captures. */
+    public static final int MAX_FEATURES = 32;
+
+    /** Predicted classes at or above this one share the last bin of the class priors. */
+    public static final int CLASS_BINS = 64;
+
+    private static final String[] FEATURE_NAMES = new String[MAX_FEATURES];
+
+    static {
+        for (int i = 0; i < MAX_FEATURES; i++) {
+            FEATURE_NAMES[i] = FEATURE_PREFIX + i;
+        }
+    }
+
+    /** Receives a named value; called only for finite values. */
+    @FunctionalInterface
+    public interface Visitor {
+        void value(String name, double v);
+    }
+
+    private RecordStatistics() {}
+
+    /** Whether a record describes normal traffic at all: it ran and its inputs were finite. */
+    public static boolean usable(InferenceRecord r) {
+        if (r.outcome != io.mlguard.protocol.Outcome.OK) {
+            return false;
+        }
+        for (int i = 0; i < r.inputCount; i++) {
+            if (r.inputs[i].nanCount > 0 || r.inputs[i].infCount > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Visits the input-side statistics (data drift). */
+    public static void inputs(InferenceRecord r, Visitor v) {
+        if (r.inputCount > 0 && r.inputs[0].dtype.isNumeric() && r.inputs[0].count > 0) {
+            TensorSummary t = r.inputs[0];
+            visit(v, INPUT_MEAN, t.mean);
+            visit(v, INPUT_STD, t.std);
+            visit(v, INPUT_L2, t.l2Norm);
+            visit(v, INPUT_ZERO_FRACTION, t.zeroFraction);
+        }
+        int features = Math.min(r.featureCount, MAX_FEATURES);
+        for (int i = 0; i < features; i++) {
+            visit(v, FEATURE_NAMES[i], r.features[i]);
+        }
+    }
+
+    /** Visits the output-side statistics (prediction drift). */
+    public static void outputs(InferenceRecord r, Visitor v) {
+        TensorSummary t = classifierOutput(r);
+        if (t != null) {
+            visit(v, CONFIDENCE, t.topScores[0]);
+            visit(v, ENTROPY, t.entropy);
+            visit(v, MARGIN, t.margin);
+        }
+    }
+
+    /** The predicted class's bin in the class priors, or -1 when the record has none. */
+    public static int predictedClassBin(InferenceRecord r) {
+        TensorSummary t = classifierOutput(r);
+        if (t == null || t.topClasses[0] < 0) {
+            return -1;
+        }
+        return Math.min(t.topClasses[0], CLASS_BINS - 1);
+    }
+
+    private static TensorSummary classifierOutput(InferenceRecord r) {
+        for (int i = 0; i < r.outputCount; i++) {
+            if (r.outputs[i].topK > 0) {
+                return r.outputs[i];
+            }
+        }
+        return null;
+    }
+
+    private static void visit(Visitor v, String name, double x) {
+        if (Double.isFinite(x)) {
+            v.value(name, x);
+        }
+    }
+}

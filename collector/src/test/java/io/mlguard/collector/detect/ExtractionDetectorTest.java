@@ -1,0 +1,105 @@
+package io.mlguard.collector.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlguard.collector.TestTraffic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ExtractionDetectorTest {
+    private final ExtractionDetector detector = new ExtractionDetector();
+    private final List<Signal> signals = new ArrayList<>();
+    private long index;
+
+    private int send(List<byte[]> stream, String client) {
+        int first = -1;
+        for (int q = 0; q < stream.size(); q++) {
+            int before = signals.size();
+            detector.onInference(
+                    TestTraffic.withFingerprint("mnist", client, 1000L * index, stream.get(q)),
+                    index++,
+                    signals::add);
+            if (first < 0 && signals.size() > before) {
+                first = q + 1;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * A Jacobian-based-augmentation-like stream (Papernot et al.; PRADA's JbDA attackers): ten
+     * natural seeds, then each new query a previous one moved by ±step on every cell.
+     */
+    static List<byte[]> jbda(int n, double step, long seed) {
+        Random random = new Random(seed);
+        List<double[]> pool = new ArrayList<>();
+        for (int s = 0; s < 10; s++) {
+            pool.add(QueryStreams.cells(QueryStreams.DIGITS.get(random.nextInt(300))));
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (double[] p : pool) {
+            out.add(QueryStreams.clamp(p));
+        }
+        while (out.size() < n) {
+            double[] base = pool.get(random.nextInt(pool.size()));
+            double[] x = new double[base.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.max(0, Math.min(255, base[i] + (random.nextBoolean() ? step : -step)));
+            }
+            pool.add(x);
+            out.add(QueryStreams.clamp(x));
+        }
+        return out;
+    }
+
+    @Test
+    void extractionLikeStreamsAreFlaggedWithinAThousandQueries() {
+        for (double step : new double[] {8, 16, 32}) {
+            for (int seed = 0; seed < 3; seed++) {
+                signals.clear();
+                int at = send(jbda(1000, step, seed), "thief-" + step + "-" + seed);
+                assertThat(at).as("step %s seed %d", step, seed).isBetween(1, 1000);
+                Signal s = signals.get(0);
+                assertThat(s.type()).isEqualTo(SignalType.EXTRACTION);
+                assertThat((double) s.evidence().get("shapiroWilkW"))
+                        .isLessThan(ExtractionDetector.W_THRESHOLD);
+                System.out.println(
+                        "extraction: step "
+                                + step
+                                + " seed "
+                                + seed
+                                + " flagged at query "
+                                + at
+                                + ", W="
+                                + s.evidence().get("shapiroWilkW"));
+            }
+        }
+    }
+
+    @Test
+    void benignStreamsAreNotFlagged() {
+        for (int seed = 0; seed < 5; seed++) {
+            assertThat(send(QueryStreams.independent(600, 10 + seed), "benign-" + seed))
+                    .isEqualTo(-1);
+        }
+        assertThat(send(QueryStreams.DIGITS, "all-digits")).isEqualTo(-1);
+        assertThat(send(QueryStreams.retries(600, 2), "retrier")).isEqualTo(-1);
+        assertThat(send(QueryStreams.bursts(1000, 3), "video")).isEqualTo(-1);
+        assertThat(signals).isEmpty();
+    }
+
+    @Test
+    void memoryIsBoundedUnderAHundredThousandClients() {
+        List<byte[]> digits = QueryStreams.independent(2, 4);
+        for (int c = 0; c < 100_000; c++) {
+            for (byte[] f : digits) {
+                detector.onInference(
+                        TestTraffic.withFingerprint("mnist", "client-" + c, 0, f), 0, s -> {});
+            }
+        }
+        assertThat(detector.trackedClients()).isEqualTo(ExtractionDetector.MAX_CLIENTS);
+        assertThat(detector.clientEvictions()).isEqualTo(100_000 - ExtractionDetector.MAX_CLIENTS);
+    }
+}

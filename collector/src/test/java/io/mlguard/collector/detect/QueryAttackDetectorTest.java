@@ -1,0 +1,81 @@
+package io.mlguard.collector.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlguard.collector.TestTraffic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+class QueryAttackDetectorTest {
+    private final QueryAttackDetector detector = new QueryAttackDetector();
+    private final List<Signal> signals = new ArrayList<>();
+    private long index;
+
+    /** Sends a stream; returns the 1-based query number of the first signal, or -1. */
+    private int send(List<byte[]> stream, IntFunction<String> client) {
+        int first = -1;
+        for (int q = 0; q < stream.size(); q++) {
+            int before = signals.size();
+            detector.onInference(
+                    TestTraffic.withFingerprint("mnist", client.apply(q), index, stream.get(q)),
+                    index++,
+                    signals::add);
+            if (first < 0 && signals.size() > before) {
+                first = q + 1;
+            }
+        }
+        return first;
+    }
+
+    @Test
+    void anAttackWalkIsFlaggedWithinFiftyQueries() {
+        for (int seed = 0; seed < 20; seed++) {
+            signals.clear();
+            int at = send(QueryStreams.attackWalk(seed * 7, 200, seed), q -> "attacker");
+            assertThat(at).as("seed %d", seed).isBetween(1, 50);
+            Signal s = signals.get(0);
+            assertThat(s.type()).isEqualTo(SignalType.QUERY_ATTACK);
+            assertThat(s.reason()).isEqualTo("near_duplicate_queries");
+            assertThat(s.client()).isEqualTo("attacker");
+            assertThat((Long) s.evidence().get("nearDuplicates"))
+                    .isGreaterThanOrEqualTo(QueryAttackDetector.CLIENT_MATCHES);
+            System.out.println("query-attack: walk " + seed + " flagged at query " + at);
+        }
+    }
+
+    @Test
+    void anAttackerRotatingClientIdsIsFlaggedAcrossClients() {
+        int at = send(QueryStreams.attackWalk(3, 200, 99), q -> "rotating-" + q);
+        assertThat(at).isBetween(1, 50);
+        assertThat(signals.get(0).reason()).isEqualTo("near_duplicate_queries_across_clients");
+        assertThat(signals.get(0).client()).isNull();
+        assertThat((Long) signals.get(0).evidence().get("otherClientsAtLeast")).isEqualTo(3L);
+    }
+
+    @Test
+    void benignStreamsAreNotFlagged() {
+        assertThat(send(QueryStreams.independent(300, 1), q -> "independent")).isEqualTo(-1);
+        assertThat(send(QueryStreams.retries(600, 2), q -> "retrier")).isEqualTo(-1);
+        assertThat(send(QueryStreams.bursts(600, 3), q -> "video")).isEqualTo(-1);
+        // all 300 held-out digits, five clients interleaved, every digit once
+        assertThat(send(QueryStreams.DIGITS, q -> "benign-" + q % 5)).isEqualTo(-1);
+        // and the same digits again from other clients: exact repeats across clients
+        assertThat(send(QueryStreams.DIGITS, q -> "other-" + q % 7)).isEqualTo(-1);
+        assertThat(signals).isEmpty();
+    }
+
+    @Test
+    void memoryIsBoundedUnderAHundredThousandClients() {
+        List<byte[]> digits = QueryStreams.independent(100_000, 4);
+        send(digits, q -> "client-" + q);
+        assertThat(detector.trackedClients()).isEqualTo(QueryAttackDetector.MAX_CLIENTS);
+        assertThat(detector.clientEvictions()).isEqualTo(100_000 - QueryAttackDetector.MAX_CLIENTS);
+        for (int m = 0; m < 40; m++) {
+            detector.onInference(
+                    TestTraffic.withFingerprint("model-" + m, "c", 0, digits.get(0)), 0, s -> {});
+        }
+        assertThat(detector.modelsRefused()).isEqualTo(40 - QueryAttackDetector.MAX_MODELS + 1);
+    }
+}

@@ -1,0 +1,53 @@
+package io.mlguard.collector.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class QuantileSketchTest {
+    @Test
+    void evenlySpacedValuesGiveALinearCdf() {
+        double[] v = new double[1001];
+        for (int i = 0; i <= 1000; i++) {
+            v[i] = 1000 - i; // unsorted on purpose
+        }
+        QuantileSketch s = QuantileSketch.of(v, v.length, v.length);
+        assertThat(s.cdf(500)).isCloseTo(0.5, within(1e-9));
+        assertThat(s.cdf(123.4)).isCloseTo(0.1234, within(1e-9));
+        assertThat(s.cdf(-1)).isZero();
+        assertThat(s.cdf(1000)).isEqualTo(1.0);
+        assertThat(s.quantile(0.25)).isCloseTo(250, within(1e-9));
+        assertThat(s.decileEdges()).containsExactly(100, 200, 300, 400, 500, 600, 700, 800, 900);
+        for (double share : s.binShares(s.decileEdges())) {
+            assertThat(share).isCloseTo(0.1, within(1e-9));
+        }
+    }
+
+    @Test
+    void aMassPointIsAJumpOfTheCdf() {
+        // 70% of the values are exactly 1.0 (a saturated confidence), the rest spread below
+        double[] v = new double[1000];
+        for (int i = 0; i < 300; i++) {
+            v[i] = 0.5 + i / 600.0;
+        }
+        for (int i = 300; i < 1000; i++) {
+            v[i] = 1.0;
+        }
+        QuantileSketch s = QuantileSketch.of(v, v.length, v.length);
+        assertThat(s.cdfBelow(1.0)).isCloseTo(0.3, within(0.01));
+        assertThat(s.cdf(1.0)).isEqualTo(1.0);
+        assertThat(s.midCdf(1.0)).isCloseTo(0.65, within(0.01));
+        assertThat(s.decileEdges()).hasSizeLessThan(9).contains(1.0);
+    }
+
+    @Test
+    void rejectsBadQuantiles() {
+        double[] q = new double[QuantileSketch.POINTS];
+        q[5] = -1;
+        assertThatThrownBy(() -> new QuantileSketch(q, 10)).hasMessageContaining("non-decreasing");
+        assertThatThrownBy(() -> new QuantileSketch(new double[3], 10))
+                .hasMessageContaining("201 quantiles");
+    }
+}
