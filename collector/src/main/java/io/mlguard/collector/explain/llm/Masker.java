@@ -20,7 +20,8 @@ public final class Masker {
     private static final Pattern IPV4 =
             Pattern.compile("(?<![\\d.])(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?(?![\\d.])");
     private static final Pattern IPV6 =
-            Pattern.compile("(?<![\\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\\w:])");
+            Pattern.compile(
+                    "(?<![\\w:])(?=[0-9A-Fa-f:]*[0-9A-Fa-f])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\\w:])");
     // Bearer tokens, API keys (sk-..., ghp_...), JWTs and long opaque strings with digits.
     private static final Pattern TOKEN =
             Pattern.compile(
@@ -73,7 +74,14 @@ public final class Masker {
                         .sorted(Comparator.comparingInt(String::length).reversed())
                         .toList()) {
             if (!raw.isEmpty()) {
-                out = out.replace(raw, byRaw.get(raw));
+                // Whole tokens only, so that a short client id "a" does not eat every "a".
+                out =
+                        Pattern.compile(
+                                        "(?<![A-Za-z0-9_])"
+                                                + Pattern.quote(raw)
+                                                + "(?![A-Za-z0-9_])")
+                                .matcher(out)
+                                .replaceAll(Matcher.quoteReplacement(byRaw.get(raw)));
             }
         }
         out = replaceAll(out, EMAIL, "EMAIL");
