@@ -1,5 +1,6 @@
 package io.mlguard.collector.config;
 
+import io.mlguard.collector.explain.llm.LlmSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,9 +15,21 @@ public final class CollectorConfig {
     private final AllowList allowList;
     private final int referenceWindow;
     private final Path reportDir;
+    private final LlmSettings llm;
 
     public CollectorConfig(
             Path queueDir, int httpPort, AllowList allowList, int referenceWindow, Path reportDir) {
+        this(queueDir, httpPort, allowList, referenceWindow, reportDir, null);
+    }
+
+    private CollectorConfig(
+            Path queueDir,
+            int httpPort,
+            AllowList allowList,
+            int referenceWindow,
+            Path reportDir,
+            LlmSettings llm) {
+        this.llm = llm;
         this.queueDir = Objects.requireNonNull(queueDir, "queueDir");
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("http port out of range: " + httpPort);
@@ -56,14 +69,26 @@ public final class CollectorConfig {
     }
 
     public CollectorConfig withAllowList(AllowList list) {
-        return new CollectorConfig(queueDir, httpPort, list, referenceWindow, reportDir);
+        return new CollectorConfig(queueDir, httpPort, list, referenceWindow, reportDir)
+                .withLlm(llm);
     }
 
     public CollectorConfig withReferenceWindow(int window) {
-        return new CollectorConfig(queueDir, httpPort, allowList, window, reportDir);
+        return new CollectorConfig(queueDir, httpPort, allowList, window, reportDir).withLlm(llm);
     }
 
     public CollectorConfig withReportDir(Path dir) {
-        return new CollectorConfig(queueDir, httpPort, allowList, referenceWindow, dir);
+        return new CollectorConfig(queueDir, httpPort, allowList, referenceWindow, dir)
+                .withLlm(llm);
+    }
+
+    /** The LLM explainer's settings; without them only the deterministic explainer runs. */
+    public Optional<LlmSettings> llm() {
+        return Optional.ofNullable(llm);
+    }
+
+    public CollectorConfig withLlm(LlmSettings settings) {
+        return new CollectorConfig(
+                queueDir, httpPort, allowList, referenceWindow, reportDir, settings);
     }
 }

@@ -1,5 +1,6 @@
 package io.mlguard.collector.config;
 
+import io.mlguard.collector.explain.llm.LlmSettings;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -25,6 +26,8 @@ public final class CommandLine {
                             + ")",
                     "  --report-dir DIR        keep index.html, incidents.json and incidents.md up to"
                             + " date in DIR",
+                    "  --llm-config FILE       explain incidents with an LLM too (.properties or .json:"
+                            + " provider, baseUrl, model, apiKeyEnv, timeoutSeconds, disclose, ...)",
                     "  --help                  print this help",
                     "",
                     "API: GET /api/incidents[?type=&model=&client=&severity=&since=],"
@@ -57,6 +60,7 @@ public final class CommandLine {
         Path allowListFile = null;
         int window = CollectorConfig.DEFAULT_REFERENCE_WINDOW;
         Path reportDir = null;
+        Path llmConfig = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -75,6 +79,7 @@ public final class CommandLine {
                 case "--allow-list":
                 case "--reference-window":
                 case "--report-dir":
+                case "--llm-config":
                     break;
                 default:
                     throw new UsageException(
@@ -101,6 +106,9 @@ public final class CommandLine {
                 case "--reference-window":
                     window = integer(name, value, 1, 10_000_000);
                     break;
+                case "--llm-config":
+                    llmConfig = path(name, value);
+                    break;
                 default:
                     reportDir = path(name, value);
                     break;
@@ -113,7 +121,16 @@ public final class CommandLine {
             throw new UsageException("--http-port N is required (see --help)");
         }
         AllowList allowList = allowListFile == null ? null : AllowList.load(allowListFile);
-        return new Parsed(false, new CollectorConfig(queue, port, allowList, window, reportDir));
+        LlmSettings llm = null;
+        if (llmConfig != null) {
+            try {
+                llm = LlmSettings.load(llmConfig);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--llm-config: " + e.getMessage(), e);
+            }
+        }
+        return new Parsed(
+                false, new CollectorConfig(queue, port, allowList, window, reportDir).withLlm(llm));
     }
 
     private static Path path(String name, String value) throws UsageException {

@@ -77,7 +77,7 @@ public final class AsyncExplainer implements Explainer, AutoCloseable {
     public Explanation explain(Incident incident) {
         Done d = done.get(incident.id());
         if (d == null || d.count != incident.count()) {
-            enqueue(incident.id());
+            enqueue(incident);
         }
         if (d != null && Explanation.SOURCE_LLM.equals(d.explanation.source())) {
             return d.explanation;
@@ -86,25 +86,25 @@ public final class AsyncExplainer implements Explainer, AutoCloseable {
         return d == null ? now : now.withFallbackReason(d.explanation.fallbackReason());
     }
 
-    private void enqueue(String id) {
+    private void enqueue(Incident snapshot) {
+        String id = snapshot.id();
         if (!queued.add(id)) {
             return; // already waiting: the job reads the latest state when it runs
         }
         try {
-            executor.execute(() -> run(id));
+            executor.execute(() -> run(snapshot));
         } catch (RejectedExecutionException e) {
             queued.remove(id);
             dropped.incrementAndGet();
         }
     }
 
-    private void run(String id) {
+    private void run(Incident snapshot) {
+        String id = snapshot.id();
         queued.remove(id);
-        Optional<Incident> latest = lookup.apply(id);
-        if (latest.isEmpty()) {
-            return;
-        }
-        Incident incident = latest.get();
+        // The caller stores the incident only after explain() returns, so the job may start
+        // before the store has it; later, the store has the latest state.
+        Incident incident = lookup.apply(id).orElse(snapshot);
         Explanation e = llm.explain(IncidentFacts.of(incident));
         done.put(id, new Done(incident.count(), e));
         publish.accept(id, e);

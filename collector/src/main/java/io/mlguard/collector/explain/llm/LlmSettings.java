@@ -26,7 +26,9 @@ import java.util.Set;
  * of an environment variable; the key itself never sits in the file), {@code timeoutSeconds},
  * {@code maxAttempts}, {@code responseFormat} ({@code json_schema} strict, or {@code json_object}
  * for servers without schema support), {@code disclose} (what may leave the host unmasked; default
- * nothing), {@code queueCapacity}, {@code retrievalK} and {@code memoryFile}.
+ * nothing), {@code queueCapacity}, {@code retrievalK} and {@code memoryFile} (default {@code
+ * llm-memory.json} beside the settings file; relative paths are resolved against the settings
+ * file's folder).
  */
 public record LlmSettings(
         String provider,
@@ -92,7 +94,25 @@ public record LlmSettings(
                     "cannot read LLM settings " + file + ": " + e.getMessage(), e);
         }
         try {
-            return of(values);
+            LlmSettings s = of(values);
+            // The memory lives beside the settings unless told otherwise: it must survive restarts.
+            Path dir = file.toAbsolutePath().getParent();
+            Path memory =
+                    s.memoryFile() == null
+                            ? dir.resolve("llm-memory.json")
+                            : dir.resolve(s.memoryFile());
+            return new LlmSettings(
+                    s.provider(),
+                    s.baseUrl(),
+                    s.model(),
+                    s.apiKeyEnv(),
+                    s.timeout(),
+                    s.maxAttempts(),
+                    s.strictSchema(),
+                    s.disclose(),
+                    s.queueCapacity(),
+                    s.retrievalK(),
+                    memory);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

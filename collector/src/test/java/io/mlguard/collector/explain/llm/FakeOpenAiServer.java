@@ -37,6 +37,10 @@ final class FakeOpenAiServer implements AutoCloseable {
         static Reply hang(CountDownLatch release) {
             return new Reply(200, "{}", release);
         }
+
+        static Reply after(CountDownLatch release, String content) {
+            return new Reply(200, content, release);
+        }
     }
 
     private final HttpServer server;
