@@ -9,15 +9,15 @@ public final class ChatModels {
     private ChatModels() {}
 
     /**
-     * An OpenAI-compatible chat model. For {@code provider=ollama} it talks to Ollama's
-     * OpenAI-compatible {@code /v1} API under the given base URL (the langchain4j-ollama module is
-     * not available from the registry this project builds from).
+     * {@code provider=openai}: langchain4j's OpenAI client, for any OpenAI-compatible server (vLLM,
+     * llama.cpp, LM Studio, Ollama's {@code /v1}); {@code provider=ollama}: Ollama's own {@code
+     * /api/chat}.
      */
     public static ChatModel create(LlmSettings s, Map<String, String> env) {
-        String base = s.baseUrl().toString().replaceAll("/+$", "");
-        if (s.provider().equals("ollama") && !base.endsWith("/v1")) {
-            base = base + "/v1";
+        if (s.provider().equals("ollama")) {
+            return new OllamaChatModel(s.baseUrl(), s.model(), s.timeout());
         }
+        String base = s.baseUrl().toString().replaceAll("/+$", "");
         String key = s.apiKey(env);
         return OpenAiChatModel.builder()
                 .baseUrl(base)

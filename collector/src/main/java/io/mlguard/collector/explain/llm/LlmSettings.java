@@ -22,13 +22,13 @@ import java.util.Set;
  * naming the key, so the collector refuses to start rather than run half-configured.
  *
  * <p>Keys: {@code provider} ({@code openai}: any OpenAI-compatible server such as vLLM, llama.cpp,
- * LM Studio or Ollama's {@code /v1}), {@code baseUrl}, {@code model}, {@code apiKeyEnv} (the name
- * of an environment variable; the key itself never sits in the file), {@code timeoutSeconds},
- * {@code maxAttempts}, {@code responseFormat} ({@code json_schema} strict, or {@code json_object}
- * for servers without schema support), {@code disclose} (what may leave the host unmasked; default
- * nothing), {@code queueCapacity}, {@code retrievalK} and {@code memoryFile} (default {@code
- * llm-memory.json} beside the settings file; relative paths are resolved against the settings
- * file's folder).
+ * LM Studio or Ollama's {@code /v1}; {@code ollama}: Ollama's own {@code /api/chat}), {@code
+ * baseUrl}, {@code model}, {@code apiKeyEnv} (the name of an environment variable; the key itself
+ * never sits in the file), {@code timeoutSeconds}, {@code maxAttempts}, {@code responseFormat}
+ * ({@code json_schema} strict, or {@code json_object} for servers without schema support), {@code
+ * disclose} (what may leave the host unmasked; default nothing), {@code queueCapacity}, {@code
+ * retrievalK} and {@code memoryFile} (default {@code llm-memory.json} beside the settings file;
+ * relative paths are resolved against the settings file's folder).
  */
 public record LlmSettings(
         String provider,
