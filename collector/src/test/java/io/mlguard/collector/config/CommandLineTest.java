@@ -96,22 +96,20 @@ class CommandLineTest {
     }
 
     @Test
-    void anLlmConfigIsLoadedAndAMalformedOneIsAClearError(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path good = dir.resolve("llm.properties");
-        java.nio.file.Files.writeString(
-                good, "baseUrl=http://127.0.0.1:11434\nprovider=ollama\nmodel=llama3\n");
+    void anLlmConfigIsLoadedAndAMalformedOneIsAClearError(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("llm.properties");
+        Files.writeString(good, "baseUrl=http://127.0.0.1:11434\nprovider=ollama\nmodel=llama3\n");
         CollectorConfig c =
                 CommandLine.parse(
                                 "--queue", "q", "--http-port", "0", "--llm-config", good.toString())
                         .config();
-        org.assertj.core.api.Assertions.assertThat(c.llm()).isPresent();
-        org.assertj.core.api.Assertions.assertThat(c.llm().get().model()).isEqualTo("llama3");
-        org.assertj.core.api.Assertions.assertThat(c.withReferenceWindow(3).llm()).isPresent();
+        assertThat(c.llm()).isPresent();
+        assertThat(c.llm().get().model()).isEqualTo("llama3");
+        assertThat(c.withReferenceWindow(3).llm()).isPresent();
 
-        java.nio.file.Path bad = dir.resolve("llm.json");
-        java.nio.file.Files.writeString(bad, "{\"model\": 3");
-        org.assertj.core.api.Assertions.assertThatThrownBy(
+        Path bad = dir.resolve("llm.json");
+        Files.writeString(bad, "{\"model\": 3");
+        assertThatThrownBy(
                         () ->
                                 CommandLine.parse(
                                         "--queue",

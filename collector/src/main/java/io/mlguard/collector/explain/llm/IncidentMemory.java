@@ -91,17 +91,6 @@ public final class IncidentMemory {
         return out;
     }
 
-    public synchronized int size() {
-        return store.search(
-                        EmbeddingSearchRequest.builder()
-                                .queryEmbedding(embed("size"))
-                                .maxResults(Integer.MAX_VALUE)
-                                .minScore(0.0)
-                                .build())
-                .matches()
-                .size();
-    }
-
     private void put(IncidentFacts f, String summary, String verdict) {
         String text = describe(f, summary);
         Metadata md =
