@@ -1,5 +1,6 @@
 package io.mlguard.collector;
 
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.mlguard.collector.api.ApiServer;
 import io.mlguard.collector.api.Health;
 import io.mlguard.collector.config.CollectorConfig;
@@ -11,6 +12,11 @@ import io.mlguard.collector.detect.ModelSubstitutionDetector;
 import io.mlguard.collector.detect.OperationalDetector;
 import io.mlguard.collector.detect.QueryAttackDetector;
 import io.mlguard.collector.explain.DeterministicExplainer;
+import io.mlguard.collector.explain.llm.AsyncExplainer;
+import io.mlguard.collector.explain.llm.ChatModels;
+import io.mlguard.collector.explain.llm.IncidentMemory;
+import io.mlguard.collector.explain.llm.LlmExplainer;
+import io.mlguard.collector.explain.llm.LlmSettings;
 import io.mlguard.collector.incident.InMemoryIncidentStore;
 import io.mlguard.collector.incident.IncidentManager;
 import io.mlguard.collector.incident.IncidentStore;
@@ -43,13 +49,15 @@ public final class Collector implements AutoCloseable {
     private final QueueIngestor ingestor;
     private final ApiServer api;
     private final ReportWriter reports;
+    private final AsyncExplainer llmExplainer;
     private boolean closed;
 
     private Collector(CollectorConfig config, Clock clock) throws IOException {
+        llmExplainer = config.llm().map(this::llmExplainer).orElse(null);
         incidents =
                 new IncidentManager(
                         store,
-                        new DeterministicExplainer(),
+                        llmExplainer != null ? llmExplainer : new DeterministicExplainer(),
                         clock,
                         IncidentManager.DEFAULT_QUIET_WINDOW,
                         IncidentManager.DEFAULT_MAX_INCIDENTS);
@@ -90,6 +98,28 @@ public final class Collector implements AutoCloseable {
         ingestor.start();
     }
 
+    /**
+     * The LLM explainer, enriching incidents in the background. Its answers are put on the incident
+     * under the incident manager's lock, so they never race a signal that updates the same incident
+     * (the manager holds its own monitor while it reads, updates and stores).
+     */
+    private AsyncExplainer llmExplainer(LlmSettings s) {
+        IncidentMemory memory =
+                s.retrievalK() == 0
+                        ? null
+                        : new IncidentMemory(new AllMiniLmL6V2EmbeddingModel(), s.memoryFile());
+        LlmExplainer llm = new LlmExplainer(ChatModels.create(s, System.getenv()), s, memory);
+        return new AsyncExplainer(
+                llm,
+                s.queueCapacity(),
+                store::get,
+                (id, explanation) -> {
+                    synchronized (incidents) {
+                        store.get(id).ifPresent(i -> store.put(i.withExplanation(explanation)));
+                    }
+                });
+    }
+
     /** Starts everything; the API is listening when this returns. */
     public static Collector start(CollectorConfig config) throws IOException {
         return start(config, Clock.systemUTC());
@@ -124,6 +154,9 @@ public final class Collector implements AutoCloseable {
         }
         closed = true;
         ingestor.close();
+        if (llmExplainer != null) {
+            llmExplainer.close();
+        }
         if (reports != null) {
             reports.close();
         }

@@ -55,6 +55,22 @@ public final class IncidentJson {
         ArrayNode actions = n.putArray("recommendedActions");
         e.recommendedActions().forEach(actions::add);
         n.put("generatedBy", e.generatedBy());
+        n.put("source", e.source());
+        if (e.technique() != null) {
+            n.put("techniqueId", e.technique().id());
+            n.put("technique", e.technique().title());
+        }
+        if (e.severity() != null) {
+            n.put("severity", e.severity().wireName());
+        }
+        n.put("confidence", e.confidence());
+        ArrayNode codes = n.putArray("actions");
+        e.actions().forEach(a -> codes.add(a.wireName()));
+        ArrayNode cited = n.putArray("citedEvidence");
+        e.citedEvidence().forEach(cited::add);
+        if (e.fallbackReason() != null) {
+            n.put("fallbackReason", e.fallbackReason());
+        }
         return n;
     }
 }

@@ -1,12 +1,16 @@
 package io.mlguard.collector.config;
 
+import io.mlguard.collector.explain.llm.LlmSettings;
 import io.mlguard.collector.profile.ModelProfile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Everything the collector is told at start-up; immutable once parsed. */
+/**
+ * Everything the collector is told at start-up; immutable once parsed. Each {@code with} method
+ * returns a copy with one setting changed, so no setting is ever lost on the way.
+ */
 public final class CollectorConfig {
     /** The reference window used when {@code --reference-window} is not given. */
     public static final int DEFAULT_REFERENCE_WINDOW = 200;
@@ -22,11 +26,12 @@ public final class CollectorConfig {
 
     private final Path queueDir;
     private final int httpPort;
-    private final AllowList allowList;
-    private final int referenceWindow;
-    private final Path reportDir;
+    private AllowList allowList;
+    private int referenceWindow;
+    private Path reportDir;
     private List<ModelProfile> profiles = List.of();
     private int profileWindow = DEFAULT_PROFILE_WINDOW;
+    private LlmSettings llm;
 
     public CollectorConfig(
             Path queueDir, int httpPort, AllowList allowList, int referenceWindow, Path reportDir) {
@@ -34,13 +39,28 @@ public final class CollectorConfig {
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("http port out of range: " + httpPort);
         }
-        if (referenceWindow < 1) {
-            throw new IllegalArgumentException("reference window must be at least 1");
-        }
         this.httpPort = httpPort;
         this.allowList = allowList;
-        this.referenceWindow = referenceWindow;
+        this.referenceWindow = checkReferenceWindow(referenceWindow);
         this.reportDir = reportDir;
+    }
+
+    private CollectorConfig(CollectorConfig other) {
+        this.queueDir = other.queueDir;
+        this.httpPort = other.httpPort;
+        this.allowList = other.allowList;
+        this.referenceWindow = other.referenceWindow;
+        this.reportDir = other.reportDir;
+        this.profiles = other.profiles;
+        this.profileWindow = other.profileWindow;
+        this.llm = other.llm;
+    }
+
+    private static int checkReferenceWindow(int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("reference window must be at least 1");
+        }
+        return window;
     }
 
     /** A configuration with defaults for everything but the queue and the port. */
@@ -68,20 +88,6 @@ public final class CollectorConfig {
         return Optional.ofNullable(reportDir);
     }
 
-    public CollectorConfig withAllowList(AllowList list) {
-        return copyProfiles(
-                new CollectorConfig(queueDir, httpPort, list, referenceWindow, reportDir));
-    }
-
-    public CollectorConfig withReferenceWindow(int window) {
-        return copyProfiles(new CollectorConfig(queueDir, httpPort, allowList, window, reportDir));
-    }
-
-    public CollectorConfig withReportDir(Path dir) {
-        return copyProfiles(
-                new CollectorConfig(queueDir, httpPort, allowList, referenceWindow, dir));
-    }
-
     /** Profiles loaded from files ({@code --profile}); other models build theirs from traffic. */
     public List<ModelProfile> profiles() {
         return profiles;
@@ -91,20 +97,42 @@ public final class CollectorConfig {
         return profileWindow;
     }
 
+    /** The LLM explainer's settings; without them only the deterministic explainer runs. */
+    public Optional<LlmSettings> llm() {
+        return Optional.ofNullable(llm);
+    }
+
+    public CollectorConfig withAllowList(AllowList list) {
+        CollectorConfig c = new CollectorConfig(this);
+        c.allowList = list;
+        return c;
+    }
+
+    public CollectorConfig withReferenceWindow(int window) {
+        CollectorConfig c = new CollectorConfig(this);
+        c.referenceWindow = checkReferenceWindow(window);
+        return c;
+    }
+
+    public CollectorConfig withReportDir(Path dir) {
+        CollectorConfig c = new CollectorConfig(this);
+        c.reportDir = dir;
+        return c;
+    }
+
     public CollectorConfig withProfiles(List<ModelProfile> loaded, int window) {
         if (window < 1) {
             throw new IllegalArgumentException("profile window must be at least 1");
         }
-        CollectorConfig c =
-                new CollectorConfig(queueDir, httpPort, allowList, referenceWindow, reportDir);
+        CollectorConfig c = new CollectorConfig(this);
         c.profiles = List.copyOf(loaded);
         c.profileWindow = window;
         return c;
     }
 
-    private CollectorConfig copyProfiles(CollectorConfig c) {
-        c.profiles = profiles;
-        c.profileWindow = profileWindow;
+    public CollectorConfig withLlm(LlmSettings settings) {
+        CollectorConfig c = new CollectorConfig(this);
+        c.llm = settings;
         return c;
     }
 }

@@ -1,5 +1,6 @@
 package io.mlguard.collector.config;
 
+import io.mlguard.collector.explain.llm.LlmSettings;
 import io.mlguard.collector.profile.ModelProfile;
 import io.mlguard.collector.profile.ProfileFile;
 import io.mlguard.collector.profile.ProfileFormatException;
@@ -40,6 +41,8 @@ public final class CommandLine {
                             + " loaded (default "
                             + CollectorConfig.DEFAULT_PROFILE_WINDOW
                             + ")",
+                    "  --llm-config FILE       explain incidents with an LLM too (.properties or .json:"
+                            + " provider, baseUrl, model, apiKeyEnv, timeoutSeconds, disclose, ...)",
                     "  --help                  print this help",
                     "",
                     "API: GET /api/incidents[?type=&model=&client=&severity=&since=],"
@@ -74,6 +77,7 @@ public final class CommandLine {
         Path reportDir = null;
         List<Path> profileFiles = new ArrayList<>();
         int profileWindow = CollectorConfig.DEFAULT_PROFILE_WINDOW;
+        Path llmConfig = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -94,6 +98,7 @@ public final class CommandLine {
                 case "--report-dir":
                 case "--profile":
                 case "--profile-window":
+                case "--llm-config":
                     break;
                 default:
                     throw new UsageException(
@@ -126,6 +131,9 @@ public final class CommandLine {
                 case "--profile-window":
                     profileWindow = integer(name, value, 20, 10_000_000);
                     break;
+                case "--llm-config":
+                    llmConfig = path(name, value);
+                    break;
                 default:
                     reportDir = path(name, value);
                     break;
@@ -153,10 +161,19 @@ public final class CommandLine {
             }
             profiles.add(p);
         }
+        LlmSettings llm = null;
+        if (llmConfig != null) {
+            try {
+                llm = LlmSettings.load(llmConfig);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--llm-config: " + e.getMessage(), e);
+            }
+        }
         return new Parsed(
                 false,
                 new CollectorConfig(queue, port, allowList, window, reportDir)
-                        .withProfiles(profiles, profileWindow));
+                        .withProfiles(profiles, profileWindow)
+                        .withLlm(llm));
     }
 
     private static Path path(String name, String value) throws UsageException {

@@ -1,46 +1,76 @@
 package io.mlguard.collector.explain;
 
+import static io.mlguard.collector.explain.ExplanationText.clients;
+import static io.mlguard.collector.explain.ExplanationText.name;
+import static io.mlguard.collector.explain.ExplanationText.number;
+import static io.mlguard.collector.explain.ExplanationText.plural;
+
 import io.mlguard.collector.incident.Incident;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Writes explanations from templates and the incident's evidence: always available, instant and
  * reproducible. Client identities are never quoted (only counted), and the model id and input names
- * are cut and stripped of control characters; renderers still escape everything.
+ * are cut and stripped of control characters; renderers still escape everything. Input problems and
+ * model substitution are here; behavioural types are in {@link BehaviourTemplates}.
  */
 public final class DeterministicExplainer implements Explainer {
     public static final String NAME = "deterministic";
 
     @Override
     public Explanation explain(Incident incident) {
-        switch (incident.type()) {
-            case INVALID_INPUT:
-                return invalidInput(incident);
-            case MODEL_SUBSTITUTION:
-                return modelSubstitution(incident);
+        return explain(IncidentFacts.of(incident));
+    }
+
+    /** Explains by the type's wire name, so types of future detectors have templates already. */
+    public Explanation explain(IncidentFacts f) {
+        switch (f.type()) {
+            case "invalid_input":
+                return invalidInput(f);
+            case "model_substitution":
+                return modelSubstitution(f);
+            case "query_attack":
+                return BehaviourTemplates.queryAttack(f);
+            case "extraction":
+                return BehaviourTemplates.extraction(f);
+            case "data_drift":
+                return BehaviourTemplates.dataDrift(f);
+            case "prediction_drift":
+                return BehaviourTemplates.predictionDrift(f);
+            case "operational":
+                return BehaviourTemplates.operational(f);
             default:
-                return new Explanation(
-                        incident.count() + " signals of type " + incident.type().wireName(),
+                return ExplanationText.build(
+                        f,
+                        plural(f.count(), "signal")
+                                + " of type "
+                                + name(f.type())
+                                + " about model "
+                                + name(f.model())
+                                + ExplanationText.evidenceList(f)
+                                + ".",
                         "No explanation template exists for this incident type yet.",
                         List.of("Review the evidence of this incident."),
-                        NAME);
+                        null,
+                        0.3,
+                        List.of(ResponseAction.INVESTIGATE),
+                        List.copyOf(f.evidence().keySet()));
         }
     }
 
-    private static Explanation invalidInput(Incident i) {
-        Map<String, Object> ev = i.evidence();
-        long nan = i.reasons().getOrDefault("nan_or_inf", 0L);
-        long range = i.reasons().getOrDefault("out_of_range", 0L);
-        String input = Text.name(ev.get("input"));
+    private static Explanation invalidInput(IncidentFacts f) {
+        Map<String, Object> ev = f.evidence();
+        long nan = f.reasonCount("nan_or_inf");
+        long range = f.reasonCount("out_of_range");
+        String input = name(ev.get("input"));
         StringBuilder summary = new StringBuilder();
-        summary.append(plural(i.count(), "request"))
+        summary.append(plural(f.count(), "request"))
                 .append(" to model ")
-                .append(Text.name(i.model()))
+                .append(name(f.model()))
                 .append(" from ")
-                .append(clients(i))
+                .append(clients(f))
                 .append(" carried invalid input");
         List<String> parts = new ArrayList<>();
         if (nan > 0) {
@@ -52,13 +82,13 @@ public final class DeterministicExplainer implements Explainer {
                             + " outside the range seen in the reference window (latest: input "
                             + input
                             + " spans ["
-                            + Text.number(ev.get("observedMin"))
+                            + number(ev.get("observedMin"))
                             + ", "
-                            + Text.number(ev.get("observedMax"))
+                            + number(ev.get("observedMax"))
                             + "], reference ["
-                            + Text.number(ev.get("referenceMin"))
+                            + number(ev.get("referenceMin"))
                             + ", "
-                            + Text.number(ev.get("referenceMax"))
+                            + number(ev.get("referenceMax"))
                             + "])");
         }
         summary.append(": ").append(String.join("; ", parts)).append('.');
@@ -79,9 +109,9 @@ public final class DeterministicExplainer implements Explainer {
                                 ? " and values of input "
                                         + input
                                         + " outside ["
-                                        + Text.number(ev.get("allowedMin"))
+                                        + number(ev.get("allowedMin"))
                                         + ", "
-                                        + Text.number(ev.get("allowedMax"))
+                                        + number(ev.get("allowedMax"))
                                         + "]"
                                 : "")
                         + " before they reach the model.");
@@ -91,17 +121,38 @@ public final class DeterministicExplainer implements Explainer {
         actions.add(
                 "If other clients show the same incident, suspect an upstream pipeline or"
                         + " preprocessing change rather than an attack.");
-        return new Explanation(summary.toString(), cause, actions, NAME);
+        return ExplanationText.build(
+                f,
+                summary.toString(),
+                cause,
+                actions,
+                AtlasTechnique.CRAFT_ADVERSARIAL_DATA,
+                nan > 0 ? 0.6 : 0.5,
+                List.of(
+                        ResponseAction.INVESTIGATE,
+                        ResponseAction.THROTTLE_CLIENT,
+                        ResponseAction.REVIEW_DATA_PIPELINE),
+                ExplanationText.present(
+                        f,
+                        "input",
+                        "nanCount",
+                        "infCount",
+                        "observedMin",
+                        "observedMax",
+                        "referenceMin",
+                        "referenceMax",
+                        "allowedMin",
+                        "allowedMax"));
     }
 
-    private static Explanation modelSubstitution(Incident i) {
-        Map<String, Object> ev = i.evidence();
-        String expected = Text.name(ev.getOrDefault("expectedHashPrefix", "unknown"));
-        String observed = Text.name(ev.get("observedHashPrefix"));
-        boolean allowList = i.reasons().keySet().stream().anyMatch(r -> r.contains("allow_list"));
+    private static Explanation modelSubstitution(IncidentFacts f) {
+        Map<String, Object> ev = f.evidence();
+        String expected = name(ev.getOrDefault("expectedHashPrefix", "unknown"));
+        String observed = name(ev.get("observedHashPrefix"));
+        boolean allowList = f.reasons().keySet().stream().anyMatch(r -> r.contains("allow_list"));
         String summary =
                 "Model "
-                        + Text.name(i.model())
+                        + name(f.model())
                         + " is running with bytes whose SHA-256 starts with "
                         + observed
                         + (allowList
@@ -109,15 +160,15 @@ public final class DeterministicExplainer implements Explainer {
                                 : ", but it was first loaded with " + expected)
                         + (ev.containsKey("sizeBytes")
                                 ? " (loaded from "
-                                        + Text.name(ev.get("source"))
+                                        + name(ev.get("source"))
                                         + ", "
                                         + ev.get("sizeBytes")
                                         + " bytes)"
                                 : "")
                         + "; "
-                        + plural(i.count(), "signal")
+                        + plural(f.count(), "signal")
                         + " affecting "
-                        + clients(i)
+                        + clients(f)
                         + ".";
         String cause =
                 "The model file was replaced: tampering with the model directory or artifact store"
@@ -126,7 +177,7 @@ public final class DeterministicExplainer implements Explainer {
         List<String> actions = new ArrayList<>();
         actions.add(
                 "Stop serving model "
-                        + Text.name(i.model())
+                        + name(f.model())
                         + " or roll back to the known-good artifact"
                         + (allowList ? " listed in the allow-list." : " (hash " + expected + ")."));
         actions.add(
@@ -138,36 +189,15 @@ public final class DeterministicExplainer implements Explainer {
         actions.add(
                 "Review write access to the model directory and the deployment pipeline's recent"
                         + " runs.");
-        return new Explanation(summary, cause, actions, NAME);
-    }
-
-    private static String clients(Incident i) {
-        long n = i.clients().size() + i.clientsOmitted();
-        return n == 0 ? "no identified client" : plural(n, "client");
-    }
-
-    private static String plural(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
-    }
-
-    /** Keeps outside strings short and on one line inside generated sentences. */
-    static final class Text {
-        private Text() {}
-
-        static String name(Object o) {
-            if (o == null) {
-                return "\"(none)\"";
-            }
-            String s = o.toString().replaceAll("\\p{Cntrl}", "?");
-            return "\"" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "\"";
-        }
-
-        static String number(Object o) {
-            if (o instanceof Double) {
-                double d = (Double) o;
-                return String.format(Locale.ROOT, "%.6g", d);
-            }
-            return String.valueOf(o);
-        }
+        return ExplanationText.build(
+                f,
+                summary,
+                cause,
+                actions,
+                AtlasTechnique.SUPPLY_CHAIN_MODEL,
+                0.7,
+                List.of(ResponseAction.VERIFY_MODEL_HASH, ResponseAction.ROLLBACK_MODEL),
+                ExplanationText.present(
+                        f, "observedHashPrefix", "expectedHashPrefix", "sizeBytes", "source"));
     }
 }

@@ -94,4 +94,32 @@ class CommandLineTest {
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
+
+    @Test
+    void anLlmConfigIsLoadedAndAMalformedOneIsAClearError(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("llm.properties");
+        Files.writeString(good, "baseUrl=http://127.0.0.1:11434\nprovider=ollama\nmodel=llama3\n");
+        CollectorConfig c =
+                CommandLine.parse(
+                                "--queue", "q", "--http-port", "0", "--llm-config", good.toString())
+                        .config();
+        assertThat(c.llm()).isPresent();
+        assertThat(c.llm().get().model()).isEqualTo("llama3");
+        assertThat(c.withReferenceWindow(3).llm()).isPresent();
+
+        Path bad = dir.resolve("llm.json");
+        Files.writeString(bad, "{\"model\": 3");
+        assertThatThrownBy(
+                        () ->
+                                CommandLine.parse(
+                                        "--queue",
+                                        "q",
+                                        "--http-port",
+                                        "0",
+                                        "--llm-config",
+                                        bad.toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--llm-config")
+                .hasMessageContaining("llm.json");
+    }
 }

@@ -129,7 +129,11 @@ class ReportTest {
         assertThat(n.get("evidence").get("nanCount").asLong()).isEqualTo(3);
         assertThat(n.get("explanation").fieldNames())
                 .toIterable()
-                .containsExactly("summary", "likelyCause", "recommendedActions", "generatedBy");
+                .contains("summary", "likelyCause", "recommendedActions", "generatedBy")
+                // Added by the structured explanation; the contract allows new fields.
+                .contains("source", "techniqueId", "actions", "citedEvidence");
+        assertThat(n.at("/explanation/source").asText()).isEqualTo("deterministic");
+        assertThat(n.at("/explanation/techniqueId").asText()).isEqualTo("AML.T0043");
         assertThat(health.snapshot()).isInstanceOf(Map.class);
     }
 }
