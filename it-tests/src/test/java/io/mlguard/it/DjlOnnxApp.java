@@ -7,13 +7,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A DJL application on the ONNX Runtime engine: loads the ONNX file given as its argument with
  * {@code Criteria} and predicts the held-out digits of {@link TestApps#digits()}, printing every
- * answer. Runs in a forked JVM, with and without the agent.
+ * answer; then runs the first digit once through ONNX Runtime directly. Runs in a forked JVM, with
+ * and without the agent.
  */
 public final class DjlOnnxApp {
     private DjlOnnxApp() {}
@@ -36,6 +41,15 @@ public final class DjlOnnxApp {
                 NDList out = predictor.predict(new NDList(manager.create(rows)));
                 System.out.println(TestApps.answer("djl-ort", i, scores(out, rows.length)));
             }
+        }
+        // ONNX Runtime called directly, once: its own hooks are live in this JVM too, so the
+        // absence of ONNX Runtime records during the DJL predictions is the nesting guard's doing
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(args[0]);
+                OnnxTensor x = OnnxTensor.createTensor(env, plan.get(0));
+                OrtSession.Result r = session.run(Map.of("input", x))) {
+            float[][] probs = (float[][]) r.get("probabilities").orElseThrow().getValue();
+            System.out.println(TestApps.answer("ort-direct", 0, probs));
         }
     }
 

@@ -74,14 +74,22 @@ class DjlOnnxRuntimeIT {
         List<float[][]> plan = TestApps.digits();
         QueueContents q = QueueContents.read(queue);
         assertThat(q.inferences)
-                .as("one record per predict, none from ORT inside")
-                .hasSize(plan.size());
+                .as("one record per predict, none from ORT inside, then the direct ORT call")
+                .hasSize(plan.size() + 1);
+        InferenceRecord direct = q.inferences.get(plan.size());
+        assertThat(direct.runtime).isEqualTo("onnxruntime");
+        assertThat(direct.inputs[0].shape()).containsExactly(1, 784);
+        assertThat(withAgent.get(plan.size())).startsWith("answer ort-direct 0 | ");
+        assertThat(direct.outputs[0].topClasses[0])
+                .isEqualTo((int) TestApps.firstRow(withAgent.get(plan.size()))[0]);
         for (int i = 0; i < plan.size(); i++) {
             check(q.inferences.get(i), plan.get(i), withAgent.get(i));
         }
         assertThat(q.modelLoads)
-                .as("DJL's load only; ORT's createSession inside is nested")
-                .hasSize(1);
+                .as("DJL's load (ORT's createSession inside is nested), then the direct one")
+                .hasSize(2);
+        assertThat(q.modelLoads.get(1).runtime).isEqualTo("onnxruntime");
+        assertThat(q.modelLoads.get(1).sha256).isEqualTo(Hashes.sha256(model));
         ModelLoadRecord load = q.modelLoads.get(0);
         assertThat(load.runtime).isEqualTo("djl");
         assertThat(load.outcome).isEqualTo(Outcome.OK);
@@ -93,7 +101,7 @@ class DjlOnnxRuntimeIT {
                 .contains("engine=OnnxRuntime")
                 .contains("option.interOpNumThreads=1")
                 .contains("device=cpu");
-        assertThat(q.inferences)
+        assertThat(q.inferences.subList(0, plan.size()))
                 .allSatisfy(r -> assertThat(r.modelHashPrefix).isEqualTo(load.hashPrefix()));
     }
 
