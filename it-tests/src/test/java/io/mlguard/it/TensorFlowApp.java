@@ -32,7 +32,10 @@ public final class TensorFlowApp {
     };
     static final float[] BIAS = {0.05f, -0.1f, 0.02f};
 
-    /** Asks for a software trace in the run metadata. */
+    /**
+     * Asks for a software trace. Without a trace level, TF-Java 1.1.0's {@code runAndFetchMetadata}
+     * always fails ("Cannot parse RunMetadata protocol buffer"), agent or not.
+     */
     static final RunOptions TRACED =
             RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.SOFTWARE_TRACE).build();
 
@@ -57,9 +60,6 @@ public final class TensorFlowApp {
             for (int i = 0; i < plan.size(); i++) {
                 try (TFloat32 x = TFloat32.tensorOf(StdArrays.ndCopyOf(plan.get(i)))) {
                     if (i == 1) {
-                        // TF-Java 1.1.0 cannot parse the run metadata it asks for (with or without
-                        // a
-                        // trace level): the call fails, and must fail the same way with the agent
                         try (Result r =
                                 s.runner()
                                         .feed("x", x)
@@ -67,8 +67,6 @@ public final class TensorFlowApp {
                                         .setOptions(TRACED)
                                         .runAndFetchMetadata()) {
                             print("session", i, (TFloat32) r.get(0));
-                        } catch (RuntimeException e) {
-                            System.out.println("answer session 1 failed " + e.getClass().getName());
                         }
                         continue;
                     }
@@ -76,6 +74,13 @@ public final class TensorFlowApp {
                         print("session", i, (TFloat32) r.get(0));
                     }
                 }
+            }
+            // a failing call: without a trace level TF-Java 1.1.0 cannot parse the run metadata
+            try (TFloat32 x = TFloat32.tensorOf(StdArrays.ndCopyOf(plan.get(0)))) {
+                s.runner().feed("x", x).fetch("probs").runAndFetchMetadata().close();
+                System.out.println("answer session-error did not fail");
+            } catch (RuntimeException e) {
+                System.out.println("answer session-error failed " + e.getClass().getName());
             }
             // a run that only executes a target fetches nothing: not an inference
             try (TFloat32 x = TFloat32.tensorOf(StdArrays.ndCopyOf(plan.get(0)))) {

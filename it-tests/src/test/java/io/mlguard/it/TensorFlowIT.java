@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * TensorFlow-Java in a forked JVM with mlguard.jar on each JDK ({@link TensorFlowApp}): session
  * runs (graph), {@code ConcreteFunction} calls (eager, no session) and calls of a SavedModel loaded
- * back each give one record whose numbers match the rows sent and the answers; a run that fetches
- * nothing gives none; the SavedModel load is recorded with the directory's SHA-256 and its tags,
- * and its calls carry that identity; no answer changes.
+ * back each give one record whose numbers match the rows sent and the answers; a call that fails is
+ * recorded as an error; a run that fetches nothing gives none; the SavedModel load is recorded with
+ * the directory's SHA-256 and its tags, and its calls carry that identity; no answer changes.
  */
 class TensorFlowIT {
     @TempDir static Path work;
@@ -55,11 +55,10 @@ class TensorFlowIT {
                         List.of(agentExport.toString()),
                         queue,
                         work.resolve("agent-" + feature + ".log"));
-        assertThat(withoutFlakyCall(withAgent))
-                .as("answers with the agent")
-                .isEqualTo(withoutFlakyCall(plain));
+        assertThat(withAgent).as("answers with the agent").isEqualTo(plain);
         List<float[][]> plan = TestApps.rows();
-        assertThat(withAgent).hasSize(3 * plan.size());
+        assertThat(withAgent).hasSize(3 * plan.size() + 1);
+        int n = plan.size();
 
         QueueContents q = QueueContents.read(queue);
         assertThat(q.modelLoads).hasSize(1);
@@ -75,53 +74,36 @@ class TensorFlowIT {
 
         assertThat(q.inferences)
                 .as("session runs, function calls, SavedModel calls; not the target-only run")
-                .hasSize(3 * plan.size());
+                .hasSize(3 * n + 1);
+        InferenceRecord failed = q.inferences.get(n);
+        assertThat(withAgent.get(n))
+                .isEqualTo(
+                        "answer session-error failed org.tensorflow.exceptions.TensorFlowException");
+        assertThat(failed.outcome).isEqualTo(Outcome.ERROR);
+        assertThat(failed.errorType).isEqualTo("org.tensorflow.exceptions.TensorFlowException");
+        assertThat(failed.inputCount).isEqualTo(1);
+        assertThat(failed.inputs[0].max).isEqualTo(AgentOnDemoServerIT.Stats.of(plan.get(0)).max);
+        assertThat(failed.outputCount).isZero();
         for (int i = 0; i < plan.size(); i++) {
             InferenceRecord session = q.inferences.get(i);
             assertThat(session.modelId).isEqualTo("tf-session");
             assertThat(session.modelHashPrefix).isZero();
-            if (i == 1 && withAgent.get(i).contains(" failed ")) {
-                // runAndFetchMetadata sometimes fails in TF-Java 1.1.0 itself, agent or not
-                // ("Cannot parse RunMetadata protocol buffer"): then it is recorded as an error
-                assertThat(withAgent.get(i))
-                        .endsWith("failed org.tensorflow.exceptions.TensorFlowException");
-                assertThat(session.outcome).isEqualTo(Outcome.ERROR);
-                assertThat(session.errorType)
-                        .isEqualTo("org.tensorflow.exceptions.TensorFlowException");
-                assertThat(session.inputCount).isEqualTo(1);
-                assertThat(session.inputs[0].shape()).containsExactly(1, 4);
-                assertThat(session.inputs[0].max)
-                        .isEqualTo(AgentOnDemoServerIT.Stats.of(plan.get(i)).max);
-                assertThat(session.outputCount).isZero();
-            } else {
-                check(session, plan.get(i), withAgent.get(i), "x", "probs");
-            }
+            check(session, plan.get(i), withAgent.get(i), "x", "probs");
 
-            InferenceRecord function = q.inferences.get(plan.size() + i);
+            InferenceRecord function = q.inferences.get(n + 1 + i);
             assertThat(function.modelId).startsWith("tf-function:");
-            check(function, plan.get(i), withAgent.get(plan.size() + i), "x", "probs");
+            check(function, plan.get(i), withAgent.get(n + 1 + i), "x", "probs");
 
-            InferenceRecord saved = q.inferences.get(2 * plan.size() + i);
+            InferenceRecord saved = q.inferences.get(2 * n + 1 + i);
             assertThat(saved.modelId).isEqualTo("classifier");
             assertThat(saved.modelHashPrefix).isEqualTo(load.hashPrefix()).isNotZero();
-            check(saved, plan.get(i), withAgent.get(2 * plan.size() + i), "x", "probs");
+            check(saved, plan.get(i), withAgent.get(2 * n + 1 + i), "x", "probs");
         }
         List<String> functionIds = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
-            functionIds.add(q.inferences.get(plan.size() + i).modelId);
+            functionIds.add(q.inferences.get(n + 1 + i).modelId);
         }
         assertThat(functionIds).as("one function, one id").containsOnly(functionIds.get(0));
-    }
-
-    /**
-     * The answers but that of {@code runAndFetchMetadata} (call 1) when it failed in either run:
-     * TF-Java 1.1.0 fails to parse its run metadata on some runs and not others, with or without
-     * the agent.
-     */
-    private static List<String> withoutFlakyCall(List<String> answers) {
-        List<String> out = new ArrayList<>(answers);
-        out.set(1, out.get(1).contains(" failed ") ? "answer session 1 (failed)" : out.get(1));
-        return out;
     }
 
     private static void check(
