@@ -224,6 +224,10 @@ public final class InferenceRecorder implements Hooks {
             ModelIdentity id = adapter.describeModelLoad(model, source, options, r);
             if (model != null && id != null) {
                 models.register(model, id);
+                Object key = adapter.modelKey(model);
+                if (key != null && key != model) {
+                    models.register(key, id);
+                }
             }
             writer.write(r);
         } catch (Throwable t) {

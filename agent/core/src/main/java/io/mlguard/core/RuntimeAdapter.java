@@ -32,6 +32,16 @@ public interface RuntimeAdapter {
     ModelIdentity describeModelLoad(
             Object model, Object source, Object options, ModelLoadRecord record) throws Throwable;
 
+    /**
+     * The object that this model's inferences will be called on, when it is not the object the load
+     * returned (a DJL {@code ZooModel} wraps the engine's model, which its predictors hold; a
+     * TensorFlow {@code SavedModelBundle} owns the {@code Session} that runs). Called once per
+     * load.
+     */
+    default Object modelKey(Object loaded) throws Throwable {
+        return loaded;
+    }
+
     /** An id for a model whose load was not seen (the agent attached later). */
     ModelIdentity identifyUnknownModel(Object target);
 }
