@@ -13,7 +13,8 @@ public final class Main {
                     "usage: java -jar mlguard-demo.jar <command> [options]",
                     "",
                     "  train   --models DIR [--seed N] [--epochs N] [--variant normal|tampered]",
-                    "          trains the MNIST MLP and writes DIR/mnist/1/model.onnx",
+                    "          trains the MNIST MLP and the credit classifier; writes"
+                            + " DIR/mnist/1/model.onnx, DIR/credit/1/model.onnx and features.json",
                     "  serve   --models DIR [--port N] [--verbose]",
                     "          serves every DIR/<name>/<version>/model.onnx over the Open Inference"
                             + " Protocol v2 (REST) on 127.0.0.1",
