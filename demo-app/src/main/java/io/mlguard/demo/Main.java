@@ -18,8 +18,13 @@ public final class Main {
                     "  serve   --models DIR [--port N] [--verbose]",
                     "          serves every DIR/<name>/<version>/model.onnx over the Open Inference"
                             + " Protocol v2 (REST) on 127.0.0.1",
-                    "  traffic --url URL --models DIR [--scenario all|benign|nan|swap]"
-                            + " [--requests N] [--seed N]",
+                    "  traffic --url URL --models DIR [--scenario NAME] [--requests N] [--seed N]",
+                    "          [--client ID] [--rotate-clients N] [--budget N] [--time-limit SECONDS]",
+                    "          scenarios: all (benign, nan, swap), benign, benign-realistic, nan, swap,",
+                    "          hopskipjump, boundary, square, extraction (attacks on mnist, at most",
+                    "          --budget queries each, default 2000, as --client, a new id every",
+                    "          --rotate-clients queries), drift-rotate, drift-noise, drift-classmix,",
+                    "          drift-credit (--requests inputs of a growing shift)",
                     "          plays clients against a running server and prints a summary");
 
     private Main() {}
