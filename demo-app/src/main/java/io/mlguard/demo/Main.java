@@ -21,7 +21,7 @@ public final class Main {
                     "  traffic --url URL --models DIR [--scenario NAME] [--requests N] [--seed N]",
                     "          [--client ID] [--rotate-clients N] [--budget N] [--time-limit SECONDS]",
                     "          scenarios: all (benign, nan, swap), benign, benign-realistic, nan, swap,",
-                    "          hopskipjump, boundary, square, extraction (attacks on mnist, at most",
+                    "          hopskipjump, boundary, square, nes, extraction (attacks on mnist, at most",
                     "          --budget queries each, default 2000, as --client, a new id every",
                     "          --rotate-clients queries), drift-rotate, drift-noise, drift-classmix,",
                     "          drift-credit (--requests inputs of a growing shift)",

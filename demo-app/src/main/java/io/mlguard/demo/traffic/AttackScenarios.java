@@ -7,6 +7,7 @@ import io.mlguard.demo.traffic.attack.AttackResult;
 import io.mlguard.demo.traffic.attack.BoundaryAttack;
 import io.mlguard.demo.traffic.attack.HopSkipJump;
 import io.mlguard.demo.traffic.attack.ModelExtraction;
+import io.mlguard.demo.traffic.attack.NesAttack;
 import io.mlguard.demo.traffic.attack.SquareAttack;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +53,14 @@ final class AttackScenarios {
         SplittableRandom random = new SplittableRandom(seed);
         int k = random.nextInt(digits.size());
         SquareAttack attack = new SquareAttack(oracle, seed, SquareAttack.DEFAULT_EPSILON);
+        return done(report, attack.run(digits.image(k), digits.label(k)));
+    }
+
+    AttackResult nes(TrafficReport report) throws InterruptedException {
+        QueryOracle oracle = oracle(report, "nes");
+        SplittableRandom random = new SplittableRandom(seed);
+        int k = random.nextInt(digits.size());
+        NesAttack attack = new NesAttack(oracle, seed, SquareAttack.DEFAULT_EPSILON);
         return done(report, attack.run(digits.image(k), digits.label(k)));
     }
 

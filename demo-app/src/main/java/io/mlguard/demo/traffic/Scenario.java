@@ -20,6 +20,8 @@ public enum Scenario {
     BOUNDARY,
     /** The Square attack, score-based (L-infinity), against mnist. */
     SQUARE,
+    /** NES gradient estimation from probabilities, score-based (L-infinity), against mnist. */
+    NES,
     /** Model extraction with Jacobian-based augmentation, against mnist. */
     EXTRACTION,
     /** Held-out digits rotated by a growing angle. */

@@ -87,6 +87,7 @@ public final class TrafficGenerator {
             case HOPSKIPJUMP -> attacks().hopSkipJump(report);
             case BOUNDARY -> attacks().boundary(report);
             case SQUARE -> attacks().square(report);
+            case NES -> attacks().nes(report);
             case EXTRACTION -> attacks().extraction(report);
             case DRIFT_ROTATE -> drift(report, "drift-rotate", DigitDrifts.rotate(digits));
             case DRIFT_NOISE -> drift(report, "drift-noise", DigitDrifts.noise(digits));

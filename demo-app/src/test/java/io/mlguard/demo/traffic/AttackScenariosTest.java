@@ -12,6 +12,7 @@ import io.mlguard.demo.server.ModelServer;
 import io.mlguard.demo.traffic.attack.AttackResult;
 import io.mlguard.demo.traffic.attack.BoundaryAttack;
 import io.mlguard.demo.traffic.attack.HopSkipJump;
+import io.mlguard.demo.traffic.attack.NesAttack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -82,6 +83,18 @@ class AttackScenariosTest {
         assertThat(clean).as("the example stays in the L-inf ball of a held-out digit").isNotNull();
         assertThat(report.notes()).anyMatch(n -> n.startsWith("square: "));
         assertThat(report.allSucceeded()).isTrue();
+    }
+
+    @Test
+    void nesLowersTheTrueClassMarginWithinItsBall() throws Exception {
+        Mlp model = TestModels.normal().model();
+        float[] source = correctlyClassified(model, 2);
+        QueryOracle oracle = oracle("nes", 600);
+        AttackResult result = new NesAttack(oracle, 3, 0.12).run(source, 2);
+        assertThat(result.queries()).isEqualTo(600);
+        assertThat(result.progress().size()).isGreaterThan(5);
+        assertThat(result.last()).as(result.summary()).isLessThan(result.first() - 0.5);
+        assertThat(linf(result.example(), source)).isLessThanOrEqualTo(0.12f + 1e-6f);
     }
 
     @Test
