@@ -13,12 +13,18 @@ public final class Main {
                     "usage: java -jar mlguard-demo.jar <command> [options]",
                     "",
                     "  train   --models DIR [--seed N] [--epochs N] [--variant normal|tampered]",
-                    "          trains the MNIST MLP and writes DIR/mnist/1/model.onnx",
+                    "          trains the MNIST MLP and the credit classifier; writes"
+                            + " DIR/mnist/1/model.onnx, DIR/credit/1/model.onnx and features.json",
                     "  serve   --models DIR [--port N] [--verbose]",
                     "          serves every DIR/<name>/<version>/model.onnx over the Open Inference"
                             + " Protocol v2 (REST) on 127.0.0.1",
-                    "  traffic --url URL --models DIR [--scenario all|benign|nan|swap]"
-                            + " [--requests N] [--seed N]",
+                    "  traffic --url URL --models DIR [--scenario NAME] [--requests N] [--seed N]",
+                    "          [--client ID] [--rotate-clients N] [--budget N] [--time-limit SECONDS]",
+                    "          scenarios: all (benign, nan, swap), benign, benign-realistic, nan, swap,",
+                    "          hopskipjump, boundary, square, nes, extraction (attacks on mnist, at most",
+                    "          --budget queries each, default 2000, as --client, a new id every",
+                    "          --rotate-clients queries), drift-rotate, drift-noise, drift-classmix,",
+                    "          drift-credit (--requests inputs of a growing shift)",
                     "          plays clients against a running server and prints a summary");
 
     private Main() {}

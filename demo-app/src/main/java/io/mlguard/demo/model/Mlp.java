@@ -37,6 +37,25 @@ public final class Mlp {
         return argMax(probabilities(x));
     }
 
+    /**
+     * The gradient of the logit of class {@code cls} with respect to the input pixels: what a
+     * substitute model's owner uses to synthesise new queries (Jacobian-based augmentation).
+     */
+    public float[] inputGradient(float[] x, int cls) {
+        float[] hidden = new float[HIDDEN];
+        forward(x, hidden, new float[OUTPUTS]);
+        float[] grad = new float[INPUTS];
+        for (int h = 0; h < HIDDEN; h++) {
+            if (hidden[h] > 0f) {
+                float back = w2[h * OUTPUTS + cls];
+                for (int i = 0; i < INPUTS; i++) {
+                    grad[i] += w1[i * HIDDEN + h] * back;
+                }
+            }
+        }
+        return grad;
+    }
+
     /** Fraction of the data set predicted correctly. */
     public double accuracy(Dataset data) {
         float[] hidden = new float[HIDDEN];

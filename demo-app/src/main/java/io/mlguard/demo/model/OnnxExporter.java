@@ -28,8 +28,8 @@ public final class OnnxExporter {
     public static final String LABEL = "label";
 
     // IR 8 / opset 17 are understood by every ONNX Runtime from 1.14 on
-    private static final long IR_VERSION = 8;
-    private static final long OPSET = 17;
+    static final long IR_VERSION = 8;
+    static final long OPSET = 17;
     private static final String BATCH = "batch";
 
     private OnnxExporter() {}
@@ -83,7 +83,7 @@ public final class OnnxExporter {
      * A [batch] or [batch, width] tensor description; {@code width < 0} means rank 1. The batch
      * dimension is symbolic so that clients may send any number of digits at once.
      */
-    private static ValueInfoProto tensorInfo(String name, TensorProto.DataType type, int width) {
+    static ValueInfoProto tensorInfo(String name, TensorProto.DataType type, int width) {
         TensorShapeProto.Builder shape =
                 TensorShapeProto.newBuilder()
                         .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
@@ -99,7 +99,7 @@ public final class OnnxExporter {
     }
 
     /** An initializer whose values are stored as raw little-endian floats, as ONNX requires. */
-    private static TensorProto floats(String name, float[] values, long... dims) {
+    static TensorProto floats(String name, float[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES);
         bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
         TensorProto.Builder tensor =
@@ -113,7 +113,7 @@ public final class OnnxExporter {
         return tensor.build();
     }
 
-    private static NodeProto.Builder node(String op, String name, String[] inputs, String output) {
+    static NodeProto.Builder node(String op, String name, String[] inputs, String output) {
         NodeProto.Builder node =
                 NodeProto.newBuilder().setOpType(op).setName(name).addOutput(output);
         for (String input : inputs) {
@@ -122,7 +122,7 @@ public final class OnnxExporter {
         return node;
     }
 
-    private static AttributeProto intAttr(String name, long value) {
+    static AttributeProto intAttr(String name, long value) {
         return AttributeProto.newBuilder()
                 .setName(name)
                 .setType(AttributeProto.AttributeType.INT)

@@ -17,8 +17,15 @@ import java.util.Map;
  * own connections and identity.
  */
 final class OipClient {
-    /** An answer: the status, and the predicted labels when it was a successful inference. */
-    record Answer(int status, long[] labels) {}
+    /**
+     * An answer: the status, and the predicted labels and class probabilities (one row per input)
+     * when it was a successful inference.
+     */
+    record Answer(int status, long[] labels, float[][] probabilities) {
+        Answer(int status) {
+            this(status, null, null);
+        }
+    }
 
     private final HttpClient http;
     private final String baseUrl;
@@ -35,7 +42,7 @@ final class OipClient {
         this.clientId = clientId;
     }
 
-    /** Sends {@code images} (each 784 pixels) as one FP32 batch to {@code model}. */
+    /** Sends {@code images} (rows of equal width) as one FP32 batch to {@code model}. */
     Answer infer(String model, String id, float[][] images) throws InterruptedException {
         int pixels = images[0].length;
         float[] flat = new float[images.length * pixels];
@@ -55,11 +62,12 @@ final class OipClient {
             byte[] json = Json.MAPPER.writeValueAsBytes(body);
             HttpResponse<byte[]> response = send("/v2/models/" + model + "/infer", json);
             if (response.statusCode() != 200) {
-                return new Answer(response.statusCode(), null);
+                return new Answer(response.statusCode());
             }
-            return new Answer(200, labels(Json.MAPPER.readTree(response.body())));
+            JsonNode answer = Json.MAPPER.readTree(response.body());
+            return new Answer(200, labels(answer), probabilities(answer, images.length));
         } catch (IOException e) {
-            return new Answer(-1, null);
+            return new Answer(-1);
         }
     }
 
@@ -97,6 +105,22 @@ final class OipClient {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(json))
                         .build();
         return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The "probabilities" output as rows, or {@code null} when the model has none. */
+    private static float[][] probabilities(JsonNode response, int rows) {
+        for (JsonNode output : response.path("outputs")) {
+            if ("probabilities".equals(output.path("name").asText())) {
+                JsonNode data = output.path("data");
+                int width = data.size() / rows;
+                float[][] p = new float[rows][width];
+                for (int i = 0; i < rows * width; i++) {
+                    p[i / width][i % width] = data.get(i).floatValue();
+                }
+                return p;
+            }
+        }
+        return null;
     }
 
     private static long[] labels(JsonNode response) throws IOException {

@@ -1,11 +1,17 @@
 package io.mlguard.demo.traffic;
 
+import io.mlguard.demo.data.CreditData;
 import io.mlguard.demo.data.Dataset;
 import io.mlguard.demo.data.MnistData;
+import io.mlguard.demo.model.CreditModels;
 import io.mlguard.demo.model.MnistModels;
 import io.mlguard.demo.model.ModelFiles;
 import io.mlguard.demo.model.TrainingConfig;
 import io.mlguard.demo.model.Variant;
+import io.mlguard.demo.traffic.drift.CreditDrift;
+import io.mlguard.demo.traffic.drift.CreditFeatures;
+import io.mlguard.demo.traffic.drift.DigitDrifts;
+import io.mlguard.demo.traffic.drift.DriftSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +39,7 @@ public final class TrafficGenerator {
     private final Path modelsDir;
     private final int requests;
     private final long seed;
+    private final AttackSettings attackSettings;
     private final Dataset digits = MnistData.load().heldOut();
 
     /**
@@ -42,6 +49,23 @@ public final class TrafficGenerator {
      * @param seed picks digits and corrupted pixels
      */
     public TrafficGenerator(String baseUrl, Path modelsDir, int requests, long seed) {
+        this(baseUrl, modelsDir, requests, seed, AttackSettings.defaults());
+    }
+
+    /**
+     * @param baseUrl e.g. {@code http://127.0.0.1:8080}
+     * @param modelsDir the server's model repository (swap writes into it; drift-credit reads
+     *     {@code credit/1/features.json} from it)
+     * @param requests requests per client and phase of the benign and drift scenarios
+     * @param seed picks digits, corrupted pixels and the attacks' random steps
+     * @param attackSettings client id, id rotation, budget and time limit of the attacks
+     */
+    public TrafficGenerator(
+            String baseUrl,
+            Path modelsDir,
+            int requests,
+            long seed,
+            AttackSettings attackSettings) {
         if (requests < 1) {
             throw new IllegalArgumentException("requests must be >= 1: " + requests);
         }
@@ -49,6 +73,7 @@ public final class TrafficGenerator {
         this.modelsDir = modelsDir;
         this.requests = requests;
         this.seed = seed;
+        this.attackSettings = attackSettings;
     }
 
     /** Plays {@code scenario} and returns what was observed. */
@@ -56,8 +81,18 @@ public final class TrafficGenerator {
         TrafficReport report = new TrafficReport();
         switch (scenario) {
             case BENIGN -> benign(report, "benign", requests);
+            case BENIGN_REALISTIC -> benignRealistic(report);
             case NAN -> nan(report);
             case SWAP -> swap(report);
+            case HOPSKIPJUMP -> attacks().hopSkipJump(report);
+            case BOUNDARY -> attacks().boundary(report);
+            case SQUARE -> attacks().square(report);
+            case NES -> attacks().nes(report);
+            case EXTRACTION -> attacks().extraction(report);
+            case DRIFT_ROTATE -> drift(report, "drift-rotate", DigitDrifts.rotate(digits));
+            case DRIFT_NOISE -> drift(report, "drift-noise", DigitDrifts.noise(digits));
+            case DRIFT_CLASSMIX -> drift(report, "drift-classmix", DigitDrifts.classMix(digits));
+            case DRIFT_CREDIT -> driftCredit(report);
             case ALL -> {
                 benign(report, "benign", requests);
                 nan(report);
@@ -68,19 +103,84 @@ public final class TrafficGenerator {
         return report;
     }
 
+    private AttackScenarios attacks() {
+        return new AttackScenarios(baseUrl, attackSettings, seed);
+    }
+
     /** Five clients in parallel, each sending {@code count} requests of held-out digits. */
     private void benign(TrafficReport report, String phase, int count) throws InterruptedException {
+        inParallel(
+                report,
+                phase,
+                "benign-",
+                (tally, clientSeed) -> sendDigits(tally, count, clientSeed, false));
+    }
+
+    /** Five clients in parallel that retry, resubmit and send bursts of frames. */
+    private void benignRealistic(TrafficReport report) throws InterruptedException {
+        inParallel(
+                report,
+                "benign-realistic",
+                "viewer-",
+                (tally, clientSeed) ->
+                        BenignRealistic.send(
+                                baseUrl,
+                                tally,
+                                BenignRealistic.plan(digits, requests, clientSeed)));
+    }
+
+    /** One client sending {@code requests} inputs of a drifting distribution. */
+    private void drift(TrafficReport report, String phase, DriftSource source)
+            throws InterruptedException {
+        ClientTally tally = report.tally(phase, "drift-client");
+        OipClient client = new OipClient(baseUrl, tally.client());
+        SplittableRandom random = new SplittableRandom(seed * 31 + phase.hashCode());
+        for (int r = 0; r < requests; r++) {
+            DriftSource.Sample sample = source.sample(r, requests, random);
+            OipClient.Answer answer =
+                    client.infer(source.model(), phase + "-" + r, new float[][] {sample.input()});
+            tally.record(answer.status());
+            if (answer.labels() != null) {
+                tally.prediction(answer.labels()[0], sample.truth());
+            }
+        }
+        report.note(phase + ": " + requests + " requests to " + source.model());
+    }
+
+    private void driftCredit(TrafficReport report) throws InterruptedException {
+        Path file =
+                ModelFiles.modelPath(modelsDir, CreditModels.NAME, 1)
+                        .resolveSibling(CreditModels.FEATURES_FILE);
+        CreditFeatures features;
+        try {
+            features = CreditFeatures.read(file);
+        } catch (IOException | RuntimeException e) {
+            report.note("drift-credit: cannot read " + file + ": " + e.getMessage());
+            report.tally("drift-credit", "drift-client").record(-1);
+            return;
+        }
+        drift(report, "drift-credit", new CreditDrift(features, CreditData.load()));
+    }
+
+    /** Something one simulated client does. */
+    @FunctionalInterface
+    private interface ClientWork {
+        void play(ClientTally tally, long clientSeed) throws InterruptedException;
+    }
+
+    private void inParallel(TrafficReport report, String phase, String prefix, ClientWork work)
+            throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(BENIGN_CLIENTS);
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int c = 1; c <= BENIGN_CLIENTS; c++) {
-                ClientTally tally = report.tally(phase, "benign-" + c);
+                ClientTally tally = report.tally(phase, prefix + c);
                 long clientSeed = seed * 31 + c + phase.hashCode();
                 running.add(
                         pool.submit(
                                 (Callable<Void>)
                                         () -> {
-                                            sendDigits(tally, count, clientSeed, false);
+                                            work.play(tally, clientSeed);
                                             return null;
                                         }));
             }

@@ -8,6 +8,7 @@ import java.util.List;
 public final class TrafficReport {
     private final List<ClientTally> tallies = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<io.mlguard.demo.traffic.attack.AttackResult> attacks = new ArrayList<>();
     private boolean modelFileChanged;
 
     synchronized ClientTally tally(String phase, String client) {
@@ -18,6 +19,20 @@ public final class TrafficReport {
 
     synchronized void note(String note) {
         notes.add(note);
+    }
+
+    synchronized void attack(io.mlguard.demo.traffic.attack.AttackResult result) {
+        attacks.add(result);
+    }
+
+    /** What each attack played achieved, in order. */
+    public synchronized List<io.mlguard.demo.traffic.attack.AttackResult> attacks() {
+        return List.copyOf(attacks);
+    }
+
+    /** The notes, in order. */
+    public synchronized List<String> notes() {
+        return List.copyOf(notes);
     }
 
     synchronized void modelFileChanged(boolean changed) {
