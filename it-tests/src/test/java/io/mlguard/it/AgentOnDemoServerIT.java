@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,20 +47,7 @@ class AgentOnDemoServerIT {
     @BeforeAll
     static void trainModel() throws Exception {
         models = work.resolve("models");
-        try (ForkedJvm train =
-                ForkedJvm.start(
-                        List.of(
-                                Artifacts.java(Artifacts.jdks().get(0)),
-                                "-jar",
-                                Artifacts.demoJar().toString(),
-                                "train",
-                                "--models",
-                                models.toString(),
-                                "--epochs",
-                                "2"),
-                        work.resolve("train.log"))) {
-            assertThat(train.awaitExit(Duration.ofMinutes(3))).as(train.describe()).isZero();
-        }
+        DemoModels.train(models, 2, work.resolve("train.log"));
         heldOut = MnistData.load().heldOut();
     }
 

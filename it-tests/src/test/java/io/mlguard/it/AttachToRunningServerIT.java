@@ -27,20 +27,7 @@ class AttachToRunningServerIT {
     @BeforeAll
     static void trainModel() throws Exception {
         models = work.resolve("models");
-        try (ForkedJvm train =
-                ForkedJvm.start(
-                        List.of(
-                                Artifacts.java(Artifacts.jdks().get(0)),
-                                "-jar",
-                                Artifacts.demoJar().toString(),
-                                "train",
-                                "--models",
-                                models.toString(),
-                                "--epochs",
-                                "1"),
-                        work.resolve("train.log"))) {
-            assertThat(train.awaitExit(Duration.ofMinutes(3))).as(train.describe()).isZero();
-        }
+        DemoModels.train(models, 1, work.resolve("train.log"));
         heldOut = MnistData.load().heldOut();
     }
 

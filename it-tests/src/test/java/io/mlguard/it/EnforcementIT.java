@@ -32,20 +32,7 @@ class EnforcementIT {
     static void trainModel() throws Exception {
         jdk = Artifacts.jdks().get(0);
         models = work.resolve("models");
-        try (ForkedJvm train =
-                ForkedJvm.start(
-                        List.of(
-                                Artifacts.java(jdk),
-                                "-jar",
-                                Artifacts.demoJar().toString(),
-                                "train",
-                                "--models",
-                                models.toString(),
-                                "--epochs",
-                                "1"),
-                        work.resolve("train.log"))) {
-            assertThat(train.awaitExit(Duration.ofMinutes(3))).as(train.describe()).isZero();
-        }
+        DemoModels.train(models, 1, work.resolve("train.log"));
         digit = Requests.infer(new float[][] {MnistData.load().heldOut().image(0)});
     }
 
