@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /** Helpers for {@link Checkpointable} states: JSON with exact doubles, infinities included. */
-final class DetectorStateJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+public final class DetectorStateJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private DetectorStateJson() {}
 
-    static JsonNode parse(String state) {
+    public static JsonNode parse(String state) {
         try {
             JsonNode n = MAPPER.readTree(state);
             if (n == null || !n.isObject()) {
@@ -24,13 +24,13 @@ final class DetectorStateJson {
     }
 
     /** A finite double as a number (Jackson writes it so it reads back exactly), else a string. */
-    static JsonNode number(double d) {
+    public static JsonNode number(double d) {
         return Double.isFinite(d)
                 ? JsonNodeFactory.instance.numberNode(d)
                 : JsonNodeFactory.instance.textNode(Double.toString(d));
     }
 
-    static double toDouble(JsonNode n) {
+    public static double toDouble(JsonNode n) {
         return n.isTextual() ? Double.parseDouble(n.asText()) : n.asDouble();
     }
 }
