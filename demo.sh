@@ -47,7 +47,7 @@ agent=shaded/target/mlguard.jar
 collector=collector/target/mlguard-collector.jar
 demo=demo-app/target/mlguard-demo.jar
 
-rm -rf "$work/queue" "$work/report" "$work/models" "$work"/*.log
+rm -rf "$work/queue" "$work/mlguard-state" "$work/report" "$work/models" "$work"/*.log
 mkdir -p "$work"
 
 say "training the MNIST model in Java and exporting it to ONNX"

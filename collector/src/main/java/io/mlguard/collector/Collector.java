@@ -3,6 +3,7 @@ package io.mlguard.collector;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.mlguard.collector.api.ApiServer;
 import io.mlguard.collector.api.Health;
+import io.mlguard.collector.api.Metrics;
 import io.mlguard.collector.config.CollectorConfig;
 import io.mlguard.collector.detect.Detector;
 import io.mlguard.collector.detect.DriftDetector;
@@ -17,7 +18,7 @@ import io.mlguard.collector.explain.llm.ChatModels;
 import io.mlguard.collector.explain.llm.IncidentMemory;
 import io.mlguard.collector.explain.llm.LlmExplainer;
 import io.mlguard.collector.explain.llm.LlmSettings;
-import io.mlguard.collector.incident.InMemoryIncidentStore;
+import io.mlguard.collector.incident.FeedbackStore;
 import io.mlguard.collector.incident.IncidentManager;
 import io.mlguard.collector.incident.IncidentStore;
 import io.mlguard.collector.ingest.IngestStats;
@@ -26,6 +27,8 @@ import io.mlguard.collector.ingest.RecordDispatcher;
 import io.mlguard.collector.profile.ProfileTracker;
 import io.mlguard.collector.report.HtmlReport;
 import io.mlguard.collector.report.ReportWriter;
+import io.mlguard.collector.store.DurableState;
+import io.mlguard.collector.store.StoreCheckpoint;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -33,9 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running collector: ingest thread, detectors, incident manager, HTTP API and (optionally) the
- * report writer, wired from a {@link CollectorConfig}. Tests run it in-process; {@link
- * CollectorMain} runs it from the command line.
+ * One running collector: durable state, ingest thread, detectors, incident manager, HTTP API and
+ * (optionally) the report writer, wired from a {@link CollectorConfig}. Tests run it in-process;
+ * {@link CollectorMain} runs it from the command line.
  */
 public final class Collector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
@@ -44,65 +47,16 @@ public final class Collector implements AutoCloseable {
     static final int DRIFT_WINDOW = 500;
 
     private final IngestStats stats = new IngestStats();
-    private final IncidentStore store = new InMemoryIncidentStore();
+    private final DurableState state;
+    private final IncidentStore store;
+    private final FeedbackStore feedback;
     private final IncidentManager incidents;
+    private final AsyncExplainer llmExplainer;
     private final QueueIngestor ingestor;
     private final ApiServer api;
     private final ReportWriter reports;
-    private final AsyncExplainer llmExplainer;
     private boolean closed;
 
-    private Collector(CollectorConfig config, Clock clock) throws IOException {
-        llmExplainer = config.llm().map(this::llmExplainer).orElse(null);
-        incidents =
-                new IncidentManager(
-                        store,
-                        llmExplainer != null ? llmExplainer : new DeterministicExplainer(),
-                        clock,
-                        IncidentManager.DEFAULT_QUIET_WINDOW,
-                        IncidentManager.DEFAULT_MAX_INCIDENTS);
-        // The tracker runs first, so a record never counts in the profile it is compared with.
-        ProfileTracker profiles = new ProfileTracker(config.profileWindow(), config.profiles());
-        List<Detector> detectors =
-                List.of(
-                        profiles,
-                        new InvalidInputDetector(config.referenceWindow()),
-                        new ModelSubstitutionDetector(config.allowList().orElse(null)),
-                        new DriftDetector(profiles, DRIFT_WINDOW, CollectorConfig.DEFAULT_ARL0),
-                        new QueryAttackDetector(),
-                        new ExtractionDetector(),
-                        new OperationalDetector(profiles, CollectorConfig.DEFAULT_ARL0));
-        Health health = new Health(stats, store, incidents::droppedIncidents);
-        ingestor =
-                new QueueIngestor(
-                        config.queueDir(),
-                        new RecordDispatcher(detectors, incidents, stats),
-                        stats);
-        api =
-                ApiServer.start(
-                        config.httpPort(),
-                        store,
-                        health,
-                        list -> HtmlReport.render(list, health.snapshot(), clock.millis()));
-        ReportWriter writer = null;
-        try {
-            if (config.reportDir().isPresent()) {
-                writer = new ReportWriter(config.reportDir().get(), store, health, clock);
-                writer.start();
-            }
-        } catch (IOException | RuntimeException e) {
-            api.close();
-            throw e;
-        }
-        reports = writer;
-        ingestor.start();
-    }
-
-    /**
-     * The LLM explainer, enriching incidents in the background. Its answers are put on the incident
-     * under the incident manager's lock, so they never race a signal that updates the same incident
-     * (the manager holds its own monitor while it reads, updates and stores).
-     */
     private AsyncExplainer llmExplainer(LlmSettings s) {
         IncidentMemory memory =
                 s.retrievalK() == 0
@@ -118,6 +72,74 @@ public final class Collector implements AutoCloseable {
                         store.get(id).ifPresent(i -> store.put(i.withExplanation(explanation)));
                     }
                 });
+    }
+
+    private Collector(CollectorConfig config, Clock clock) throws IOException {
+        state = DurableState.open(config.stateDir());
+        ApiServer startedApi = null;
+        ReportWriter writer = null;
+        try {
+            store = state.incidents();
+            feedback = state.feedback();
+            llmExplainer = config.llm().map(this::llmExplainer).orElse(null);
+            incidents =
+                    new IncidentManager(
+                            store,
+                            llmExplainer != null ? llmExplainer : new DeterministicExplainer(),
+                            clock,
+                            IncidentManager.DEFAULT_QUIET_WINDOW,
+                            IncidentManager.DEFAULT_MAX_INCIDENTS);
+            // The tracker runs first, so a record never counts in the profile it is compared with.
+            ProfileTracker profiles = new ProfileTracker(config.profileWindow(), config.profiles());
+            List<Detector> detectors =
+                    List.of(
+                            profiles,
+                            new InvalidInputDetector(config.referenceWindow()),
+                            new ModelSubstitutionDetector(config.allowList().orElse(null)),
+                            new DriftDetector(profiles, DRIFT_WINDOW, CollectorConfig.DEFAULT_ARL0),
+                            new QueryAttackDetector(),
+                            new ExtractionDetector(),
+                            new OperationalDetector(profiles, CollectorConfig.DEFAULT_ARL0));
+            StoreCheckpoint checkpoint = state.restore(incidents, detectors, stats);
+            Health health = new Health(stats, store, incidents::droppedIncidents);
+            ingestor =
+                    new QueueIngestor(
+                            config.queueDir(),
+                            new RecordDispatcher(detectors, incidents, stats),
+                            stats,
+                            checkpoint);
+            Metrics metrics =
+                    new Metrics(stats, store, incidents::droppedIncidents, checkpoint, clock);
+            startedApi =
+                    ApiServer.start(
+                            config.httpPort(),
+                            new ApiServer.Sources(
+                                    store,
+                                    feedback,
+                                    health,
+                                    list ->
+                                            HtmlReport.render(
+                                                    list,
+                                                    health.snapshot(),
+                                                    clock.millis(),
+                                                    feedback::forIncident),
+                                    metrics::render,
+                                    config.apiToken().orElse(null),
+                                    clock));
+            if (config.reportDir().isPresent()) {
+                writer = new ReportWriter(config.reportDir().get(), store, feedback, health, clock);
+                writer.start();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (startedApi != null) {
+                startedApi.close();
+            }
+            state.close();
+            throw e;
+        }
+        api = startedApi;
+        reports = writer;
+        ingestor.start();
     }
 
     /** Starts everything; the API is listening when this returns. */
@@ -143,6 +165,10 @@ public final class Collector implements AutoCloseable {
         return store;
     }
 
+    public FeedbackStore feedback() {
+        return feedback;
+    }
+
     /**
      * Stops ingest (closing the tailer and queue, which keeps the read position), writes the
      * reports a last time and stops the API. Safe to call twice.
@@ -153,7 +179,7 @@ public final class Collector implements AutoCloseable {
             return;
         }
         closed = true;
-        ingestor.close();
+        ingestor.close(); // commits what was handled, on the ingest thread
         if (llmExplainer != null) {
             llmExplainer.close();
         }
@@ -161,6 +187,7 @@ public final class Collector implements AutoCloseable {
             reports.close();
         }
         api.close();
+        state.close();
         LOG.info(
                 "stopped after {} records ({} malformed), {} incidents",
                 stats.recordsRead(),

@@ -4,13 +4,15 @@ import io.mlguard.collector.config.CommandLine;
 import io.mlguard.collector.config.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar mlguard-collector.jar --queue DIR --http-port N [...]}, or {@code incidents
- * --url URL} to list a running collector's incidents ({@link IncidentsCommand}), or {@code profile
- * build ...} to save a model's reference profile ({@link ProfileCommand}). Exit codes: 0 after
- * {@code --help} or a normal stop, 1 when the collector cannot start, 2 for a bad command line.
+ * --url URL} to list a running collector's incidents ({@link IncidentsCommand}), {@code profile
+ * build ...} to save a model's reference profile ({@link ProfileCommand}), or {@code models trust
+ * MODEL...} to print an allow-list ({@link ModelsCommand}). Exit codes: 0 after {@code --help} or a
+ * normal stop, 1 when the collector cannot start, 2 for a bad command line.
  */
 public final class CollectorMain {
     private CollectorMain() {}
@@ -25,10 +27,12 @@ public final class CollectorMain {
         setIfAbsent("org.slf4j.simpleLogger.log.net.openhft.affinity", "error");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-        String[] rest = args.length > 0 ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+        String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
         int code;
         if (args.length > 0 && args[0].equals("incidents")) {
             code = IncidentsCommand.run(rest, System.out, System.err);
+        } else if (args.length > 0 && args[0].equals("models")) {
+            code = ModelsCommand.run(rest, System.out, System.err);
         } else if (args.length > 0 && args[0].equals("profile")) {
             code = ProfileCommand.run(rest, System.out, System.err);
         } else {

@@ -1,17 +1,19 @@
 package io.mlguard.collector.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.mlguard.collector.config.ApiToken;
+import io.mlguard.collector.incident.Feedback;
+import io.mlguard.collector.incident.FeedbackStore;
+import io.mlguard.collector.incident.InMemoryFeedbackStore;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentStore;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,34 +22,52 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read-only HTTP API on 127.0.0.1: {@code GET /api/incidents}, {@code GET /api/incidents/{id}},
- * {@code GET /healthz} and {@code GET /report}. Errors are JSON objects {@code {"error": "..."}}:
- * 400 for a bad filter, 404 for an unknown path or id, 405 for any method but GET.
+ * The HTTP API on 127.0.0.1: {@code GET /api/incidents} (filters and paging), {@code GET
+ * /api/incidents/{id}}, {@code POST /api/incidents/{id}/feedback} (bearer token), {@code GET
+ * /metrics}, {@code GET /healthz} and {@code GET /report}. Errors are JSON objects {@code {"error":
+ * "..."}}: 400 for a bad filter or body, 401/403 for a missing or refused token, 404 for an unknown
+ * path or id, 405 for a wrong method, 413 for a body over 64 KiB, 415 for a body that is not JSON.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String INCIDENTS = "/api/incidents";
+    private static final String FEEDBACK = "/feedback";
 
     private final IncidentStore store;
+    private final FeedbackStore feedback;
     private final Health health;
     private final Function<List<Incident>, String> htmlReport;
+    private final Supplier<String> metrics;
+    private final BearerAuth auth;
+    private final Clock clock;
     private final HttpServer server;
     private final ExecutorService executor;
 
-    private ApiServer(
-            HttpServer server,
+    /** What the server serves; {@code token} may be null (mutating calls are then refused). */
+    public record Sources(
             IncidentStore store,
+            FeedbackStore feedback,
             Health health,
-            Function<List<Incident>, String> htmlReport) {
+            Function<List<Incident>, String> htmlReport,
+            Supplier<String> metrics,
+            ApiToken token,
+            Clock clock) {}
+
+    private ApiServer(HttpServer server, Sources s) {
         this.server = server;
-        this.store = store;
-        this.health = health;
-        this.htmlReport = htmlReport;
+        this.store = s.store();
+        this.feedback = s.feedback();
+        this.health = s.health();
+        this.htmlReport = s.htmlReport();
+        this.metrics = s.metrics();
+        this.auth = new BearerAuth(s.token());
+        this.clock = s.clock();
         AtomicInteger n = new AtomicInteger();
         this.executor =
                 Executors.newFixedThreadPool(
@@ -61,18 +81,32 @@ public final class ApiServer implements AutoCloseable {
         server.setExecutor(executor);
     }
 
-    /** Binds 127.0.0.1:{@code port} (0 picks a free port) and starts serving. */
+    /** A read-only server without feedback or metrics (tests of the read side). */
     public static ApiServer start(
             int port,
             IncidentStore store,
             Health health,
             Function<List<Incident>, String> htmlReport)
             throws IOException {
+        return start(
+                port,
+                new Sources(
+                        store,
+                        new InMemoryFeedbackStore(),
+                        health,
+                        htmlReport,
+                        () -> "",
+                        null,
+                        Clock.systemUTC()));
+    }
+
+    /** Binds 127.0.0.1:{@code port} (0 picks a free port) and starts serving. */
+    public static ApiServer start(int port, Sources sources) throws IOException {
         // Without it the JDK server answers ~40 ms late on delayed ACKs (RECIPES).
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server =
                 HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        ApiServer api = new ApiServer(server, store, health, htmlReport);
+        ApiServer api = new ApiServer(server, sources);
         server.start();
         return api;
     }
@@ -84,61 +118,103 @@ public final class ApiServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) {
         try (ex) {
-            String path = ex.getRequestURI().getRawPath();
-            if (!isKnown(path)) {
-                sendError(ex, 404, "no such resource: " + path);
-                return;
+            try {
+                String path = ex.getRequestURI().getRawPath();
+                String allowed = allowedMethod(path);
+                if (allowed == null) {
+                    throw new HttpError(404, "no such resource: " + path);
+                }
+                if (!allowed.equals(ex.getRequestMethod())) {
+                    ex.getResponseHeaders().set("Allow", allowed);
+                    throw new HttpError(
+                            405,
+                            "method " + ex.getRequestMethod() + " not allowed; use " + allowed);
+                }
+                route(ex, path);
+            } catch (HttpError e) {
+                HttpIo.sendError(ex, e.status, e.getMessage());
             }
-            if (!"GET".equals(ex.getRequestMethod())) {
-                ex.getResponseHeaders().set("Allow", "GET");
-                sendError(ex, 405, "method " + ex.getRequestMethod() + " not allowed; use GET");
-                return;
-            }
-            route(ex, path);
         } catch (RuntimeException | IOException e) {
             LOG.warn("error serving {}: {}", ex.getRequestURI(), e.toString());
         }
     }
 
-    private static boolean isKnown(String path) {
-        return path.equals(INCIDENTS)
-                || path.startsWith(INCIDENTS + "/")
-                || path.equals("/healthz")
-                || path.equals("/report");
+    private static String allowedMethod(String path) {
+        if (path.startsWith(INCIDENTS + "/") && path.endsWith(FEEDBACK)) {
+            return "POST";
+        }
+        boolean known =
+                path.equals(INCIDENTS)
+                        || path.startsWith(INCIDENTS + "/")
+                        || path.equals("/healthz")
+                        || path.equals("/metrics")
+                        || path.equals("/report");
+        return known ? "GET" : null;
     }
 
     private void route(HttpExchange ex, String path) throws IOException {
         if (path.equals("/healthz")) {
-            sendJson(ex, 200, IncidentJson.MAPPER.valueToTree(health.snapshot()));
+            HttpIo.sendJson(ex, 200, IncidentJson.MAPPER.valueToTree(health.snapshot()));
+        } else if (path.equals("/metrics")) {
+            HttpIo.send(ex, 200, PrometheusText.CONTENT_TYPE, metrics.get());
         } else if (path.equals("/report")) {
-            send(ex, 200, "text/html; charset=utf-8", htmlReport.apply(store.list()));
+            HttpIo.send(ex, 200, "text/html; charset=utf-8", htmlReport.apply(store.list()));
         } else if (path.equals(INCIDENTS)) {
-            IncidentQuery query;
-            try {
-                query = IncidentQuery.parse(queryParams(ex.getRequestURI().getRawQuery()));
-            } catch (IllegalArgumentException e) {
-                sendError(ex, 400, e.getMessage());
-                return;
-            }
-            List<Incident> matching =
-                    store.list().stream().filter(query::matches).collect(Collectors.toList());
-            sendJson(ex, 200, IncidentJson.toJson(matching));
+            list(ex);
+        } else if (path.endsWith(FEEDBACK)) {
+            String rawId =
+                    path.substring(INCIDENTS.length() + 1, path.length() - FEEDBACK.length());
+            auth.check(ex); // before anything else: no probing of ids or bodies without it
+            postFeedback(ex, incident(rawId));
         } else {
-            String rawId = path.substring(INCIDENTS.length() + 1);
-            Optional<Incident> incident = Optional.empty();
-            if (!rawId.isEmpty() && !rawId.contains("/")) {
-                try {
-                    incident = store.get(URLDecoder.decode(rawId, StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
-                    // A malformed %-escape cannot name any incident.
-                }
-            }
-            if (incident.isPresent()) {
-                sendJson(ex, 200, IncidentJson.toJson(incident.get()));
-            } else {
-                sendError(ex, 404, "no incident with this id");
+            Incident i = incident(path.substring(INCIDENTS.length() + 1));
+            HttpIo.sendJson(ex, 200, IncidentJson.toJson(i, feedback.forIncident(i.id())));
+        }
+    }
+
+    private void list(HttpExchange ex) throws IOException {
+        IncidentQuery query;
+        try {
+            query = IncidentQuery.parse(queryParams(ex.getRequestURI().getRawQuery()));
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, e.getMessage());
+        }
+        List<Incident> matching =
+                store.list().stream().filter(query::matches).collect(Collectors.toList());
+        int from = (int) Math.min(matching.size(), (long) query.offset());
+        int to = (int) Math.min(matching.size(), (long) from + query.limit());
+        ex.getResponseHeaders().set("X-Total-Count", Integer.toString(matching.size()));
+        HttpIo.sendJson(ex, 200, IncidentJson.toJson(matching.subList(from, to), feedback));
+    }
+
+    private void postFeedback(HttpExchange ex, Incident incident) throws IOException {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null
+                || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new HttpError(415, "Content-Type must be application/json");
+        }
+        Feedback f = FeedbackRequest.parse(HttpIo.readBody(ex), incident.id(), clock.millis());
+        try {
+            feedback.add(f);
+        } catch (IllegalStateException e) {
+            LOG.warn("feedback on {} not stored: {}", incident.id(), e.toString());
+            throw new HttpError(503, "feedback could not be stored; try again");
+        }
+        HttpIo.sendJson(
+                ex, 201, IncidentJson.toJson(incident, feedback.forIncident(incident.id())));
+    }
+
+    /** The incident a raw path segment names, or a 404. */
+    private Incident incident(String rawId) {
+        Optional<Incident> incident = Optional.empty();
+        if (!rawId.isEmpty() && !rawId.contains("/")) {
+            try {
+                incident = store.get(URLDecoder.decode(rawId, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // A malformed %-escape cannot name any incident.
             }
         }
+        return incident.orElseThrow(() -> new HttpError(404, "no incident with this id"));
     }
 
     /** Decodes {@code a=1&b=2}; a repeated name keeps its last value. */
@@ -163,39 +239,6 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         return params;
-    }
-
-    private static void sendError(HttpExchange ex, int status, String message) throws IOException {
-        sendJson(ex, status, IncidentJson.MAPPER.createObjectNode().put("error", message));
-    }
-
-    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        String json;
-        try {
-            json = IncidentJson.MAPPER.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        send(ex, status, "application/json; charset=utf-8", json);
-    }
-
-    private static void send(HttpExchange ex, int status, String contentType, String body)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        if (contentType.startsWith("text/html")) {
-            // The page is self-contained: forbid scripts and remote loads outright.
-            ex.getResponseHeaders()
-                    .set(
-                            "Content-Security-Policy",
-                            "default-src 'none'; style-src 'unsafe-inline'");
-        }
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     /** Stops accepting requests and waits briefly for those in progress. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.explain.Explanation;
+import io.mlguard.collector.incident.Feedback;
+import io.mlguard.collector.incident.FeedbackStore;
 import io.mlguard.collector.incident.Incident;
 import java.util.List;
 
@@ -20,6 +22,11 @@ public final class IncidentJson {
     private IncidentJson() {}
 
     public static ObjectNode toJson(Incident i) {
+        return toJson(i, List.of());
+    }
+
+    /** The incident with the operators' feedback on it, oldest first. */
+    public static ObjectNode toJson(Incident i, List<Feedback> feedback) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("id", i.id());
         n.put("type", i.type().wireName());
@@ -36,12 +43,30 @@ public final class IncidentJson {
         n.set("evidence", MAPPER.valueToTree(i.evidence()));
         n.set("reasons", MAPPER.valueToTree(i.reasons()));
         n.set("explanation", toJson(i.explanation()));
+        ArrayNode fb = n.putArray("feedback");
+        for (Feedback f : feedback) {
+            fb.add(toJson(f));
+        }
+        return n;
+    }
+
+    public static ObjectNode toJson(Feedback f) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("verdict", f.verdict().wireName());
+        n.put("comment", f.comment());
+        n.put("createdAt", f.createdAt());
         return n;
     }
 
     public static ArrayNode toJson(List<Incident> incidents) {
         ArrayNode a = MAPPER.createArrayNode();
         incidents.forEach(i -> a.add(toJson(i)));
+        return a;
+    }
+
+    public static ArrayNode toJson(List<Incident> incidents, FeedbackStore feedback) {
+        ArrayNode a = MAPPER.createArrayNode();
+        incidents.forEach(i -> a.add(toJson(i, feedback.forIncident(i.id()))));
         return a;
     }
 

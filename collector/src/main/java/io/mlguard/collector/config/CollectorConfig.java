@@ -21,6 +21,12 @@ public final class CollectorConfig {
      */
     public static final int DEFAULT_PROFILE_WINDOW = 1000;
 
+    /**
+     * The state directory's name, beside the queue directory, when {@code --state-dir} is not
+     * given.
+     */
+    public static final String DEFAULT_STATE_DIR_NAME = "mlguard-state";
+
     /** Mean records of a model between two false alarms of one detector. */
     public static final double DEFAULT_ARL0 = 1_000_000;
 
@@ -32,6 +38,8 @@ public final class CollectorConfig {
     private List<ModelProfile> profiles = List.of();
     private int profileWindow = DEFAULT_PROFILE_WINDOW;
     private LlmSettings llm;
+    private Path stateDir;
+    private ApiToken apiToken;
 
     public CollectorConfig(
             Path queueDir, int httpPort, AllowList allowList, int referenceWindow, Path reportDir) {
@@ -54,6 +62,8 @@ public final class CollectorConfig {
         this.profiles = other.profiles;
         this.profileWindow = other.profileWindow;
         this.llm = other.llm;
+        this.stateDir = other.stateDir;
+        this.apiToken = other.apiToken;
     }
 
     private static int checkReferenceWindow(int window) {
@@ -100,6 +110,34 @@ public final class CollectorConfig {
     /** The LLM explainer's settings; without them only the deterministic explainer runs. */
     public Optional<LlmSettings> llm() {
         return Optional.ofNullable(llm);
+    }
+
+    /** Where the database lives: {@code --state-dir}, or {@code mlguard-state} beside the queue. */
+    public Path stateDir() {
+        if (stateDir != null) {
+            return stateDir;
+        }
+        Path parent = queueDir.toAbsolutePath().getParent();
+        return parent == null
+                ? queueDir.toAbsolutePath().resolve(DEFAULT_STATE_DIR_NAME)
+                : parent.resolve(DEFAULT_STATE_DIR_NAME);
+    }
+
+    /** The token mutating API calls need; absent means they are refused. */
+    public Optional<ApiToken> apiToken() {
+        return Optional.ofNullable(apiToken);
+    }
+
+    public CollectorConfig withStateDir(Path dir) {
+        CollectorConfig c = new CollectorConfig(this);
+        c.stateDir = dir;
+        return c;
+    }
+
+    public CollectorConfig withApiToken(ApiToken token) {
+        CollectorConfig c = new CollectorConfig(this);
+        c.apiToken = token;
+        return c;
     }
 
     public CollectorConfig withAllowList(AllowList list) {

@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,10 +44,21 @@ public final class CommandLine {
                             + ")",
                     "  --llm-config FILE       explain incidents with an LLM too (.properties or .json:"
                             + " provider, baseUrl, model, apiKeyEnv, timeoutSeconds, disclose, ...)",
+                    "  --state-dir DIR         the database (incidents, feedback, queue position);"
+                            + " default: "
+                            + CollectorConfig.DEFAULT_STATE_DIR_NAME
+                            + " beside the queue",
+                    "  --api-token-file FILE   bearer token for mutating API calls (or env"
+                            + " MLGUARD_API_TOKEN); without one they are refused",
                     "  --help                  print this help",
+                    "       java -jar mlguard-collector.jar models trust MODEL... [--out FILE]",
                     "",
-                    "API: GET /api/incidents[?type=&model=&client=&severity=&since=],"
-                            + " /api/incidents/{id}, /healthz, /report");
+                    "API: GET /api/incidents[?type=&model=&client=&severity=&since=&limit=&offset=],"
+                            + " /api/incidents/{id}, /healthz, /metrics, /report;"
+                            + " POST /api/incidents/{id}/feedback (bearer token)");
+
+    /** The environment variable that can hold the API token. */
+    public static final String TOKEN_ENV = "MLGUARD_API_TOKEN";
 
     /** The result of parsing: either help was asked for, or a configuration. */
     public static final class Parsed {
@@ -70,6 +82,11 @@ public final class CommandLine {
     private CommandLine() {}
 
     public static Parsed parse(String... args) throws UsageException {
+        return parse(System.getenv(), args);
+    }
+
+    /** As {@link #parse(String...)}, with the environment given (for tests). */
+    public static Parsed parse(Map<String, String> env, String... args) throws UsageException {
         Path queue = null;
         Integer port = null;
         Path allowListFile = null;
@@ -78,6 +95,8 @@ public final class CommandLine {
         List<Path> profileFiles = new ArrayList<>();
         int profileWindow = CollectorConfig.DEFAULT_PROFILE_WINDOW;
         Path llmConfig = null;
+        Path stateDir = null;
+        Path tokenFile = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -99,6 +118,8 @@ public final class CommandLine {
                 case "--profile":
                 case "--profile-window":
                 case "--llm-config":
+                case "--state-dir":
+                case "--api-token-file":
                     break;
                 default:
                     throw new UsageException(
@@ -133,6 +154,12 @@ public final class CommandLine {
                     break;
                 case "--llm-config":
                     llmConfig = path(name, value);
+                    break;
+                case "--state-dir":
+                    stateDir = path(name, value);
+                    break;
+                case "--api-token-file":
+                    tokenFile = path(name, value);
                     break;
                 default:
                     reportDir = path(name, value);
@@ -169,11 +196,19 @@ public final class CommandLine {
                 throw new UsageException("--llm-config: " + e.getMessage(), e);
             }
         }
+        ApiToken token = null;
+        if (tokenFile != null) {
+            token = ApiToken.fromFile(tokenFile);
+        } else if (env.get(TOKEN_ENV) != null && !env.get(TOKEN_ENV).isEmpty()) {
+            token = ApiToken.of(env.get(TOKEN_ENV), "environment variable " + TOKEN_ENV);
+        }
         return new Parsed(
                 false,
                 new CollectorConfig(queue, port, allowList, window, reportDir)
                         .withProfiles(profiles, profileWindow)
-                        .withLlm(llm));
+                        .withLlm(llm)
+                        .withStateDir(stateDir)
+                        .withApiToken(token));
     }
 
     private static Path path(String name, String value) throws UsageException {

@@ -1,6 +1,8 @@
 package io.mlguard.collector.detect;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -39,6 +41,25 @@ final class BoundedClientMap<V> {
             map.put(key, v);
         }
         return v;
+    }
+
+    /** The entries from least to most recently seen: the order eviction follows. */
+    List<Map.Entry<String, V>> entries() {
+        return new ArrayList<>(map.entrySet());
+    }
+
+    /**
+     * Replaces the content with entries given least recently seen first, and the eviction count.
+     */
+    void restore(List<Map.Entry<String, V>> entries, long evictions) {
+        if (entries.size() > capacity) {
+            throw new IllegalArgumentException("more clients than the map holds");
+        }
+        map.clear();
+        for (Map.Entry<String, V> e : entries) {
+            map.put(e.getKey(), e.getValue());
+        }
+        this.evictions = evictions;
     }
 
     int size() {

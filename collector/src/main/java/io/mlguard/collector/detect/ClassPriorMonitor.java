@@ -1,5 +1,7 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.mlguard.collector.detect.stats.Divergences;
 import io.mlguard.collector.profile.RecordStatistics;
 
@@ -35,6 +37,32 @@ final class ClassPriorMonitor {
         window[next] = bin;
         counts[bin]++;
         next = (next + 1) % window.length;
+    }
+
+    /** The window's bins in arrival order, oldest first (the counts follow from them). */
+    ArrayNode saveState() {
+        ArrayNode a = DetectorStateJson.MAPPER.createArrayNode();
+        int start = filled == window.length ? next : 0;
+        for (int i = 0; i < filled; i++) {
+            a.add(window[(start + i) % window.length]);
+        }
+        return a;
+    }
+
+    void restoreState(JsonNode a) {
+        if (a.size() > window.length) {
+            throw new IllegalArgumentException("class window state is too long");
+        }
+        java.util.Arrays.fill(counts, 0);
+        filled = 0;
+        next = 0;
+        for (JsonNode b : a) {
+            int bin = b.asInt();
+            if (bin < 0 || bin >= counts.length) {
+                throw new IllegalArgumentException("class bin out of range: " + bin);
+            }
+            add(bin);
+        }
     }
 
     boolean windowFull() {

@@ -1,12 +1,16 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.profile.ModelProfile;
 import io.mlguard.collector.profile.ProfileTracker;
 import io.mlguard.collector.profile.QuantileSketch;
 import io.mlguard.collector.profile.RecordStatistics;
 import io.mlguard.protocol.InferenceRecord;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Data drift (input statistics and captured features) and prediction drift (confidence, entropy,
@@ -22,7 +26,7 @@ import java.util.Map;
  * <p>After a signal, a statistic stays quiet for one window, so a lasting drift gives one signal
  * per window rather than one per record.
  */
-public final class DriftDetector implements Detector {
+public final class DriftDetector implements Detector, Checkpointable {
     /** The CUSUM reference value: tuned to catch a 1-sigma shift of the normal score fastest. */
     static final double CUSUM_K = 0.5;
 
@@ -191,6 +195,67 @@ public final class DriftDetector implements Detector {
                 .model(r.modelId)
                 .client(r.clientId)
                 .record(index, r.timestampMillis);
+    }
+
+    /**
+     * Per model: the record count, quiet periods, each statistic's window and CUSUM, and the class
+     * window. References come from the profiles, which {@link ProfileTracker} restores first.
+     */
+    @Override
+    public String saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        n.put("modelsRefused", modelsRefused);
+        ObjectNode ms = n.putObject("models");
+        new TreeMap<>(models)
+                .forEach(
+                        (model, m) -> {
+                            ObjectNode o = ms.putObject(model);
+                            o.put("seen", m.seen);
+                            ObjectNode quiet = o.putObject("quietUntil");
+                            new TreeMap<>(m.quietUntil).forEach(quiet::put);
+                            ObjectNode stats = o.putObject("statistics");
+                            new TreeMap<>(m.statistics)
+                                    .forEach((name, s) -> stats.set(name, s.saveState()));
+                            if (m.classes != null) {
+                                o.set("classes", m.classes.saveState());
+                            }
+                        });
+        return n.toString();
+    }
+
+    @Override
+    public void restoreState(String state) {
+        JsonNode n = DetectorStateJson.parse(state);
+        Map<String, ModelDrift> restored = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("models").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ModelProfile p = profiles.profile(e.getKey());
+            if (p == null) {
+                throw new IllegalArgumentException("no profile for model " + e.getKey());
+            }
+            JsonNode o = e.getValue();
+            ModelDrift m = new ModelDrift(p);
+            m.seen = o.path("seen").asLong();
+            o.path("quietUntil")
+                    .fields()
+                    .forEachRemaining(q -> m.quietUntil.put(q.getKey(), q.getValue().asLong()));
+            for (Iterator<Map.Entry<String, JsonNode>> s = o.path("statistics").fields();
+                    s.hasNext(); ) {
+                Map.Entry<String, JsonNode> st = s.next();
+                StatisticMonitor monitor = m.statistics.get(st.getKey());
+                if (monitor == null) {
+                    throw new IllegalArgumentException("statistic not in profile: " + st.getKey());
+                }
+                monitor.restoreState(st.getValue());
+            }
+            if (m.classes != null && o.has("classes")) {
+                m.classes.restoreState(o.path("classes"));
+            }
+            restored.put(e.getKey(), m);
+        }
+        models.clear();
+        models.putAll(restored);
+        modelsRefused = n.path("modelsRefused").asLong();
     }
 
     /** Models that got no drift state because {@link #MAX_MODELS} were already tracked. */

@@ -1,8 +1,15 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.detect.stats.ShapiroWilk;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Model extraction in the spirit of PRADA (Juuti et al., 2019): for each client, the distance (L2,
@@ -20,7 +27,7 @@ import io.mlguard.protocol.Outcome;
  * (PRADA keeps them all), at most {@link #MAX_CLIENTS} clients are tracked (evictions counted), and
  * the test runs every {@link #TEST_EVERY} distances, so cost per query is constant.
  */
-public final class ExtractionDetector implements Detector {
+public final class ExtractionDetector implements Detector, Checkpointable {
     static final int HISTORY = 128;
     static final int DISTANCES = 200;
     static final int MIN_DISTANCES = 100;
@@ -115,6 +122,65 @@ public final class ExtractionDetector implements Detector {
                                 .build());
             }
         }
+    }
+
+    /**
+     * Every client's history ring, distance window and counters, least recently seen first (the
+     * eviction order). Bounded by {@link #MAX_CLIENTS} clients.
+     */
+    @Override
+    public String saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        n.put("clientEvictions", clients.evictions());
+        ArrayNode cs = n.putArray("clients");
+        for (Map.Entry<String, ClientState> e : clients.entries()) {
+            ClientState c = e.getValue();
+            ObjectNode o = cs.addObject();
+            o.put("key", e.getKey());
+            o.put("filled", c.filled);
+            o.put("next", c.next);
+            o.put("added", c.added);
+            o.put("queries", c.queries);
+            o.put("firstMillis", c.firstMillis);
+            o.put("classesSeen", c.classesSeen);
+            o.put("quietUntil", c.quietUntil);
+            ArrayNode d = o.putArray("distances");
+            for (int i = 0; i < c.filled; i++) {
+                d.add(DetectorStateJson.number(c.distances[i]));
+            }
+            o.set("history", c.history.saveState());
+        }
+        return n.toString();
+    }
+
+    @Override
+    public void restoreState(String state) {
+        JsonNode n = DetectorStateJson.parse(state);
+        List<Map.Entry<String, ClientState>> cs = new ArrayList<>();
+        for (JsonNode o : n.path("clients")) {
+            ClientState c = new ClientState();
+            c.filled = o.path("filled").asInt();
+            c.next = o.path("next").asInt();
+            JsonNode d = o.path("distances");
+            if (c.filled < 0
+                    || c.filled > DISTANCES
+                    || d.size() != c.filled
+                    || c.next < 0
+                    || c.next >= DISTANCES) {
+                throw new IllegalArgumentException("extraction client state is inconsistent");
+            }
+            for (int i = 0; i < c.filled; i++) {
+                c.distances[i] = DetectorStateJson.toDouble(d.get(i));
+            }
+            c.added = o.path("added").asLong();
+            c.queries = o.path("queries").asLong();
+            c.firstMillis = o.path("firstMillis").asLong();
+            c.classesSeen = o.path("classesSeen").asLong();
+            c.quietUntil = o.path("quietUntil").asLong();
+            c.history.restoreState(o.path("history"));
+            cs.add(new AbstractMap.SimpleEntry<>(o.path("key").asText(), c));
+        }
+        clients.restore(cs, n.path("clientEvictions").asLong());
     }
 
     /** Clients whose state was evicted to stay within {@link #MAX_CLIENTS}. */

@@ -1,6 +1,10 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * The last {@code capacity} query fingerprints of a client (or of everyone), stored flat in one
@@ -42,6 +46,44 @@ final class FingerprintRing {
         owners[next] = owner;
         next = (next + 1) % lengths.length;
         size = Math.min(size + 1, lengths.length);
+    }
+
+    /** The filled slots in slot order (bytes in base64, hash, owner) and the next slot. */
+    ObjectNode saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        n.put("next", next);
+        ArrayNode slots = n.putArray("slots");
+        for (int s = 0; s < size; s++) {
+            int base = s * MAX_LENGTH;
+            slots.addArray()
+                    .add(
+                            Base64.getEncoder()
+                                    .encodeToString(
+                                            Arrays.copyOfRange(cells, base, base + lengths[s])))
+                    .add(hashes[s])
+                    .add(owners[s]);
+        }
+        return n;
+    }
+
+    void restoreState(JsonNode n) {
+        JsonNode slots = n.path("slots");
+        int nx = n.path("next").asInt();
+        if (slots.size() > lengths.length || nx < 0 || nx >= lengths.length) {
+            throw new IllegalArgumentException("fingerprint ring state does not fit its ring");
+        }
+        for (int s = 0; s < slots.size(); s++) {
+            byte[] f = Base64.getDecoder().decode(slots.get(s).path(0).asText());
+            if (f.length > MAX_LENGTH) {
+                throw new IllegalArgumentException("fingerprint longer than " + MAX_LENGTH);
+            }
+            System.arraycopy(f, 0, cells, s * MAX_LENGTH, f.length);
+            lengths[s] = f.length;
+            hashes[s] = slots.get(s).path(1).asLong();
+            owners[s] = slots.get(s).path(2).asInt();
+        }
+        size = slots.size();
+        next = nx;
     }
 
     int size() {

@@ -1,10 +1,13 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
 import io.mlguard.protocol.TensorSummary;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Flags inputs a model should never see: NaN or infinite values (severity high), and values outside
@@ -14,7 +17,7 @@ import java.util.Map;
  * ended OK and had no NaN/Inf; it is frozen afterwards. At most one signal is raised per record:
  * the most severe, with the evidence of the first offending input.
  */
-public final class InvalidInputDetector implements Detector {
+public final class InvalidInputDetector implements Detector, Checkpointable {
     /** Bounds the reference table: model ids and input names come from outside. */
     static final int MAX_REFERENCES = 4096;
 
@@ -121,5 +124,43 @@ public final class InvalidInputDetector implements Detector {
     /** How many (model, input) pairs got no reference because the table was full. */
     public long referencesRefused() {
         return referencesRefused;
+    }
+
+    /** References as JSON: {@code {"refused": n, "ranges": {key: [seen, min, max]}}}, sorted. */
+    @Override
+    public String saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        n.put("refused", referencesRefused);
+        ObjectNode ranges = n.putObject("ranges");
+        for (Map.Entry<String, ReferenceRange> e : new TreeMap<>(references).entrySet()) {
+            ReferenceRange r = e.getValue();
+            ranges.putArray(e.getKey())
+                    .add(r.seen())
+                    .add(DetectorStateJson.number(r.min()))
+                    .add(DetectorStateJson.number(r.max()));
+        }
+        return n.toString();
+    }
+
+    @Override
+    public void restoreState(String state) {
+        JsonNode n = DetectorStateJson.parse(state);
+        Map<String, ReferenceRange> restored = new HashMap<>();
+        n.path("ranges")
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            JsonNode r = e.getValue();
+                            restored.put(
+                                    e.getKey(),
+                                    new ReferenceRange(
+                                            windowSize,
+                                            r.path(0).asInt(),
+                                            DetectorStateJson.toDouble(r.path(1)),
+                                            DetectorStateJson.toDouble(r.path(2))));
+                        });
+        references.clear();
+        references.putAll(restored);
+        referencesRefused = n.path("refused").asLong();
     }
 }

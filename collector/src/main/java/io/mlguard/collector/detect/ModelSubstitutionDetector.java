@@ -1,5 +1,7 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.config.AllowList;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
@@ -7,6 +9,7 @@ import io.mlguard.protocol.Outcome;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +21,7 @@ import java.util.regex.Pattern;
  * is a legitimate deployment. Inference records carry the first 8 bytes of the hash, which catches
  * a substitution whose load record was lost.
  */
-public final class ModelSubstitutionDetector implements Detector {
+public final class ModelSubstitutionDetector implements Detector, Checkpointable {
     /** Bounds the baseline table: model ids come from outside. */
     static final int MAX_MODELS = 4096;
 
@@ -148,5 +151,33 @@ public final class ModelSubstitutionDetector implements Detector {
         if (baselines.containsKey(model) || baselines.size() < MAX_MODELS) {
             baselines.put(model, b);
         }
+    }
+
+    /** The baselines as JSON: {@code {model: [sha256 or null, prefix, source]}}, sorted. */
+    @Override
+    public String saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        for (Map.Entry<String, Baseline> e : new TreeMap<>(baselines).entrySet()) {
+            Baseline b = e.getValue();
+            n.putArray(e.getKey()).add(b.sha256).add(b.prefix).add(b.source);
+        }
+        return n.toString();
+    }
+
+    @Override
+    public void restoreState(String state) {
+        JsonNode n = DetectorStateJson.parse(state);
+        Map<String, Baseline> restored = new HashMap<>();
+        n.fields()
+                .forEachRemaining(
+                        e -> {
+                            JsonNode b = e.getValue();
+                            String sha = b.path(0).isNull() ? null : b.path(0).asText();
+                            restored.put(
+                                    e.getKey(),
+                                    new Baseline(sha, b.path(1).asLong(), b.path(2).asText()));
+                        });
+        baselines.clear();
+        baselines.putAll(restored);
     }
 }

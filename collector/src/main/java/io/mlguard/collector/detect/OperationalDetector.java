@@ -1,5 +1,7 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.detect.stats.Cusum;
 import io.mlguard.collector.detect.stats.Normal;
 import io.mlguard.collector.detect.stats.Tails;
@@ -10,7 +12,9 @@ import io.mlguard.collector.profile.RecordStatistics;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Operational anomalies of each model: latency, error rate and throughput against its profile or a
@@ -28,7 +32,7 @@ import java.util.Map;
  *       Poisson.
  * </ul>
  */
-public final class OperationalDetector implements Detector {
+public final class OperationalDetector implements Detector, Checkpointable {
     static final int ERROR_BLOCK = 50;
     static final double MIN_ERROR_RATE = 0.001;
     static final int WARMUP_MINUTES = 10;
@@ -178,6 +182,69 @@ public final class OperationalDetector implements Detector {
                 .model(r.modelId)
                 .client(r.clientId)
                 .record(index, r.timestampMillis);
+    }
+
+    /**
+     * Per model: block counts, the open minute and its count, the EWMA baseline and the CUSUM. The
+     * rest derives from the model's profile, which {@link ProfileTracker} restores first.
+     */
+    @Override
+    public String saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        n.put("modelsRefused", modelsRefused);
+        ObjectNode ms = n.putObject("models");
+        new TreeMap<>(models)
+                .forEach(
+                        (model, m) -> {
+                            ObjectNode o = ms.putObject(model);
+                            o.put("blockRecords", m.blockRecords);
+                            o.put("blockErrors", m.blockErrors);
+                            o.put("minute", m.minute);
+                            o.put("minuteCount", m.minuteCount);
+                            o.set("baseline", DetectorStateJson.number(m.baseline));
+                            o.put("minutes", m.minutes);
+                            if (m.latencyCusum != null) {
+                                o.putArray("cusum")
+                                        .add(DetectorStateJson.number(m.latencyCusum.upper()))
+                                        .add(DetectorStateJson.number(m.latencyCusum.lower()))
+                                        .add(m.latencyCusum.observations())
+                                        .add(m.latencyCusum.alarms());
+                            }
+                        });
+        return n.toString();
+    }
+
+    @Override
+    public void restoreState(String state) {
+        JsonNode n = DetectorStateJson.parse(state);
+        Map<String, ModelOps> restored = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("models").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ModelProfile p = profiles.profile(e.getKey());
+            if (p == null) {
+                throw new IllegalArgumentException("no profile for model " + e.getKey());
+            }
+            JsonNode o = e.getValue();
+            ModelOps m = new ModelOps(p);
+            m.blockRecords = o.path("blockRecords").asInt();
+            m.blockErrors = o.path("blockErrors").asInt();
+            m.minute = o.path("minute").asLong();
+            m.minuteCount = o.path("minuteCount").asLong();
+            m.baseline = DetectorStateJson.toDouble(o.path("baseline"));
+            m.minutes = o.path("minutes").asInt();
+            JsonNode c = o.path("cusum");
+            if (m.latencyCusum != null && c.size() == 4) {
+                m.latencyCusum.restore(
+                        DetectorStateJson.toDouble(c.get(0)),
+                        DetectorStateJson.toDouble(c.get(1)),
+                        c.get(2).asLong(),
+                        c.get(3).asLong());
+            }
+            restored.put(e.getKey(), m);
+        }
+        models.clear();
+        models.putAll(restored);
+        modelsRefused = n.path("modelsRefused").asLong();
     }
 
     /** Models without state because {@link #MAX_MODELS} were tracked. */

@@ -1,9 +1,17 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
+import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Query-based black-box attacks (HopSkipJump, Boundary, Square, NES), in the spirit of Blacklight
@@ -24,7 +32,7 @@ import java.util.Map;
  * memory: {@link #MAX_CLIENTS} client rings (evictions counted) and {@link #MAX_MODELS} global
  * ones.
  */
-public final class QueryAttackDetector implements Detector {
+public final class QueryAttackDetector implements Detector, Checkpointable {
     static final double NEAR_PER_CELL = 2.0;
     static final int CLIENT_RING = 64;
     static final int CLIENT_MATCHES = 12;
@@ -184,6 +192,67 @@ public final class QueryAttackDetector implements Detector {
     }
 
     /** Clients whose state was evicted to stay within {@link #MAX_CLIENTS}. */
+    /**
+     * Every client's ring and counters, least recently seen first (the eviction order), and every
+     * model's ring. Bounded by {@link #MAX_CLIENTS} rings of {@link #CLIENT_RING} fingerprints.
+     */
+    @Override
+    public String saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        n.put("modelsRefused", modelsRefused);
+        n.put("clientEvictions", clients.evictions());
+        ArrayNode cs = n.putArray("clients");
+        for (Map.Entry<String, ClientState> e : clients.entries()) {
+            ClientState c = e.getValue();
+            ObjectNode o = cs.addObject();
+            o.put("key", e.getKey());
+            o.put("queries", c.queries);
+            o.put("repeats", c.repeats);
+            o.put("quietUntil", c.quietUntil);
+            o.set("ring", c.ring.saveState());
+        }
+        ObjectNode ms = n.putObject("models");
+        new TreeMap<>(models)
+                .forEach(
+                        (model, m) -> {
+                            ObjectNode o = ms.putObject(model);
+                            o.put("queries", m.queries);
+                            o.put("quietUntil", m.quietUntil);
+                            o.set("ring", m.ring.saveState());
+                        });
+        return n.toString();
+    }
+
+    @Override
+    public void restoreState(String state) {
+        JsonNode n = DetectorStateJson.parse(state);
+        List<Map.Entry<String, ClientState>> cs = new ArrayList<>();
+        for (JsonNode o : n.path("clients")) {
+            ClientState c = new ClientState();
+            c.queries = o.path("queries").asLong();
+            c.repeats = o.path("repeats").asLong();
+            c.quietUntil = o.path("quietUntil").asLong();
+            c.ring.restoreState(o.path("ring"));
+            cs.add(new AbstractMap.SimpleEntry<>(o.path("key").asText(), c));
+        }
+        Map<String, ModelState> ms = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("models").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ModelState m = new ModelState();
+            m.queries = e.getValue().path("queries").asLong();
+            m.quietUntil = e.getValue().path("quietUntil").asLong();
+            m.ring.restoreState(e.getValue().path("ring"));
+            ms.put(e.getKey(), m);
+        }
+        if (ms.size() > MAX_MODELS) {
+            throw new IllegalArgumentException("more models than the detector holds");
+        }
+        clients.restore(cs, n.path("clientEvictions").asLong());
+        models.clear();
+        models.putAll(ms);
+        modelsRefused = n.path("modelsRefused").asLong();
+    }
+
     public long clientEvictions() {
         return clients.evictions();
     }

@@ -18,6 +18,14 @@ final class ReferenceRange {
         this.size = size;
     }
 
+    /** A range restored from a checkpoint. */
+    ReferenceRange(int size, int seen, double min, double max) {
+        this.size = size;
+        this.seen = seen;
+        this.min = min;
+        this.max = max;
+    }
+
     boolean complete() {
         return seen >= size;
     }

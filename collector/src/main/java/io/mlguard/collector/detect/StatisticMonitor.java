@@ -1,5 +1,8 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.detect.stats.Cusum;
 import io.mlguard.collector.detect.stats.Divergences;
 import io.mlguard.collector.detect.stats.KolmogorovSmirnov;
@@ -78,6 +81,40 @@ final class StatisticMonitor {
                 Divergences.jensenShannon(expected, actual),
                 sorted[n / 2],
                 n);
+    }
+
+    /** The window in arrival order (oldest first) and the CUSUM's running state. */
+    ObjectNode saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        ArrayNode w = n.putArray("window");
+        int start = filled == window.length ? next : 0;
+        for (int i = 0; i < filled; i++) {
+            w.add(DetectorStateJson.number(window[(start + i) % window.length]));
+        }
+        n.putArray("cusum")
+                .add(DetectorStateJson.number(cusum.upper()))
+                .add(DetectorStateJson.number(cusum.lower()))
+                .add(cusum.observations())
+                .add(cusum.alarms());
+        return n;
+    }
+
+    void restoreState(JsonNode n) {
+        JsonNode w = n.path("window");
+        JsonNode c = n.path("cusum");
+        if (w.size() > window.length || c.size() != 4) {
+            throw new IllegalArgumentException("statistic state does not fit its window");
+        }
+        for (int i = 0; i < w.size(); i++) {
+            window[i] = DetectorStateJson.toDouble(w.get(i));
+        }
+        filled = w.size();
+        next = filled % window.length;
+        cusum.restore(
+                DetectorStateJson.toDouble(c.get(0)),
+                DetectorStateJson.toDouble(c.get(1)),
+                c.get(2).asLong(),
+                c.get(3).asLong());
     }
 
     QuantileSketch reference() {

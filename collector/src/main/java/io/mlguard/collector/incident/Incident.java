@@ -37,7 +37,8 @@ public final class Incident {
     private final long lastRecordIndex;
     private final Explanation explanation;
 
-    private Incident(
+    // Package-private for IncidentCodec, which restores stored incidents field by field.
+    Incident(
             String id,
             String groupKey,
             SignalType type,

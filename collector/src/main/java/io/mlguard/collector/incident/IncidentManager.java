@@ -117,6 +117,29 @@ public final class IncidentManager implements SignalSink {
                 || latestRecordTime - i.lastSeen() > quietMillis;
     }
 
+    /** Which incident is open for each group key (a copy), for the durable store. */
+    public synchronized Map<String, String> openGroups() {
+        return new HashMap<>(openIdByKey);
+    }
+
+    /** The latest record time seen in a signal, for the durable store. */
+    public synchronized long latestRecordTime() {
+        return latestRecordTime;
+    }
+
+    /**
+     * Puts back what {@link #openGroups()}, {@link #latestRecordTime()} and {@link
+     * #droppedIncidents()} returned before a restart, so grouping goes on as if there had been
+     * none. The incidents themselves are already in the store.
+     */
+    public synchronized void restore(
+            Map<String, String> openGroups, long latestRecordTime, long droppedIncidents) {
+        openIdByKey.clear();
+        openIdByKey.putAll(openGroups);
+        this.latestRecordTime = latestRecordTime;
+        dropped.set(droppedIncidents);
+    }
+
     /** How many incidents were dropped to keep within the cap. */
     public long droppedIncidents() {
         return dropped.get();

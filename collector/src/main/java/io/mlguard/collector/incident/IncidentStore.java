@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Where incidents are kept. Safe for one writer (the incident manager) and many readers (API,
- * reports). In memory for now; a durable embedded store will implement the same interface.
+ * reports): {@link InMemoryIncidentStore}, or the durable {@code store.DurableIncidentStore}.
  */
 public interface IncidentStore {
     /** Inserts or replaces the incident with the same id. */

@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one ingest thread: waits for the queue directory to appear (the agent creates it), then tails
- * it with a named tailer, whose position Chronicle keeps in the queue's metadata, so after a
- * restart reading resumes after the last record handled: nothing lost, nothing counted twice.
+ * it with a named tailer. The position that counts after a restart is the one the {@link
+ * IngestCheckpoint} committed together with the records' effects (the tailer's own position in the
+ * queue metadata and the store's commit are two stores that a crash can leave apart): on start the
+ * tailer is moved to just after the committed index, so nothing is lost and nothing is applied
+ * twice.
  *
  * <p>The queue and tailer are created, used and closed on this thread only, as Chronicle requires;
  * {@link #close()} asks the thread to stop between two records and waits for it.
@@ -31,17 +34,30 @@ public final class QueueIngestor implements AutoCloseable {
     private static final long RETRY_OPEN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Path dir;
-    private final RecordReader.Handler handler;
+    private final IndexTracker handler;
     private final IngestStats stats;
+    private final IngestCheckpoint checkpoint;
     private final Thread thread;
     private final RateLimitedLog rateLimited =
             new RateLimitedLog(LOG, TimeUnit.SECONDS.toNanos(30), System::nanoTime);
     private volatile boolean running = true;
 
+    private static final long LAG_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Without a checkpoint: every start reads the queue from its beginning. */
     public QueueIngestor(Path dir, RecordReader.Handler handler, IngestStats stats) {
+        this(dir, handler, stats, IngestCheckpoint.NONE);
+    }
+
+    public QueueIngestor(
+            Path dir,
+            RecordReader.Handler handler,
+            IngestStats stats,
+            IngestCheckpoint checkpoint) {
         this.dir = dir;
-        this.handler = handler;
+        this.handler = new IndexTracker(handler);
         this.stats = stats;
+        this.checkpoint = checkpoint;
         this.thread = new Thread(this::run, "mlguard-ingest");
     }
 
@@ -54,6 +70,7 @@ public final class QueueIngestor implements AutoCloseable {
         ExcerptTailer tailer = null;
         IdleBackoff backoff = new IdleBackoff();
         boolean announcedWait = false;
+        long nextLagCheck = 0;
         try {
             while (running) {
                 if (tailer == null) {
@@ -73,6 +90,7 @@ public final class QueueIngestor implements AutoCloseable {
                                         .rollCycle(RollCycles.FAST_HOURLY)
                                         .build();
                         tailer = queue.createTailer(TAILER_NAME);
+                        ResumePosition.after(queue, tailer, checkpoint.committedIndex());
                         stats.queueOpen(true);
                         LOG.info("tailing queue {} from index 0x{}", dir, hex(tailer.index()));
                     } catch (RuntimeException e) {
@@ -87,6 +105,10 @@ public final class QueueIngestor implements AutoCloseable {
                 try {
                     while (n < BATCH && running && RecordReader.readOne(tailer, handler)) {
                         n++;
+                        long index = handler.take();
+                        if (index != -1) {
+                            checkpoint.recordDone(index);
+                        }
                     }
                 } catch (RuntimeException e) {
                     // The queue itself failed (not a record's content): retry after a pause.
@@ -95,13 +117,24 @@ public final class QueueIngestor implements AutoCloseable {
                     backoff.idle();
                     continue;
                 }
+                if (System.nanoTime() - nextLagCheck > 0 || n == 0) {
+                    stats.lag(Lag.records(queue, handler.last()), n == 0);
+                    nextLagCheck = System.nanoTime() + LAG_CHECK_NANOS;
+                }
                 if (n == 0) {
+                    checkpoint.caughtUp();
                     backoff.idle();
                 } else {
                     backoff.reset();
                 }
             }
         } finally {
+            // On this thread, between records: the final commit matches what was handled.
+            try {
+                checkpoint.close();
+            } catch (RuntimeException e) {
+                LOG.warn("final checkpoint failed: {}", e.toString());
+            }
             closeQuietly(tailer);
             closeQuietly(queue);
             stats.queueOpen(false);

@@ -19,39 +19,53 @@ public final class RecordDispatcher implements RecordReader.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(RecordDispatcher.class);
 
     private final List<Detector> detectors;
-    private final SignalSink sink;
+    private final SignalSink[] sinks; // one per detector: counts its signals, then forwards
     private final IngestStats stats;
     private final RateLimitedLog rateLimited =
             new RateLimitedLog(LOG, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
     public RecordDispatcher(List<Detector> detectors, SignalSink sink, IngestStats stats) {
         this.detectors = List.copyOf(detectors);
-        this.sink = sink;
+        this.sinks = new SignalSink[this.detectors.size()];
+        for (int i = 0; i < sinks.length; i++) {
+            String name = this.detectors.get(i).name();
+            sinks[i] =
+                    s -> {
+                        stats.signal(name);
+                        sink.accept(s);
+                    };
+        }
         this.stats = stats;
     }
 
     @Override
     public void inference(InferenceRecord record, long index) {
+        long start = System.nanoTime();
         stats.inference(record.timestampMillis);
-        for (Detector d : detectors) {
+        for (int i = 0; i < sinks.length; i++) {
+            Detector d = detectors.get(i);
             try {
-                d.onInference(record, index, sink);
+                d.onInference(record, index, sinks[i]);
             } catch (RuntimeException e) {
                 detectorFailed(d, index, e);
             }
         }
+        stats.processingTime().observeNanos(System.nanoTime() - start);
     }
 
     @Override
     public void modelLoad(ModelLoadRecord record, long index) {
+        long start = System.nanoTime();
         stats.modelLoad(record.timestampMillis);
-        for (Detector d : detectors) {
+        for (int i = 0; i < sinks.length; i++) {
+            Detector d = detectors.get(i);
             try {
-                d.onModelLoad(record, index, sink);
+                d.onModelLoad(record, index, sinks[i]);
             } catch (RuntimeException e) {
                 detectorFailed(d, index, e);
             }
         }
+        stats.processingTime().observeNanos(System.nanoTime() - start);
     }
 
     @Override

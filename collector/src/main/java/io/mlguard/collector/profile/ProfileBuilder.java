@@ -1,9 +1,14 @@
 package io.mlguard.collector.profile;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlguard.collector.detect.DetectorStateJson;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds a {@link ModelProfile} from the first {@code size} records of a model (its reference
@@ -63,6 +68,40 @@ public final class ProfileBuilder {
 
     public long records() {
         return records;
+    }
+
+    /** Everything the builder learnt so far: counts, class counts and every reservoir. */
+    ObjectNode saveState() {
+        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
+        n.put("records", records);
+        n.put("errors", errors);
+        ArrayNode classes = n.putArray("classCounts");
+        for (long c : classCounts) {
+            classes.add(c);
+        }
+        ObjectNode rs = n.putObject("reservoirs");
+        new TreeMap<>(reservoirs).forEach((name, r) -> rs.set(name, r.saveState()));
+        return n;
+    }
+
+    void restoreState(JsonNode n) {
+        JsonNode classes = n.path("classCounts");
+        if (classes.size() != classCounts.length) {
+            throw new IllegalArgumentException("profile builder state has no class counts");
+        }
+        records = n.path("records").asLong();
+        errors = n.path("errors").asLong();
+        for (int i = 0; i < classCounts.length; i++) {
+            classCounts[i] = classes.get(i).asLong();
+        }
+        reservoirs.clear();
+        n.path("reservoirs")
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            add(e.getKey(), Double.NaN); // creates it seeded as add would
+                            reservoirs.get(e.getKey()).restoreState(e.getValue());
+                        });
     }
 
     /** The profile of what was seen so far. */

@@ -30,6 +30,21 @@ public final class ProfileFile {
 
     /** Writes atomically (temporary file, then rename), so a reader never sees half a profile. */
     public static void save(ModelProfile p, Path file) throws IOException {
+        ObjectNode root = toJson(p);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".profile", ".tmp");
+        try {
+            JSON.writeValue(tmp.toFile(), root);
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The profile as the JSON a profile file holds ({@link #parse} reads it back exactly). */
+    static ObjectNode toJson(ModelProfile p) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         root.put("model", p.model());
@@ -50,16 +65,7 @@ public final class ProfileFile {
                                 q.add(v);
                             }
                         });
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".profile", ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), root);
-            Files.move(
-                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return root;
     }
 
     public static ModelProfile load(Path file) throws ProfileFormatException {

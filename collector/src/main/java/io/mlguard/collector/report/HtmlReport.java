@@ -1,9 +1,11 @@
 package io.mlguard.collector.report;
 
 import io.mlguard.collector.explain.Explanation;
+import io.mlguard.collector.incident.Feedback;
 import io.mlguard.collector.incident.Incident;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Renders incidents as one self-contained HTML page: inline styles only, no scripts, nothing loaded
@@ -27,6 +29,15 @@ public final class HtmlReport {
 
     /** The page for these incidents; {@code health} is shown above the table. */
     public static String render(List<Incident> incidents, Map<String, Object> health, long now) {
+        return render(incidents, health, now, id -> List.of());
+    }
+
+    /** As above, with the operators' feedback on each incident. */
+    public static String render(
+            List<Incident> incidents,
+            Map<String, Object> health,
+            long now,
+            Function<String, List<Feedback>> feedback) {
         StringBuilder b = new StringBuilder(4096 + incidents.size() * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append(
@@ -56,14 +67,14 @@ public final class HtmlReport {
                     .append("<th>Count</th><th>Evidence</th><th>Explanation</th></tr></thead>")
                     .append("<tbody>\n");
             for (Incident i : incidents) {
-                row(b, i);
+                row(b, i, feedback.apply(i.id()));
             }
             b.append("</tbody></table>\n");
         }
         return b.append("</body></html>\n").toString();
     }
 
-    private static void row(StringBuilder b, Incident i) {
+    private static void row(StringBuilder b, Incident i, List<Feedback> feedback) {
         String sev = i.severity().wireName();
         b.append("<tr id=\"")
                 .append(Html.escape(i.id()))
@@ -115,6 +126,15 @@ public final class HtmlReport {
                 b.append("<li>").append(Html.escape(a)).append("</li>");
             }
             b.append("</ul><small>by ").append(Html.escape(x.generatedBy())).append("</small>");
+        }
+        for (Feedback f : feedback) {
+            b.append("<p class=\"feedback\"><b>Feedback:</b> ")
+                    .append(Html.escape(f.verdict().wireName()))
+                    .append(" (")
+                    .append(Html.escape(ReportFormat.time(f.createdAt())))
+                    .append(") ")
+                    .append(Html.escape(f.comment()))
+                    .append("</p>");
         }
         b.append("</td></tr>\n");
     }

@@ -1,9 +1,11 @@
 package io.mlguard.collector.report;
 
 import io.mlguard.collector.explain.Explanation;
+import io.mlguard.collector.incident.Feedback;
 import io.mlguard.collector.incident.Incident;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Renders incidents as Markdown for tickets and chat. Outside strings are escaped for Markdown and
@@ -13,6 +15,15 @@ public final class MarkdownReport {
     private MarkdownReport() {}
 
     public static String render(List<Incident> incidents, Map<String, Object> health, long now) {
+        return render(incidents, health, now, id -> List.of());
+    }
+
+    /** As above, with the operators' feedback on each incident. */
+    public static String render(
+            List<Incident> incidents,
+            Map<String, Object> health,
+            long now,
+            Function<String, List<Feedback>> feedback) {
         StringBuilder b = new StringBuilder();
         b.append("# mlguard incidents\n\nGenerated ")
                 .append(ReportFormat.time(now))
@@ -72,6 +83,19 @@ public final class MarkdownReport {
                         .append("\n\n**Recommended actions:**\n");
                 for (String a : x.recommendedActions()) {
                     b.append("\n1. ").append(escape(a));
+                }
+                b.append('\n');
+            }
+            List<Feedback> fb = feedback.apply(i.id());
+            if (!fb.isEmpty()) {
+                b.append("\n**Feedback:**\n");
+                for (Feedback f : fb) {
+                    b.append("\n- ")
+                            .append(escape(f.verdict().wireName()))
+                            .append(" (")
+                            .append(ReportFormat.time(f.createdAt()))
+                            .append("): ")
+                            .append(escape(f.comment()));
                 }
                 b.append('\n');
             }

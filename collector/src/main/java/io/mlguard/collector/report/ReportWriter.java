@@ -2,6 +2,8 @@ package io.mlguard.collector.report;
 
 import io.mlguard.collector.api.Health;
 import io.mlguard.collector.api.IncidentJson;
+import io.mlguard.collector.incident.FeedbackStore;
+import io.mlguard.collector.incident.InMemoryFeedbackStore;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentStore;
 import java.io.IOException;
@@ -30,14 +32,21 @@ public final class ReportWriter implements AutoCloseable {
 
     private final Path dir;
     private final IncidentStore store;
+    private final FeedbackStore feedback;
     private final Health health;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private long writtenVersion = -1;
 
     public ReportWriter(Path dir, IncidentStore store, Health health, Clock clock) {
+        this(dir, store, new InMemoryFeedbackStore(), health, clock);
+    }
+
+    public ReportWriter(
+            Path dir, IncidentStore store, FeedbackStore feedback, Health health, Clock clock) {
         this.dir = dir;
         this.store = store;
+        this.feedback = feedback;
         this.health = health;
         this.clock = clock;
         this.scheduler =
@@ -66,7 +75,8 @@ public final class ReportWriter implements AutoCloseable {
 
     /** Writes the three files if the store changed since the last write. */
     public synchronized boolean writeIfChanged() throws IOException {
-        long version = store.version();
+        // Both only grow, so their sum changes whenever either does.
+        long version = store.version() + feedback.version();
         if (version == writtenVersion) {
             return false;
         }
@@ -77,10 +87,13 @@ public final class ReportWriter implements AutoCloseable {
                 "incidents.json",
                 IncidentJson.MAPPER
                         .writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(IncidentJson.toJson(incidents)));
-        writeAtomically("incidents.md", MarkdownReport.render(incidents, stats, now));
+                        .writeValueAsString(IncidentJson.toJson(incidents, feedback)));
+        writeAtomically(
+                "incidents.md",
+                MarkdownReport.render(incidents, stats, now, feedback::forIncident));
         // index.html last: whoever watches it sees the other two already up to date.
-        writeAtomically("index.html", HtmlReport.render(incidents, stats, now));
+        writeAtomically(
+                "index.html", HtmlReport.render(incidents, stats, now, feedback::forIncident));
         writtenVersion = version;
         return true;
     }

@@ -88,6 +88,17 @@ public final class Cusum {
         return alarm;
     }
 
+    /** Sets the running state one saved from {@link #upper()}, {@link #lower()} and the counts. */
+    public void restore(double upper, double lower, long observations, long alarms) {
+        if (!(upper >= 0) || !(lower >= 0) || observations < 0 || alarms < 0) {
+            throw new IllegalArgumentException("invalid CUSUM state");
+        }
+        this.upper = upper;
+        this.lower = lower;
+        this.observations = observations;
+        this.alarms = alarms;
+    }
+
     public double threshold() {
         return h;
     }

@@ -1,0 +1,114 @@
+package io.mlguard.collector.api;
+
+import io.mlguard.collector.detect.Severity;
+import io.mlguard.collector.detect.SignalType;
+import io.mlguard.collector.incident.Incident;
+import io.mlguard.collector.incident.IncidentStore;
+import io.mlguard.collector.ingest.IngestStats;
+import io.mlguard.collector.store.StoreCheckpoint;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/** What {@code GET /metrics} shows, in the Prometheus text format. */
+public final class Metrics {
+    private final IngestStats stats;
+    private final IncidentStore store;
+    private final LongSupplier droppedIncidents;
+    private final StoreCheckpoint checkpoint; // null without a durable store
+    private final Clock clock;
+
+    public Metrics(
+            IngestStats stats,
+            IncidentStore store,
+            LongSupplier droppedIncidents,
+            StoreCheckpoint checkpoint,
+            Clock clock) {
+        this.stats = stats;
+        this.store = store;
+        this.droppedIncidents = droppedIncidents;
+        this.checkpoint = checkpoint;
+        this.clock = clock;
+    }
+
+    public String render() {
+        PrometheusText p = new PrometheusText();
+        p.header("mlguard_records_read_total", "counter", "Queue records read, of every kind.")
+                .sample("mlguard_records_read_total", stats.recordsRead());
+        p.header("mlguard_records_total", "counter", "Queue records read, by kind.")
+                .sample("mlguard_records_total", "kind", "inference", stats.inferenceRecords())
+                .sample("mlguard_records_total", "kind", "model_load", stats.modelLoadRecords())
+                .sample("mlguard_records_total", "kind", "malformed", stats.malformedRecords());
+        p.header(
+                "mlguard_malformed_records_total",
+                "counter",
+                "Records that could not be decoded, by reason.");
+        stats.malformedByReason()
+                .forEach((r, n) -> p.sample("mlguard_malformed_records_total", "reason", r, n));
+        p.header("mlguard_detector_errors_total", "counter", "Exceptions thrown by detectors.")
+                .sample("mlguard_detector_errors_total", stats.detectorErrors());
+        p.header("mlguard_queue_read_errors_total", "counter", "Failures reading the queue.")
+                .sample("mlguard_queue_read_errors_total", stats.readErrors());
+        p.header("mlguard_ingest_queue_open", "gauge", "1 while the queue is open and tailed.")
+                .sample("mlguard_ingest_queue_open", stats.queueOpen() ? 1 : 0);
+        p.header(
+                        "mlguard_ingest_lag_records",
+                        "gauge",
+                        "Records in the queue not read yet (checked about once a second).")
+                .sample("mlguard_ingest_lag_records", Math.max(0, stats.lagRecords()));
+        long lagMs =
+                stats.caughtUp() || stats.lastRecordTimestamp() == 0
+                        ? 0
+                        : Math.max(0, clock.millis() - stats.lastRecordTimestamp());
+        p.header(
+                        "mlguard_ingest_lag_milliseconds",
+                        "gauge",
+                        "Age of the last record read while records are waiting; 0 when caught up.")
+                .sample("mlguard_ingest_lag_milliseconds", lagMs);
+        p.header("mlguard_detector_signals_total", "counter", "Signals raised, by detector.");
+        stats.signalsByDetector()
+                .forEach((d, n) -> p.sample("mlguard_detector_signals_total", "detector", d, n));
+        incidents(p);
+        p.header(
+                        "mlguard_incidents_dropped_total",
+                        "counter",
+                        "Incidents dropped to stay within the cap.")
+                .sample("mlguard_incidents_dropped_total", droppedIncidents.getAsLong());
+        p.histogram(
+                "mlguard_record_processing_seconds",
+                "Time to run every detector on one record.",
+                stats.processingTime());
+        if (checkpoint != null) {
+            p.histogram(
+                    "mlguard_store_commit_seconds",
+                    "Time of each store commit (a batch of records).",
+                    checkpoint.commitTime());
+            p.header("mlguard_store_commit_failures_total", "counter", "Store commits that failed.")
+                    .sample("mlguard_store_commit_failures_total", checkpoint.commitFailures());
+        }
+        return p.toString();
+    }
+
+    private void incidents(PrometheusText p) {
+        Map<String, long[]> counts = new TreeMap<>();
+        for (SignalType t : SignalType.values()) {
+            for (Severity s : Severity.values()) {
+                counts.put(t.wireName() + '|' + s.wireName(), new long[1]);
+            }
+        }
+        for (Incident i : store.list()) {
+            counts.get(i.type().wireName() + '|' + i.severity().wireName())[0]++;
+        }
+        p.header("mlguard_incidents", "gauge", "Incidents held, by type and severity.");
+        counts.forEach(
+                (k, n) -> {
+                    int bar = k.indexOf('|');
+                    Map<String, String> labels = new LinkedHashMap<>();
+                    labels.put("type", k.substring(0, bar));
+                    labels.put("severity", k.substring(bar + 1));
+                    p.sample("mlguard_incidents", labels, n[0]);
+                });
+    }
+}
