@@ -49,7 +49,7 @@ class LlmExplainerTest {
     @Test
     void aValidAnswerIsShownWithPlaceholdersMappedBack() throws Exception {
         server.script(answer(Answers.json(Answers.valid("MODEL_1"))));
-        IncidentFacts f = Answers.queryAttack("10.20.30.40");
+        IncidentFacts f = Answers.queryAttack("192.0.2.40");
 
         Explanation e = explainer().explain(f);
 
@@ -57,7 +57,7 @@ class LlmExplainerTest {
         assertThat(e.source()).isEqualTo("llm");
         assertThat(e.generatedBy()).isEqualTo("llm:test-model");
         assertThat(e.summary())
-                .isEqualTo("Client 10.20.30.40 sent 37 near-duplicate queries to fraud-model.");
+                .isEqualTo("Client 192.0.2.40 sent 37 near-duplicate queries to fraud-model.");
         assertThat(e.technique()).isEqualTo(AtlasTechnique.BLACK_BOX_OPTIMIZATION);
         assertThat(e.actions())
                 .containsExactly(ResponseAction.THROTTLE_CLIENT, ResponseAction.BLOCK_CLIENT);

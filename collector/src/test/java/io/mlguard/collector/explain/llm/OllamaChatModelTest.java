@@ -54,16 +54,16 @@ class OllamaChatModelTest {
                                     "model", "llama3"));
             Explanation e =
                     new LlmExplainer(ChatModels.create(s, Map.of()), s, null)
-                            .explain(Answers.queryAttack("10.9.8.7"));
+                            .explain(Answers.queryAttack("198.51.100.7"));
 
             assertThat(e.source()).isEqualTo("llm");
-            assertThat(e.summary()).contains("10.9.8.7");
+            assertThat(e.summary()).contains("198.51.100.7");
             assertThat(paths).containsExactly("/api/chat");
             JsonNode body = Answers.MAPPER.readTree(bodies.get(0));
             assertThat(body.get("stream").asBoolean()).isFalse();
             assertThat(body.at("/format/properties/actions/items/enum").size()).isEqualTo(8);
             assertThat(body.at("/messages/0/role").asText()).isEqualTo("system");
-            assertThat(bodies.get(0)).doesNotContain("10.9.8.7");
+            assertThat(bodies.get(0)).doesNotContain("198.51.100.7");
         } finally {
             server.stop(0);
         }
