@@ -105,7 +105,9 @@ public final class Incident {
 
     /**
      * This incident with one more signal: count and times move on, the severity is the highest
-     * seen, and the evidence is that of the latest signal laid over the earlier one.
+     * seen, and the evidence is that of the latest signal of that highest severity. Evidence is
+     * replaced whole, never merged: signals of one incident can measure different statistics, and a
+     * mix of their keys would pair one statistic's median with another's percentiles.
      */
     Incident with(Signal s, long now) {
         List<String> newClients = clients;
@@ -118,8 +120,10 @@ public final class Incident {
                 omitted++;
             }
         }
-        Map<String, Object> newEvidence = new LinkedHashMap<>(evidence);
-        newEvidence.putAll(s.evidence());
+        Map<String, Object> newEvidence =
+                s.severity().compareTo(severity) >= 0
+                        ? new LinkedHashMap<>(s.evidence())
+                        : evidence;
         Map<String, Long> newReasons = new LinkedHashMap<>(reasons);
         newReasons.merge(s.reason(), 1L, Long::sum);
         return new Incident(

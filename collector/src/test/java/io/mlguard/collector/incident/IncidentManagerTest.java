@@ -69,10 +69,37 @@ class IncidentManagerTest {
         assertThat(i.firstSeen()).isEqualTo(T0);
         assertThat(i.lastSeen()).isEqualTo(T0 + 2000);
         assertThat(i.createdAt()).isEqualTo(NOW);
-        assertThat(i.evidence()).containsEntry("observedMin", -3.0); // the latest evidence
+        // the evidence of the latest signal of the highest severity, not of the later MEDIUM one
+        assertThat(i.evidence()).containsEntry("observedMin", -2.0);
         assertThat(i.reasons()).containsEntry("out_of_range", 2L).containsEntry("nan_or_inf", 1L);
         assertThat(i.explanation()).isNotNull();
         assertThat(i.explanation().generatedBy()).isEqualTo("deterministic");
+    }
+
+    @Test
+    void evidenceOfDifferentStatisticsIsNeverMixed() {
+        manager.accept(
+                Signal.builder(SignalType.DATA_DRIFT, Severity.MEDIUM, "window_shift")
+                        .model("mnist")
+                        .record(1, T0)
+                        .evidence("statistic", "input.mean")
+                        .evidence("referenceMedian", 0.1)
+                        .evidence("referenceP95", 0.2)
+                        .build());
+        manager.accept(
+                Signal.builder(SignalType.DATA_DRIFT, Severity.MEDIUM, "cusum_shift")
+                        .model("mnist")
+                        .record(2, T0 + 1)
+                        .evidence("statistic", "input.zeroFraction")
+                        .evidence("referenceMedian", 0.4)
+                        .build());
+
+        Incident i = store.list().get(0);
+        assertThat(i.count()).isEqualTo(2);
+        assertThat(i.evidence())
+                .containsOnlyKeys("statistic", "referenceMedian")
+                .containsEntry("statistic", "input.zeroFraction")
+                .containsEntry("referenceMedian", 0.4);
     }
 
     @Test
