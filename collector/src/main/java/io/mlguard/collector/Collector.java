@@ -27,6 +27,8 @@ import io.mlguard.collector.ingest.RecordDispatcher;
 import io.mlguard.collector.profile.ProfileTracker;
 import io.mlguard.collector.report.HtmlReport;
 import io.mlguard.collector.report.ReportWriter;
+import io.mlguard.collector.respond.ControlQueueWriter;
+import io.mlguard.collector.respond.ResponseEngine;
 import io.mlguard.collector.store.DurableState;
 import io.mlguard.collector.store.StoreCheckpoint;
 import java.io.IOException;
@@ -55,6 +57,7 @@ public final class Collector implements AutoCloseable {
     private final QueueIngestor ingestor;
     private final ApiServer api;
     private final ReportWriter reports;
+    private ResponseEngine responder; // null without --response-policy; set once while starting
     private boolean closed;
 
     private AsyncExplainer llmExplainer(LlmSettings s) {
@@ -126,11 +129,24 @@ public final class Collector implements AutoCloseable {
                                     metrics::render,
                                     config.apiToken().orElse(null),
                                     clock));
+            if (config.responsePolicy().isPresent()) {
+                responder =
+                        new ResponseEngine(
+                                config.responsePolicy().get(),
+                                config.controlQueue().map(ControlQueueWriter::new).orElse(null),
+                                "http://127.0.0.1:" + startedApi.port(),
+                                clock);
+                incidents.observe(responder);
+                metrics.showResponses(responder);
+            }
             if (config.reportDir().isPresent()) {
                 writer = new ReportWriter(config.reportDir().get(), store, feedback, health, clock);
                 writer.start();
             }
         } catch (IOException | RuntimeException e) {
+            if (responder != null) {
+                responder.close();
+            }
             if (startedApi != null) {
                 startedApi.close();
             }
@@ -182,6 +198,9 @@ public final class Collector implements AutoCloseable {
         ingestor.close(); // commits what was handled, on the ingest thread
         if (llmExplainer != null) {
             llmExplainer.close();
+        }
+        if (responder != null) {
+            responder.close(); // after ingest: the last incidents' actions are carried out
         }
         if (reports != null) {
             reports.close();

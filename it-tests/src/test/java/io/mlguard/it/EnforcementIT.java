@@ -1,15 +1,20 @@
 package io.mlguard.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.mlguard.demo.data.MnistData;
 import io.mlguard.protocol.ControlRecord;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -125,6 +130,103 @@ class EnforcementIT {
                 .as("one BLOCKED record per refusal the client saw")
                 .filteredOn(r -> r.outcome == Outcome.BLOCKED && r.clientId.equals("greedy"))
                 .hasSize(greedyRefused);
+    }
+
+    /**
+     * The loop closed: the collector, told by its response policy to block query attackers, sees a
+     * HopSkipJump client through the agent's records, writes a block to the control queue, and the
+     * agent refuses that client from then on while a benign client goes on being answered. The
+     * policy's webhook receives the alert.
+     */
+    @Test
+    void theCollectorBlocksAQueryAttackerThroughTheAgent() throws Exception {
+        Path queue = work.resolve("q3");
+        Path control = work.resolve("control3");
+        Path policy = work.resolve("policy.json");
+        List<String> alerts = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext(
+                "/hook",
+                exchange -> {
+                    alerts.add(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
+                    exchange.sendResponseHeaders(204, -1);
+                    exchange.close();
+                });
+        receiver.start();
+        Files.writeString(
+                policy,
+                "{\"notifiers\": {\"ops\": {\"url\": \"http://127.0.0.1:"
+                        + receiver.getAddress().getPort()
+                        + "/hook\"}},"
+                        + " \"rules\": [{\"types\": [\"query_attack\"], \"minSeverity\": \"high\","
+                        + " \"block\": \"PT10M\", \"notify\": [\"ops\"]}]}");
+        try (ForkedJvm collector =
+                        ForkedJvm.start(
+                                List.of(
+                                        Artifacts.java(jdk),
+                                        "-jar",
+                                        Artifacts.collectorJar().toString(),
+                                        "--queue",
+                                        queue.toString(),
+                                        "--http-port",
+                                        "0",
+                                        "--response-policy",
+                                        policy.toString(),
+                                        "--control-queue",
+                                        control.toString()),
+                                work.resolve("collector3.log"));
+                DemoServer s =
+                        DemoServer.start(
+                                jdk,
+                                models,
+                                "queue=" + queue + ",enforce=true,controlQueue=" + control,
+                                work.resolve("server3.log"))) {
+            collector.awaitLine(
+                    "listening on http://127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
+            try (ForkedJvm attack =
+                    ForkedJvm.start(
+                            List.of(
+                                    Artifacts.java(jdk),
+                                    "-jar",
+                                    Artifacts.demoJar().toString(),
+                                    "traffic",
+                                    "--url",
+                                    "http://127.0.0.1:" + s.port,
+                                    "--models",
+                                    models.toString(),
+                                    "--scenario",
+                                    "hopskipjump",
+                                    "--client",
+                                    "eve",
+                                    "--budget",
+                                    "400"),
+                            work.resolve("attack3.log"))) {
+                // the generator reports refused requests and exits non-zero: eve was cut off
+                assertThat(attack.awaitExit(Duration.ofMinutes(3)))
+                        .as(attack.describe())
+                        .isNotZero();
+            }
+            HttpResponse<String> refused = awaitStatus(s, "eve", true);
+            assertThat(refused.body())
+                    .contains("client 'eve' is blocked until")
+                    .contains("query_attack");
+            assertThat(infer(s, "alice").statusCode()).isEqualTo(200);
+            collector.awaitLine(
+                    "control command written: BLOCK client=eve model=mnist",
+                    Duration.ofSeconds(10));
+        } finally {
+            receiver.stop(0);
+        }
+        List<InferenceRecord> records = QueueContents.read(queue).inferences;
+        assertThat(records)
+                .filteredOn(r -> r.outcome == Outcome.BLOCKED)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.clientId).isEqualTo("eve"));
+        assertThat(records)
+                .filteredOn(r -> r.clientId.equals("alice"))
+                .allSatisfy(r -> assertThat(r.outcome).isEqualTo(Outcome.OK));
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0)).contains("\"type\":\"query_attack\"").contains("eve");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.mlguard.collector.detect.SignalType;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentStore;
 import io.mlguard.collector.ingest.IngestStats;
+import io.mlguard.collector.respond.ResponseEngine;
 import io.mlguard.collector.store.StoreCheckpoint;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ public final class Metrics {
     private final LongSupplier droppedIncidents;
     private final StoreCheckpoint checkpoint; // null without a durable store
     private final Clock clock;
+    private volatile ResponseEngine responses; // null without a response policy
 
     public Metrics(
             IngestStats stats,
@@ -31,6 +33,11 @@ public final class Metrics {
         this.droppedIncidents = droppedIncidents;
         this.checkpoint = checkpoint;
         this.clock = clock;
+    }
+
+    /** Adds the response engine's counters to what is shown. */
+    public void showResponses(ResponseEngine engine) {
+        this.responses = engine;
     }
 
     public String render() {
@@ -87,6 +94,34 @@ public final class Metrics {
                     checkpoint.commitTime());
             p.header("mlguard_store_commit_failures_total", "counter", "Store commits that failed.")
                     .sample("mlguard_store_commit_failures_total", checkpoint.commitFailures());
+        }
+        ResponseEngine r = responses;
+        if (r != null) {
+            p.header(
+                            "mlguard_response_actions_total",
+                            "counter",
+                            "Response actions, by outcome: control commands written, notifications"
+                                    + " delivered, failed, dropped on a full queue.")
+                    .sample(
+                            "mlguard_response_actions_total",
+                            "outcome",
+                            "command",
+                            r.commandsWritten())
+                    .sample(
+                            "mlguard_response_actions_total",
+                            "outcome",
+                            "notified",
+                            r.notificationsSent())
+                    .sample(
+                            "mlguard_response_actions_total",
+                            "outcome",
+                            "failed",
+                            r.actionsFailed())
+                    .sample(
+                            "mlguard_response_actions_total",
+                            "outcome",
+                            "dropped",
+                            r.actionsDropped());
         }
         return p.toString();
     }

@@ -2,6 +2,7 @@ package io.mlguard.collector.config;
 
 import io.mlguard.collector.explain.llm.LlmSettings;
 import io.mlguard.collector.profile.ModelProfile;
+import io.mlguard.collector.respond.ResponsePolicy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -40,6 +41,8 @@ public final class CollectorConfig {
     private LlmSettings llm;
     private Path stateDir;
     private ApiToken apiToken;
+    private ResponsePolicy responsePolicy;
+    private Path controlQueue;
 
     public CollectorConfig(
             Path queueDir, int httpPort, AllowList allowList, int referenceWindow, Path reportDir) {
@@ -64,6 +67,8 @@ public final class CollectorConfig {
         this.llm = other.llm;
         this.stateDir = other.stateDir;
         this.apiToken = other.apiToken;
+        this.responsePolicy = other.responsePolicy;
+        this.controlQueue = other.controlQueue;
     }
 
     private static int checkReferenceWindow(int window) {
@@ -171,6 +176,31 @@ public final class CollectorConfig {
     public CollectorConfig withLlm(LlmSettings settings) {
         CollectorConfig c = new CollectorConfig(this);
         c.llm = settings;
+        return c;
+    }
+
+    /** What to do about incidents beyond recording them; absent means nothing. */
+    public Optional<ResponsePolicy> responsePolicy() {
+        return Optional.ofNullable(responsePolicy);
+    }
+
+    /** The control queue that block and throttle commands are written to, if any. */
+    public Optional<Path> controlQueue() {
+        return Optional.ofNullable(controlQueue);
+    }
+
+    /**
+     * The response policy and the control queue it writes to ({@code null} when the policy only
+     * notifies).
+     */
+    public CollectorConfig withResponse(ResponsePolicy policy, Path controlDir) {
+        if (policy != null && policy.controlsClients() && controlDir == null) {
+            throw new IllegalArgumentException(
+                    "the response policy blocks or throttles clients: give --control-queue DIR");
+        }
+        CollectorConfig c = new CollectorConfig(this);
+        c.responsePolicy = policy;
+        c.controlQueue = controlDir;
         return c;
     }
 }

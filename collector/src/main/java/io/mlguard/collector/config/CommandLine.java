@@ -4,6 +4,8 @@ import io.mlguard.collector.explain.llm.LlmSettings;
 import io.mlguard.collector.profile.ModelProfile;
 import io.mlguard.collector.profile.ProfileFile;
 import io.mlguard.collector.profile.ProfileFormatException;
+import io.mlguard.collector.respond.ResponsePolicy;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -50,6 +52,10 @@ public final class CommandLine {
                             + " beside the queue",
                     "  --api-token-file FILE   bearer token for mutating API calls (or env"
                             + " MLGUARD_API_TOKEN); without one they are refused",
+                    "  --response-policy FILE  JSON rules: which incidents block or throttle their"
+                            + " clients and whom they notify (webhook, Slack, Alertmanager)",
+                    "  --control-queue DIR     the control queue agents with enforce=true read"
+                            + " (needed by block and throttle rules)",
                     "  --help                  print this help",
                     "       java -jar mlguard-collector.jar models trust MODEL... [--out FILE]",
                     "",
@@ -97,6 +103,8 @@ public final class CommandLine {
         Path llmConfig = null;
         Path stateDir = null;
         Path tokenFile = null;
+        Path policyFile = null;
+        Path controlQueue = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -120,6 +128,8 @@ public final class CommandLine {
                 case "--llm-config":
                 case "--state-dir":
                 case "--api-token-file":
+                case "--response-policy":
+                case "--control-queue":
                     break;
                 default:
                     throw new UsageException(
@@ -160,6 +170,12 @@ public final class CommandLine {
                     break;
                 case "--api-token-file":
                     tokenFile = path(name, value);
+                    break;
+                case "--response-policy":
+                    policyFile = path(name, value);
+                    break;
+                case "--control-queue":
+                    controlQueue = path(name, value);
                     break;
                 default:
                     reportDir = path(name, value);
@@ -202,9 +218,25 @@ public final class CommandLine {
         } else if (env.get(TOKEN_ENV) != null && !env.get(TOKEN_ENV).isEmpty()) {
             token = ApiToken.of(env.get(TOKEN_ENV), "environment variable " + TOKEN_ENV);
         }
+        ResponsePolicy policy = null;
+        if (policyFile != null) {
+            try {
+                policy = ResponsePolicy.read(policyFile);
+            } catch (IOException e) {
+                throw new UsageException(
+                        "--response-policy: cannot read " + policyFile + ": " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--response-policy: " + e.getMessage(), e);
+            }
+            if (policy.controlsClients() && controlQueue == null) {
+                throw new UsageException(
+                        "--response-policy blocks or throttles clients: give --control-queue DIR");
+            }
+        }
         return new Parsed(
                 false,
                 new CollectorConfig(queue, port, allowList, window, reportDir)
+                        .withResponse(policy, controlQueue)
                         .withProfiles(profiles, profileWindow)
                         .withLlm(llm)
                         .withStateDir(stateDir)

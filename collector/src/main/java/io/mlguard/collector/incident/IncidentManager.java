@@ -43,6 +43,7 @@ public final class IncidentManager implements SignalSink {
     private final Map<String, String> openIdByKey = new HashMap<>();
     private final AtomicLong dropped = new AtomicLong();
     private long latestRecordTime = Long.MIN_VALUE;
+    private IncidentObserver observer = IncidentObserver.NONE;
 
     public IncidentManager(
             IncidentStore store,
@@ -68,16 +69,29 @@ public final class IncidentManager implements SignalSink {
         String openId = openIdByKey.get(key);
         Incident current = openId == null ? null : store.get(openId).orElse(null);
         Incident updated;
+        Incident before = null;
         // Records from several server threads can arrive slightly out of time order: a signal
         // older than lastSeen still belongs to the open group.
         if (current != null && s.timestampMillis() - current.lastSeen() <= quietMillis) {
             updated = current.with(s, now);
+            before = current;
         } else {
             updated = Incident.open(incidentId(key, s.recordIndex()), key, s, now);
             openIdByKey.put(key, updated.id());
         }
-        store.put(explained(updated));
+        Incident explained = explained(updated);
+        store.put(explained);
         enforceCap();
+        try {
+            observer.changed(before, explained);
+        } catch (RuntimeException e) {
+            LOG.warn("response to incident {} failed: {}", explained.id(), e.toString());
+        }
+    }
+
+    /** Who is told of every incident change (the response engine); one observer at a time. */
+    public synchronized void observe(IncidentObserver o) {
+        observer = o == null ? IncidentObserver.NONE : o;
     }
 
     private Incident explained(Incident incident) {

@@ -46,6 +46,45 @@ class CommandLineTest {
     }
 
     @Test
+    void aResponsePolicyThatBlocksNeedsAControlQueue() throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(
+                policy, "{\"rules\": [{\"types\": [\"query_attack\"], \"block\": \"PT10M\"}]}");
+        assertError(
+                "--response-policy blocks or throttles clients: give --control-queue DIR",
+                "--queue",
+                "q",
+                "--http-port",
+                "0",
+                "--response-policy",
+                policy.toString());
+
+        CollectorConfig c =
+                CommandLine.parse(
+                                "--queue",
+                                "q",
+                                "--http-port",
+                                "0",
+                                "--response-policy",
+                                policy.toString(),
+                                "--control-queue",
+                                "ctl")
+                        .config();
+        assertThat(c.responsePolicy()).get().extracting(p -> p.rules().size()).isEqualTo(1);
+        assertThat(c.controlQueue()).contains(Path.of("ctl"));
+
+        Files.writeString(policy, "{\"rules\": [{\"types\": [\"drift\"]}]}");
+        assertError(
+                "--response-policy: " + policy + ": rules[0]: unknown incident type 'drift'",
+                "--queue",
+                "q",
+                "--http-port",
+                "0",
+                "--response-policy",
+                policy.toString());
+    }
+
+    @Test
     void help() throws Exception {
         assertThat(CommandLine.parse("--queue", "q", "--help").helpRequested()).isTrue();
         assertThat(CommandLine.USAGE).contains("--queue DIR").contains("--http-port N");
