@@ -43,7 +43,18 @@ public final class AgentPremain {
      * @param jar mlguard.jar on disk
      */
     public static void startAsExtension(Instrumentation inst, File jar) {
-        start(null, inst, false, jar);
+        // OpenTelemetry runs its listeners late when the application brings its own JUL log
+        // manager; a runtime or server class loaded by then is retransformed, as on attach
+        start(null, inst, watchedClassLoaded(inst), jar);
+    }
+
+    private static boolean watchedClassLoaded(Instrumentation inst) {
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (DeferredTransformer.watches(c.getName().replace('.', '/'))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

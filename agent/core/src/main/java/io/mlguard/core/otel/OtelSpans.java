@@ -17,7 +17,7 @@ import java.util.Locale;
  * handles resolved once; reading a span allocates nothing.
  */
 final class OtelSpans {
-    private static final String API = "io.opentelemetry.javaagent.shaded.io.opentelemetry.";
+    static final String API = "io.opentelemetry.javaagent.shaded.io.opentelemetry.";
     private static final String INSTRUMENTER =
             "io.opentelemetry.javaagent.shaded.instrumentation.api.instrumenter.";
     private static final MethodType OBJECT_TO_OBJECT =

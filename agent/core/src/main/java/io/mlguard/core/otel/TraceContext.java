@@ -32,6 +32,7 @@ public final class TraceContext {
     private volatile MethodHandle attribute;
 
     private volatile MethodHandle kind;
+    private Class<?> readableSpan;
     private volatile boolean sdkLooked;
     private Object serverKind;
 
@@ -69,7 +70,10 @@ public final class TraceContext {
     private void clientFromServerSpan(OtelSpans s, Object root, InferenceRecord r)
             throws Throwable {
         MethodHandle attr = sdk(s, root);
-        if (attr == null || (Object) kind.invokeExact(root) != serverKind) {
+        // a span the SDK did not record (a sampler dropped it) has no attributes to read
+        if (attr == null
+                || !readableSpan.isInstance(root)
+                || (Object) kind.invokeExact(root) != serverKind) {
             return;
         }
         if (s.clientHeaderKey != null) {
@@ -104,46 +108,38 @@ public final class TraceContext {
     }
 
     /**
-     * The SDK's span reader, found through the class loader of the first server span seen (the
-     * OpenTelemetry agent's own loader, which nothing else can name); {@code null} if that span is
-     * not an SDK span.
+     * The SDK's span reader, found through the class loader of the first local root span seen (the
+     * OpenTelemetry agent's own loader, which nothing else can name); {@code null} if the SDK is
+     * not there.
      */
     private MethodHandle sdk(OtelSpans s, Object span) {
         if (sdkLooked) {
             return attribute;
         }
+        ClassLoader sdkLoader = span.getClass().getClassLoader();
+        if (sdkLoader == null) {
+            return null; // a span of the API (propagated, not sampled): look at the next one
+        }
         synchronized (this) {
             if (!sdkLooked) {
                 try {
-                    Class<?> readable =
-                            Class.forName(READABLE_SPAN, false, span.getClass().getClassLoader());
-                    if (readable.isInstance(span)) {
-                        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                        Class<?> kindType =
-                                Class.forName(
-                                        s.attributeKeyType
-                                                        .getPackageName()
-                                                        .replace(".common", ".trace")
-                                                + ".SpanKind",
-                                        false,
-                                        null);
-                        serverKind = enumConstant(kindType, "SERVER");
-                        kind =
-                                lookup.findVirtual(
-                                                readable,
-                                                "getKind",
-                                                MethodType.methodType(kindType))
-                                        .asType(MethodType.methodType(Object.class, Object.class));
-                        attribute =
-                                lookup.findVirtual(
-                                                readable,
-                                                "getAttribute",
-                                                MethodType.methodType(
-                                                        Object.class, s.attributeKeyType))
-                                        .asType(
-                                                MethodType.methodType(
-                                                        Object.class, Object.class, Object.class));
-                    }
+                    Class<?> readable = Class.forName(READABLE_SPAN, false, sdkLoader);
+                    readableSpan = readable;
+                    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                    Class<?> kindType =
+                            Class.forName(OtelSpans.API + "api.trace.SpanKind", false, null);
+                    serverKind = enumConstant(kindType, "SERVER");
+                    kind =
+                            lookup.findVirtual(readable, "getKind", MethodType.methodType(kindType))
+                                    .asType(MethodType.methodType(Object.class, Object.class));
+                    attribute =
+                            lookup.findVirtual(
+                                            readable,
+                                            "getAttribute",
+                                            MethodType.methodType(Object.class, s.attributeKeyType))
+                                    .asType(
+                                            MethodType.methodType(
+                                                    Object.class, Object.class, Object.class));
                 } catch (ReflectiveOperationException | LinkageError e) {
                     attribute = null;
                 }
