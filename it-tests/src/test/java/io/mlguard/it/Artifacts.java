@@ -28,6 +28,16 @@ final class Artifacts {
         return existing(ROOT.resolve("collector/target/mlguard-collector.jar"));
     }
 
+    /** The OpenTelemetry Java agent, copied into it-tests/target by the build. */
+    static Path otelAgentJar() {
+        return existing(
+                Paths.get(
+                        System.getProperty(
+                                "mlguard.it.otelAgent",
+                                ROOT.resolve("it-tests/target/otel/opentelemetry-javaagent.jar")
+                                        .toString())));
+    }
+
     private static Path existing(Path p) {
         assertThat(p).as("built by the reactor before it-tests").isRegularFile();
         return p;

@@ -29,15 +29,23 @@ final class DemoServer implements AutoCloseable {
      * @param agentArgs the agent's argument string, or {@code null} to run without the agent
      */
     static DemoServer start(Path jdk, Path models, String agentArgs, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Artifacts.java(jdk));
-        cmd.add("-Xshare:auto");
+        List<String> flags = new ArrayList<>();
         if (agentArgs != null) {
-            cmd.add(
+            flags.add(
                     "-javaagent:"
                             + Artifacts.agentJar()
                             + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }
+        return start(jdk, flags, models, log);
+    }
+
+    /** Starts {@code java FLAGS -jar mlguard-demo.jar serve}: agents and properties in flags. */
+    static DemoServer start(Path jdk, List<String> jvmFlags, Path models, Path log)
+            throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Artifacts.java(jdk));
+        cmd.add("-Xshare:auto");
+        cmd.addAll(jvmFlags);
         cmd.add("-jar");
         cmd.add(Artifacts.demoJar().toString());
         cmd.add("serve");
@@ -59,14 +67,21 @@ final class DemoServer implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String body, String clientId) throws Exception {
+        return post(
+                path,
+                body,
+                clientId == null ? java.util.Map.of() : java.util.Map.of("X-Client-Id", clientId));
+    }
+
+    /** A POST with the given request headers. */
+    HttpResponse<String> post(String path, String body, java.util.Map<String, String> headers)
+            throws Exception {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (clientId != null) {
-            b.header("X-Client-Id", clientId);
-        }
+        headers.forEach(b::header);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

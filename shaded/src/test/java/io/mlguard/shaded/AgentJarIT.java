@@ -25,8 +25,14 @@ class AgentJarIT {
                     Pattern.compile("META-INF/"),
                     Pattern.compile("META-INF/MANIFEST\\.MF"),
                     Pattern.compile("META-INF/licenses/.*"),
-                    Pattern.compile("io/(mlguard/(bootstrap/)?)?"),
+                    Pattern.compile("io/(mlguard/((bootstrap|otel)/)?)?"),
                     Pattern.compile("io/mlguard/bootstrap/[A-Za-z0-9$]+\\.class"),
+                    // the OpenTelemetry extension entry point: its listener, visible to the
+                    // OpenTelemetry agent's extension loader, and that one service file
+                    Pattern.compile("io/mlguard/otel/[A-Za-z0-9$]+\\.class"),
+                    Pattern.compile("META-INF/services/"),
+                    Pattern.compile(
+                            "META-INF/services/io\\.opentelemetry\\.javaagent\\.extension\\.AgentListener"),
                     // hidden classes: ours, or relocated under io/mlguard/shaded, never a .class
                     Pattern.compile("inst/(META-INF/versions/\\d+/)?(io/(mlguard/.*)?)?"),
                     Pattern.compile("inst/(META-INF/versions/\\d+/)?io/mlguard/.+\\.classdata"),
@@ -76,6 +82,23 @@ class AgentJarIT {
                         "inst/io/mlguard/shaded/net/bytebuddy/agent/builder/AgentBuilder.classdata")
                 .contains(
                         "inst/io/mlguard/shaded/net/openhft/chronicle/queue/ChronicleQueue.classdata");
+    }
+
+    @Test
+    void itIsAlsoAnOpenTelemetryExtensionThatBundlesNoOpenTelemetry() throws Exception {
+        try (JarFile jar = new JarFile(jarFile)) {
+            JarEntry service =
+                    jar.getJarEntry(
+                            "META-INF/services/io.opentelemetry.javaagent.extension.AgentListener");
+            assertThat(service).as("extension service file at the jar's root").isNotNull();
+            String listener =
+                    new String(jar.getInputStream(service).readAllBytes(), "UTF-8").trim();
+            assertThat(listener).isEqualTo("io.mlguard.otel.MlguardAgentListener");
+            assertThat(entries).contains("io/mlguard/otel/MlguardAgentListener.class");
+        }
+        assertThat(entries)
+                .as("the OpenTelemetry agent provides its API; mlguard.jar never carries it")
+                .noneMatch(e -> e.contains("io/opentelemetry/"));
     }
 
     @Test

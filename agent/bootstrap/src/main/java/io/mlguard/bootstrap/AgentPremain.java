@@ -26,11 +26,35 @@ public final class AgentPremain {
     private AgentPremain() {}
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, false);
+        start(args, inst, false, null);
     }
 
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst, true);
+        start(args, inst, true, null);
+    }
+
+    /**
+     * The OpenTelemetry Java agent's extension listener calls this from the OpenTelemetry agent's
+     * premain, before the application's main: the same start as {@link #premain}, configured from
+     * {@code -Dmlguard.*} and {@code MLGUARD_*} (an extension has no agent argument). This class is
+     * then defined by the OpenTelemetry extension loader, whose code source is not the jar's file,
+     * hence the jar is given.
+     *
+     * @param jar mlguard.jar on disk
+     */
+    public static void startAsExtension(Instrumentation inst, File jar) {
+        // OpenTelemetry runs its listeners late when the application brings its own JUL log
+        // manager; a runtime or server class loaded by then is retransformed, as on attach
+        start(null, inst, watchedClassLoaded(inst), jar);
+    }
+
+    private static boolean watchedClassLoaded(Instrumentation inst) {
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (DeferredTransformer.watches(c.getName().replace('.', '/'))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -57,16 +81,24 @@ public final class AgentPremain {
         }
     }
 
-    private static synchronized void start(String args, Instrumentation inst, boolean dynamic) {
+    private static synchronized void start(
+            String args, Instrumentation inst, boolean dynamic, File jar) {
         if (started) {
             System.err.println("[mlguard] agent already started; ignoring a second start");
             return;
         }
         started = true;
+        if (anotherCopyStarted()) {
+            // -javaagent:mlguard.jar and the OpenTelemetry extension in one JVM: two copies of this
+            // class (system and extension loader), one agent; the first to start wins
+            System.err.println(
+                    "[mlguard] agent already started by another copy of mlguard.jar in this JVM;"
+                            + " ignoring this one");
+            return;
+        }
         final Method install;
         try {
-            URL location = AgentPremain.class.getProtectionDomain().getCodeSource().getLocation();
-            File jarPath = new File(location.toURI());
+            File jarPath = jar != null ? jar : agentJar();
             inst.appendToBootstrapClassLoaderSearch(new JarFile(jarPath, false));
             AgentClassLoader loader =
                     new AgentClassLoader(
@@ -111,6 +143,26 @@ public final class AgentPremain {
             failed(e.getCause());
         } catch (Throwable t) {
             failed(t);
+        }
+    }
+
+    /** mlguard.jar itself, from the code source of this class ({@code -javaagent} or attach). */
+    static File agentJar() throws java.net.URISyntaxException {
+        return new File(
+                AgentPremain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    /**
+     * Whether an mlguard agent loaded through another class loader already appended its jar to the
+     * bootstrap search path: the dispatcher is then visible there. The bootstrap loader is the one
+     * place both copies share.
+     */
+    private static boolean anotherCopyStarted() {
+        try {
+            Class.forName("io.mlguard.bootstrap.Dispatcher", false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 

@@ -27,8 +27,7 @@ public final class DeferredTransformer implements ClassFileTransformer {
         "com/sun/net/httpserver/",
         "jakarta/servlet/",
         "javax/servlet/",
-        "io/netty/",
-        "io/opentelemetry/"
+        "io/netty/"
     };
 
     private static final long WAIT_SECONDS = 60;
@@ -47,7 +46,12 @@ public final class DeferredTransformer implements ClassFileTransformer {
         return false;
     }
 
-    void initializingOn(Thread t) {
+    /**
+     * The thread that starts the agent, which never waits for itself. Public, like {@link
+     * #abandon}: the premain class calling it may live in another loader (the OpenTelemetry
+     * extension loader) than this class (bootstrap), and package access does not cross loaders.
+     */
+    public void initializingOn(Thread t) {
         initThread = t;
     }
 
@@ -58,7 +62,7 @@ public final class DeferredTransformer implements ClassFileTransformer {
     }
 
     /** The agent will not start: watched classes load unchanged, without waiting. */
-    void abandon() {
+    public void abandon() {
         settled.countDown();
     }
 

@@ -10,6 +10,10 @@ final class Usage {
                     "",
                     "Usage:",
                     "  java -javaagent:mlguard.jar[=key=value,...] -jar your-server.jar",
+                    "  java -javaagent:opentelemetry-javaagent.jar -Dotel.javaagent.extensions=mlguard.jar"
+                            + " [-Dmlguard.<key>=...] -jar your-server.jar",
+                    "                       as an OpenTelemetry Java agent extension: records carry"
+                            + " the trace and span ids",
                     "  java -jar mlguard.jar attach <pid> [key=value,...]   instrument a running JVM",
                     "  java -jar mlguard.jar list                           list running JVMs",
                     "  java -jar mlguard.jar --help                         this text",

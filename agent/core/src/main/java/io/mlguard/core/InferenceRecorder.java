@@ -4,6 +4,7 @@ import io.mlguard.bootstrap.ClientBlockedException;
 import io.mlguard.bootstrap.Hooks;
 import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlRules;
+import io.mlguard.core.otel.TraceContext;
 import io.mlguard.core.queue.QueueWriter;
 import io.mlguard.core.summary.Summaries;
 import io.mlguard.core.summary.TensorSummarizer;
@@ -27,6 +28,9 @@ public final class InferenceRecorder implements Hooks {
     private final RequestAdapter[] servers;
     private final ThreadLocal<ThreadState> state;
 
+    /** The OpenTelemetry trace of the inference, when an OpenTelemetry agent runs. */
+    private final TraceContext trace;
+
     /** Block and throttle rules, or {@code null} when enforcement is off. */
     private final ControlRules rules;
 
@@ -43,6 +47,7 @@ public final class InferenceRecorder implements Hooks {
         this.counters = counters;
         this.runtimes = runtimes.clone();
         this.servers = servers.clone();
+        this.trace = new TraceContext(config.clientHeader);
         this.state =
                 ThreadLocal.withInitial(
                         () ->
@@ -112,6 +117,7 @@ public final class InferenceRecorder implements Hooks {
             rec.outcome = Outcome.BLOCKED;
             rec.errorType = ClientBlockedException.class.getName();
             ra.describe(st.request, config.clientHeader, rec);
+            describeTrace(rec);
             writer.write(rec);
         }
         return refusal;
@@ -170,6 +176,7 @@ public final class InferenceRecorder implements Hooks {
                     ra.describe(st.request, config.clientHeader, r);
                 }
             }
+            describeTrace(r);
             adapter.summarizeInference(target, input, result, r, st.summaries);
             writer.write(r);
         } catch (Throwable t) {
@@ -258,6 +265,15 @@ public final class InferenceRecorder implements Hooks {
             }
         } catch (Throwable t) {
             counters.internalErrors.increment();
+        }
+    }
+
+    /** A trace that cannot be read costs the record its trace ids, never the record. */
+    private void describeTrace(InferenceRecord r) {
+        try {
+            trace.describe(r);
+        } catch (Throwable t) {
+            internalError("trace context", t);
         }
     }
 
