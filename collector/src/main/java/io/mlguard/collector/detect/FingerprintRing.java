@@ -1,8 +1,9 @@
 package io.mlguard.collector.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -137,25 +138,65 @@ final class FingerprintRing {
         size = Math.min(size + 1, lengths.length);
     }
 
-    /** The filled slots in slot order (bytes in base64, hash, owner) and the next slot. */
+    /**
+     * The filled slots in slot order and the next slot. Compact, because a collector saves up to
+     * thousands of rings per commit: one base64 string of {@code [length][cells][owner (4 bytes)]}
+     * per slot. Hashes and block sums are recomputed on restore.
+     */
     ObjectNode saveState() {
         ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
         n.put("next", next);
-        ArrayNode slots = n.putArray("slots");
+        n.put("size", size);
+        int bytes = 0;
         for (int s = 0; s < size; s++) {
-            int base = s * MAX_LENGTH;
-            slots.addArray()
-                    .add(
-                            Base64.getEncoder()
-                                    .encodeToString(
-                                            Arrays.copyOfRange(cells, base, base + lengths[s])))
-                    .add(hashes[s])
-                    .add(owners[s]);
+            bytes += 5 + lengths[s];
         }
+        ByteBuffer b = ByteBuffer.allocate(bytes);
+        for (int s = 0; s < size; s++) {
+            b.put((byte) lengths[s]);
+            b.put(cells, s * MAX_LENGTH, lengths[s]);
+            b.putInt(owners[s]);
+        }
+        n.put("data", Base64.getEncoder().encodeToString(b.array()));
         return n;
     }
 
     void restoreState(JsonNode n) {
+        if (n.has("slots")) {
+            restoreSlots(n); // the older, one-array-per-slot form
+            return;
+        }
+        int nx = n.path("next").asInt();
+        int sz = n.path("size").asInt();
+        if (sz < 0 || sz > lengths.length || nx < 0 || nx >= lengths.length) {
+            throw new IllegalArgumentException("fingerprint ring state does not fit its ring");
+        }
+        ByteBuffer b;
+        try {
+            b = ByteBuffer.wrap(Base64.getDecoder().decode(n.path("data").asText()));
+            for (int s = 0; s < sz; s++) {
+                int len = b.get() & 0xff;
+                if (len > MAX_LENGTH) {
+                    throw new IllegalArgumentException("fingerprint longer than " + MAX_LENGTH);
+                }
+                b.get(cells, s * MAX_LENGTH, len);
+                lengths[s] = len;
+                owners[s] = b.getInt();
+                hashes[s] =
+                        hash(Arrays.copyOfRange(cells, s * MAX_LENGTH, s * MAX_LENGTH + len), len);
+                storeBlockSums(s);
+            }
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("fingerprint ring state is truncated", e);
+        }
+        if (b.hasRemaining()) {
+            throw new IllegalArgumentException("fingerprint ring state has trailing bytes");
+        }
+        size = sz;
+        next = nx;
+    }
+
+    private void restoreSlots(JsonNode n) {
         JsonNode slots = n.path("slots");
         int nx = n.path("next").asInt();
         if (slots.size() > lengths.length || nx < 0 || nx >= lengths.length) {
