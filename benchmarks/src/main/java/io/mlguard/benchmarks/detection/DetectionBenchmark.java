@@ -48,6 +48,7 @@ public final class DetectionBenchmark {
     public static void main(String[] args) throws Exception {
         DetectionBenchmark b = new DetectionBenchmark(args);
         b.runAll();
+        System.out.println("(final)");
         b.results.print(System.out, b.runs);
     }
 
@@ -62,9 +63,12 @@ public final class DetectionBenchmark {
                 throw new IOException("training failed; see " + work.resolve("train.log"));
             }
         }
+        // The table so far after each session: a long run shows its results as it goes.
         attackSession(models);
+        results.print(System.out, runs);
         for (String drift : DRIFTS) {
             driftSession(models, drift);
+            results.print(System.out, runs);
         }
         swapSession(models);
     }

@@ -20,6 +20,11 @@ final class Results {
     private long benignSignals;
     private final List<String> benignIncidents = new ArrayList<>();
     private final Map<String, Double> rss = new LinkedHashMap<>();
+    private final Set<String> modelLevelWithBenign = new java.util.TreeSet<>();
+
+    /** Incident types grouped per client: these flag a client. */
+    static final Set<String> PER_CLIENT_TYPES =
+            Set.of("query_attack", "extraction", "invalid_input");
 
     void attackRun(String attack, Outcome.Detection d) {
         attacks.computeIfAbsent(attack, a -> new ArrayList<>()).add(d);
@@ -44,10 +49,18 @@ final class Results {
             benignClients++;
             benignQueries += o.records.countUpTo(c, Long.MAX_VALUE);
             for (JsonNode i : o.incidents.values()) {
-                if (Outcome.hasClient(i, c)) {
+                if (!Outcome.hasClient(i, c)) {
+                    continue;
+                }
+                String type = i.path("type").asText();
+                if (PER_CLIENT_TYPES.contains(type)) {
                     flagged.add(c);
                     benignSignals += i.path("count").asLong();
-                    benignIncidents.add(i.path("type").asText() + " on " + c);
+                    benignIncidents.add(type + " on " + c);
+                } else {
+                    // drift and operational incidents are about the model: they list the
+                    // clients whose records were in the window, which flags none of them
+                    modelLevelWithBenign.add(type + " " + i.path("id").asText());
                 }
             }
         }
@@ -88,6 +101,9 @@ final class Results {
                         benignQueries,
                         100.0 * benignSignals / Math.max(1, benignQueries),
                         benignIncidents.isEmpty() ? "" : " " + benignIncidents));
+        out.println(
+                "model-level incidents whose window held benign clients' records: "
+                        + (modelLevelWithBenign.isEmpty() ? "none" : modelLevelWithBenign));
         allLatencies.sort(null);
         out.println(
                 DetectionBenchmark.fmt(

@@ -115,14 +115,19 @@ public final class StoreCheckpoint implements IngestCheckpoint {
 
     @Override
     public void caughtUp() {
-        if (pending > 0 || incidents.hasDirty()) {
+        // An idle moment commits what is pending, but under the same share rule as a full batch:
+        // traffic with short gaps would otherwise commit (and stall ingest) after every gap.
+        if ((pending > 0 || incidents.hasDirty())
+                && System.nanoTime() - firstPendingNanos >= COMMIT_SHARE * lastCommitNanos) {
             commit();
         }
     }
 
     @Override
     public void close() {
-        caughtUp();
+        if (pending > 0 || incidents.hasDirty()) {
+            commit();
+        }
     }
 
     /** Commits now; returns whether it worked. On the ingest thread only. */
