@@ -9,10 +9,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The worst-case checkpoint of the two per-client fingerprint detectors (not a test; run by {@code
- * benchmarks/collector-throughput.sh checkpoint}): every client slot taken and every ring full of
- * distinct fingerprints. Prints the saved state's size and the median time of {@code saveState()}
- * and {@code restoreState()} over seven runs.
+ * The worst-case checkpoint of the two per-client fingerprint detectors (not a test): every client
+ * slot taken and every ring full of distinct fingerprints. Run from the repository root after a
+ * package: {@code java -cp collector/target/mlguard-collector.jar:benchmarks/target/classes
+ * io.mlguard.benchmarks.CheckpointCost}. Prints the saved state's size and the median time of
+ * {@code saveState()} and {@code restoreState()} over seven runs.
  */
 public final class CheckpointCost {
     private CheckpointCost() {}
