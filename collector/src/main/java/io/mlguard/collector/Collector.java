@@ -155,6 +155,8 @@ public final class Collector implements AutoCloseable {
         }
         api = startedApi;
         reports = writer;
+        // The first incident must not pay for class loading on the ingest thread.
+        IncidentPathWarmUp.run();
         ingestor.start();
     }
 

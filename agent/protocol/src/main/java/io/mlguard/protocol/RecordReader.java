@@ -31,6 +31,15 @@ public final class RecordReader {
      * @return {@code false} when the tailer is at the end of the queue
      */
     public static boolean readOne(ExcerptTailer tailer, Handler handler) {
+        return readOne(tailer, handler, null);
+    }
+
+    /**
+     * As {@link #readOne(ExcerptTailer, Handler)}, decoding an inference record into {@code reuse}
+     * (see {@link Records#read(net.openhft.chronicle.bytes.BytesIn, InferenceRecord)}): the handler
+     * must not keep the record it is given.
+     */
+    public static boolean readOne(ExcerptTailer tailer, Handler handler, InferenceRecord reuse) {
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return false;
@@ -42,7 +51,7 @@ public final class RecordReader {
             Bytes<?> bytes = dc.wire().bytes();
             Object record;
             try {
-                record = Records.read(bytes);
+                record = Records.read(bytes, reuse);
             } catch (RecordFormatException e) {
                 handler.malformed(e, index);
                 return true;

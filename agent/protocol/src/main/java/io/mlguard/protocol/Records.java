@@ -77,6 +77,15 @@ public final class Records {
      * {@link RecordFormatException} with a message that says what was wrong.
      */
     public static Object read(BytesIn<?> in) {
+        return read(in, null);
+    }
+
+    /**
+     * As {@link #read(BytesIn)}, but an inference record is decoded into {@code reuse} (cleared
+     * first) when it is not {@code null}: a reader that handles one record at a time allocates no
+     * record per read. The caller must not keep {@code reuse} past its handler.
+     */
+    public static Object read(BytesIn<?> in, InferenceRecord reuse) {
         long start = in.readPosition();
         long size = in.readRemaining();
         RecordType type = readHeader(in);
@@ -84,7 +93,8 @@ public final class Records {
             Object record;
             switch (type) {
                 case INFERENCE:
-                    InferenceRecord ir = new InferenceRecord();
+                    InferenceRecord ir = reuse != null ? reuse : new InferenceRecord();
+                    ir.clear();
                     ir.readBody(in);
                     record = ir;
                     break;

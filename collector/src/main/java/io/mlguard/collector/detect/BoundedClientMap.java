@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -15,10 +16,22 @@ import java.util.function.Function;
 final class BoundedClientMap<V> {
     private final int capacity;
     private final LinkedHashMap<String, V> map;
+    private final Consumer<V> reset;
+    private V spare; // the last evicted value, reset and reused for the next new client
     private long evictions;
 
     BoundedClientMap(int capacity) {
+        this(capacity, null);
+    }
+
+    /**
+     * @param reset makes an evicted value as good as new, so that a stream of new clients reuses
+     *     the evicted ones' (large) state instead of allocating it per client; {@code null}: never
+     *     reuse
+     */
+    BoundedClientMap(int capacity, Consumer<V> reset) {
         this.capacity = capacity;
+        this.reset = reset;
         this.map =
                 new LinkedHashMap<>(16, 0.75f, true) {
                     private static final long serialVersionUID = 1L;
@@ -27,6 +40,7 @@ final class BoundedClientMap<V> {
                     protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
                         if (size() > BoundedClientMap.this.capacity) {
                             evictions++;
+                            spare = eldest.getValue();
                             return true;
                         }
                         return false;
@@ -37,7 +51,13 @@ final class BoundedClientMap<V> {
     V get(String key, Function<String, V> create) {
         V v = map.get(key);
         if (v == null) {
-            v = create.apply(key);
+            if (spare != null && reset != null) {
+                v = spare;
+                reset.accept(v);
+            } else {
+                v = create.apply(key);
+            }
+            spare = null;
             map.put(key, v);
         }
         return v;
@@ -56,6 +76,7 @@ final class BoundedClientMap<V> {
             throw new IllegalArgumentException("more clients than the map holds");
         }
         map.clear();
+        spare = null;
         for (Map.Entry<String, V> e : entries) {
             map.put(e.getKey(), e.getValue());
         }

@@ -48,9 +48,22 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         long firstMillis = Long.MIN_VALUE;
         long classesSeen; // a bit per predicted class below 64
         long quietUntil;
+
+        void reset() {
+            history.clear();
+            filled = 0;
+            next = 0;
+            added = 0;
+            queries = 0;
+            firstMillis = Long.MIN_VALUE;
+            classesSeen = 0;
+            quietUntil = 0;
+        }
     }
 
-    private final BoundedClientMap<ClientState> clients = new BoundedClientMap<>(MAX_CLIENTS);
+    private final BoundedClientMap<ClientState> clients =
+            new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
+    private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
 
     @Override
     public String name() {
@@ -80,21 +93,36 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         }
         byte[] f = r.fingerprint;
         long hash = FingerprintRing.hash(f, len);
-        double near = QueryAttackDetector.NEAR_PER_CELL * len;
-        double min = Double.POSITIVE_INFINITY;
-        for (int s = 0; s < c.history.size(); s++) {
-            if (c.history.hashAt(s) == hash && c.history.equalsAt(s, f, len)) {
-                return; // a retry
+        int near = (int) (QueryAttackDetector.NEAR_PER_CELL * len);
+        FingerprintRing.blockSums(f, len, querySums);
+        long minSquared = -1; // none yet
+        FingerprintRing h = c.history;
+        for (int s = 0; s < h.size(); s++) {
+            // Block sums bound both distances from below: most slots are settled without the
+            // cells (the result is exactly that of comparing every cell).
+            if (!h.surelyFarther(s, querySums, near)) {
+                if (h.hashAt(s) == hash && h.equalsAt(s, f, len)) {
+                    return; // a retry
+                }
+                if (h.l1At(s, f, len, near) <= near) {
+                    return; // a near-duplicate: not a new point of the client's input distribution
+                }
             }
-            if (c.history.l1At(s, f, len, (int) near) <= near) {
-                return; // a near-duplicate: not a new point of the client's input distribution
+            if (minSquared >= 0
+                    && h.l2SquaredLowerBoundTimesBlock(s, querySums)
+                            > FingerprintRing.BLOCK * minSquared) {
+                continue;
             }
-            min = Math.min(min, c.history.l2At(s, f, len));
+            long d = h.l2SquaredAt(s, f, len);
+            if (d >= 0 && (minSquared < 0 || d < minSquared)) {
+                minSquared = d;
+            }
         }
-        c.history.add(f, len, hash, 0);
-        if (Double.isInfinite(min)) {
+        h.add(f, len, hash, 0);
+        if (minSquared < 0) {
             return; // the first query has no predecessor
         }
+        double min = Math.sqrt(minSquared);
         c.distances[c.next] = min;
         c.next = (c.next + 1) % DISTANCES;
         c.filled = Math.min(c.filled + 1, DISTANCES);

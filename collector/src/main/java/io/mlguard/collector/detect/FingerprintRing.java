@@ -1,8 +1,9 @@
 package io.mlguard.collector.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -15,10 +16,22 @@ import java.util.Base64;
 final class FingerprintRing {
     static final int MAX_LENGTH = 64;
 
+    /**
+     * Cells per block of the block sums kept beside each fingerprint. The L1 distance is at least
+     * the sum over blocks of the differences of the block sums, so most far pairs are told apart
+     * from eight numbers instead of sixty-four cells, and the exact distance is computed only for
+     * the few pairs that pass.
+     */
+    static final int BLOCK = 8;
+
+    static final int BLOCKS = MAX_LENGTH / BLOCK;
+
     private final byte[] cells;
     private final int[] lengths;
     private final long[] hashes;
     private final int[] owners;
+    private final int[] blockSums;
+    private final int[] totals; // sum of each slot's cells: the coarsest bound, scanned first
     private int size;
     private int next;
 
@@ -27,6 +40,82 @@ final class FingerprintRing {
         this.lengths = new int[capacity];
         this.hashes = new long[capacity];
         this.owners = new int[capacity];
+        this.blockSums = new int[capacity * BLOCKS];
+        this.totals = new int[capacity];
+    }
+
+    /** Forgets every fingerprint, keeping the arrays (a recycled client's ring). */
+    void clear() {
+        size = 0;
+        next = 0;
+    }
+
+    /**
+     * Fills {@code out} (length {@link #BLOCKS} + 1) with the block sums of {@code f}, then their
+     * total.
+     */
+    static void blockSums(byte[] f, int length, int[] out) {
+        int n = Math.min(length, MAX_LENGTH);
+        int total = 0;
+        for (int b = 0; b < BLOCKS; b++) {
+            int sum = 0;
+            for (int i = b * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
+                sum += f[i] & 0xff;
+            }
+            out[b] = sum;
+            total += sum;
+        }
+        out[BLOCKS] = total;
+    }
+
+    private void storeBlockSums(int slot) {
+        int base = slot * MAX_LENGTH;
+        int n = lengths[slot];
+        int total = 0;
+        for (int b = 0; b < BLOCKS; b++) {
+            int sum = 0;
+            for (int i = b * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
+                sum += cells[base + i] & 0xff;
+            }
+            blockSums[slot * BLOCKS + b] = sum;
+            total += sum;
+        }
+        totals[slot] = total;
+    }
+
+    /**
+     * A lower bound of the L1 distance between slot and the fingerprint whose {@link #blockSums}
+     * are {@code query}: {@code |sum(a) - sum(b)| <= sum|a - b|} over each block.
+     */
+    int l1LowerBound(int slot, int[] query) {
+        int base = slot * BLOCKS;
+        int lb = 0;
+        for (int b = 0; b < BLOCKS; b++) {
+            lb += Math.abs(blockSums[base + b] - query[b]);
+        }
+        return lb;
+    }
+
+    /**
+     * Whether slot is surely farther than {@code limit} (L1) from the fingerprint with these block
+     * sums: first from the totals (one number), then from the blocks. {@code false} says nothing.
+     */
+    boolean surelyFarther(int slot, int[] query, int limit) {
+        return Math.abs(totals[slot] - query[BLOCKS]) > limit || l1LowerBound(slot, query) > limit;
+    }
+
+    /**
+     * A lower bound of {@link #BLOCK} times the squared L2 distance between slot and the
+     * fingerprint with these block sums (Cauchy–Schwarz on each block of at most BLOCK cells).
+     */
+    long l2SquaredLowerBoundTimesBlock(int slot, int[] query) {
+        int base = slot * BLOCKS;
+        long lb = 0;
+        for (int b = 0; b < BLOCKS; b++) {
+            long d = blockSums[base + b] - query[b];
+            lb += d * d;
+        }
+        return lb;
     }
 
     /** FNV-1a of the bytes: equal fingerprints have equal hashes. */
@@ -44,29 +133,70 @@ final class FingerprintRing {
         lengths[next] = n;
         hashes[next] = hash;
         owners[next] = owner;
+        storeBlockSums(next);
         next = (next + 1) % lengths.length;
         size = Math.min(size + 1, lengths.length);
     }
 
-    /** The filled slots in slot order (bytes in base64, hash, owner) and the next slot. */
+    /**
+     * The filled slots in slot order and the next slot. Compact, because a collector saves up to
+     * thousands of rings per commit: one base64 string of {@code [length][cells][owner (4 bytes)]}
+     * per slot. Hashes and block sums are recomputed on restore.
+     */
     ObjectNode saveState() {
         ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
         n.put("next", next);
-        ArrayNode slots = n.putArray("slots");
+        n.put("size", size);
+        int bytes = 0;
         for (int s = 0; s < size; s++) {
-            int base = s * MAX_LENGTH;
-            slots.addArray()
-                    .add(
-                            Base64.getEncoder()
-                                    .encodeToString(
-                                            Arrays.copyOfRange(cells, base, base + lengths[s])))
-                    .add(hashes[s])
-                    .add(owners[s]);
+            bytes += 5 + lengths[s];
         }
+        ByteBuffer b = ByteBuffer.allocate(bytes);
+        for (int s = 0; s < size; s++) {
+            b.put((byte) lengths[s]);
+            b.put(cells, s * MAX_LENGTH, lengths[s]);
+            b.putInt(owners[s]);
+        }
+        n.put("data", Base64.getEncoder().encodeToString(b.array()));
         return n;
     }
 
     void restoreState(JsonNode n) {
+        if (n.has("slots")) {
+            restoreSlots(n); // the older, one-array-per-slot form
+            return;
+        }
+        int nx = n.path("next").asInt();
+        int sz = n.path("size").asInt();
+        if (sz < 0 || sz > lengths.length || nx < 0 || nx >= lengths.length) {
+            throw new IllegalArgumentException("fingerprint ring state does not fit its ring");
+        }
+        ByteBuffer b;
+        try {
+            b = ByteBuffer.wrap(Base64.getDecoder().decode(n.path("data").asText()));
+            for (int s = 0; s < sz; s++) {
+                int len = b.get() & 0xff;
+                if (len > MAX_LENGTH) {
+                    throw new IllegalArgumentException("fingerprint longer than " + MAX_LENGTH);
+                }
+                b.get(cells, s * MAX_LENGTH, len);
+                lengths[s] = len;
+                owners[s] = b.getInt();
+                hashes[s] =
+                        hash(Arrays.copyOfRange(cells, s * MAX_LENGTH, s * MAX_LENGTH + len), len);
+                storeBlockSums(s);
+            }
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("fingerprint ring state is truncated", e);
+        }
+        if (b.hasRemaining()) {
+            throw new IllegalArgumentException("fingerprint ring state has trailing bytes");
+        }
+        size = sz;
+        next = nx;
+    }
+
+    private void restoreSlots(JsonNode n) {
         JsonNode slots = n.path("slots");
         int nx = n.path("next").asInt();
         if (slots.size() > lengths.length || nx < 0 || nx >= lengths.length) {
@@ -81,6 +211,7 @@ final class FingerprintRing {
             lengths[s] = f.length;
             hashes[s] = slots.get(s).path(1).asLong();
             owners[s] = slots.get(s).path(2).asInt();
+            storeBlockSums(s);
         }
         size = slots.size();
         next = nx;
@@ -128,8 +259,14 @@ final class FingerprintRing {
 
     /** The Euclidean distance between slot and f ({@code +inf} when the lengths differ). */
     double l2At(int slot, byte[] f, int length) {
+        long sq = l2SquaredAt(slot, f, length);
+        return sq < 0 ? Double.POSITIVE_INFINITY : Math.sqrt(sq);
+    }
+
+    /** The squared Euclidean distance between slot and f, or -1 when the lengths differ. */
+    long l2SquaredAt(int slot, byte[] f, int length) {
         if (lengths[slot] != length) {
-            return Double.POSITIVE_INFINITY;
+            return -1;
         }
         int base = slot * MAX_LENGTH;
         long sum = 0;
@@ -137,6 +274,6 @@ final class FingerprintRing {
             int d = (cells[base + i] & 0xff) - (f[i] & 0xff);
             sum += (long) d * d;
         }
-        return Math.sqrt(sum);
+        return sum;
     }
 }

@@ -50,6 +50,13 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         long queries;
         long repeats;
         long quietUntil;
+
+        void reset() {
+            ring.clear();
+            queries = 0;
+            repeats = 0;
+            quietUntil = 0;
+        }
     }
 
     private static final class ModelState {
@@ -58,9 +65,11 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         long quietUntil;
     }
 
-    private final BoundedClientMap<ClientState> clients = new BoundedClientMap<>(MAX_CLIENTS);
+    private final BoundedClientMap<ClientState> clients =
+            new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
     private final Map<String, ModelState> models = new HashMap<>();
     private final int[] seenClients = new int[GLOBAL_CLIENTS];
+    private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
     private long modelsRefused;
 
     @Override
@@ -80,6 +89,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         byte[] f = r.fingerprint;
         long hash = FingerprintRing.hash(f, length);
         int limit = (int) (NEAR_PER_CELL * length);
+        FingerprintRing.blockSums(f, length, querySums);
         if (r.clientId != null) {
             perClient(r, index, sink, f, length, hash, limit);
         }
@@ -99,6 +109,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         FingerprintRing ring = c.ring;
         int matches = 0;
         for (int s = 0; s < ring.size(); s++) {
+            if (ring.surelyFarther(s, querySums, limit)) {
+                continue; // neither a repeat nor near: most slots end here, cheaply
+            }
             if (ring.hashAt(s) == hash && ring.equalsAt(s, f, len)) {
                 c.repeats++; // a retry: not evidence, and not stored twice
                 return;
@@ -148,6 +161,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         int matches = 0;
         int distinct = 0;
         for (int s = 0; s < ring.size(); s++) {
+            if (ring.surelyFarther(s, querySums, limit)) {
+                continue;
+            }
             int other = ring.ownerAt(s);
             if (other == owner) {
                 continue; // the client's own queries are the per-client check's business

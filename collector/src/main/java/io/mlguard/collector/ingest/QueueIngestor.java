@@ -1,5 +1,6 @@
 package io.mlguard.collector.ingest;
 
+import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.RecordReader;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -41,6 +42,9 @@ public final class QueueIngestor implements AutoCloseable {
     private final RateLimitedLog rateLimited =
             new RateLimitedLog(LOG, TimeUnit.SECONDS.toNanos(30), System::nanoTime);
     private volatile boolean running = true;
+
+    /** Decoded into for every inference: no detector keeps a record past its handler. */
+    private final InferenceRecord reusedRecord = new InferenceRecord();
 
     private static final long LAG_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -103,7 +107,9 @@ public final class QueueIngestor implements AutoCloseable {
                 }
                 int n = 0;
                 try {
-                    while (n < BATCH && running && RecordReader.readOne(tailer, handler)) {
+                    while (n < BATCH
+                            && running
+                            && RecordReader.readOne(tailer, handler, reusedRecord)) {
                         n++;
                         long index = handler.take();
                         if (index != -1) {

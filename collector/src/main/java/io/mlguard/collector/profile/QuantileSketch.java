@@ -90,7 +90,22 @@ public final class QuantileSketch {
 
     /** The mid-point of the CDF's jump at x (its value where it has none), in [0, 1]. */
     public double midCdf(double x) {
-        return (cdfBelow(x) + cdf(x)) / 2;
+        // Called for every value of every watched statistic: one binary search where the two
+        // CDFs agree (x is no quantile point), with exactly the values cdf and cdfBelow give.
+        if (x < quantiles[0]) {
+            return 0;
+        }
+        if (x > quantiles[POINTS - 1]) {
+            return 1;
+        }
+        int first = firstAtLeast(x);
+        if (quantiles[first] == x) {
+            return (p(first) + cdf(x)) / 2;
+        }
+        double q0 = quantiles[first - 1];
+        double q1 = quantiles[first];
+        double below = p(first - 1) + (x - q0) / (q1 - q0) * p(1);
+        return (below + below) / 2;
     }
 
     private int lastAtMost(double x) {

@@ -28,16 +28,20 @@ import org.slf4j.LoggerFactory;
  * queue index of the last record. A crash at any point therefore leaves the database at the end of
  * some record, and ingest resumes right after it: no update lost, none applied twice.
  *
- * <p>Commits are batched (every {@code batchRecords} records or {@code batchMillis} ms, and
- * whenever the queue is fully read), so a busy queue costs one transaction per batch, not per
- * record. A failed commit is rolled back and its changes stay pending for the next one; ingest goes
- * on in memory.
+ * <p>Commits are batched (every {@code batchRecords} records or {@code batchMillis} ms, but no
+ * sooner than {@link #COMMIT_SHARE} times the last commit took, and whenever the queue is fully
+ * read), so a busy queue costs one transaction per batch, not per record, and large detector state
+ * cannot starve ingest. A failed commit is rolled back and its changes stay pending for the next
+ * one; ingest goes on in memory.
  */
 public final class StoreCheckpoint implements IngestCheckpoint {
     public static final int DEFAULT_BATCH_RECORDS = 5_000;
     public static final long DEFAULT_BATCH_MILLIS = 200;
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreCheckpoint.class);
+
+    /** A batch spans at least this many times the previous commit's duration. */
+    static final int COMMIT_SHARE = 9;
 
     private final StateDatabase db;
     private final DurableIncidentStore incidents;
@@ -57,6 +61,7 @@ public final class StoreCheckpoint implements IngestCheckpoint {
     private int pending;
     private long firstPendingNanos;
     private long lastFailureLog;
+    private long lastCommitNanos;
 
     StoreCheckpoint(
             StateDatabase db,
@@ -96,22 +101,33 @@ public final class StoreCheckpoint implements IngestCheckpoint {
             firstPendingNanos = System.nanoTime();
         }
         // Read the clock every 64 records only: it costs more than the check itself.
-        if (pending >= batchRecords
-                || ((pending & 63) == 0 && System.nanoTime() - firstPendingNanos >= batchNanos)) {
-            commit();
+        if ((pending & 63) == 0 || pending == batchRecords) {
+            long elapsed = System.nanoTime() - firstPendingNanos;
+            // A batch is due after batchRecords records or batchMillis, but never sooner than
+            // COMMIT_SHARE times the last commit took: however large the detectors' state grows,
+            // commits take at most about a tenth of the ingest thread.
+            if ((pending >= batchRecords || elapsed >= batchNanos)
+                    && elapsed >= COMMIT_SHARE * lastCommitNanos) {
+                commit();
+            }
         }
     }
 
     @Override
     public void caughtUp() {
-        if (pending > 0 || incidents.hasDirty()) {
+        // An idle moment commits what is pending, but under the same share rule as a full batch:
+        // traffic with short gaps would otherwise commit (and stall ingest) after every gap.
+        if ((pending > 0 || incidents.hasDirty())
+                && System.nanoTime() - firstPendingNanos >= COMMIT_SHARE * lastCommitNanos) {
             commit();
         }
     }
 
     @Override
     public void close() {
-        caughtUp();
+        if (pending > 0 || incidents.hasDirty()) {
+            commit();
+        }
     }
 
     /** Commits now; returns whether it worked. On the ingest thread only. */
@@ -151,7 +167,8 @@ public final class StoreCheckpoint implements IngestCheckpoint {
             }
             return false;
         } finally {
-            commitTime.observeNanos(System.nanoTime() - start);
+            lastCommitNanos = System.nanoTime() - start;
+            commitTime.observeNanos(lastCommitNanos);
         }
     }
 

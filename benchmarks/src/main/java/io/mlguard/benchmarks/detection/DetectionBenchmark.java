@@ -1,0 +1,254 @@
+package io.mlguard.benchmarks.detection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The end-to-end detection benchmark (run on purpose by {@code benchmarks/detection.sh}, never in
+ * CI): the demo server runs with the real agent, the real collector tails the real queue, and the
+ * demo traffic generator plays each scenario over HTTP. Each session starts a fresh collector and
+ * server; attack runs each use a fresh client id and seed. The opening record of every incident is
+ * found in the queue (see {@link QueueRecords}), which gives queries until detection exactly; an
+ * API poller gives the time from the inference to the incident in the API.
+ *
+ * <p>Usage: {@code DetectionBenchmark <work dir> <agent jar> <collector jar> <demo jar> <runs>
+ * [java]}
+ */
+public final class DetectionBenchmark {
+    static final List<String> QUERY_ATTACKS = List.of("hopskipjump", "boundary", "square", "nes");
+    static final List<String> DRIFTS =
+            List.of("drift-rotate", "drift-noise", "drift-classmix", "drift-credit");
+
+    private final Path work;
+    private final String agent;
+    private final String collector;
+    private final String demo;
+    private final int runs;
+    private final String java;
+    private final Results results = new Results();
+
+    private DetectionBenchmark(String[] a) {
+        work = Paths.get(a[0]);
+        agent = a[1];
+        collector = a[2];
+        demo = a[3];
+        runs = Integer.parseInt(a[4]);
+        java = a.length > 5 ? a[5] : "java";
+    }
+
+    public static void main(String[] args) throws Exception {
+        DetectionBenchmark b = new DetectionBenchmark(args);
+        b.runAll();
+        System.out.println("(final)");
+        b.results.print(System.out, b.runs);
+    }
+
+    private void runAll() throws Exception {
+        Files.createDirectories(work);
+        Path models = work.resolve("models");
+        try (Processes p = new Processes()) {
+            if (p.run(
+                            List.of(java, "-jar", demo, "train", "--models", models.toString()),
+                            work.resolve("train.log"))
+                    != 0) {
+                throw new IOException("training failed; see " + work.resolve("train.log"));
+            }
+        }
+        // The table so far after each session: a long run shows its results as it goes.
+        attackSession(models);
+        results.print(System.out, runs);
+        for (String drift : DRIFTS) {
+            driftSession(models, drift);
+            results.print(System.out, runs);
+        }
+        swapSession(models);
+    }
+
+    /** A fresh collector and demo server with the agent, on a copy of the models. */
+    private final class Session implements AutoCloseable {
+        final Path dir;
+        final Path queue;
+        final Processes processes = new Processes();
+        final Process collectorProcess;
+        final String serverUrl;
+        final Path models;
+        final IncidentWatcher watcher;
+        final List<String> benignClients = new ArrayList<>();
+
+        Session(String name, Path sourceModels, String... collectorArgs) throws Exception {
+            dir = work.resolve(name);
+            queue = dir.resolve("queue");
+            models = dir.resolve("models");
+            copy(sourceModels, models);
+            List<String> c = new ArrayList<>(List.of(java, "-jar", collector));
+            c.addAll(
+                    List.of(
+                            "--queue",
+                            queue.toString(),
+                            "--state-dir",
+                            dir.resolve("state").toString(),
+                            "--http-port",
+                            "0"));
+            c.addAll(List.of(collectorArgs));
+            Path clog = dir.resolve("collector.log");
+            collectorProcess = processes.start(c, clog);
+            String collectorUrl = Processes.awaitUrl(collectorProcess, clog);
+            Path slog = dir.resolve("server.log");
+            Process server =
+                    processes.start(
+                            List.of(
+                                    java,
+                                    "-javaagent:" + agent + "=queue=" + queue,
+                                    "-jar",
+                                    demo,
+                                    "serve",
+                                    "--port",
+                                    "0",
+                                    "--models",
+                                    models.toString()),
+                            slog);
+            serverUrl = Processes.awaitUrl(server, slog);
+            watcher = new IncidentWatcher(collectorUrl);
+        }
+
+        /** Plays a scenario with the demo traffic generator; returns the wall time it started. */
+        long traffic(String log, String... args) throws Exception {
+            List<String> c =
+                    new ArrayList<>(
+                            List.of(
+                                    java,
+                                    "-jar",
+                                    demo,
+                                    "traffic",
+                                    "--url",
+                                    serverUrl,
+                                    "--models",
+                                    models.toString()));
+            c.addAll(List.of(args));
+            long start = System.currentTimeMillis();
+            processes.run(c, dir.resolve(log + ".log"));
+            return start;
+        }
+
+        /** Benign traffic that also makes the models' reference profiles (1,100 records). */
+        void warmUp() throws Exception {
+            traffic("benign", "--scenario", "benign", "--requests", "220", "--seed", "1");
+            for (int i = 1; i <= 5; i++) {
+                benignClients.add("benign-" + i);
+            }
+        }
+
+        /** Waits until the collector has read the whole queue, then reads it and the incidents. */
+        Outcome finish() throws Exception {
+            QueueRecords q = QueueRecords.read(queue);
+            long deadline = System.currentTimeMillis() + 10_000;
+            Map<String, JsonNode> incidents = watcher.snapshot();
+            // Signals follow records by milliseconds; give the last ones a moment.
+            while (System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+                Map<String, JsonNode> again = watcher.snapshot();
+                if (again.size() == incidents.size()) {
+                    break;
+                }
+                incidents = again;
+            }
+            results.collectorRssMb(name(), Processes.peakRssMb(collectorProcess));
+            return new Outcome(q, incidents, watcher);
+        }
+
+        private String name() {
+            return dir.getFileName().toString();
+        }
+
+        @Override
+        public void close() {
+            watcher.close();
+            processes.close();
+        }
+    }
+
+    private void attackSession(Path models) throws Exception {
+        try (Session s = new Session("attacks", models)) {
+            s.warmUp();
+            s.traffic("benign-realistic", "--scenario", "benign-realistic", "--requests", "100");
+            for (int i = 1; i <= 5; i++) {
+                s.benignClients.add("viewer-" + i);
+            }
+            Map<String, List<String>> runClients = new LinkedHashMap<>();
+            List<String> attacks = new ArrayList<>(QUERY_ATTACKS);
+            attacks.add("extraction");
+            for (String attack : attacks) {
+                for (int k = 1; k <= runs; k++) {
+                    String client = attack + "-run" + k;
+                    s.traffic(
+                            client,
+                            "--scenario",
+                            attack,
+                            "--client",
+                            client,
+                            "--seed",
+                            String.valueOf(100 + k));
+                    runClients.computeIfAbsent(attack, a -> new ArrayList<>()).add(client);
+                }
+            }
+            Outcome o = s.finish();
+            results.benign(o, s.benignClients);
+            for (Map.Entry<String, List<String>> e : runClients.entrySet()) {
+                String type = e.getKey().equals("extraction") ? "extraction" : "query_attack";
+                for (String client : e.getValue()) {
+                    results.attackRun(e.getKey(), o.detect(client, type));
+                }
+            }
+        }
+    }
+
+    private void driftSession(Path models, String drift) throws Exception {
+        // Nothing else sends credit traffic: its profile is the drift run's first 300 records.
+        boolean credit = drift.equals("drift-credit");
+        try (Session s =
+                credit
+                        ? new Session(drift, models, "--profile-window", "300")
+                        : new Session(drift, models)) {
+            s.warmUp();
+            s.traffic(drift, "--scenario", drift, "--requests", credit ? "1300" : "1000");
+            Outcome o = s.finish();
+            results.benign(o, s.benignClients);
+            results.drift(drift, o.driftDetection(credit ? "credit" : "mnist", credit ? 300 : 0));
+        }
+    }
+
+    private void swapSession(Path models) throws Exception {
+        try (Session s = new Session("swap", models)) {
+            s.warmUp();
+            s.traffic("swap", "--scenario", "swap", "--requests", "40");
+            Outcome o = s.finish();
+            results.swap(o.swapDetection());
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    static String fmt(String f, Object... a) {
+        return String.format(Locale.ROOT, f, a);
+    }
+}

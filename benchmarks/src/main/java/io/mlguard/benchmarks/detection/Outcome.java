@@ -1,0 +1,180 @@
+package io.mlguard.benchmarks.detection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+
+/** What one session produced: its records, its incidents and when each reached the API. */
+final class Outcome {
+    /**
+     * How one attack run, drift or swap was (or was not) detected. {@code queries}: the run's
+     * records up to and including the one that opened the incident; the latencies are -1 if
+     * undetected.
+     */
+    record Detection(
+            boolean detected,
+            long queries,
+            long totalQueries,
+            long inferenceToApiMillis,
+            long firstQueryToApiMillis,
+            String via) {
+        static Detection missed(long total, String why) {
+            return new Detection(false, -1, total, -1, -1, why);
+        }
+    }
+
+    final QueueRecords records;
+    final Map<String, JsonNode> incidents;
+    private final IncidentWatcher watcher;
+
+    Outcome(QueueRecords records, Map<String, JsonNode> incidents, IncidentWatcher watcher) {
+        this.records = records;
+        this.incidents = incidents;
+        this.watcher = watcher;
+    }
+
+    static boolean hasClient(JsonNode incident, String client) {
+        for (JsonNode c : incident.path("clients")) {
+            if (client.equals(c.asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The earliest incident of {@code type} for this client, per client or across clients. */
+    Detection detect(String client, String type) {
+        List<QueueRecords.Entry> mine =
+                records.entries.stream()
+                        .filter(e -> !e.load() && client.equals(e.client()))
+                        .toList();
+        if (mine.isEmpty()) {
+            return Detection.missed(0, "no records");
+        }
+        long first = mine.get(0).index();
+        long last = mine.get(mine.size() - 1).index();
+        long best = Long.MAX_VALUE;
+        JsonNode bestIncident = null;
+        String via = "";
+        for (JsonNode i : incidents.values()) {
+            if (!type.equals(i.path("type").asText())) {
+                continue;
+            }
+            String id = i.path("id").asText();
+            String model = i.path("model").asText();
+            long idx = -1;
+            String how = "";
+            if (hasClient(i, client)) {
+                idx = records.openingIndex(id, type, model, client);
+                how = "per-client";
+            } else {
+                // across clients: no client in the group key
+                idx = records.openingIndex(id, type, model, "null");
+                how = "across-clients";
+                if (idx < first || idx > last) {
+                    idx = -1;
+                }
+            }
+            if (idx >= 0 && idx < best) {
+                best = idx;
+                bestIncident = i;
+                via = how;
+            }
+        }
+        if (bestIncident == null) {
+            return Detection.missed(mine.size(), "");
+        }
+        long inApi = watcher.firstSeenInApi(bestIncident.path("id").asText());
+        long openedAt = bestIncident.path("firstSeen").asLong();
+        return new Detection(
+                true,
+                records.countUpTo(client, best),
+                mine.size(),
+                inApi < 0 ? -1 : inApi - openedAt,
+                inApi < 0 ? -1 : inApi - mine.get(0).timeMillis(),
+                via);
+    }
+
+    /**
+     * Drift of {@code model}: records of the drift client after its first {@code skip} (the
+     * reference window, when the drift run makes the profile) until a drift incident opened.
+     */
+    Detection driftDetection(String model, int skip) {
+        List<QueueRecords.Entry> drift =
+                records.entries.stream()
+                        .filter(e -> !e.load() && "drift-client".equals(e.client()))
+                        .toList();
+        if (drift.size() <= skip) {
+            return Detection.missed(drift.size(), "too few records");
+        }
+        long start = drift.get(skip).index();
+        long best = Long.MAX_VALUE;
+        JsonNode bestIncident = null;
+        for (JsonNode i : incidents.values()) {
+            String type = i.path("type").asText();
+            if (!type.endsWith("_drift") || !model.equals(i.path("model").asText())) {
+                continue;
+            }
+            long idx = records.openingIndex(i.path("id").asText(), type, model, "*");
+            if (idx >= start && idx < best) {
+                best = idx;
+                bestIncident = i;
+            }
+        }
+        if (bestIncident == null) {
+            return Detection.missed(drift.size() - skip, "");
+        }
+        long b = best;
+        long n = drift.stream().skip(skip).filter(e -> e.index() <= b).count();
+        long inApi = watcher.firstSeenInApi(bestIncident.path("id").asText());
+        return new Detection(
+                true,
+                n,
+                drift.size() - skip,
+                inApi < 0 ? -1 : inApi - bestIncident.path("firstSeen").asLong(),
+                inApi < 0 ? -1 : inApi - drift.get(skip).timeMillis(),
+                bestIncident.path("type").asText());
+    }
+
+    /** Inferences of mnist after the second model load until model_substitution opened. */
+    Detection swapDetection() {
+        List<QueueRecords.Entry> loads =
+                records.entries.stream()
+                        .filter(e -> e.load() && "mnist".equals(e.model()))
+                        .toList();
+        if (loads.size() < 2) {
+            return Detection.missed(0, "no reload seen");
+        }
+        long reload = loads.get(loads.size() - 1).index();
+        List<QueueRecords.Entry> after =
+                records.entries.stream()
+                        .filter(e -> !e.load() && "mnist".equals(e.model()) && e.index() > reload)
+                        .toList();
+        long best = Long.MAX_VALUE;
+        JsonNode bestIncident = null;
+        for (JsonNode i : incidents.values()) {
+            if (!"model_substitution".equals(i.path("type").asText())) {
+                continue;
+            }
+            long idx =
+                    records.openingIndex(i.path("id").asText(), "model_substitution", "mnist", "*");
+            if (idx >= reload && idx < best) {
+                best = idx;
+                bestIncident = i;
+            }
+        }
+        if (bestIncident == null) {
+            return Detection.missed(after.size(), "");
+        }
+        long b = best;
+        long n = after.stream().filter(e -> e.index() <= b).count();
+        long inApi = watcher.firstSeenInApi(bestIncident.path("id").asText());
+        return new Detection(
+                true,
+                n,
+                after.size(),
+                inApi < 0 ? -1 : inApi - bestIncident.path("firstSeen").asLong(),
+                -1,
+                best == reload ? "at the load record" : "at an inference");
+    }
+}

@@ -1,0 +1,172 @@
+package io.mlguard.benchmarks.detection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Collects the detections of every session and prints the benchmark's table. */
+final class Results {
+    private final Map<String, List<Outcome.Detection>> attacks = new LinkedHashMap<>();
+    private final Map<String, Outcome.Detection> drifts = new LinkedHashMap<>();
+    private Outcome.Detection swap;
+    private long benignClients;
+    private long benignClientsFlagged;
+    private long benignQueries;
+    private long benignSignals;
+    private final List<String> benignIncidents = new ArrayList<>();
+    private final Map<String, Double> rss = new LinkedHashMap<>();
+    private final Set<String> modelLevelWithBenign = new java.util.TreeSet<>();
+
+    /** Incident types grouped per client: these flag a client. */
+    static final Set<String> PER_CLIENT_TYPES =
+            Set.of("query_attack", "extraction", "invalid_input");
+
+    void attackRun(String attack, Outcome.Detection d) {
+        attacks.computeIfAbsent(attack, a -> new ArrayList<>()).add(d);
+    }
+
+    void drift(String name, Outcome.Detection d) {
+        drifts.put(name, d);
+    }
+
+    void swap(Outcome.Detection d) {
+        swap = d;
+    }
+
+    void collectorRssMb(String session, double mb) {
+        rss.put(session, mb);
+    }
+
+    /** Benign clients of a session: how many ever appear in an incident, and its signals. */
+    void benign(Outcome o, List<String> clients) {
+        Set<String> flagged = new HashSet<>();
+        for (String c : clients) {
+            benignClients++;
+            benignQueries += o.records.countUpTo(c, Long.MAX_VALUE);
+            for (JsonNode i : o.incidents.values()) {
+                if (!Outcome.hasClient(i, c)) {
+                    continue;
+                }
+                String type = i.path("type").asText();
+                if (PER_CLIENT_TYPES.contains(type)) {
+                    flagged.add(c);
+                    benignSignals += i.path("count").asLong();
+                    benignIncidents.add(type + " on " + c);
+                } else {
+                    // drift and operational incidents are about the model: they list the
+                    // clients whose records were in the window, which flags none of them
+                    modelLevelWithBenign.add(type + " " + i.path("id").asText());
+                }
+            }
+        }
+        benignClientsFlagged += flagged.size();
+    }
+
+    void print(PrintStream out, int runs) {
+        out.println();
+        out.println("== detection benchmark (" + runs + " run(s) per attack)");
+        out.println(
+                DetectionBenchmark.fmt(
+                        "%-16s %9s %13s %15s %21s %21s  %s",
+                        "scenario",
+                        "detected",
+                        "queries med",
+                        "queries p90",
+                        "1st query->API p50/p99",
+                        "inference->API p50/p99",
+                        "via"));
+        List<Long> allLatencies = new ArrayList<>();
+        for (Map.Entry<String, List<Outcome.Detection>> e : attacks.entrySet()) {
+            row(out, e.getKey(), e.getValue(), allLatencies);
+        }
+        for (Map.Entry<String, Outcome.Detection> e : drifts.entrySet()) {
+            row(out, e.getKey(), List.of(e.getValue()), allLatencies);
+        }
+        if (swap != null) {
+            row(out, "swap", List.of(swap), allLatencies);
+        }
+        out.println(
+                DetectionBenchmark.fmt(
+                        "benign: %d of %d clients flagged (%.1f%%); %d signals on %d benign"
+                                + " queries (%.3f%%)%s",
+                        benignClientsFlagged,
+                        benignClients,
+                        100.0 * benignClientsFlagged / Math.max(1, benignClients),
+                        benignSignals,
+                        benignQueries,
+                        100.0 * benignSignals / Math.max(1, benignQueries),
+                        benignIncidents.isEmpty() ? "" : " " + benignIncidents));
+        out.println(
+                "model-level incidents whose window held benign clients' records: "
+                        + (modelLevelWithBenign.isEmpty() ? "none" : modelLevelWithBenign));
+        allLatencies.sort(null);
+        out.println(
+                DetectionBenchmark.fmt(
+                        "inference -> incident in the API over all %d detections: p50 %d ms,"
+                                + " p99 %d ms, max %d ms (API polled every %d ms)",
+                        allLatencies.size(),
+                        pct(allLatencies, 50),
+                        pct(allLatencies, 99),
+                        allLatencies.isEmpty() ? -1 : allLatencies.get(allLatencies.size() - 1),
+                        IncidentWatcher.POLL_MILLIS));
+        out.println("collector peak RSS per session (MB): " + rss);
+    }
+
+    private static void row(
+            PrintStream out, String name, List<Outcome.Detection> ds, List<Long> allLatencies) {
+        List<Long> queries = new ArrayList<>();
+        List<Long> sinceFirst = new ArrayList<>();
+        List<Long> latency = new ArrayList<>();
+        Set<String> via = new HashSet<>();
+        List<String> totals = new ArrayList<>();
+        int detected = 0;
+        for (Outcome.Detection d : ds) {
+            totals.add(String.valueOf(d.totalQueries()));
+            if (!d.detected()) {
+                via.add("missed" + (d.via().isEmpty() ? "" : ": " + d.via()));
+                continue;
+            }
+            detected++;
+            queries.add(d.queries());
+            via.add(d.via());
+            if (d.firstQueryToApiMillis() >= 0) {
+                sinceFirst.add(d.firstQueryToApiMillis());
+            }
+            if (d.inferenceToApiMillis() >= 0) {
+                latency.add(d.inferenceToApiMillis());
+                allLatencies.add(d.inferenceToApiMillis());
+            }
+        }
+        queries.sort(null);
+        sinceFirst.sort(null);
+        latency.sort(null);
+        out.println(
+                DetectionBenchmark.fmt(
+                        "%-16s %4d/%-4d %13d %15d %10d/%-10d %10d/%-10d  %s; records per run %s",
+                        name,
+                        detected,
+                        ds.size(),
+                        pct(queries, 50),
+                        pct(queries, 90),
+                        pct(sinceFirst, 50),
+                        pct(sinceFirst, 99),
+                        pct(latency, 50),
+                        pct(latency, 99),
+                        via,
+                        totals));
+    }
+
+    /** Nearest-rank percentile; -1 for an empty list. */
+    static long pct(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+}
