@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# JMH: the MNIST MLP on ONNX Runtime with and without the mlguard agent, in one run, with the GC
-# profiler for allocation per inference. Run on purpose on a quiet machine; never part of CI.
+# JMH: the MNIST MLP on ONNX Runtime and langchain4j's all-MiniLM-L6-v2 embedding, each with and
+# without the mlguard agent in one run, with the GC profiler for allocation per inference. Run on
+# purpose on a quiet machine; never part of CI.
 #   benchmarks/run-jmh.sh [extra JMH options]   e.g. -f 1 -wi 3 -i 5 for a quick look
+#   BENCH=OrtInference benchmarks/run-jmh.sh    only the MNIST pair (BENCH is a JMH regexp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f benchmarks/target/benchmarks.jar ] && [ -f shaded/target/mlguard.jar ] ||
@@ -11,7 +13,9 @@ rm -rf target/bench-agent && mkdir -p target/bench-agent
 cp ../shaded/target/mlguard.jar target/bench-agent/mlguard.jar
 model=target/bench-model
 [ -f $model/mnist/1/model.onnx ] || java -jar ../demo-app/target/mlguard-demo.jar train --models $model --epochs 5 >/dev/null
-java -Dmlguard.bench.model=$model/mnist/1/model.onnx -jar target/benchmarks.jar 'OrtInference' \
+# DJL's tokenizer inside the embedding model calls home unless told not to (forks inherit this)
+export OPT_OUT_TRACKING=true
+java -Dmlguard.bench.model=$model/mnist/1/model.onnx -jar target/benchmarks.jar "${BENCH:-OrtInference|MiniLmEmbedding}" \
   -jvmArgsPrepend "-Dmlguard.bench.model=$PWD/$model/mnist/1/model.onnx" \
-  -prof gc -rf json -rff target/jmh-ort.json "$@"
-echo "results: benchmarks/target/jmh-ort.json; the queue written by the agent forks: benchmarks/target/bench-agent/queue"
+  -prof gc -rf json -rff target/jmh.json "$@"
+echo "results: benchmarks/target/jmh.json; the queue written by the agent forks: benchmarks/target/bench-agent/queue"

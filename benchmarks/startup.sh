@@ -13,9 +13,11 @@ models=demo-work/models
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-start_once() { # $1 = agent flag or empty; prints milliseconds to "listening"
+start_once() { # $1 = agent flag or empty; prints "wall cpu": milliseconds to "listening", and the
+  # CPU milliseconds the JVM had used by then (less sensitive than wall time to a busy machine)
   local log=$tmp/log t0 t1 pid
   rm -rf "$tmp/queue"
+  : >"$log" # truncated here, not in the background job, so no earlier run's line is seen
   t0=$(date +%s%N)
   $java $1 -jar demo-app/target/mlguard-demo.jar serve --port 0 --models "$models" >"$log" 2>&1 &
   pid=$!
@@ -24,18 +26,22 @@ start_once() { # $1 = agent flag or empty; prints milliseconds to "listening"
     sleep 0.005
   done
   t1=$(date +%s%N)
+  cpu=$(awk '{print $14 + $15}' /proc/$pid/stat)
   kill $pid; wait $pid 2>/dev/null || true
-  echo $(( (t1 - t0) / 1000000 ))
+  echo $(( (t1 - t0) / 1000000 )) $(( cpu * 1000 / $(getconf CLK_TCK) ))
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-without=(); with=()
+without=(); with=(); cpu0=(); cpu1=()
 for i in $(seq "$runs"); do
-  without+=("$(start_once "")")
-  with+=("$(start_once "-javaagent:shaded/target/mlguard.jar=queue=$tmp/queue")")
-  echo "run $i: without ${without[-1]} ms, with ${with[-1]} ms"
+  read -r w c <<<"$(start_once "")"; without+=("$w"); cpu0+=("$c")
+  read -r w c <<<"$(start_once "-javaagent:shaded/target/mlguard.jar=queue=$tmp/queue")"; with+=("$w"); cpu1+=("$c")
+  echo "run $i: without ${without[-1]} ms (cpu ${cpu0[-1]} ms), with ${with[-1]} ms (cpu ${cpu1[-1]} ms)"
 done
 m0=$(printf '%s\n' "${without[@]}" | median)
 m1=$(printf '%s\n' "${with[@]}" | median)
+c0=$(printf '%s\n' "${cpu0[@]}" | median)
+c1=$(printf '%s\n' "${cpu1[@]}" | median)
 echo "median start without agent: $m0 ms; with agent: $m1 ms; added: $((m1 - m0)) ms ($($java -version 2>&1 | head -1))"
+echo "median CPU used by then without agent: $c0 ms; with agent: $c1 ms; added: $((c1 - c0)) ms"

@@ -33,12 +33,22 @@ public final class AgentClassLoader extends ClassLoader {
     private static final int FEATURE = Runtime.version().feature();
 
     private final JarFile jar;
+
+    /**
+     * The multi-release versions present under {@code inst/META-INF/versions}, highest first and
+     * none above the running Java: found once, so that a class lookup does not try every version
+     * from the running one down to 9 (nine to seventeen failed lookups per class otherwise; the
+     * built jar has none).
+     */
+    private final int[] versions;
+
     private final String jarUrl;
     private final ProtectionDomain domain;
 
     public AgentClassLoader(JarFile jar, URL jarLocation, ClassLoader parent) {
         super("mlguard", parent);
         this.jar = jar;
+        this.versions = versionsIn(jar);
         this.jarUrl = "jar:" + jarLocation.toExternalForm() + "!/";
         this.domain =
                 new ProtectionDomain(
@@ -47,11 +57,11 @@ public final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        String path = versioned(name.replace('.', '/') + ".classdata");
-        JarEntry entry = path == null ? null : jar.getJarEntry(path);
+        JarEntry entry = versionedEntry(name.replace('.', '/') + ".classdata");
         if (entry == null) {
             throw new ClassNotFoundException(name);
         }
+        String path = entry.getName();
         byte[] bytes;
         try (InputStream in = jar.getInputStream(entry)) {
             bytes = in.readAllBytes();
@@ -99,6 +109,22 @@ public final class AgentClassLoader extends ClassLoader {
     }
 
     /**
+     * The versions with a directory entry {@code inst/META-INF/versions/N/}: the jar task that
+     * builds mlguard.jar writes directory entries, and looking them up once is cheaper than listing
+     * the jar's entries.
+     */
+    private static int[] versionsIn(JarFile jar) {
+        int[] found = new int[Math.max(0, FEATURE - 8)];
+        int n = 0;
+        for (int v = FEATURE; v >= 9; v--) {
+            if (jar.getJarEntry(PREFIX + "META-INF/versions/" + v + "/") != null) {
+                found[n++] = v;
+            }
+        }
+        return java.util.Arrays.copyOf(found, n);
+    }
+
+    /**
      * Where a resource of the agent is stored in mlguard.jar (class files are renamed), or {@code
      * null} if it is not there.
      */
@@ -115,13 +141,17 @@ public final class AgentClassLoader extends ClassLoader {
      * copy with N no greater than the running Java, else the base one.
      */
     private String versioned(String relative) {
-        for (int v = FEATURE; v >= 9; v--) {
-            String p = PREFIX + "META-INF/versions/" + v + "/" + relative;
-            if (jar.getJarEntry(p) != null) {
-                return p;
+        JarEntry e = versionedEntry(relative);
+        return e == null ? null : e.getName();
+    }
+
+    private JarEntry versionedEntry(String relative) {
+        for (int v : versions) {
+            JarEntry e = jar.getJarEntry(PREFIX + "META-INF/versions/" + v + "/" + relative);
+            if (e != null) {
+                return e;
             }
         }
-        String base = PREFIX + relative;
-        return jar.getJarEntry(base) != null ? base : null;
+        return jar.getJarEntry(PREFIX + relative);
     }
 }

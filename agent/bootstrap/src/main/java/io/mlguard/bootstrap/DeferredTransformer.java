@@ -9,11 +9,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The only transformer registered at premain. Class loader: bootstrap. It lets the agent start in
  * the background: every class outside the watched packages costs one prefix comparison and is left
- * alone; a class of a watched package (a runtime or HTTP server the agent instruments) waits until
- * the agent's Byte Buddy transformer is ready and is then handed to it.
+ * alone; a class the agent may instrument ({@link #waitsFor}) waits until the agent's transformer
+ * is ready; once it is, every class of a watched package is handed to it.
  *
- * <p>So the application does not wait for Byte Buddy and Chronicle to load (about a second on two
- * cores) unless it loads a model runtime before they are ready, and then only for what remains.
+ * <p>So the application does not wait for the agent to start unless it loads a class the agent
+ * instruments before it is ready, and then only for what remains.
  */
 public final class DeferredTransformer implements ClassFileTransformer {
     /**
@@ -30,6 +30,29 @@ public final class DeferredTransformer implements ClassFileTransformer {
         "io/netty/"
     };
 
+    /**
+     * Packages in which the agent instruments only the classes named in {@link #TARGETS}: their
+     * other classes load at once, even while the agent is still starting (a server that links
+     * {@code HttpHandler} at start would otherwise wait for the whole agent). A module that
+     * instruments a class of one of these packages adds its name to {@code TARGETS} (each module's
+     * test checks that it does); a package not listed here waits for every class, as before.
+     */
+    static final String[] EXACT_PACKAGES = {
+        "ai/onnxruntime/", "ai/djl/", "org/tensorflow/", "com/sun/net/httpserver/"
+    };
+
+    /** The classes instrumented in {@link #EXACT_PACKAGES}, as internal names. */
+    static final java.util.Set<String> TARGETS =
+            java.util.Set.of(
+                    "ai/onnxruntime/OrtSession",
+                    "ai/onnxruntime/OrtEnvironment",
+                    "ai/djl/inference/Predictor",
+                    "ai/djl/repository/zoo/Criteria",
+                    "org/tensorflow/Session$Runner",
+                    "org/tensorflow/ConcreteFunction",
+                    "org/tensorflow/SavedModelBundle",
+                    "com/sun/net/httpserver/Filter$Chain");
+
     private static final long WAIT_SECONDS = 60;
 
     private final CountDownLatch settled = new CountDownLatch(1);
@@ -44,6 +67,22 @@ public final class DeferredTransformer implements ClassFileTransformer {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a class (internal name) must wait for the agent while it starts: a class the agent
+     * may instrument. Every class an instrumentation module names must satisfy this.
+     */
+    public static boolean waitsFor(String internalName) {
+        if (!watches(internalName)) {
+            return false;
+        }
+        for (String p : EXACT_PACKAGES) {
+            if (internalName.startsWith(p)) {
+                return TARGETS.contains(internalName);
+            }
+        }
+        return true;
     }
 
     /**
@@ -80,6 +119,9 @@ public final class DeferredTransformer implements ClassFileTransformer {
         }
         ClassFileTransformer d = delegate;
         if (d == null) {
+            if (!waitsFor(className)) {
+                return null; // not instrumented: loading it need not wait for the agent
+            }
             if (Thread.currentThread() == initThread) {
                 return null; // the agent's own start-up never waits for itself
             }

@@ -24,6 +24,9 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
  * application starts without the agent.
  */
 public final class AgentInstaller {
+    /** At premain, how long the queue may stay closed if no inference asks for it. */
+    private static final long QUEUE_OPEN_DELAY_MILLIS = 2000;
+
     private static volatile InferenceRecorder recorder;
     private static volatile QueueWriter writer;
 
@@ -57,16 +60,13 @@ public final class AgentInstaller {
 
         AgentLog.debug("configured in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         AgentCounters counters = new AgentCounters();
-        writer =
-                QueueWriter.open(
-                        config.queueDir,
-                        counters,
-                        AgentInstaller.class.getClassLoader(),
-                        config.minFreeDiskBytes);
-        AgentLog.debug("queue open at " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        ClassLoader own = AgentInstaller.class.getClassLoader();
+        writer = QueueWriter.create(config.queueDir, counters, config.minFreeDiskBytes);
+        if (dynamic) {
+            writer.openInBackground(own);
+        }
 
         List<InstrumentationModule> modules = new ArrayList<>();
-        ClassLoader own = AgentInstaller.class.getClassLoader();
         for (InstrumentationModule m : ServiceLoader.load(InstrumentationModule.class, own)) {
             modules.add(m);
         }
@@ -80,26 +80,32 @@ public final class AgentInstaller {
                 servers[m.serverId()] = m.requestAdapter();
             }
         }
-        ControlRules rules = null;
-        if (config.enforce) {
-            rules = new ControlRules();
-            ControlChannel.start(
-                    config.controlQueueDir, rules, AgentInstaller.class.getClassLoader());
-        }
+        ControlRules rules = config.enforce ? new ControlRules() : null;
         InferenceRecorder rec =
                 new InferenceRecorder(config, writer, counters, runtimes, servers, rules);
         recorder = rec;
         Dispatcher.install(rec);
 
         AgentLog.debug("hooks ready at " + (System.nanoTime() - start) / 1_000_000 + " ms");
-        AgentBuilder builder = baseBuilder(counters, dynamic);
-        for (InstrumentationModule m : modules) {
-            builder = m.instrument(builder, inst);
-        }
-        if (deferred == null) {
+        if (dynamic) {
+            AgentBuilder builder = baseBuilder(counters, true);
+            for (InstrumentationModule m : modules) {
+                builder = m.instrument(builder, inst);
+            }
             builder.installOn(inst);
         } else {
-            deferred.accept(builder.makeRaw());
+            deferred.accept(premainTransformer(modules, inst, counters));
+            AgentLog.debug(
+                    "transformer ready at "
+                            + (System.nanoTime() - start) / 1_000_000
+                            + " ms"
+                            + AgentLog.threadCpu());
+            // Chronicle loads after the transformer is ready (a model runtime loaded early waits
+            // only for the weaver) and once inferences start, or a little later at the latest.
+            writer.openInBackground(own, QUEUE_OPEN_DELAY_MILLIS);
+        }
+        if (rules != null) {
+            ControlChannel.start(config.controlQueueDir, rules, own);
         }
 
         Runtime.getRuntime()
@@ -122,6 +128,44 @@ public final class AgentInstaller {
                         + (config.enforce
                                 ? "; enforcing commands from " + config.controlQueueDir
                                 : ""));
+    }
+
+    /**
+     * At premain: the light weaver for every module that declares its types, and an AgentBuilder
+     * only for modules that need more than that (none of the built-in ones).
+     */
+    private static ClassFileTransformer premainTransformer(
+            List<InstrumentationModule> modules, Instrumentation inst, AgentCounters counters) {
+        List<TypeAdvice> declared = new ArrayList<>();
+        AgentBuilder rest = null;
+        for (InstrumentationModule m : modules) {
+            List<TypeAdvice> types = m.typeAdvice();
+            if (!types.isEmpty()) {
+                declared.addAll(types);
+            } else {
+                rest = m.instrument(rest == null ? baseBuilder(counters, false) : rest, inst);
+            }
+        }
+        AdviceWeaver weaver = new AdviceWeaver(declared, inst, counters);
+        if (rest == null) {
+            return weaver;
+        }
+        ClassFileTransformer others = rest.makeRaw();
+        return new ClassFileTransformer() {
+            @Override
+            public byte[] transform(
+                    Module module,
+                    ClassLoader loader,
+                    String name,
+                    Class<?> redefined,
+                    java.security.ProtectionDomain domain,
+                    byte[] bytes)
+                    throws java.lang.instrument.IllegalClassFormatException {
+                return weaver.weaves(name)
+                        ? weaver.transform(module, loader, name, redefined, domain, bytes)
+                        : others.transform(module, loader, name, redefined, domain, bytes);
+            }
+        };
     }
 
     /**

@@ -31,6 +31,18 @@ public final class AgentLog {
         }
     }
 
+    /** The CPU time of the calling thread so far, for debug lines ({@code ""} if not measured). */
+    public static String threadCpu() {
+        if (!debug) {
+            return "";
+        }
+        java.lang.management.ThreadMXBean t =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        return t.isCurrentThreadCpuTimeSupported()
+                ? " (thread cpu " + t.getCurrentThreadCpuTime() / 1_000_000 + " ms)"
+                : "";
+    }
+
     /** Prints a message the first time a key is seen; later ones are counted, not printed. */
     public static void once(String key, String message) {
         if (ONCE.add(key)) {

@@ -1,18 +1,54 @@
 package io.mlguard.core;
 
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+import io.mlguard.bootstrap.Dispatcher;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.DynamicType;
 
 /**
  * One library (and version range) the agent instruments, found with {@link java.util.ServiceLoader}
  * in the agent class loader. A new runtime or HTTP server is a new module folder under {@code
  * agent/instrumentation/} that implements this; nothing else changes.
+ *
+ * <p>A module declares what it instruments in {@link #typeAdvice()}: at premain the agent weaves
+ * that with its light {@link AdviceWeaver}, and when attaching it builds the same on an {@code
+ * AgentBuilder} ({@link #instrument}). A module that needs more than exact type names overrides
+ * {@link #instrument} instead and is applied through an {@code AgentBuilder} in both cases.
  */
 public interface InstrumentationModule {
     /** A short name, such as {@code onnxruntime-1.x}. */
     String name();
 
-    /** Adds this module's type matchers and advice. */
-    AgentBuilder instrument(AgentBuilder builder, java.lang.instrument.Instrumentation inst);
+    /**
+     * The classes this module instruments, by exact name, with their advice. Each name must also be
+     * one the premain's {@code DeferredTransformer} waits for ({@code waitsFor}).
+     */
+    default List<TypeAdvice> typeAdvice() {
+        return List.of();
+    }
+
+    /** Adds this module's type matchers and advice; by default, those of {@link #typeAdvice()}. */
+    default AgentBuilder instrument(
+            AgentBuilder builder, java.lang.instrument.Instrumentation inst) {
+        AgentBuilder b = builder;
+        for (TypeAdvice t : typeAdvice()) {
+            b =
+                    b.type(named(t.typeName))
+                            .transform(
+                                    (db, type, loader, module, domain) -> {
+                                        DynamicType.Builder<?> woven = db;
+                                        for (TypeAdvice.MethodAdvice m : t.advice()) {
+                                            woven = woven.visit(Advice.to(m.advice).on(m.methods));
+                                        }
+                                        return woven;
+                                    })
+                            .assureReadEdgeTo(inst, Dispatcher.class);
+        }
+        return b;
+    }
 
     /** The runtime id of {@link io.mlguard.bootstrap.Dispatcher} this module reports, or -1. */
     default int runtimeId() {

@@ -19,9 +19,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * carries no class names and an unshaded collector reads what the relocated agent wrote.
  *
  * <p>The queue is opened on a background thread, because opening Chronicle takes about half a
- * second that the application's start should not wait for. Until it is open, model loads (rare, and
- * the collector's baseline for substitution) are kept and written once it opens; inferences are
- * dropped and counted.
+ * second that the application's start should not wait for. Until it is open, records are kept in
+ * memory (up to a bound, beyond which they are dropped and counted) and written once it opens.
  *
  * <p>Failures never reach the caller: a record that cannot be written is dropped and counted, and
  * after repeated failures (an unwritable directory, a full disk) the writer stops trying, says so
@@ -33,7 +32,12 @@ public final class QueueWriter implements AutoCloseable {
 
     private final File dir;
     private final AgentCounters counters;
-    private final List<byte[]> pending = new ArrayList<>();
+
+    /** Records written before the queue opened: serialised inferences or model-load records. */
+    private final List<Object> pending = new ArrayList<>();
+
+    private final Object openSignal = new Object();
+    private boolean openRequested; // guarded by openSignal
     private volatile ChronicleQueue queue;
     private volatile ThreadLocal<ExcerptAppender> appenders;
     private volatile boolean disabled;
@@ -56,19 +60,74 @@ public final class QueueWriter implements AutoCloseable {
      */
     public static QueueWriter open(
             File dir, AgentCounters counters, ClassLoader agentLoader, long minFreeBytes) {
+        QueueWriter w = create(dir, counters, minFreeBytes);
+        w.openInBackground(agentLoader);
+        return w;
+    }
+
+    /**
+     * Checks the directory now; the queue opens when {@link #openInBackground} is called. Records
+     * written before it is open are kept in memory (up to a bound) and written once it is.
+     */
+    public static QueueWriter create(File dir, AgentCounters counters, long minFreeBytes) {
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new IllegalStateException("cannot create queue directory " + dir);
         }
         if (!dir.canWrite()) {
             throw new IllegalStateException("queue directory " + dir + " is not writable");
         }
-        QueueWriter w = new QueueWriter(dir, counters, minFreeBytes);
-        Thread t = new Thread(w::openNow, "mlguard-queue-open");
+        return new QueueWriter(dir, counters, minFreeBytes);
+    }
+
+    /** Opens the queue on a background thread, now. */
+    public void openInBackground(ClassLoader agentLoader) {
+        openInBackground(agentLoader, 0);
+    }
+
+    /**
+     * Opens the queue on a background thread when the first inference is written, or {@code
+     * delayMillis} from now at the latest. At premain this keeps Chronicle's start (some 500
+     * classes and their compilation) out of the application's own start, which usually loads its
+     * models but serves no inference yet; model-load records wait in memory meanwhile.
+     */
+    public void openInBackground(ClassLoader agentLoader, long delayMillis) {
+        Thread t =
+                new Thread(
+                        () -> {
+                            if (awaitOpenRequest(delayMillis)) {
+                                openNow();
+                            }
+                        },
+                        "mlguard-queue-open");
         t.setDaemon(true);
         // Chronicle resolves some classes through the context loader while it opens a queue.
         t.setContextClassLoader(agentLoader);
         t.start();
-        return w;
+    }
+
+    /** False if interrupted: the JVM is going down. */
+    private boolean awaitOpenRequest(long delayMillis) {
+        long deadline = System.nanoTime() + delayMillis * 1_000_000;
+        synchronized (openSignal) {
+            long left;
+            while (!openRequested && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    openSignal.wait(left / 1_000_000 + 1);
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void requestOpen() {
+        synchronized (openSignal) {
+            if (!openRequested) {
+                openRequested = true;
+                openSignal.notifyAll();
+            }
+        }
     }
 
     private void openNow() {
@@ -78,15 +137,13 @@ public final class QueueWriter implements AutoCloseable {
             appenders = ThreadLocal.withInitial(q::createAppender);
             ExcerptAppender appender = appenders.get();
             synchronized (pending) {
-                for (byte[] r : pending) {
-                    try (DocumentContext dc = appender.writingDocument()) {
-                        dc.wire().bytes().write(r);
-                    }
+                for (Object r : pending) {
+                    append(appender, r);
                 }
                 pending.clear();
                 queue = q;
             }
-            AgentLog.debug("queue open: " + dir);
+            AgentLog.debug("queue open: " + dir + AgentLog.threadCpu());
             Thread checker =
                     new Thread(
                             () -> {
@@ -124,6 +181,7 @@ public final class QueueWriter implements AutoCloseable {
             return false;
         }
         if (queue == null) {
+            requestOpen();
             Bytes<?> b = Bytes.allocateElasticOnHeap(1024);
             record.writeTo(b);
             return keep(b.toByteArray(), counters.inferencesRecorded);
@@ -149,9 +207,8 @@ public final class QueueWriter implements AutoCloseable {
             return false;
         }
         if (queue == null) {
-            Bytes<?> b = Bytes.allocateElasticOnHeap(1024);
-            record.writeTo(b);
-            return keep(b.toByteArray(), counters.modelLoadsRecorded);
+            // kept as it is (each load has a record of its own): no Chronicle on the loading thread
+            return keep(record, counters.modelLoadsRecorded);
         }
         try (DocumentContext dc = appenders.get().writingDocument()) {
             record.writeTo(dc.wire().bytes());
@@ -164,14 +221,12 @@ public final class QueueWriter implements AutoCloseable {
         return true;
     }
 
-    /** Keeps a serialised record until the queue opens; false if the buffer is full. */
-    private boolean keep(byte[] record, java.util.concurrent.atomic.LongAdder counter) {
+    /** Keeps a record until the queue opens; false if the buffer is full. */
+    private boolean keep(Object record, java.util.concurrent.atomic.LongAdder counter) {
         synchronized (pending) {
             if (queue != null) {
                 // opened meanwhile: write it now, in order after the buffered ones
-                try (DocumentContext dc = appenders.get().writingDocument()) {
-                    dc.wire().bytes().write(record);
-                }
+                append(appenders.get(), record);
             } else if (pending.size() < MAX_PENDING) {
                 pending.add(record);
             } else {
@@ -181,6 +236,16 @@ public final class QueueWriter implements AutoCloseable {
         }
         counter.increment();
         return true;
+    }
+
+    private static void append(ExcerptAppender appender, Object record) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            if (record instanceof byte[]) {
+                dc.wire().bytes().write((byte[]) record);
+            } else {
+                ((ModelLoadRecord) record).writeTo(dc.wire().bytes());
+            }
+        }
     }
 
     private boolean failed(Throwable t) {

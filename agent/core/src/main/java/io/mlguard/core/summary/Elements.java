@@ -1,12 +1,18 @@
 package io.mlguard.core.summary;
 
 import io.mlguard.protocol.DType;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 
 /**
- * Reads element {@code i} of a tensor's little-endian data as a double, whatever its type. Class
- * loader: agent. Every runtime hands the agent its tensor data as a {@link ByteBuffer} in native
- * (little-endian) order, so one reader serves them all; absolute reads never move the buffer.
+ * Reads element {@code i} of a tensor's data as a double, whatever its type. Class loader: agent.
+ * Runtimes hand the agent a {@link ByteBuffer} in native (little-endian) order, or a typed buffer
+ * of the tensor's elements, so one reader serves them all; absolute reads never move the buffer.
  */
 public final class Elements {
     private Elements() {}
@@ -30,6 +36,60 @@ public final class Elements {
                 return 1;
             default:
                 return 0;
+        }
+    }
+
+    /** How many elements of type {@code t} a tensor's data holds. */
+    public static long count(Buffer b, DType t) {
+        return b instanceof ByteBuffer ? b.capacity() / Math.max(1, width(t)) : b.capacity();
+    }
+
+    /**
+     * Whether {@code b} is a typed buffer that holds elements of type {@code t} ({@code
+     * FloatBuffer} for float32, ...), as ONNX Runtime keeps the inputs it copied.
+     */
+    public static boolean holdsElementsOf(Buffer b, DType t) {
+        switch (t) {
+            case FLOAT32:
+                return b instanceof FloatBuffer;
+            case FLOAT64:
+                return b instanceof DoubleBuffer;
+            case INT16:
+            case FLOAT16:
+            case BFLOAT16:
+                return b instanceof ShortBuffer;
+            case INT32:
+                return b instanceof IntBuffer;
+            case INT64:
+                return b instanceof LongBuffer;
+            default:
+                return false;
+        }
+    }
+
+    /** Element {@code i} of a little-endian {@link ByteBuffer} or of a typed buffer. */
+    public static double get(Buffer b, DType t, long i) {
+        if (b instanceof ByteBuffer) {
+            return get((ByteBuffer) b, t, i);
+        }
+        int index = (int) i;
+        switch (t) {
+            case FLOAT32:
+                return ((FloatBuffer) b).get(index);
+            case FLOAT64:
+                return ((DoubleBuffer) b).get(index);
+            case INT16:
+                return ((ShortBuffer) b).get(index);
+            case INT32:
+                return ((IntBuffer) b).get(index);
+            case INT64:
+                return ((LongBuffer) b).get(index);
+            case FLOAT16:
+                return halfToFloat(((ShortBuffer) b).get(index));
+            case BFLOAT16:
+                return Float.intBitsToFloat((((ShortBuffer) b).get(index) & 0xffff) << 16);
+            default:
+                return Double.NaN;
         }
     }
 

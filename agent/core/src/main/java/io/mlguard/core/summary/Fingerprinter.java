@@ -2,7 +2,7 @@ package io.mlguard.core.summary;
 
 import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
-import java.nio.ByteBuffer;
+import java.nio.Buffer;
 
 /**
  * The query fingerprint: a small, fixed-size, quantised thumbnail of an input's first row, such
@@ -29,7 +29,7 @@ public final class Fingerprinter {
      * @return the fingerprint kind written to {@code record}
      */
     public int fingerprint(
-            ByteBuffer data, DType dtype, long[] shape, int rank, InferenceRecord record) {
+            Buffer data, DType dtype, long[] shape, int rank, InferenceRecord record) {
         record.fingerprintKind = InferenceRecord.FINGERPRINT_NONE;
         record.fingerprintLength = 0;
         if (data == null || !dtype.isNumeric() || rank < 1) {
@@ -42,7 +42,7 @@ public final class Fingerprinter {
         if (rank == 1) {
             row = shape[0];
         }
-        if (row <= 0 || row * Elements.width(dtype) > data.capacity()) {
+        if (row <= 0 || row > Elements.count(data, dtype)) {
             return record.fingerprintKind;
         }
         int h = 0;
@@ -82,7 +82,7 @@ public final class Fingerprinter {
         return record.fingerprintKind;
     }
 
-    private void pool2d(ByteBuffer data, DType t, int h, int w, int c, boolean channelsFirst) {
+    private void pool2d(Buffer data, DType t, int h, int w, int c, boolean channelsFirst) {
         for (int gy = 0; gy < GRID; gy++) {
             int y0 = gy * h / GRID;
             int y1 = Math.max(y0 + 1, (gy + 1) * h / GRID);
@@ -113,7 +113,7 @@ public final class Fingerprinter {
         }
     }
 
-    private int pool1d(ByteBuffer data, DType t, long row) {
+    private int pool1d(Buffer data, DType t, long row) {
         int segments = (int) Math.min(CELLS, row);
         for (int s = 0; s < segments; s++) {
             long from = s * row / segments;

@@ -4,13 +4,15 @@ import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Records;
 import io.mlguard.protocol.TensorSummary;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * Turns the tensors a {@link io.mlguard.core.RuntimeAdapter} found into the summaries of a record.
  * Class loader: agent. One instance per thread, so the fingerprint scratch space is never shared.
- * Runtimes hand over each tensor as a name, a type, a shape and its data in a {@link ByteBuffer}.
+ * Runtimes hand over each tensor as a name, a type, a shape and its data: a little-endian {@link
+ * ByteBuffer}, or a typed buffer ({@code FloatBuffer}, ...) that holds the tensor's elements.
  */
 public final class Summaries {
     private final TensorSummarizer tensors;
@@ -28,11 +30,11 @@ public final class Summaries {
      * Adds an input tensor. The first input also gives the batch size, the fingerprint and, when
      * configured, the feature values of a small tabular row.
      */
-    public void input(InferenceRecord r, String name, DType dtype, long[] shape, ByteBuffer data) {
+    public void input(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
         if (r.inputCount >= Records.MAX_TENSORS) {
             return;
         }
-        ByteBuffer le = data == null ? null : data.order(ByteOrder.LITTLE_ENDIAN);
+        Buffer le = littleEndian(data);
         TensorSummary s = r.inputs[r.inputCount++];
         describe(s, name, dtype, shape);
         tensors.summarize(le, dtype, count(shape), s);
@@ -52,11 +54,11 @@ public final class Summaries {
     }
 
     /** Adds an output tensor; float outputs with a class dimension also get top-k and entropy. */
-    public void output(InferenceRecord r, String name, DType dtype, long[] shape, ByteBuffer data) {
+    public void output(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
         if (r.outputCount >= Records.MAX_TENSORS) {
             return;
         }
-        ByteBuffer le = data == null ? null : data.order(ByteOrder.LITTLE_ENDIAN);
+        Buffer le = littleEndian(data);
         TensorSummary s = r.outputs[r.outputCount++];
         describe(s, name, dtype, shape);
         tensors.summarize(le, dtype, count(shape), s);
@@ -66,6 +68,12 @@ public final class Summaries {
                 tensors.classify(le, dtype, (int) classes, s);
             }
         }
+    }
+
+    private static Buffer littleEndian(Buffer data) {
+        return data instanceof ByteBuffer
+                ? ((ByteBuffer) data).order(ByteOrder.LITTLE_ENDIAN)
+                : data; // typed views read their elements in their own order
     }
 
     private static void describe(TensorSummary s, String name, DType dtype, long[] shape) {

@@ -3,7 +3,7 @@ package io.mlguard.core.summary;
 import io.mlguard.protocol.DType;
 import io.mlguard.protocol.Records;
 import io.mlguard.protocol.TensorSummary;
-import java.nio.ByteBuffer;
+import java.nio.Buffer;
 
 /**
  * Folds a tensor into a {@link TensorSummary}: min, max, mean, standard deviation, NaN and Inf
@@ -27,12 +27,12 @@ public final class TensorSummarizer {
      * Summarises {@code count} elements of type {@code dtype} in {@code data} (little-endian,
      * absolute positions from 0). {@code out}'s name, dtype and shape are set by the caller.
      */
-    public void summarize(ByteBuffer data, DType dtype, long count, TensorSummary out) {
+    public void summarize(Buffer data, DType dtype, long count, TensorSummary out) {
         out.count = count;
         if (!dtype.isNumeric() || count <= 0 || data == null) {
             return;
         }
-        long available = data.capacity() / Math.max(1, Elements.width(dtype));
+        long available = Elements.count(data, dtype);
         long n = Math.min(count, available);
         long step = n <= maxElements ? 1 : (n + maxElements - 1) / maxElements;
         double min = Double.POSITIVE_INFINITY;
@@ -102,11 +102,11 @@ public final class TensorSummarizer {
      * {@code classes} entries. Scores that are not already a probability distribution are read as
      * logits (softmax) for the entropy.
      */
-    public void classify(ByteBuffer data, DType dtype, int classes, TensorSummary out) {
+    public void classify(Buffer data, DType dtype, int classes, TensorSummary out) {
         if ((dtype != DType.FLOAT32 && dtype != DType.FLOAT64) || classes < 2 || data == null) {
             return;
         }
-        if ((long) classes * Elements.width(dtype) > data.capacity()) {
+        if (classes > Elements.count(data, dtype)) {
             return;
         }
         int k = Math.min(topK, classes);

@@ -6,9 +6,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.RuntimeAdapter;
-import java.lang.instrument.Instrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import io.mlguard.core.TypeAdvice;
+import java.util.List;
 
 /**
  * DJL 0.x, whatever the engine: {@code Predictor.predictInternal(ctx, NDList)} is an inference (the
@@ -30,21 +29,14 @@ public final class DjlModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
-        return builder.type(named("ai.djl.inference.Predictor"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(PredictAdvice.class)
-                                                .on(
-                                                        named("predictInternal")
-                                                                .and(takesArguments(2)))))
-                .type(named("ai.djl.repository.zoo.Criteria"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(LoadModelAdvice.class)
-                                                .on(named("loadModel").and(takesArguments(0)))));
+    public List<TypeAdvice> typeAdvice() {
+        return List.of(
+                TypeAdvice.on("ai.djl.inference.Predictor")
+                        .advise(
+                                named("predictInternal").and(takesArguments(2)),
+                                PredictAdvice.class),
+                TypeAdvice.on("ai.djl.repository.zoo.Criteria")
+                        .advise(named("loadModel").and(takesArguments(0)), LoadModelAdvice.class));
     }
 
     @Override

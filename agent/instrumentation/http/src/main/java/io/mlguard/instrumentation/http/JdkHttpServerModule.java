@@ -6,9 +6,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.RequestAdapter;
-import java.lang.instrument.Instrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import io.mlguard.core.TypeAdvice;
+import java.util.List;
 
 /**
  * Request attribution for the JDK's built-in {@code com.sun.net.httpserver.HttpServer}. Class
@@ -24,14 +23,12 @@ public final class JdkHttpServerModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
-        return builder.type(named("com.sun.net.httpserver.Filter$Chain"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(JdkHttpServerAdvice.class)
-                                                .on(named("doFilter").and(takesArguments(1)))))
-                .assureReadEdgeTo(inst, Dispatcher.class);
+    public List<TypeAdvice> typeAdvice() {
+        return List.of(
+                TypeAdvice.on("com.sun.net.httpserver.Filter$Chain")
+                        .advise(
+                                named("doFilter").and(takesArguments(1)),
+                                JdkHttpServerAdvice.class));
     }
 
     @Override

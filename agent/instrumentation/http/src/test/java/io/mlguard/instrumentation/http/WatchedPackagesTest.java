@@ -3,13 +3,25 @@ package io.mlguard.instrumentation.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.bootstrap.DeferredTransformer;
+import io.mlguard.core.TypeAdvice;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** At premain only watched packages reach Byte Buddy: the classes this module hooks must be. */
+/**
+ * At premain a class waits for the agent only if the premain knows it is instrumented: every class
+ * this module hooks must be one it waits for.
+ */
 class WatchedPackagesTest {
     @Test
-    void hookedClassesAreWatched() {
-        assertThat(DeferredTransformer.watches("com/sun/net/httpserver/Filter$Chain")).isTrue();
+    void hookedClassesAreWaitedFor() {
+        List<TypeAdvice> types = new JdkHttpServerModule().typeAdvice();
+        assertThat(types).isNotEmpty();
+        for (TypeAdvice t : types) {
+            assertThat(DeferredTransformer.watches(t.internalName())).as(t.typeName).isTrue();
+            assertThat(DeferredTransformer.waitsFor(t.internalName())).as(t.typeName).isTrue();
+        }
+        assertThat(DeferredTransformer.waitsFor("com/sun/net/httpserver/Filter$Chain")).isTrue();
+        assertThat(DeferredTransformer.waitsFor("com/sun/net/httpserver/HttpHandler")).isFalse();
         assertThat(DeferredTransformer.watches("sun/net/httpserver/ServerImpl")).isFalse();
     }
 }

@@ -8,10 +8,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.RuntimeAdapter;
-import java.lang.instrument.Instrumentation;
+import io.mlguard.core.TypeAdvice;
+import java.util.List;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -33,26 +32,19 @@ public final class OnnxRuntimeModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
-        // Byte Buddy inlines advice registered first outermost (checked in a dump of the woven
-        // class): enforcement comes first, so a refused call never enters the recording advice
-        // and the nesting depth it checks is still the caller's.
-        return builder.type(named("ai.onnxruntime.OrtSession"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(Advice.to(EnforcementAdvice.class).on(RUN))
-                                        .visit(Advice.to(OrtSessionRunAdvice.class).on(RUN)))
-                .type(named("ai.onnxruntime.OrtEnvironment"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(CreateSessionAdvice.class)
-                                                .on(
-                                                        named("createSession")
-                                                                .and(
-                                                                        returns(
-                                                                                named(
-                                                                                        "ai.onnxruntime.OrtSession"))))));
+    public List<TypeAdvice> typeAdvice() {
+        // Advice added first is inlined outermost (checked in a dump of the woven class):
+        // enforcement comes first, so a refused call never enters the recording advice and the
+        // nesting depth it checks is still the caller's.
+        return List.of(
+                TypeAdvice.on("ai.onnxruntime.OrtSession")
+                        .advise(RUN, EnforcementAdvice.class)
+                        .advise(RUN, OrtSessionRunAdvice.class),
+                TypeAdvice.on("ai.onnxruntime.OrtEnvironment")
+                        .advise(
+                                named("createSession")
+                                        .and(returns(named("ai.onnxruntime.OrtSession"))),
+                                CreateSessionAdvice.class));
     }
 
     @Override

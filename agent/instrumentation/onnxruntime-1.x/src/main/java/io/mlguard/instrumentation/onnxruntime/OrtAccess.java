@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 
 /**
@@ -38,8 +39,10 @@ final class OrtAccess {
     private final MethodHandle getShape;
     private final MethodHandle getType;
     private final MethodHandle getBuffer;
+    private final MethodHandle ownedBuffer;
     private final MethodHandle resultMap;
     final Method getMetadata;
+    private final MethodHandle getInputNames;
     final Class<?> sessionOptions;
 
     private OrtAccess(ClassLoader loader) throws ReflectiveOperationException {
@@ -57,7 +60,11 @@ final class OrtAccess {
                 lookup.unreflectGetter(tensorInfo.getField("type"))
                         .asType(MethodType.methodType(Enum.class, Object.class));
         getBuffer = bufferHandle(onnxTensor);
+        ownedBuffer = ownedBufferHandle(onnxTensor);
         getMetadata = session.getMethod("getMetadata");
+        getInputNames =
+                lookup.unreflect(session.getMethod("getInputNames"))
+                        .asType(MethodType.methodType(java.util.Set.class, Object.class));
     }
 
     private static MethodHandle bufferHandle(Class<?> onnxTensor)
@@ -71,6 +78,36 @@ final class OrtAccess {
             return MethodHandles.publicLookup()
                     .unreflect(onnxTensor.getMethod("getByteBuffer"))
                     .asType(type);
+        }
+    }
+
+    /**
+     * {@code OnnxTensor}'s {@code buffer} field, where ONNX Runtime (1.16 and later) keeps the
+     * direct buffer a tensor was created from: reading it allocates nothing, where {@code
+     * getBuffer()} makes a new view per call. Only used when the tensor owns it ({@code
+     * ownsBuffer()}: ONNX Runtime's own copy, which nobody else moves); {@code null} if this
+     * version has neither.
+     */
+    private static MethodHandle ownedBufferHandle(Class<?> onnxTensor) {
+        try {
+            java.lang.reflect.Field f = onnxTensor.getDeclaredField("buffer");
+            f.setAccessible(true);
+            MethodHandle buffer =
+                    MethodHandles.lookup()
+                            .unreflectGetter(f)
+                            .asType(MethodType.methodType(Buffer.class, Object.class));
+            MethodHandle owns =
+                    MethodHandles.publicLookup()
+                            .unreflect(onnxTensor.getMethod("ownsBuffer"))
+                            .asType(MethodType.methodType(boolean.class, Object.class));
+            // owns(tensor) ? buffer(tensor) : null
+            return MethodHandles.guardWithTest(
+                    owns,
+                    buffer,
+                    MethodHandles.dropArguments(
+                            MethodHandles.constant(Buffer.class, null), 0, Object.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -125,6 +162,16 @@ final class OrtAccess {
     DType dtype(Object info) throws Throwable {
         Enum<?> t = (Enum<?>) getType.invokeExact(info);
         return t == null ? DType.UNKNOWN : toDType(t.name());
+    }
+
+    /** The session's input names, in the model's order. */
+    String[] inputNames(Object session) throws Throwable {
+        return ((java.util.Set<?>) getInputNames.invokeExact(session)).toArray(new String[0]);
+    }
+
+    /** The input data ONNX Runtime copied and keeps, or {@code null}. */
+    Buffer ownedBuffer(Object tensor) throws Throwable {
+        return ownedBuffer == null ? null : (Buffer) ownedBuffer.invokeExact(tensor);
     }
 
     ByteBuffer data(Object tensor) throws Throwable {

@@ -3,14 +3,18 @@ package io.mlguard.instrumentation.onnxruntime;
 import io.mlguard.core.ModelHasher;
 import io.mlguard.core.ModelIdentity;
 import io.mlguard.core.RuntimeAdapter;
+import io.mlguard.core.summary.Elements;
 import io.mlguard.core.summary.Summaries;
 import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -43,7 +47,20 @@ final class OrtAdapter implements RuntimeAdapter {
         v.start(ort, r, s);
         if (input instanceof Map) {
             v.inputs = true;
-            ((Map<?, ?>) input).forEach(v);
+            Map<?, ?> in = (Map<?, ?>) input;
+            if (in instanceof HashMap || in instanceof TreeMap) {
+                in.forEach(v); // their own forEach: no entry objects
+            } else {
+                // Map.of's forEach makes an entry set and entries: look the inputs up by the
+                // session's input names instead, in the model's order
+                String[] names = v.inputNames(ort, session);
+                for (String n : names) {
+                    Object tensor = in.get(n);
+                    if (tensor != null) {
+                        v.accept(n, tensor);
+                    }
+                }
+            }
         }
         if (result != null) {
             v.inputs = false;
@@ -64,6 +81,11 @@ final class OrtAdapter implements RuntimeAdapter {
     private static final class TensorVisitor implements BiConsumer<Object, Object> {
         OrtAccess ort;
         InferenceRecord record;
+
+        /** The last session's input names on this thread: looked up again only on a change. */
+        private WeakReference<Object> namesOf = new WeakReference<>(null);
+
+        private String[] names = new String[0];
         Summaries summaries;
         boolean inputs;
         Throwable error;
@@ -73,6 +95,14 @@ final class OrtAdapter implements RuntimeAdapter {
             this.record = record;
             this.summaries = summaries;
             this.error = null;
+        }
+
+        String[] inputNames(OrtAccess ort, Object session) throws Throwable {
+            if (namesOf.get() != session) {
+                names = ort.inputNames(session);
+                namesOf = new WeakReference<>(session);
+            }
+            return names;
         }
 
         void finish() throws Throwable {
@@ -105,8 +135,17 @@ final class OrtAdapter implements RuntimeAdapter {
         }
     }
 
-    private static ByteBuffer data(OrtAccess ort, DType t, Object tensor) throws Throwable {
-        return t.isNumeric() ? ort.data(tensor) : null;
+    /**
+     * The tensor's data: ONNX Runtime's own copy of an input when it keeps one of the right type
+     * (no allocation), else a direct view made by {@code getBuffer()} (one small object per tensor:
+     * outputs always, since ONNX Runtime keeps no Java buffer for them).
+     */
+    private static Buffer data(OrtAccess ort, DType t, Object tensor) throws Throwable {
+        if (!t.isNumeric()) {
+            return null;
+        }
+        Buffer owned = ort.ownedBuffer(tensor);
+        return owned != null && Elements.holdsElementsOf(owned, t) ? owned : ort.data(tensor);
     }
 
     @Override

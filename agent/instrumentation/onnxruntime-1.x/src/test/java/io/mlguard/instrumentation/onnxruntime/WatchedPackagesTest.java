@@ -3,14 +3,25 @@ package io.mlguard.instrumentation.onnxruntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.bootstrap.DeferredTransformer;
+import io.mlguard.core.TypeAdvice;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** At premain only watched packages reach Byte Buddy: the classes this module hooks must be. */
+/**
+ * At premain a class waits for the agent only if the premain knows it is instrumented: every class
+ * this module hooks must be one it waits for.
+ */
 class WatchedPackagesTest {
     @Test
-    void hookedClassesAreWatched() {
-        assertThat(DeferredTransformer.watches("ai/onnxruntime/OrtSession")).isTrue();
-        assertThat(DeferredTransformer.watches("ai/onnxruntime/OrtEnvironment")).isTrue();
+    void hookedClassesAreWaitedFor() {
+        List<TypeAdvice> types = new OnnxRuntimeModule().typeAdvice();
+        assertThat(types).isNotEmpty();
+        for (TypeAdvice t : types) {
+            assertThat(DeferredTransformer.watches(t.internalName())).as(t.typeName).isTrue();
+            assertThat(DeferredTransformer.waitsFor(t.internalName())).as(t.typeName).isTrue();
+        }
+        assertThat(DeferredTransformer.waitsFor("ai/onnxruntime/OrtSession")).isTrue();
+        assertThat(DeferredTransformer.waitsFor("ai/onnxruntime/OnnxTensor")).isFalse();
         assertThat(DeferredTransformer.watches("com/example/OrtSession")).isFalse();
     }
 }

@@ -9,10 +9,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.RuntimeAdapter;
-import java.lang.instrument.Instrumentation;
+import io.mlguard.core.TypeAdvice;
+import java.util.List;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 
 /**
  * TensorFlow-Java 1.x: {@code Session.Runner.run()} and {@code runAndFetchMetadata()} (graph mode;
@@ -31,35 +30,27 @@ public final class TensorFlowModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
-        return builder.type(named("org.tensorflow.Session$Runner"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(RunnerRunAdvice.class)
-                                                .on(
-                                                        named("run")
-                                                                .or(named("runAndFetchMetadata"))
-                                                                .and(takesArguments(0)))))
-                .type(named("org.tensorflow.ConcreteFunction"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(FunctionCallAdvice.class)
-                                                .on(
-                                                        named("call")
-                                                                .and(takesArguments(1))
-                                                                .and(takesArgument(0, Map.class)))))
-                .type(named("org.tensorflow.SavedModelBundle"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(SavedModelLoadAdvice.class)
-                                                .on(
-                                                        named("load")
-                                                                .and(isPrivate())
-                                                                .and(isStatic())
-                                                                .and(takesArguments(4)))));
+    public List<TypeAdvice> typeAdvice() {
+        return List.of(
+                TypeAdvice.on("org.tensorflow.Session$Runner")
+                        .advise(
+                                named("run")
+                                        .or(named("runAndFetchMetadata"))
+                                        .and(takesArguments(0)),
+                                RunnerRunAdvice.class),
+                TypeAdvice.on("org.tensorflow.ConcreteFunction")
+                        .advise(
+                                named("call")
+                                        .and(takesArguments(1))
+                                        .and(takesArgument(0, Map.class)),
+                                FunctionCallAdvice.class),
+                TypeAdvice.on("org.tensorflow.SavedModelBundle")
+                        .advise(
+                                named("load")
+                                        .and(isPrivate())
+                                        .and(isStatic())
+                                        .and(takesArguments(4)),
+                                SavedModelLoadAdvice.class));
     }
 
     @Override

@@ -1,0 +1,58 @@
+package io.mlguard.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * One class a module instruments, by exact name, and the advice woven into its methods. Class
+ * loader: agent. Declaring instrumentation as data (rather than as AgentBuilder calls) lets the
+ * agent weave at premain with the light {@link AdviceWeaver}, and build the same instrumentation on
+ * an AgentBuilder when attaching to a running JVM.
+ */
+public final class TypeAdvice {
+    /** Advice applied to the methods one matcher selects. */
+    public static final class MethodAdvice {
+        public final ElementMatcher<? super MethodDescription> methods;
+        public final Class<?> advice;
+
+        MethodAdvice(ElementMatcher<? super MethodDescription> methods, Class<?> advice) {
+            this.methods = methods;
+            this.advice = advice;
+        }
+    }
+
+    /** The instrumented class's binary name, such as {@code ai.onnxruntime.OrtSession}. */
+    public final String typeName;
+
+    private final List<MethodAdvice> advice = new ArrayList<>();
+
+    private TypeAdvice(String typeName) {
+        this.typeName = typeName;
+    }
+
+    public static TypeAdvice on(String typeName) {
+        return new TypeAdvice(typeName);
+    }
+
+    /**
+     * Weaves {@code adviceClass} into the methods {@code methods} selects. Advice added first ends
+     * up outermost in the woven method.
+     */
+    public TypeAdvice advise(
+            ElementMatcher<? super MethodDescription> methods, Class<?> adviceClass) {
+        advice.add(new MethodAdvice(methods, adviceClass));
+        return this;
+    }
+
+    public List<MethodAdvice> advice() {
+        return Collections.unmodifiableList(advice);
+    }
+
+    /** The JVM's internal name ({@code ai/onnxruntime/OrtSession}). */
+    public String internalName() {
+        return typeName.replace('.', '/');
+    }
+}

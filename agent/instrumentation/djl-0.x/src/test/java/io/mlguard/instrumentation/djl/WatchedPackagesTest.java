@@ -1,0 +1,25 @@
+package io.mlguard.instrumentation.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlguard.bootstrap.DeferredTransformer;
+import io.mlguard.core.TypeAdvice;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * At premain a class waits for the agent only if the premain knows it is instrumented: every class
+ * this module hooks must be one it waits for.
+ */
+class WatchedPackagesTest {
+    @Test
+    void hookedClassesAreWaitedFor() {
+        List<TypeAdvice> types = new DjlModule().typeAdvice();
+        assertThat(types).isNotEmpty();
+        for (TypeAdvice t : types) {
+            assertThat(DeferredTransformer.watches(t.internalName())).as(t.typeName).isTrue();
+            assertThat(DeferredTransformer.waitsFor(t.internalName())).as(t.typeName).isTrue();
+        }
+        assertThat(DeferredTransformer.waitsFor("ai/djl/ndarray/NDList")).isFalse();
+    }
+}
