@@ -1,5 +1,7 @@
 package io.mlguard.collector.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.mlguard.collector.config.ApiToken;
@@ -218,7 +220,9 @@ public final class ApiServer implements AutoCloseable {
         int from = (int) Math.min(matching.size(), (long) query.offset());
         int to = (int) Math.min(matching.size(), (long) from + query.limit());
         ex.getResponseHeaders().set("X-Total-Count", Integer.toString(matching.size()));
-        HttpIo.sendJson(ex, 200, IncidentJson.toJson(matching.subList(from, to), feedback));
+        ArrayNode page = IncidentJson.MAPPER.createArrayNode();
+        matching.subList(from, to).forEach(i -> page.add(json(i)));
+        HttpIo.sendJson(ex, 200, page);
     }
 
     private void postFeedback(HttpExchange ex, Incident incident) throws IOException {
@@ -238,7 +242,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** One incident with its feedback and, when tuning is on, its detector's tuning. */
-    private com.fasterxml.jackson.databind.node.ObjectNode json(Incident i) {
+    private ObjectNode json(Incident i) {
         return IncidentJson.toJson(
                 i, feedback.forIncident(i.id()), tuning == null ? null : tuning.apply(i.type()));
     }

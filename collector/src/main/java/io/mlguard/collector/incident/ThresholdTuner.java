@@ -1,6 +1,7 @@
 package io.mlguard.collector.incident;
 
 import io.mlguard.collector.detect.SignalType;
+import java.util.Set;
 
 /**
  * The policy that turns operators' verdicts into a multiplier on a detector's decision threshold,
@@ -42,6 +43,9 @@ public final class ThresholdTuner {
     /** Levels one confirmed true positive takes back. */
     public static final int TRUE_POSITIVE_STEPS = 2;
 
+    /** The one invalid-input reason that has a threshold (see InvalidInputDetector). */
+    static final String OUT_OF_RANGE = "out_of_range";
+
     private ThresholdTuner() {}
 
     /** The highest multiplier feedback may give {@code type}. */
@@ -59,6 +63,23 @@ public final class ThresholdTuner {
                 return 2.0;
             default:
                 throw new IllegalArgumentException("no cap for " + type);
+        }
+    }
+
+    /**
+     * Whether a verdict on an incident of {@code type} with these signal reasons may move the
+     * threshold: never for model substitution, and for invalid inputs only when some were out of
+     * range (NaN and infinite values are facts, so a verdict on them tunes nothing). The verdict is
+     * stored either way.
+     */
+    public static boolean tunes(SignalType type, Set<String> reasons) {
+        switch (type) {
+            case MODEL_SUBSTITUTION:
+                return false;
+            case INVALID_INPUT:
+                return reasons.contains(OUT_OF_RANGE);
+            default:
+                return true;
         }
     }
 

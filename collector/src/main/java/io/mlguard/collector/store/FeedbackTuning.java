@@ -50,7 +50,10 @@ public final class FeedbackTuning implements FeedbackRecorder {
         }
         Verdict previous = latestVerdict(feedback.forIncident(incident.id()));
         DetectorTuning before = states.get(incident.type());
-        DetectorTuning after = ThresholdTuner.apply(before, previous, f.verdict());
+        DetectorTuning after =
+                ThresholdTuner.tunes(incident.type(), incident.reasons().keySet())
+                        ? ThresholdTuner.apply(before, previous, f.verdict())
+                        : before;
         feedback.add(f, after.equals(before) ? null : after);
         publish(after);
         if (after.level() != before.level()) {

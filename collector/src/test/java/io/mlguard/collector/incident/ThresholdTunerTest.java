@@ -79,6 +79,26 @@ class ThresholdTunerTest {
     }
 
     @Test
+    void verdictsOnFactsTuneNothing() {
+        assertThat(
+                        ThresholdTuner.tunes(
+                                SignalType.MODEL_SUBSTITUTION, java.util.Set.of("hash_changed")))
+                .isFalse();
+        assertThat(ThresholdTuner.tunes(SignalType.INVALID_INPUT, java.util.Set.of("nan_or_inf")))
+                .isFalse();
+        assertThat(
+                        ThresholdTuner.tunes(
+                                SignalType.INVALID_INPUT,
+                                java.util.Set.of("nan_or_inf", "out_of_range")))
+                .isTrue();
+        assertThat(
+                        ThresholdTuner.tunes(
+                                SignalType.QUERY_ATTACK,
+                                java.util.Set.of("near_duplicate_queries")))
+                .isTrue();
+    }
+
+    @Test
     void sensitivityRefusesToMakeADetectorMoreEager() {
         Sensitivity s = new Sensitivity();
         assertThat(s.multiplier(SignalType.QUERY_ATTACK)).isEqualTo(1.0);
