@@ -12,13 +12,17 @@ import io.mlguard.collector.detect.InvalidInputDetector;
 import io.mlguard.collector.detect.ModelSubstitutionDetector;
 import io.mlguard.collector.detect.OperationalDetector;
 import io.mlguard.collector.detect.QueryAttackDetector;
+import io.mlguard.collector.detect.Sensitivity;
 import io.mlguard.collector.explain.DeterministicExplainer;
+import io.mlguard.collector.explain.IncidentFacts;
 import io.mlguard.collector.explain.llm.AsyncExplainer;
 import io.mlguard.collector.explain.llm.ChatModels;
 import io.mlguard.collector.explain.llm.IncidentMemory;
 import io.mlguard.collector.explain.llm.LlmExplainer;
 import io.mlguard.collector.explain.llm.LlmSettings;
+import io.mlguard.collector.incident.Feedback;
 import io.mlguard.collector.incident.FeedbackStore;
+import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentManager;
 import io.mlguard.collector.incident.IncidentStore;
 import io.mlguard.collector.ingest.IngestStats;
@@ -54,6 +58,7 @@ public final class Collector implements AutoCloseable {
     private final FeedbackStore feedback;
     private final IncidentManager incidents;
     private final AsyncExplainer llmExplainer;
+    private IncidentMemory memory; // null without an LLM with retrieval
     private final QueueIngestor ingestor;
     private final ApiServer api;
     private final ReportWriter reports;
@@ -61,7 +66,7 @@ public final class Collector implements AutoCloseable {
     private boolean closed;
 
     private AsyncExplainer llmExplainer(LlmSettings s) {
-        IncidentMemory memory =
+        memory =
                 s.retrievalK() == 0
                         ? null
                         : new IncidentMemory(new AllMiniLmL6V2EmbeddingModel(), s.memoryFile());
@@ -94,15 +99,23 @@ public final class Collector implements AutoCloseable {
                             IncidentManager.DEFAULT_MAX_INCIDENTS);
             // The tracker runs first, so a record never counts in the profile it is compared with.
             ProfileTracker profiles = new ProfileTracker(config.profileWindow(), config.profiles());
+            // Operators' verdicts reach the detectors through this (stored tuning already in it).
+            Sensitivity sensitivity = state.tuning().sensitivity();
             List<Detector> detectors =
                     List.of(
                             profiles,
-                            new InvalidInputDetector(config.referenceWindow()),
+                            new InvalidInputDetector(config.referenceWindow(), sensitivity),
+                            // never tuned: a hash that is not the expected one is a fact
                             new ModelSubstitutionDetector(config.allowList().orElse(null)),
-                            new DriftDetector(profiles, DRIFT_WINDOW, CollectorConfig.DEFAULT_ARL0),
-                            new QueryAttackDetector(),
-                            new ExtractionDetector(),
-                            new OperationalDetector(profiles, CollectorConfig.DEFAULT_ARL0));
+                            new DriftDetector(
+                                    profiles,
+                                    DRIFT_WINDOW,
+                                    CollectorConfig.DEFAULT_ARL0,
+                                    sensitivity),
+                            new QueryAttackDetector(sensitivity),
+                            new ExtractionDetector(sensitivity),
+                            new OperationalDetector(
+                                    profiles, CollectorConfig.DEFAULT_ARL0, sensitivity));
             StoreCheckpoint checkpoint = state.restore(incidents, detectors, stats);
             Health health = new Health(stats, store, incidents::droppedIncidents);
             ingestor =
@@ -112,7 +125,13 @@ public final class Collector implements AutoCloseable {
                             stats,
                             checkpoint);
             Metrics metrics =
-                    new Metrics(stats, store, incidents::droppedIncidents, checkpoint, clock);
+                    new Metrics(
+                            stats,
+                            store,
+                            incidents::droppedIncidents,
+                            checkpoint,
+                            clock,
+                            state.tuning()::states);
             startedApi =
                     ApiServer.start(
                             config.httpPort(),
@@ -128,7 +147,9 @@ public final class Collector implements AutoCloseable {
                                                     feedback::forIncident),
                                     metrics::render,
                                     config.apiToken().orElse(null),
-                                    clock));
+                                    clock,
+                                    this::recordFeedback,
+                                    state.tuning()::state));
             if (config.responsePolicy().isPresent()) {
                 responder =
                         new ResponseEngine(
@@ -158,6 +179,32 @@ public final class Collector implements AutoCloseable {
         // The first incident must not pay for class loading on the ingest thread.
         IncidentPathWarmUp.run();
         ingestor.start();
+    }
+
+    /**
+     * Stores a verdict and lets it tune its detector (one transaction), then puts it with the
+     * operator's comment into the LLM's retrieval memory, if there is one. The memory is a nicety:
+     * the verdict is already stored when it fails, so a failure there is only logged.
+     */
+    private void recordFeedback(Incident incident, Feedback f) {
+        state.tuning().record(incident, f);
+        IncidentMemory m = memory;
+        if (m == null) {
+            return;
+        }
+        Incident current = store.get(incident.id()).orElse(incident);
+        try {
+            m.recordVerdict(
+                    IncidentFacts.of(current),
+                    current.explanation() == null ? "" : current.explanation().summary(),
+                    f.verdict().wireName(),
+                    f.comment());
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "verdict on {} stored, but not in the retrieval memory: {}",
+                    incident.id(),
+                    e.toString());
+        }
     }
 
     /** Starts everything; the API is listening when this returns. */

@@ -1,9 +1,14 @@
 package io.mlguard.collector.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.mlguard.collector.config.ApiToken;
+import io.mlguard.collector.detect.SignalType;
+import io.mlguard.collector.incident.DetectorTuning;
 import io.mlguard.collector.incident.Feedback;
+import io.mlguard.collector.incident.FeedbackRecorder;
 import io.mlguard.collector.incident.FeedbackStore;
 import io.mlguard.collector.incident.InMemoryFeedbackStore;
 import io.mlguard.collector.incident.Incident;
@@ -41,6 +46,8 @@ public final class ApiServer implements AutoCloseable {
 
     private final IncidentStore store;
     private final FeedbackStore feedback;
+    private final FeedbackRecorder recorder;
+    private final Function<SignalType, DetectorTuning> tuning;
     private final Health health;
     private final Function<List<Incident>, String> htmlReport;
     private final Supplier<String> metrics;
@@ -49,7 +56,11 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    /** What the server serves; {@code token} may be null (mutating calls are then refused). */
+    /**
+     * What the server serves; {@code token} may be null (mutating calls are then refused). Verdicts
+     * go to {@code recorder} (which stores them in {@code feedback}); {@code tuning} says where
+     * feedback has moved an incident type's threshold, or is null when nothing is tuned.
+     */
     public record Sources(
             IncidentStore store,
             FeedbackStore feedback,
@@ -57,12 +68,37 @@ public final class ApiServer implements AutoCloseable {
             Function<List<Incident>, String> htmlReport,
             Supplier<String> metrics,
             ApiToken token,
-            Clock clock) {}
+            Clock clock,
+            FeedbackRecorder recorder,
+            Function<SignalType, DetectorTuning> tuning) {
+        /** Verdicts are only stored in {@code feedback}; nothing is tuned. */
+        public Sources(
+                IncidentStore store,
+                FeedbackStore feedback,
+                Health health,
+                Function<List<Incident>, String> htmlReport,
+                Supplier<String> metrics,
+                ApiToken token,
+                Clock clock) {
+            this(
+                    store,
+                    feedback,
+                    health,
+                    htmlReport,
+                    metrics,
+                    token,
+                    clock,
+                    (incident, f) -> feedback.add(f),
+                    null);
+        }
+    }
 
     private ApiServer(HttpServer server, Sources s) {
         this.server = server;
         this.store = s.store();
         this.feedback = s.feedback();
+        this.recorder = s.recorder();
+        this.tuning = s.tuning();
         this.health = s.health();
         this.htmlReport = s.htmlReport();
         this.metrics = s.metrics();
@@ -168,7 +204,7 @@ public final class ApiServer implements AutoCloseable {
             postFeedback(ex, incident(rawId));
         } else {
             Incident i = incident(path.substring(INCIDENTS.length() + 1));
-            HttpIo.sendJson(ex, 200, IncidentJson.toJson(i, feedback.forIncident(i.id())));
+            HttpIo.sendJson(ex, 200, json(i));
         }
     }
 
@@ -184,7 +220,9 @@ public final class ApiServer implements AutoCloseable {
         int from = (int) Math.min(matching.size(), (long) query.offset());
         int to = (int) Math.min(matching.size(), (long) from + query.limit());
         ex.getResponseHeaders().set("X-Total-Count", Integer.toString(matching.size()));
-        HttpIo.sendJson(ex, 200, IncidentJson.toJson(matching.subList(from, to), feedback));
+        ArrayNode page = IncidentJson.MAPPER.createArrayNode();
+        matching.subList(from, to).forEach(i -> page.add(json(i)));
+        HttpIo.sendJson(ex, 200, page);
     }
 
     private void postFeedback(HttpExchange ex, Incident incident) throws IOException {
@@ -195,13 +233,18 @@ public final class ApiServer implements AutoCloseable {
         }
         Feedback f = FeedbackRequest.parse(HttpIo.readBody(ex), incident.id(), clock.millis());
         try {
-            feedback.add(f);
+            recorder.record(incident, f);
         } catch (IllegalStateException e) {
             LOG.warn("feedback on {} not stored: {}", incident.id(), e.toString());
             throw new HttpError(503, "feedback could not be stored; try again");
         }
-        HttpIo.sendJson(
-                ex, 201, IncidentJson.toJson(incident, feedback.forIncident(incident.id())));
+        HttpIo.sendJson(ex, 201, json(incident));
+    }
+
+    /** One incident with its feedback and, when tuning is on, its detector's tuning. */
+    private ObjectNode json(Incident i) {
+        return IncidentJson.toJson(
+                i, feedback.forIncident(i.id()), tuning == null ? null : tuning.apply(i.type()));
     }
 
     /** The incident a raw path segment names, or a 404. */

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.explain.Explanation;
+import io.mlguard.collector.incident.DetectorTuning;
 import io.mlguard.collector.incident.Feedback;
 import io.mlguard.collector.incident.FeedbackStore;
 import io.mlguard.collector.incident.Incident;
+import io.mlguard.collector.incident.ThresholdTuner;
 import java.util.List;
 
 /**
@@ -23,6 +25,26 @@ public final class IncidentJson {
 
     public static ObjectNode toJson(Incident i) {
         return toJson(i, List.of());
+    }
+
+    /**
+     * The incident with the operators' feedback on it (oldest first), the latest verdict in {@code
+     * verdict} and, unless {@code tuning} is null, where feedback has moved the threshold of the
+     * incident's type in {@code detectorTuning}.
+     */
+    public static ObjectNode toJson(Incident i, List<Feedback> feedback, DetectorTuning tuning) {
+        ObjectNode n = toJson(i, feedback);
+        if (tuning != null) {
+            ObjectNode t = n.putObject("detectorTuning");
+            t.put("type", tuning.type().wireName());
+            t.put("thresholdMultiplier", tuning.multiplier());
+            t.put("maxMultiplier", tuning.maxMultiplier());
+            t.put("level", tuning.level());
+            t.put("maxLevel", ThresholdTuner.LEVELS);
+            t.put("falsePositives", tuning.falsePositives());
+            t.put("truePositives", tuning.truePositives());
+        }
+        return n;
     }
 
     /** The incident with the operators' feedback on it, oldest first. */
@@ -47,7 +69,16 @@ public final class IncidentJson {
         for (Feedback f : feedback) {
             fb.add(toJson(f));
         }
+        // The operators' latest word on it: null while unreviewed.
+        n.put("verdict", feedback.isEmpty() ? null : latest(feedback).verdict().wireName());
+        if (!feedback.isEmpty()) {
+            n.put("verdictComment", latest(feedback).comment());
+        }
         return n;
+    }
+
+    private static Feedback latest(List<Feedback> feedback) {
+        return feedback.get(feedback.size() - 1);
     }
 
     public static ObjectNode toJson(Feedback f) {

@@ -2,6 +2,7 @@ package io.mlguard.collector.api;
 
 import io.mlguard.collector.detect.Severity;
 import io.mlguard.collector.detect.SignalType;
+import io.mlguard.collector.incident.DetectorTuning;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentStore;
 import io.mlguard.collector.ingest.IngestStats;
@@ -9,9 +10,11 @@ import io.mlguard.collector.respond.ResponseEngine;
 import io.mlguard.collector.store.StoreCheckpoint;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** What {@code GET /metrics} shows, in the Prometheus text format. */
 public final class Metrics {
@@ -20,6 +23,7 @@ public final class Metrics {
     private final LongSupplier droppedIncidents;
     private final StoreCheckpoint checkpoint; // null without a durable store
     private final Clock clock;
+    private final Supplier<List<DetectorTuning>> tuning;
     private volatile ResponseEngine responses; // null without a response policy
 
     public Metrics(
@@ -28,6 +32,18 @@ public final class Metrics {
             LongSupplier droppedIncidents,
             StoreCheckpoint checkpoint,
             Clock clock) {
+        this(stats, store, droppedIncidents, checkpoint, clock, List::of);
+    }
+
+    /** As the other constructor, showing where feedback has moved each type's threshold. */
+    public Metrics(
+            IngestStats stats,
+            IncidentStore store,
+            LongSupplier droppedIncidents,
+            StoreCheckpoint checkpoint,
+            Clock clock,
+            Supplier<List<DetectorTuning>> tuning) {
+        this.tuning = tuning;
         this.stats = stats;
         this.store = store;
         this.droppedIncidents = droppedIncidents;
@@ -78,6 +94,7 @@ public final class Metrics {
         stats.signalsByDetector()
                 .forEach((d, n) -> p.sample("mlguard_detector_signals_total", "detector", d, n));
         incidents(p);
+        tuning(p);
         p.header(
                         "mlguard_incidents_dropped_total",
                         "counter",
@@ -124,6 +141,50 @@ public final class Metrics {
                             r.actionsDropped());
         }
         return p.toString();
+    }
+
+    private void tuning(PrometheusText p) {
+        List<DetectorTuning> all = tuning.get();
+        if (all.isEmpty()) {
+            return;
+        }
+        p.header(
+                "mlguard_detector_threshold_multiplier",
+                "gauge",
+                "Multiplier operators' feedback put on each incident type's detection threshold"
+                        + " (1 = calibrated threshold).");
+        all.forEach(
+                t ->
+                        p.sample(
+                                "mlguard_detector_threshold_multiplier",
+                                "type",
+                                t.type().wireName(),
+                                t.multiplier()));
+        p.header(
+                "mlguard_detector_threshold_multiplier_max",
+                "gauge",
+                "The highest multiplier feedback may put on each type's threshold.");
+        all.forEach(
+                t ->
+                        p.sample(
+                                "mlguard_detector_threshold_multiplier_max",
+                                "type",
+                                t.type().wireName(),
+                                t.maxMultiplier()));
+        p.header(
+                "mlguard_feedback_incidents",
+                "gauge",
+                "Incidents whose latest verdict is a true or false positive, by type.");
+        all.forEach(
+                t -> {
+                    Map<String, String> fp = new LinkedHashMap<>();
+                    fp.put("type", t.type().wireName());
+                    fp.put("verdict", "false_positive");
+                    p.sample("mlguard_feedback_incidents", fp, t.falsePositives());
+                    Map<String, String> tp = new LinkedHashMap<>(fp);
+                    tp.put("verdict", "true_positive");
+                    p.sample("mlguard_feedback_incidents", tp, t.truePositives());
+                });
     }
 
     private void incidents(PrometheusText p) {

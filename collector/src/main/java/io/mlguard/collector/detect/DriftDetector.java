@@ -37,6 +37,7 @@ public final class DriftDetector implements Detector, Checkpointable {
     static final int MAX_MODELS = ProfileTracker.MAX_MODELS;
 
     private final ProfileTracker profiles;
+    private final Sensitivity sensitivity;
     private final int windowSize;
     private final double arl0;
     private final Map<String, ModelDrift> models = new HashMap<>();
@@ -74,6 +75,16 @@ public final class DriftDetector implements Detector, Checkpointable {
      * @param arl0 the wanted mean number of records of a model between two false CUSUM alarms
      */
     public DriftDetector(ProfileTracker profiles, int window, double arl0) {
+        this(profiles, window, arl0, Sensitivity.untuned());
+    }
+
+    /**
+     * As {@link #DriftDetector(ProfileTracker, int, double)}, with CUSUM thresholds and the PSI
+     * limit multiplied by {@code sensitivity}'s multiplier of the signal's type.
+     */
+    public DriftDetector(
+            ProfileTracker profiles, int window, double arl0, Sensitivity sensitivity) {
+        this.sensitivity = sensitivity;
         if (window < 20) {
             throw new IllegalArgumentException("a drift window needs at least 20 records");
         }
@@ -116,7 +127,8 @@ public final class DriftDetector implements Detector, Checkpointable {
             m.classes.add(bin);
             if (m.classes.windowFull() && m.seen % step() == 0 && !quiet(m, "classes")) {
                 ClassPriorMonitor.Result c = m.classes.compare();
-                if (c.psi() >= PSI_SHIFT) {
+                double scale = sensitivity.multiplier(SignalType.PREDICTION_DRIFT);
+                if (c.psi() >= PSI_SHIFT * scale) {
                     m.quietUntil.put("classes", m.seen + windowSize);
                     sink.accept(
                             start(SignalType.PREDICTION_DRIFT, "class_priors_shift", r, index)
@@ -127,6 +139,8 @@ public final class DriftDetector implements Detector, Checkpointable {
                                     .evidence("referenceShare", c.referenceShare())
                                     .evidence("windowShare", c.share())
                                     .evidence("windowSize", windowSize)
+                                    .evidence("psiThreshold", PSI_SHIFT * scale)
+                                    .evidence("thresholdMultiplier", scale)
                                     .build());
                 }
             }
@@ -153,7 +167,8 @@ public final class DriftDetector implements Detector, Checkpointable {
         if (s == null) {
             return; // not in the profile: nothing to compare with
         }
-        int alarm = s.add(v);
+        double scale = sensitivity.multiplier(type);
+        int alarm = s.add(v, scale);
         if (quiet(m, name)) {
             return;
         }
@@ -164,15 +179,16 @@ public final class DriftDetector implements Detector, Checkpointable {
                     start(type, "cusum_shift", r, index)
                             .evidence("statistic", name)
                             .evidence("direction", alarm > 0 ? "up" : "down")
-                            .evidence("cusumThreshold", s.cusumThreshold())
+                            .evidence("cusumThreshold", s.cusumThreshold() * scale)
                             .evidence("arl0Records", arl0)
+                            .evidence("thresholdMultiplier", scale)
                             .evidence("referenceMedian", ref.quantile(0.5))
                             .evidence("referenceP05", ref.quantile(0.05))
                             .evidence("referenceP95", ref.quantile(0.95))
                             .build());
         } else if (s.windowFull() && m.seen % step() == 0) {
             StatisticMonitor.WindowResult w = s.compare();
-            if (w.psi() >= PSI_SHIFT && w.ksPValue() < KS_ALPHA) {
+            if (w.psi() >= PSI_SHIFT * scale && w.ksPValue() < KS_ALPHA) {
                 m.quietUntil.put(name, m.seen + windowSize);
                 sink.accept(
                         start(type, "window_shift", r, index)
@@ -184,6 +200,8 @@ public final class DriftDetector implements Detector, Checkpointable {
                                 .evidence("referenceMedian", ref.quantile(0.5))
                                 .evidence("windowMedian", w.windowMedian())
                                 .evidence("windowSize", w.n())
+                                .evidence("psiThreshold", PSI_SHIFT * scale)
+                                .evidence("thresholdMultiplier", scale)
                                 .build());
             }
         }

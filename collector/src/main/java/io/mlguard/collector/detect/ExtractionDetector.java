@@ -64,6 +64,19 @@ public final class ExtractionDetector implements Detector, Checkpointable {
     private final BoundedClientMap<ClientState> clients =
             new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
     private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
+    private final Sensitivity sensitivity;
+
+    public ExtractionDetector() {
+        this(Sensitivity.untuned());
+    }
+
+    /**
+     * With multiplier m from {@code sensitivity}, a client is flagged when {@code 1 - W} exceeds
+     * {@code (1 - W_THRESHOLD) × m}: feedback lowers the W that counts as non-normal.
+     */
+    public ExtractionDetector(Sensitivity sensitivity) {
+        this.sensitivity = sensitivity;
+    }
 
     @Override
     public String name() {
@@ -129,7 +142,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         c.added++;
         if (c.filled >= MIN_DISTANCES && c.added % TEST_EVERY == 0 && c.added >= c.quietUntil) {
             ShapiroWilk.Result w = ShapiroWilk.test(c.distances, c.filled);
-            if (w.w() < W_THRESHOLD) {
+            double scale = sensitivity.multiplier(SignalType.EXTRACTION);
+            double threshold = 1 - (1 - W_THRESHOLD) * scale;
+            if (w.w() < threshold) {
                 c.quietUntil = c.added + DISTANCES;
                 double minutes = Math.max(1.0 / 60, (r.timestampMillis - c.firstMillis) / 60_000.0);
                 sink.accept(
@@ -142,7 +157,8 @@ public final class ExtractionDetector implements Detector, Checkpointable {
                                 .record(index, r.timestampMillis)
                                 .evidence("shapiroWilkW", w.w())
                                 .evidence("shapiroWilkPValue", w.pValue())
-                                .evidence("wThreshold", W_THRESHOLD)
+                                .evidence("wThreshold", threshold)
+                                .evidence("thresholdMultiplier", scale)
                                 .evidence("distances", w.n())
                                 .evidence("clientQueries", c.queries)
                                 .evidence("queriesPerMinute", c.queries / minutes)

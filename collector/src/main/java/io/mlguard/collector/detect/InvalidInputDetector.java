@@ -22,10 +22,21 @@ public final class InvalidInputDetector implements Detector, Checkpointable {
     static final int MAX_REFERENCES = 4096;
 
     private final int windowSize;
+    private final Sensitivity sensitivity;
     private final Map<String, ReferenceRange> references = new HashMap<>();
     private long referencesRefused;
 
     public InvalidInputDetector(int windowSize) {
+        this(windowSize, Sensitivity.untuned());
+    }
+
+    /**
+     * As {@link #InvalidInputDetector(int)}; feedback widens the slack around the reference range
+     * by {@code sensitivity}'s multiplier. NaN and infinite values are never tuned: they are facts,
+     * not scores.
+     */
+    public InvalidInputDetector(int windowSize, Sensitivity sensitivity) {
+        this.sensitivity = sensitivity;
         if (windowSize < 1) {
             throw new IllegalArgumentException("reference window must be at least 1");
         }
@@ -43,6 +54,7 @@ public final class InvalidInputDetector implements Detector, Checkpointable {
         if (r.outcome == Outcome.BLOCKED) {
             return;
         }
+        double scale = sensitivity.multiplier(SignalType.INVALID_INPUT);
         TensorSummary nonFinite = null;
         int nonFiniteInputs = 0;
         TensorSummary outside = null;
@@ -70,7 +82,7 @@ public final class InvalidInputDetector implements Detector, Checkpointable {
                 if (r.outcome == Outcome.OK) {
                     ref.add(t.min, t.max);
                 }
-            } else if (outside == null && !ref.contains(t.min, t.max)) {
+            } else if (outside == null && !ref.contains(t.min, t.max, scale)) {
                 outside = t;
                 outsideRef = ref;
             }
@@ -92,9 +104,10 @@ public final class InvalidInputDetector implements Detector, Checkpointable {
                             .evidence("observedMax", outside.max)
                             .evidence("referenceMin", outsideRef.min())
                             .evidence("referenceMax", outsideRef.max())
-                            .evidence("allowedMin", outsideRef.allowedMin())
-                            .evidence("allowedMax", outsideRef.allowedMax())
+                            .evidence("allowedMin", outsideRef.allowedMin(scale))
+                            .evidence("allowedMax", outsideRef.allowedMax(scale))
                             .evidence("referenceWindow", outsideRef.seen())
+                            .evidence("thresholdMultiplier", scale)
                             .build());
         }
     }

@@ -42,6 +42,7 @@ public final class OperationalDetector implements Detector, Checkpointable {
 
     private final ProfileTracker profiles;
     private final double arl0;
+    private final Sensitivity sensitivity;
     private final Map<String, ModelOps> models = new HashMap<>();
     private long modelsRefused;
 
@@ -67,8 +68,22 @@ public final class OperationalDetector implements Detector, Checkpointable {
     }
 
     public OperationalDetector(ProfileTracker profiles, double arl0) {
+        this(profiles, arl0, Sensitivity.untuned());
+    }
+
+    /**
+     * As {@link #OperationalDetector(ProfileTracker, double)}, tuned by operators' feedback: with
+     * multiplier m, the latency CUSUM threshold is h × m and the tail tests need {@code p <
+     * alpha^m}, i.e. m times the surprise {@code -ln p}.
+     */
+    public OperationalDetector(ProfileTracker profiles, double arl0, Sensitivity sensitivity) {
         this.profiles = profiles;
         this.arl0 = arl0;
+        this.sensitivity = sensitivity;
+    }
+
+    private double scale() {
+        return sensitivity.multiplier(SignalType.OPERATIONAL);
     }
 
     @Override
@@ -99,15 +114,17 @@ public final class OperationalDetector implements Detector, Checkpointable {
         if (r.outcome == Outcome.OK && m.latencyCusum != null) {
             double micros = r.latencyNanos / 1000.0;
             double u = Math.min(1 - m.lowU, Math.max(m.lowU, m.latency.midCdf(micros)));
-            int alarm = m.latencyCusum.add(Normal.quantile(u));
+            double scale = scale();
+            int alarm = m.latencyCusum.add(Normal.quantile(u), scale);
             if (alarm > 0) {
                 sink.accept(
                         start(r, index, "latency_shift")
                                 .evidence("referenceMedianMicros", m.latency.quantile(0.5))
                                 .evidence("referenceP95Micros", m.latency.quantile(0.95))
                                 .evidence("latencyMicros", micros)
-                                .evidence("cusumThreshold", m.latencyCusum.threshold())
+                                .evidence("cusumThreshold", m.latencyCusum.threshold() * scale)
                                 .evidence("arl0Records", arl0)
+                                .evidence("thresholdMultiplier", scale)
                                 .build());
             }
         }
@@ -122,7 +139,8 @@ public final class OperationalDetector implements Detector, Checkpointable {
             return;
         }
         double p = Tails.binomialUpper(m.blockErrors, ERROR_BLOCK, m.errorRate);
-        if (p < ERROR_BLOCK / arl0) {
+        double scale = scale();
+        if (p < Math.pow(ERROR_BLOCK / arl0, scale)) {
             sink.accept(
                     start(r, index, "error_rate_shift")
                             .evidence("errorsInBlock", m.blockErrors)
@@ -130,6 +148,7 @@ public final class OperationalDetector implements Detector, Checkpointable {
                             .evidence("referenceErrorRate", m.errorRate)
                             .evidence("pValue", p)
                             .evidence("arl0Records", arl0)
+                            .evidence("thresholdMultiplier", scale)
                             .build());
         }
         m.blockRecords = 0;
@@ -158,7 +177,9 @@ public final class OperationalDetector implements Detector, Checkpointable {
     private void closeMinute(ModelOps m, InferenceRecord r, long index, SignalSink sink) {
         long n = m.minuteCount;
         if (m.minutes >= WARMUP_MINUTES && m.baseline > 0) {
-            double alpha = Math.max(1, m.baseline) / arl0; // one false alarm per ARL0 records
+            // one false alarm per ARL0 records, m times the surprise once feedback raised it
+            double scale = scale();
+            double alpha = Math.pow(Math.min(1, Math.max(1, m.baseline) / arl0), scale);
             boolean spike =
                     n >= RATE_FACTOR * m.baseline && Tails.poissonUpper(n, m.baseline) < alpha;
             boolean drop =
@@ -169,6 +190,7 @@ public final class OperationalDetector implements Detector, Checkpointable {
                                 .evidence("recordsInMinute", n)
                                 .evidence("baselinePerMinute", m.baseline)
                                 .evidence("arl0Records", arl0)
+                                .evidence("thresholdMultiplier", scale)
                                 .build());
                 return; // an anomalous minute does not teach the baseline
             }

@@ -70,7 +70,26 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     private final Map<String, ModelState> models = new HashMap<>();
     private final int[] seenClients = new int[GLOBAL_CLIENTS];
     private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
+    private final Sensitivity sensitivity;
     private long modelsRefused;
+
+    public QueryAttackDetector() {
+        this(Sensitivity.untuned());
+    }
+
+    /**
+     * With multiplier m from {@code sensitivity}, a client needs {@code ceil(CLIENT_MATCHES × m)}
+     * near-duplicates and the account-free check {@code ceil(GLOBAL_MATCHES × m)}. The multiplier
+     * is read only once the base threshold is met, since it never goes below 1.
+     */
+    public QueryAttackDetector(Sensitivity sensitivity) {
+        this.sensitivity = sensitivity;
+    }
+
+    /** The base threshold times the multiplier, rounded up (a 1e-9 slack against 12 × 1.25). */
+    private static int threshold(int base, double scale) {
+        return (int) Math.ceil(base * scale - 1e-9);
+    }
 
     @Override
     public String name() {
@@ -121,7 +140,12 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             }
         }
         ring.add(f, len, hash, 0);
+        double scale = 1.0;
         if (matches >= CLIENT_MATCHES && c.queries >= c.quietUntil) {
+            scale = sensitivity.multiplier(SignalType.QUERY_ATTACK);
+        }
+        int threshold = threshold(CLIENT_MATCHES, scale);
+        if (matches >= threshold && c.queries >= c.quietUntil) {
             c.quietUntil = c.queries + CLIENT_RING;
             sink.accept(
                     Signal.builder(SignalType.QUERY_ATTACK, Severity.HIGH, "near_duplicate_queries")
@@ -130,7 +154,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             .record(index, r.timestampMillis)
                             .evidence("nearDuplicates", matches)
                             .evidence("comparedWith", ring.size() - 1)
-                            .evidence("threshold", CLIENT_MATCHES)
+                            .evidence("threshold", threshold)
+                            .evidence("thresholdMultiplier", scale)
                             .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)
                             .evidence("clientQueries", c.queries)
                             .evidence("exactRepeatsIgnored", c.repeats)
@@ -179,7 +204,12 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             }
         }
         ring.add(f, len, hash, owner);
+        double scale = 1.0;
         if (matches >= GLOBAL_MATCHES && distinct >= GLOBAL_CLIENTS && m.queries >= m.quietUntil) {
+            scale = sensitivity.multiplier(SignalType.QUERY_ATTACK);
+        }
+        int threshold = threshold(GLOBAL_MATCHES, scale);
+        if (matches >= threshold && distinct >= GLOBAL_CLIENTS && m.queries >= m.quietUntil) {
             m.quietUntil = m.queries + CLIENT_RING;
             sink.accept(
                     Signal.builder(
@@ -191,7 +221,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             .evidence("nearDuplicatesFromOtherClients", matches)
                             .evidence("otherClientsAtLeast", distinct)
                             .evidence("comparedWith", ring.size() - 1)
-                            .evidence("threshold", GLOBAL_MATCHES)
+                            .evidence("threshold", threshold)
+                            .evidence("thresholdMultiplier", scale)
                             .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)
                             .evidence("latestClient", r.clientId)
                             .build());

@@ -56,14 +56,27 @@ final class ReferenceRange {
     }
 
     double allowedMin() {
-        return min - tolerance();
+        return allowedMin(1.0);
     }
 
     double allowedMax() {
-        return max + tolerance();
+        return allowedMax(1.0);
+    }
+
+    /** The lower bound with the slack multiplied by {@code scale} (operators' feedback). */
+    double allowedMin(double scale) {
+        return min - tolerance() * scale;
+    }
+
+    double allowedMax(double scale) {
+        return max + tolerance() * scale;
     }
 
     boolean contains(double observedMin, double observedMax) {
-        return observedMin >= allowedMin() && observedMax <= allowedMax();
+        return contains(observedMin, observedMax, 1.0);
+    }
+
+    boolean contains(double observedMin, double observedMax, double scale) {
+        return observedMin >= allowedMin(scale) && observedMax <= allowedMax(scale);
     }
 }

@@ -47,10 +47,15 @@ final class StatisticMonitor {
 
     /** Adds a value; returns the CUSUM alarm (+1 up, -1 down, 0 none). */
     int add(double x) {
+        return add(x, 1.0);
+    }
+
+    /** As {@link #add(double)}, with the CUSUM threshold scaled by {@code thresholdScale}. */
+    int add(double x, double thresholdScale) {
         window[next] = x;
         next = (next + 1) % window.length;
         filled = Math.min(filled + 1, window.length);
-        return cusum.add(score(x));
+        return cusum.add(score(x), thresholdScale);
     }
 
     boolean windowFull() {

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A group of signals of one type about one model (and, for per-client types, one client) that came
@@ -120,10 +121,13 @@ public final class Incident {
                 omitted++;
             }
         }
-        Map<String, Object> newEvidence =
-                s.severity().compareTo(severity) >= 0
-                        ? new LinkedHashMap<>(s.evidence())
-                        : evidence;
+        Map<String, Object> newEvidence;
+        if (Objects.equals(evidence.get("statistic"), s.evidence().get("statistic"))) {
+            newEvidence = new LinkedHashMap<>(evidence);
+            newEvidence.putAll(s.evidence());
+        } else {
+            newEvidence = new LinkedHashMap<>(s.evidence());
+        }
         Map<String, Long> newReasons = new LinkedHashMap<>(reasons);
         newReasons.merge(s.reason(), 1L, Long::sum);
         return new Incident(

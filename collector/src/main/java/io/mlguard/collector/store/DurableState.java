@@ -29,11 +29,13 @@ public final class DurableState implements AutoCloseable {
     private final StateDatabase db;
     private final DurableIncidentStore incidents = new DurableIncidentStore();
     private final StoredFeedback feedback;
+    private final FeedbackTuning tuning;
 
     private DurableState(StateDatabase db) throws SQLException {
         this.db = db;
         incidents.load(db.loadIncidents());
         this.feedback = new StoredFeedback(db, db.loadFeedback());
+        this.tuning = new FeedbackTuning(feedback, db.loadTuning());
     }
 
     public static DurableState open(Path dir) throws IOException {
@@ -52,6 +54,15 @@ public final class DurableState implements AutoCloseable {
 
     public FeedbackStore feedback() {
         return feedback;
+    }
+
+    /**
+     * Where verdicts are recorded so that they tune the detectors; its {@link
+     * FeedbackTuning#sensitivity()} holds the stored tuning already, for detectors built after
+     * {@link #open}.
+     */
+    public FeedbackTuning tuning() {
+        return tuning;
     }
 
     /** As {@link #restore(IncidentManager, List, IngestStats, int, long)} with default batches. */

@@ -1,8 +1,11 @@
 package io.mlguard.collector.store;
 
+import io.mlguard.collector.detect.SignalType;
+import io.mlguard.collector.incident.DetectorTuning;
 import io.mlguard.collector.incident.Feedback;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentCodec;
+import io.mlguard.collector.incident.ThresholdTuner;
 import io.mlguard.collector.incident.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +70,13 @@ public final class StateDatabase implements AutoCloseable {
                 + " comment VARCHAR(16000) NOT NULL,"
                 + " created_at BIGINT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS feedback_incident ON feedback(incident_id)",
+        // Where feedback has moved each signal type's threshold (ThresholdTuner), written in the
+        // transaction of the verdict that moved it.
+        "CREATE TABLE IF NOT EXISTS tuning ("
+                + " signal_type VARCHAR(64) PRIMARY KEY,"
+                + " level INT NOT NULL,"
+                + " false_positives BIGINT NOT NULL,"
+                + " true_positives BIGINT NOT NULL)",
         // Detector state can be large and changes rarely once learnt: a CLOB.
         "CREATE TABLE IF NOT EXISTS state (name VARCHAR(255) PRIMARY KEY, val CLOB NOT NULL)",
         // Written on every commit: one row of plain columns (a CLOB rewrite costs far more).
@@ -228,18 +238,73 @@ public final class StateDatabase implements AutoCloseable {
 
     /** Inserts one feedback row in its own, immediately committed transaction. */
     void insertFeedback(Feedback f) throws SQLException {
+        insertFeedback(f, null);
+    }
+
+    /**
+     * Inserts one feedback row and, unless {@code tuning} is null, the tuning state it led to, in
+     * one immediately committed transaction: the verdict and its effect are stored together or not
+     * at all.
+     */
+    void insertFeedback(Feedback f, DetectorTuning tuning) throws SQLException {
         synchronized (operator) {
+            operator.setAutoCommit(false);
             try (PreparedStatement ps =
-                    operator.prepareStatement(
-                            "INSERT INTO feedback(incident_id, verdict, comment, created_at)"
-                                    + " VALUES (?, ?, ?, ?)")) {
+                            operator.prepareStatement(
+                                    "INSERT INTO feedback(incident_id, verdict, comment, created_at)"
+                                            + " VALUES (?, ?, ?, ?)");
+                    PreparedStatement t =
+                            operator.prepareStatement(
+                                    "MERGE INTO tuning(signal_type, level, false_positives,"
+                                            + " true_positives) KEY(signal_type)"
+                                            + " VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, f.incidentId());
                 ps.setString(2, f.verdict().wireName());
                 ps.setString(3, f.comment());
                 ps.setLong(4, f.createdAt());
                 ps.executeUpdate();
+                if (tuning != null) {
+                    t.setString(1, tuning.type().wireName());
+                    t.setInt(2, tuning.level());
+                    t.setLong(3, tuning.falsePositives());
+                    t.setLong(4, tuning.truePositives());
+                    t.executeUpdate();
+                }
+                operator.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    operator.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            } finally {
+                operator.setAutoCommit(true);
             }
         }
+    }
+
+    /** The stored tuning states; rows of unknown types (a newer collector's) are skipped. */
+    List<DetectorTuning> loadTuning() throws SQLException {
+        List<DetectorTuning> all = new ArrayList<>();
+        try (Statement st = ingest.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT signal_type, level, false_positives, true_positives"
+                                        + " FROM tuning")) {
+            while (rs.next()) {
+                SignalType type;
+                try {
+                    type = SignalType.ofWireName(rs.getString(1));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("skipping tuning of unknown type {}", rs.getString(1));
+                    continue;
+                }
+                all.add(ThresholdTuner.of(type, rs.getInt(2), rs.getLong(3), rs.getLong(4)));
+            }
+        }
+        ingest.commit(); // end the read transaction
+        return all;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mlguard.collector.store;
 
+import io.mlguard.collector.incident.DetectorTuning;
 import io.mlguard.collector.incident.Feedback;
 import io.mlguard.collector.incident.FeedbackStore;
 import io.mlguard.collector.incident.InMemoryFeedbackStore;
@@ -18,8 +19,13 @@ final class StoredFeedback implements FeedbackStore {
 
     @Override
     public void add(Feedback f) {
+        add(f, null);
+    }
+
+    /** Stores {@code f} and, unless null, the tuning it led to, in one transaction. */
+    void add(Feedback f, DetectorTuning tuning) {
         try {
-            db.insertFeedback(f);
+            db.insertFeedback(f, tuning);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store feedback: " + e.getMessage(), e);
         }

@@ -40,8 +40,6 @@ class IncidentCodecTest {
                         .client("c1")
                         .record(9, T0 + 5)
                         .evidence("n", 13L)
-                        .evidence("whole", 3.0)
-                        .evidence("nan", Double.NaN)
                         .build());
         Incident i = store.list().get(0);
         Incident back = IncidentCodec.decode(IncidentCodec.encode(i));

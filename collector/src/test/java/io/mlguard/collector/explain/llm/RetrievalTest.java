@@ -96,6 +96,26 @@ class RetrievalTest {
     }
 
     @Test
+    void aVerdictKeepsItsCommentWhenTheIncidentIsExplainedAgain(@TempDir Path dir) {
+        Path file = dir.resolve("memory.json");
+        IncidentMemory memory = new IncidentMemory(embeddings, file);
+        IncidentFacts past = incident("inc-fp", "query_attack", "frames-cam-2", 20);
+        memory.recordVerdict(past, "", "false_positive", "camera bursts, benign");
+        // a later signal on the same incident is explained again: the verdict must stay
+        memory.remember(past, new DeterministicExplainer().explain(past));
+        assertThat(memory.verdict("inc-fp")).isEqualTo("false_positive");
+
+        IncidentMemory restarted = new IncidentMemory(embeddings, file);
+        PastIncident p =
+                restarted
+                        .similar(incident("inc-next", "query_attack", "frames-cam-2", 25), 1)
+                        .get(0);
+        assertThat(p.verdict()).isEqualTo("false_positive");
+        assertThat(p.comment()).isEqualTo("camera bursts, benign");
+        assertThat(restarted.verdict("inc-unknown")).isNull();
+    }
+
+    @Test
     void anUnreadableMemoryFileIsMovedAsideNotLost(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("memory.json");
         Files.writeString(file, "{ not json");
