@@ -5,6 +5,9 @@ import io.mlguard.bootstrap.Hooks;
 import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlRules;
 import io.mlguard.core.queue.QueueWriter;
+import io.mlguard.core.request.ClientIdPseudonymiser;
+import io.mlguard.core.request.RequestAttribution;
+import io.mlguard.core.request.RequestContext;
 import io.mlguard.core.summary.Summaries;
 import io.mlguard.core.summary.TensorSummarizer;
 import io.mlguard.protocol.InferenceRecord;
@@ -19,12 +22,15 @@ import io.mlguard.protocol.Outcome;
  * returns.
  */
 public final class InferenceRecorder implements Hooks {
+    /** One inference in 64 per thread has its capture time measured (a third clock read). */
+    private static final int CAPTURE_SAMPLE_MASK = 63;
+
     private final AgentConfig config;
     private final QueueWriter writer;
     private final AgentCounters counters;
     private final ModelRegistry models = new ModelRegistry();
     private final RuntimeAdapter[] runtimes;
-    private final RequestAdapter[] servers;
+    private final RequestAttribution requests;
     private final ThreadLocal<ThreadState> state;
 
     /** Block and throttle rules, or {@code null} when enforcement is off. */
@@ -42,7 +48,13 @@ public final class InferenceRecorder implements Hooks {
         this.writer = writer;
         this.counters = counters;
         this.runtimes = runtimes.clone();
-        this.servers = servers.clone();
+        this.requests =
+                new RequestAttribution(
+                        servers,
+                        config.clientHeader,
+                        config.clientIdKey == null
+                                ? null
+                                : new ClientIdPseudonymiser(config.clientIdKey));
         this.state =
                 ThreadLocal.withInitial(
                         () ->
@@ -79,18 +91,15 @@ public final class InferenceRecorder implements Hooks {
     /** Why the current request's client may not run this inference; records the refusal. */
     private String refusal(ControlRules r, int runtime, Object target) {
         ThreadState st = state.get();
-        if (st.inferenceDepth > 0 || st.request == null || st.requestServer < 0) {
+        if (st.inferenceDepth > 0) {
             return null;
         }
-        RequestAdapter ra = st.requestServer < servers.length ? servers[st.requestServer] : null;
+        RequestContext context = requests.current();
         RuntimeAdapter adapter = adapter(runtime);
-        if (ra == null || adapter == null) {
+        if (context == null || context.clientId == null || adapter == null) {
             return null;
         }
-        String client = ra.clientId(st.request, config.clientHeader);
-        if (client == null) {
-            return null;
-        }
+        String client = context.clientId;
         ModelIdentity id = models.lookup(target);
         String refusal =
                 r.refusal(
@@ -111,7 +120,7 @@ public final class InferenceRecorder implements Hooks {
             }
             rec.outcome = Outcome.BLOCKED;
             rec.errorType = ClientBlockedException.class.getName();
-            ra.describe(st.request, config.clientHeader, rec);
+            context.describe(rec);
             writer.write(rec);
         }
         return refusal;
@@ -164,14 +173,17 @@ public final class InferenceRecorder implements Hooks {
                 r.outcome = Outcome.ERROR;
                 r.errorType = thrown.getClass().getName();
             }
-            if (st.request != null && st.requestServer >= 0 && st.requestServer < servers.length) {
-                RequestAdapter ra = servers[st.requestServer];
-                if (ra != null) {
-                    ra.describe(st.request, config.clientHeader, r);
-                }
+            RequestContext context = requests.current();
+            if (context != null) {
+                context.describe(r);
             }
             adapter.summarizeInference(target, input, result, r, st.summaries);
             writer.write(r);
+            if ((++st.captures & CAPTURE_SAMPLE_MASK) == 0) {
+                // capture began at the clock read that ended the call (token + latency)
+                counters.captureSamples.increment();
+                counters.captureSampleNanos.add(System.nanoTime() - token - latency);
+            }
         } catch (Throwable t) {
             internalError("inference", t);
         }
@@ -238,24 +250,56 @@ public final class InferenceRecorder implements Hooks {
     @Override
     public void enterRequest(int server, Object request) {
         try {
-            ThreadState st = state.get();
-            if (st.requestDepth++ == 0) {
-                st.request = request;
-                st.requestServer = server;
-            }
+            requests.enter(server, request, null);
         } catch (Throwable t) {
             counters.internalErrors.increment();
         }
     }
 
     @Override
+    public boolean enterMessage(int server, Object message, Object connection) {
+        try {
+            return requests.enterMessage(server, message, connection);
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+            return false;
+        }
+    }
+
+    @Override
     public void exitRequest(int server) {
         try {
-            ThreadState st = state.get();
-            if (st.requestDepth > 0 && --st.requestDepth == 0) {
-                st.request = null;
-                st.requestServer = -1;
-            }
+            requests.exit(server);
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+        }
+    }
+
+    @Override
+    public Object captureContext() {
+        try {
+            return requests.current();
+        } catch (Throwable t) {
+            internalError("request handoff", t);
+            return null;
+        }
+    }
+
+    @Override
+    public Object attachContext(Object context) {
+        try {
+            return requests.attach(
+                    context instanceof RequestContext ? (RequestContext) context : null);
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+            return null;
+        }
+    }
+
+    @Override
+    public void detachContext(Object previous) {
+        try {
+            requests.detach(previous instanceof RequestContext ? (RequestContext) previous : null);
         } catch (Throwable t) {
             counters.internalErrors.increment();
         }
