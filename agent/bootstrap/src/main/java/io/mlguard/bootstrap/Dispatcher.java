@@ -19,6 +19,10 @@ public final class Dispatcher {
     /** Server ids for request attribution. */
     public static final int JDK_HTTP_SERVER = 0;
 
+    public static final int NETTY = 1;
+    public static final int SERVLET_JAKARTA = 2;
+    public static final int SERVLET_JAVAX = 3;
+
     private static volatile Hooks hooks = Hooks.NOOP;
 
     private Dispatcher() {}
@@ -66,5 +70,32 @@ public final class Dispatcher {
 
     public static void exitRequest(int server) {
         hooks.exitRequest(server);
+    }
+
+    /**
+     * A server hands a message to a handler ({@code connection} is where it came from): when the
+     * message is an HTTP request, a request starts on this thread and this returns {@code true}
+     * (the caller then calls {@link #exitRequest}); for any other message it does nothing.
+     */
+    public static boolean enterMessage(int server, Object message, Object connection) {
+        return hooks.enterMessage(server, message, connection);
+    }
+
+    /**
+     * A task is handed to an executor: returns it wrapped so that it runs in the current request's
+     * context, or the task itself when this thread serves no request (the common case, which
+     * allocates nothing).
+     */
+    public static Runnable wrapTask(Runnable task) {
+        if (task == null || task instanceof ContextTask) {
+            return task;
+        }
+        Object context = hooks.captureContext();
+        if (context == null) {
+            return task;
+        }
+        return task instanceof java.util.concurrent.RunnableFuture
+                ? new ContextTask.Future((java.util.concurrent.RunnableFuture<?>) task, context)
+                : new ContextTask(task, context);
     }
 }

@@ -33,6 +33,30 @@ public interface Hooks {
     /** The HTTP request started by the matching {@link #enterRequest} is done on this thread. */
     void exitRequest(int server);
 
+    /**
+     * A message reaches a handler; if it is an HTTP request, enters it as {@link #enterRequest}
+     * does (with the connection it came from) and returns {@code true}.
+     */
+    default boolean enterMessage(int server, Object message, Object connection) {
+        return false;
+    }
+
+    /**
+     * The context of the request this thread serves, resolved now (the request may be recycled once
+     * the task runs), for a task handed to another thread; {@code null} outside a request.
+     */
+    default Object captureContext() {
+        return null;
+    }
+
+    /** A task starts running in a captured context; returns what to restore afterwards. */
+    default Object attachContext(Object context) {
+        return null;
+    }
+
+    /** The task is done: restores what {@link #attachContext} returned. */
+    default void detachContext(Object previous) {}
+
     /** Does nothing: in force until the agent has started, and after it has shut down. */
     Hooks NOOP =
             new Hooks() {

@@ -13,6 +13,11 @@ public final class AgentCounters {
     public final LongAdder internalErrors = new LongAdder();
     public final LongAdder inferencesRefused = new LongAdder();
 
+    /** Inferences whose capture time was measured, and that time in total (a sample). */
+    public final LongAdder captureSamples = new LongAdder();
+
+    public final LongAdder captureSampleNanos = new LongAdder();
+
     @Override
     public String toString() {
         return "inferences="

@@ -85,6 +85,7 @@ public final class AgentInstaller {
                 new InferenceRecorder(config, writer, counters, runtimes, servers, rules);
         recorder = rec;
         Dispatcher.install(rec);
+        AgentStatsReporter.start(writer, counters, config.agentId, config.statsIntervalSeconds);
 
         AgentLog.debug("hooks ready at " + (System.nanoTime() - start) / 1_000_000 + " ms");
         if (dynamic) {

@@ -6,8 +6,12 @@ import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlRules;
 import io.mlguard.core.otel.TraceContext;
 import io.mlguard.core.queue.QueueWriter;
+import io.mlguard.core.request.ClientIdPseudonymiser;
+import io.mlguard.core.request.RequestAttribution;
+import io.mlguard.core.request.RequestContext;
 import io.mlguard.core.summary.Summaries;
 import io.mlguard.core.summary.TensorSummarizer;
+import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import io.mlguard.protocol.Outcome;
@@ -20,16 +24,22 @@ import io.mlguard.protocol.Outcome;
  * returns.
  */
 public final class InferenceRecorder implements Hooks {
+    /** One inference in 64 per thread has its capture time measured (a third clock read). */
+    private static final int CAPTURE_SAMPLE_MASK = 63;
+
     private final AgentConfig config;
     private final QueueWriter writer;
     private final AgentCounters counters;
     private final ModelRegistry models = new ModelRegistry();
     private final RuntimeAdapter[] runtimes;
-    private final RequestAdapter[] servers;
+    private final RequestAttribution requests;
     private final ThreadLocal<ThreadState> state;
 
     /** The OpenTelemetry trace of the inference, when an OpenTelemetry agent runs. */
     private final TraceContext trace;
+
+    /** Keyed pseudonyms for client ids, or {@code null} when ids are kept as they are. */
+    private final ClientIdPseudonymiser pseudonyms;
 
     /** Block and throttle rules, or {@code null} when enforcement is off. */
     private final ControlRules rules;
@@ -46,7 +56,9 @@ public final class InferenceRecorder implements Hooks {
         this.writer = writer;
         this.counters = counters;
         this.runtimes = runtimes.clone();
-        this.servers = servers.clone();
+        this.pseudonyms =
+                config.clientIdKey == null ? null : new ClientIdPseudonymiser(config.clientIdKey);
+        this.requests = new RequestAttribution(servers, config.clientHeader, pseudonyms);
         this.trace = new TraceContext(config.clientHeader);
         this.state =
                 ThreadLocal.withInitial(
@@ -84,18 +96,15 @@ public final class InferenceRecorder implements Hooks {
     /** Why the current request's client may not run this inference; records the refusal. */
     private String refusal(ControlRules r, int runtime, Object target) {
         ThreadState st = state.get();
-        if (st.inferenceDepth > 0 || st.request == null || st.requestServer < 0) {
+        if (st.inferenceDepth > 0) {
             return null;
         }
-        RequestAdapter ra = st.requestServer < servers.length ? servers[st.requestServer] : null;
+        RequestContext context = requests.current();
         RuntimeAdapter adapter = adapter(runtime);
-        if (ra == null || adapter == null) {
+        if (context == null || context.clientId == null || adapter == null) {
             return null;
         }
-        String client = ra.clientId(st.request, config.clientHeader);
-        if (client == null) {
-            return null;
-        }
+        String client = context.clientId;
         ModelIdentity id = models.lookup(target);
         String refusal =
                 r.refusal(
@@ -116,7 +125,7 @@ public final class InferenceRecorder implements Hooks {
             }
             rec.outcome = Outcome.BLOCKED;
             rec.errorType = ClientBlockedException.class.getName();
-            ra.describe(st.request, config.clientHeader, rec);
+            context.describe(rec);
             describeTrace(rec);
             writer.write(rec);
         }
@@ -170,15 +179,18 @@ public final class InferenceRecorder implements Hooks {
                 r.outcome = Outcome.ERROR;
                 r.errorType = thrown.getClass().getName();
             }
-            if (st.request != null && st.requestServer >= 0 && st.requestServer < servers.length) {
-                RequestAdapter ra = servers[st.requestServer];
-                if (ra != null) {
-                    ra.describe(st.request, config.clientHeader, r);
-                }
+            RequestContext context = requests.current();
+            if (context != null) {
+                context.describe(r);
             }
             describeTrace(r);
             adapter.summarizeInference(target, input, result, r, st.summaries);
             writer.write(r);
+            if ((++st.captures & CAPTURE_SAMPLE_MASK) == 0) {
+                // capture began at the clock read that ended the call (token + latency)
+                counters.captureSamples.increment();
+                counters.captureSampleNanos.add(System.nanoTime() - token - latency);
+            }
         } catch (Throwable t) {
             internalError("inference", t);
         }
@@ -245,24 +257,56 @@ public final class InferenceRecorder implements Hooks {
     @Override
     public void enterRequest(int server, Object request) {
         try {
-            ThreadState st = state.get();
-            if (st.requestDepth++ == 0) {
-                st.request = request;
-                st.requestServer = server;
-            }
+            requests.enter(server, request, null);
         } catch (Throwable t) {
             counters.internalErrors.increment();
         }
     }
 
     @Override
+    public boolean enterMessage(int server, Object message, Object connection) {
+        try {
+            return requests.enterMessage(server, message, connection);
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+            return false;
+        }
+    }
+
+    @Override
     public void exitRequest(int server) {
         try {
-            ThreadState st = state.get();
-            if (st.requestDepth > 0 && --st.requestDepth == 0) {
-                st.request = null;
-                st.requestServer = -1;
-            }
+            requests.exit(server);
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+        }
+    }
+
+    @Override
+    public Object captureContext() {
+        try {
+            return requests.current();
+        } catch (Throwable t) {
+            internalError("request handoff", t);
+            return null;
+        }
+    }
+
+    @Override
+    public Object attachContext(Object context) {
+        try {
+            return requests.attach(
+                    context instanceof RequestContext ? (RequestContext) context : null);
+        } catch (Throwable t) {
+            counters.internalErrors.increment();
+            return null;
+        }
+    }
+
+    @Override
+    public void detachContext(Object previous) {
+        try {
+            requests.detach(previous instanceof RequestContext ? (RequestContext) previous : null);
         } catch (Throwable t) {
             counters.internalErrors.increment();
         }
@@ -272,6 +316,13 @@ public final class InferenceRecorder implements Hooks {
     private void describeTrace(InferenceRecord r) {
         try {
             trace.describe(r);
+            if (pseudonyms != null
+                    && r.clientIdSource == ClientIdSource.OPENTELEMETRY
+                    && r.clientId != null
+                    && !r.clientId.startsWith(ClientIdPseudonymiser.PREFIX)) {
+                // an identity from the server span is as raw as one from a header
+                r.clientId = pseudonyms.pseudonym(r.clientId);
+            }
         } catch (Throwable t) {
             internalError("trace context", t);
         }

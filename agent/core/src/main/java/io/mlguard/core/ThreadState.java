@@ -6,15 +6,13 @@ import io.mlguard.protocol.ModelLoadRecord;
 
 /**
  * Everything the agent keeps per application thread: nesting depths (one inference is one record
- * even when overloads or runtimes call each other), the request being served, and the reusable
- * record and summary scratch space. Class loader: agent.
+ * even when overloads or runtimes call each other), a count of captures (to sample their cost) and
+ * the reusable record and summary scratch space. Class loader: agent.
  */
 final class ThreadState {
     int inferenceDepth;
     int modelLoadDepth;
-    int requestDepth;
-    Object request;
-    int requestServer = -1;
+    int captures;
     final InferenceRecord record = new InferenceRecord();
     final ModelLoadRecord loadRecord = new ModelLoadRecord();
     final Summaries summaries;

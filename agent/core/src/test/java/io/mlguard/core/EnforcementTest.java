@@ -14,6 +14,7 @@ import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ class EnforcementTest {
     final ControlRules rules = new ControlRules();
     final AgentCounters counters = new AgentCounters();
     InferenceRecorder recorder;
+    QueueWriter writer;
 
     static final RuntimeAdapter RUNTIME =
             new RuntimeAdapter() {
@@ -68,14 +70,16 @@ class EnforcementTest {
         AgentConfig config =
                 AgentConfig.load(
                         "queue=" + tmp.resolve("q") + ",enforce=true,minFreeDiskMb=1", Map.of());
+        writer =
+                QueueWriter.open(
+                        config.queueDir,
+                        counters,
+                        getClass().getClassLoader(),
+                        config.minFreeDiskBytes);
         recorder =
                 new InferenceRecorder(
                         config,
-                        QueueWriter.open(
-                                config.queueDir,
-                                counters,
-                                getClass().getClassLoader(),
-                                config.minFreeDiskBytes),
+                        writer,
                         counters,
                         new RuntimeAdapter[] {RUNTIME},
                         new RequestAdapter[] {REQUESTS},
@@ -85,6 +89,16 @@ class EnforcementTest {
         block.clientId = "mallory";
         block.expiresAtMillis = System.currentTimeMillis() + 60_000;
         rules.apply(block, System.currentTimeMillis(), System.nanoTime());
+    }
+
+    /** The queue opens in the background: let it, then close it, before the directory goes. */
+    @AfterEach
+    void closeQueue() throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!writer.isOpen() && !writer.isDisabled() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        writer.close();
     }
 
     @Test

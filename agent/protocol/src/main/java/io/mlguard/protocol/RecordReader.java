@@ -21,6 +21,12 @@ public final class RecordReader {
 
         /** A control command; data queues carry none, so readers of them need not care. */
         default void control(ControlRecord record, long index) {}
+
+        /**
+         * The agent's periodic counters; readers that have no use for them (or were written before
+         * they existed) skip them.
+         */
+        default void agentStats(AgentStatsRecord record, long index) {}
     }
 
     private RecordReader() {}
@@ -60,6 +66,8 @@ public final class RecordReader {
                 handler.inference((InferenceRecord) record, index);
             } else if (record instanceof ModelLoadRecord) {
                 handler.modelLoad((ModelLoadRecord) record, index);
+            } else if (record instanceof AgentStatsRecord) {
+                handler.agentStats((AgentStatsRecord) record, index);
             } else {
                 handler.control((ControlRecord) record, index);
             }

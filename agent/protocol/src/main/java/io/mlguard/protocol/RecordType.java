@@ -7,7 +7,9 @@ public enum RecordType {
     /** One model load: {@link ModelLoadRecord}. */
     MODEL_LOAD(2),
     /** A command to the agents, in the control queue: {@link ControlRecord}. */
-    CONTROL(3);
+    CONTROL(3),
+    /** The agent's own counters, every few seconds: {@link AgentStatsRecord}. */
+    AGENT_STATS(4);
 
     private final int code;
 
@@ -28,6 +30,8 @@ public enum RecordType {
                 return MODEL_LOAD;
             case 3:
                 return CONTROL;
+            case 4:
+                return AGENT_STATS;
             default:
                 return null;
         }

@@ -73,8 +73,9 @@ public final class Records {
 
     /**
      * Decodes one whole record into a new object: an {@link InferenceRecord}, a {@link
-     * ModelLoadRecord} or a {@link ControlRecord}. Every way a record can be broken ends in a
-     * {@link RecordFormatException} with a message that says what was wrong.
+     * ModelLoadRecord}, a {@link ControlRecord} or an {@link AgentStatsRecord}. Every way a record
+     * can be broken ends in a {@link RecordFormatException} with a message that says what was
+     * wrong.
      */
     public static Object read(BytesIn<?> in) {
         return read(in, null);
@@ -107,6 +108,11 @@ public final class Records {
                     ControlRecord cr = new ControlRecord();
                     cr.readBody(in);
                     record = cr;
+                    break;
+                case AGENT_STATS:
+                    AgentStatsRecord sr = new AgentStatsRecord();
+                    sr.readBody(in);
+                    record = sr;
                     break;
                 default:
                     throw new AssertionError(type);

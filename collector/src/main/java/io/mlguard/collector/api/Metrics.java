@@ -93,6 +93,7 @@ public final class Metrics {
         p.header("mlguard_detector_signals_total", "counter", "Signals raised, by detector.");
         stats.signalsByDetector()
                 .forEach((d, n) -> p.sample("mlguard_detector_signals_total", "detector", d, n));
+        AgentMetrics.render(p, stats.agents().latest());
         incidents(p);
         tuning(p);
         p.header(

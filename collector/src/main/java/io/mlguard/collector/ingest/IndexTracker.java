@@ -1,5 +1,6 @@
 package io.mlguard.collector.ingest;
 
+import io.mlguard.protocol.AgentStatsRecord;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import io.mlguard.protocol.RecordFormatException;
@@ -28,6 +29,12 @@ final class IndexTracker implements RecordReader.Handler {
     @Override
     public void modelLoad(ModelLoadRecord record, long index) {
         next.modelLoad(record, index);
+        done(index);
+    }
+
+    @Override
+    public void agentStats(AgentStatsRecord record, long index) {
+        next.agentStats(record, index);
         done(index);
     }
 

@@ -33,6 +33,12 @@ public final class IngestStats {
     private volatile boolean caughtUp;
     private volatile boolean queueOpen;
     private volatile boolean stopped;
+    private final AgentReports agents = new AgentReports();
+
+    /** What the agents said of themselves. */
+    public AgentReports agents() {
+        return agents;
+    }
 
     void inference(long timestamp) {
         inferenceRecords.incrementAndGet();

@@ -2,6 +2,7 @@ package io.mlguard.collector.ingest;
 
 import io.mlguard.collector.detect.Detector;
 import io.mlguard.collector.detect.SignalSink;
+import io.mlguard.protocol.AgentStatsRecord;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import io.mlguard.protocol.RecordFormatException;
@@ -66,6 +67,11 @@ public final class RecordDispatcher implements RecordReader.Handler {
             }
         }
         stats.processingTime().observeNanos(System.nanoTime() - start);
+    }
+
+    @Override
+    public void agentStats(AgentStatsRecord record, long index) {
+        stats.agents().report(record);
     }
 
     @Override

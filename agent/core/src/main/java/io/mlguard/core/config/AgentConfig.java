@@ -31,6 +31,15 @@ public final class AgentConfig {
     /** The control queue the collector writes commands to. */
     public final File controlQueueDir;
 
+    /**
+     * The key that pseudonymises client identities before they are written ({@code clientIdKeyFile}
+     * or {@code clientIdKey}), or {@code null} to write them as they are.
+     */
+    public final byte[] clientIdKey;
+
+    /** How often the agent writes its own counters to the queue; 0 never. */
+    public final int statsIntervalSeconds;
+
     private AgentConfig(Source src) {
         queueDir =
                 new File(
@@ -58,6 +67,9 @@ public final class AgentConfig {
                                 "controlQueue",
                                 new File(parent == null ? new File(".") : parent, "control")
                                         .getPath()));
+        clientIdKey =
+                ClientIdKey.load(src.get("clientIdKeyFile", null), src.get("clientIdKey", null));
+        statsIntervalSeconds = src.getInt("statsIntervalSeconds", 10, 0, 86_400);
     }
 
     /**
@@ -119,7 +131,10 @@ public final class AgentConfig {
                 + enabled
                 + ", enforce="
                 + enforce
-                + (enforce ? ", controlQueue=" + controlQueueDir : "");
+                + (enforce ? ", controlQueue=" + controlQueueDir : "")
+                + (clientIdKey != null ? ", client ids pseudonymised" : "")
+                + ", statsIntervalSeconds="
+                + statsIntervalSeconds;
     }
 
     private static final class Source {

@@ -25,6 +25,7 @@ final class DiskGuard {
     private final long minFree;
     private final AtomicLong budget = new AtomicLong();
     private volatile boolean paused;
+    private volatile long pauses;
 
     DiskGuard(Path dir, long minFreeBytes) throws IOException {
         this.dir = dir;
@@ -35,6 +36,11 @@ final class DiskGuard {
 
     boolean paused() {
         return paused;
+    }
+
+    /** How many times capture has been paused. */
+    long pauses() {
+        return pauses;
     }
 
     /** Spends {@code bytes} of the budget; re-checks the disk when it runs out. */
@@ -56,6 +62,7 @@ final class DiskGuard {
             budget.set(0);
             if (!paused) {
                 paused = true;
+                pauses++; // under the lock of check()
                 AgentLog.info(
                         "disk almost full under "
                                 + dir

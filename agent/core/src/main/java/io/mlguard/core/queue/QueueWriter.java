@@ -2,6 +2,7 @@ package io.mlguard.core.queue;
 
 import io.mlguard.core.AgentCounters;
 import io.mlguard.core.AgentLog;
+import io.mlguard.protocol.AgentStatsRecord;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import java.io.File;
@@ -219,6 +220,33 @@ public final class QueueWriter implements AutoCloseable {
         consecutiveFailures = 0;
         counters.modelLoadsRecorded.increment();
         return true;
+    }
+
+    /**
+     * Writes the agent's own counters; nothing is kept before the queue opens (the next report has
+     * the totals anyway) and nothing is counted, so a report does not change what it reports.
+     */
+    public boolean write(AgentStatsRecord record) {
+        if (disabled || disk.paused() || queue == null) {
+            return false;
+        }
+        try (DocumentContext dc = appenders.get().writingDocument()) {
+            record.writeTo(dc.wire().bytes());
+        } catch (Throwable t) {
+            return failed(t);
+        }
+        disk.spend(256);
+        return true;
+    }
+
+    /** Whether capture is paused: a disk almost full, or a queue that could not be written. */
+    public boolean capturePaused() {
+        return disabled || disk.paused();
+    }
+
+    /** How many times the disk guard has paused capture. */
+    public long capturePauses() {
+        return disk.pauses();
     }
 
     /** Keeps a record until the queue opens; false if the buffer is full. */

@@ -2,6 +2,7 @@ package io.mlguard.instrumentation.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.mlguard.core.RequestAdapter;
+import io.mlguard.core.request.RequestContext;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.InferenceRecord;
 import java.net.InetSocketAddress;
@@ -13,40 +14,32 @@ import java.net.InetSocketAddress;
  */
 final class JdkHttpServerRequestAdapter implements RequestAdapter {
     @Override
-    public void describe(Object request, String clientHeader, InferenceRecord record) {
-        if (!(request instanceof HttpExchange)) {
-            return;
-        }
-        HttpExchange exchange = (HttpExchange) request;
-        String id =
-                clientHeader == null ? null : exchange.getRequestHeaders().getFirst(clientHeader);
-        if (id != null && !id.isEmpty()) {
-            record.clientIdSource = ClientIdSource.HEADER;
-            record.clientId = id;
-        } else {
-            InetSocketAddress remote = exchange.getRemoteAddress();
-            if (remote != null && remote.getAddress() != null) {
-                record.clientIdSource = ClientIdSource.REMOTE_ADDRESS;
-                record.clientId = remote.getAddress().getHostAddress();
-            }
-        }
-        record.requestPath = exchange.getRequestURI().getRawPath();
-    }
-
-    @Override
-    public String clientId(Object request, String clientHeader) {
+    public RequestContext resolve(Object request, Object connection, String clientHeader) {
         if (!(request instanceof HttpExchange)) {
             return null;
         }
         HttpExchange exchange = (HttpExchange) request;
         String id =
                 clientHeader == null ? null : exchange.getRequestHeaders().getFirst(clientHeader);
+        String path = exchange.getRequestURI().getRawPath();
         if (id != null && !id.isEmpty()) {
-            return id;
+            return new RequestContext(ClientIdSource.HEADER, id, path);
         }
         InetSocketAddress remote = exchange.getRemoteAddress();
-        return remote != null && remote.getAddress() != null
-                ? remote.getAddress().getHostAddress()
-                : null;
+        return new RequestContext(ClientIdSource.REMOTE_ADDRESS, ClientIds.address(remote), path);
+    }
+
+    @Override
+    public void describe(Object request, String clientHeader, InferenceRecord record) {
+        RequestContext c = resolve(request, null, clientHeader);
+        if (c != null) {
+            c.describe(record);
+        }
+    }
+
+    @Override
+    public String clientId(Object request, String clientHeader) {
+        RequestContext c = resolve(request, null, clientHeader);
+        return c == null ? null : c.clientId;
     }
 }

@@ -22,6 +22,12 @@ class WatchedPackagesTest {
         }
         assertThat(DeferredTransformer.waitsFor("com/sun/net/httpserver/Filter$Chain")).isTrue();
         assertThat(DeferredTransformer.waitsFor("com/sun/net/httpserver/HttpHandler")).isFalse();
+        assertThat(DeferredTransformer.watches("jakarta/servlet/http/HttpServlet")).isTrue();
+        assertThat(DeferredTransformer.watches("javax/servlet/http/HttpServlet")).isTrue();
+        assertThat(DeferredTransformer.watches("io/netty/channel/AbstractChannelHandlerContext"))
+                .isTrue();
         assertThat(DeferredTransformer.watches("sun/net/httpserver/ServerImpl")).isFalse();
+        // ThreadPoolExecutor is not watched: ExecutorModule retransforms it itself
+        assertThat(DeferredTransformer.watches(ExecutorModule.TARGET)).isFalse();
     }
 }

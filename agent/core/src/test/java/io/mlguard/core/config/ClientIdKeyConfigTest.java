@@ -1,0 +1,64 @@
+package io.mlguard.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pseudonymisation key and the stats interval settings. */
+class ClientIdKeyConfigTest {
+    @TempDir Path tmp;
+
+    @Test
+    void withoutAKeyClientIdsAreKeptAndStatsComeEveryTenSeconds() {
+        AgentConfig c = AgentConfig.load("", Map.of());
+        assertThat(c.clientIdKey).isNull();
+        assertThat(c.statsIntervalSeconds).isEqualTo(10);
+    }
+
+    @Test
+    void theKeyFileIsReadWithoutItsTrailingLineBreak() throws Exception {
+        Path key = tmp.resolve("key");
+        Files.writeString(key, "0123456789abcdef-secret\n");
+        AgentConfig c = AgentConfig.load("clientIdKeyFile=" + key, Map.of());
+        assertThat(new String(c.clientIdKey, StandardCharsets.UTF_8))
+                .isEqualTo("0123456789abcdef-secret");
+        assertThat(c.toString()).contains("pseudonymised").doesNotContain("secret");
+    }
+
+    @Test
+    void theKeyCanComeFromTheEnvironmentAndArgumentsWin() {
+        AgentConfig env =
+                AgentConfig.load("", Map.of("MLGUARD_CLIENT_ID_KEY", "an-env-key-of-20-bytes"));
+        assertThat(new String(env.clientIdKey, StandardCharsets.UTF_8))
+                .isEqualTo("an-env-key-of-20-bytes");
+        AgentConfig arg =
+                AgentConfig.load(
+                        "clientIdKey=an-argument-key-0000",
+                        Map.of("MLGUARD_CLIENT_ID_KEY", "an-env-key-of-20-bytes"));
+        assertThat(new String(arg.clientIdKey, StandardCharsets.UTF_8))
+                .isEqualTo("an-argument-key-0000");
+    }
+
+    @Test
+    void badKeysAreClearErrors() {
+        assertThatThrownBy(() -> AgentConfig.load("clientIdKey=short", Map.of()))
+                .hasMessageContaining("5 bytes, it must be at least 16");
+        Path missing = tmp.resolve("nope");
+        assertThatThrownBy(() -> AgentConfig.load("clientIdKeyFile=" + missing, Map.of()))
+                .hasMessageContaining("clientIdKeyFile=" + missing + " cannot be read");
+        assertThatThrownBy(
+                        () ->
+                                AgentConfig.load(
+                                        "clientIdKey=0123456789abcdef0",
+                                        Map.of("MLGUARD_CLIENT_ID_KEY_FILE", "/k")))
+                .hasMessageContaining("both set");
+        assertThatThrownBy(() -> AgentConfig.load("statsIntervalSeconds=-1", Map.of()))
+                .hasMessageContaining("outside 0..86400");
+    }
+}

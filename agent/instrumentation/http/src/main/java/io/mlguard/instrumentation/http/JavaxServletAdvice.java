@@ -1,0 +1,23 @@
+package io.mlguard.instrumentation.http;
+
+import io.mlguard.bootstrap.Dispatcher;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Inlined into {@code javax.servlet.http.HttpServlet.service(ServletRequest, ServletResponse)}, the
+ * public entry every container calls for an {@code HttpServlet} (frameworks' dispatcher servlets
+ * included). Servlets forwarding to servlets nest; the recorder keeps the outermost.
+ */
+public final class JavaxServletAdvice {
+    private JavaxServletAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) Object request) {
+        Dispatcher.enterRequest(Dispatcher.SERVLET_JAVAX, request);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit() {
+        Dispatcher.exitRequest(Dispatcher.SERVLET_JAVAX);
+    }
+}

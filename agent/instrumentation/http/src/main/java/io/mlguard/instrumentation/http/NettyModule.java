@@ -1,0 +1,55 @@
+package io.mlguard.instrumentation.http;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.mlguard.bootstrap.Dispatcher;
+import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.RequestAdapter;
+import java.lang.instrument.Instrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Request attribution for Netty 4.1 HTTP servers (and frameworks on them). Class loader: agent.
+ *
+ * <p>The hook is the pipeline's delivery of a message to a handler, not the HTTP decoder: a handler
+ * that receives the request (directly, after an aggregator, or on an {@code EventExecutorGroup} of
+ * its own) then serves it, and the remote address comes from its channel. Work a handler hands to
+ * an executor is carried there by the executor instrumentation.
+ */
+public final class NettyModule implements InstrumentationModule {
+    private final NettyRequestAdapter adapter = new NettyRequestAdapter();
+
+    @Override
+    public String name() {
+        return "netty-4.1";
+    }
+
+    @Override
+    public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
+        return builder.type(named("io.netty.channel.AbstractChannelHandlerContext"))
+                .transform(
+                        (b, type, loader, module, domain) ->
+                                b.visit(
+                                        Advice.to(NettyChannelReadAdvice.class)
+                                                .on(
+                                                        named("invokeChannelRead")
+                                                                .and(takesArguments(1))
+                                                                .and(
+                                                                        takesArgument(
+                                                                                0, Object.class)))))
+                .assureReadEdgeTo(inst, Dispatcher.class);
+    }
+
+    @Override
+    public int serverId() {
+        return Dispatcher.NETTY;
+    }
+
+    @Override
+    public RequestAdapter requestAdapter() {
+        return adapter;
+    }
+}
