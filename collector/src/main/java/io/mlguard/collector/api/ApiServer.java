@@ -13,6 +13,8 @@ import io.mlguard.collector.incident.FeedbackStore;
 import io.mlguard.collector.incident.InMemoryFeedbackStore;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentStore;
+import io.mlguard.collector.report.HtmlReport;
+import io.mlguard.collector.report.ReportLinks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,14 +37,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP API on 127.0.0.1: {@code GET /api/incidents} (filters and paging), {@code GET
  * /api/incidents/{id}}, {@code POST /api/incidents/{id}/feedback} (bearer token), {@code GET
- * /metrics}, {@code GET /healthz} and {@code GET /report}. Errors are JSON objects {@code {"error":
- * "..."}}: 400 for a bad filter or body, 401/403 for a missing or refused token, 404 for an unknown
- * path or id, 405 for a wrong method, 413 for a body over 64 KiB, 415 for a body that is not JSON.
+ * /metrics}, {@code GET /healthz}, {@code GET /report} (the HTML index) and {@code GET
+ * /report/{id}} (one incident's page). Errors are JSON objects {@code {"error": "..."}}: 400 for a
+ * bad filter or body, 401/403 for a missing or refused token, 404 for an unknown path or id, 405
+ * for a wrong method, 413 for a body over 64 KiB, 415 for a body that is not JSON.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String INCIDENTS = "/api/incidents";
     private static final String FEEDBACK = "/feedback";
+    private static final String REPORT = "/report";
 
     private final IncidentStore store;
     private final FeedbackStore feedback;
@@ -184,7 +188,8 @@ public final class ApiServer implements AutoCloseable {
                         || path.startsWith(INCIDENTS + "/")
                         || path.equals("/healthz")
                         || path.equals("/metrics")
-                        || path.equals("/report");
+                        || path.equals(REPORT)
+                        || path.startsWith(REPORT + "/");
         return known ? "GET" : null;
     }
 
@@ -193,8 +198,18 @@ public final class ApiServer implements AutoCloseable {
             HttpIo.sendJson(ex, 200, IncidentJson.MAPPER.valueToTree(health.snapshot()));
         } else if (path.equals("/metrics")) {
             HttpIo.send(ex, 200, PrometheusText.CONTENT_TYPE, metrics.get());
-        } else if (path.equals("/report")) {
-            HttpIo.send(ex, 200, "text/html; charset=utf-8", htmlReport.apply(store.list()));
+        } else if (path.equals(REPORT)) {
+            sendHtml(ex, htmlReport.apply(store.list()));
+        } else if (path.startsWith(REPORT + "/")) {
+            // Only the exact id form reaches the store: no decoding, no traversal, no echo.
+            String id = path.substring(REPORT.length() + 1);
+            Incident i =
+                    (Incident.wellFormedId(id) ? store.get(id) : Optional.<Incident>empty())
+                            .orElseThrow(() -> new HttpError(404, "no incident with this id"));
+            sendHtml(
+                    ex,
+                    HtmlReport.incident(
+                            i, feedback.forIncident(i.id()), clock.millis(), ReportLinks.HTTP));
         } else if (path.equals(INCIDENTS)) {
             list(ex);
         } else if (path.endsWith(FEEDBACK)) {
@@ -206,6 +221,10 @@ public final class ApiServer implements AutoCloseable {
             Incident i = incident(path.substring(INCIDENTS.length() + 1));
             HttpIo.sendJson(ex, 200, json(i));
         }
+    }
+
+    private static void sendHtml(HttpExchange ex, String page) throws IOException {
+        HttpIo.send(ex, 200, "text/html; charset=utf-8", page); // with the report's CSP header
     }
 
     private void list(HttpExchange ex) throws IOException {

@@ -83,7 +83,7 @@ final class HttpIo {
             ex.getResponseHeaders()
                     .set(
                             "Content-Security-Policy",
-                            "default-src 'none'; style-src 'unsafe-inline'");
+                            io.mlguard.collector.report.HtmlReport.CONTENT_SECURITY_POLICY);
         }
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {

@@ -65,6 +65,14 @@ public final class IncidentJson {
         n.set("evidence", MAPPER.valueToTree(i.evidence()));
         n.set("reasons", MAPPER.valueToTree(i.reasons()));
         n.set("explanation", toJson(i.explanation()));
+        // The signal count over time, as the report's timeline chart draws it.
+        ObjectNode t = n.putObject("timeline");
+        t.put("startMillis", i.timeline().startMillis());
+        t.put("bucketMillis", i.timeline().bucketMillis());
+        ArrayNode counts = t.putArray("counts");
+        for (long c : i.timeline().counts()) {
+            counts.add(c);
+        }
         ArrayNode fb = n.putArray("feedback");
         for (Feedback f : feedback) {
             fb.add(toJson(f));

@@ -175,7 +175,7 @@ public final class DriftDetector implements Detector, Checkpointable {
         QuantileSketch ref = s.reference();
         if (alarm != 0) {
             m.quietUntil.put(name, m.seen + windowSize);
-            sink.accept(
+            Signal.Builder b =
                     start(type, "cusum_shift", r, index)
                             .evidence("statistic", name)
                             .evidence("direction", alarm > 0 ? "up" : "down")
@@ -185,12 +185,14 @@ public final class DriftDetector implements Detector, Checkpointable {
                             .evidence("referenceMedian", ref.quantile(0.5))
                             .evidence("referenceP05", ref.quantile(0.05))
                             .evidence("referenceP95", ref.quantile(0.95))
-                            .build());
+                            .evidence("recentValues", (long) s.filled());
+            chartData(b, s.distribution());
+            sink.accept(b.build());
         } else if (s.windowFull() && m.seen % step() == 0) {
             StatisticMonitor.WindowResult w = s.compare();
             if (w.psi() >= PSI_SHIFT * scale && w.ksPValue() < KS_ALPHA) {
                 m.quietUntil.put(name, m.seen + windowSize);
-                sink.accept(
+                Signal.Builder b =
                         start(type, "window_shift", r, index)
                                 .evidence("statistic", name)
                                 .evidence("psi", w.psi())
@@ -201,10 +203,21 @@ public final class DriftDetector implements Detector, Checkpointable {
                                 .evidence("windowMedian", w.windowMedian())
                                 .evidence("windowSize", w.n())
                                 .evidence("psiThreshold", PSI_SHIFT * scale)
-                                .evidence("thresholdMultiplier", scale)
-                                .build());
+                                .evidence("thresholdMultiplier", scale);
+                chartData(b, w.distribution());
+                sink.accept(b.build());
             }
         }
+    }
+
+    /**
+     * The reference and recent values binned on the reference's deciles (at most 10 bins), last in
+     * the evidence so that reports can draw them and the numbers above stay first for readers.
+     */
+    private static void chartData(Signal.Builder b, StatisticMonitor.Distribution d) {
+        b.evidence("binUpperEdges", d.edges())
+                .evidence("referenceShares", d.referenceShares())
+                .evidence("recentShares", d.windowShares());
     }
 
     private static Signal.Builder start(

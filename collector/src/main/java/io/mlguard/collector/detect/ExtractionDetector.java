@@ -38,6 +38,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
 
     static final int MAX_CLIENTS = 2048;
 
+    /** Bins of the distance histogram in the evidence. */
+    static final int DISTANCE_BINS = 12;
+
     private static final class ClientState {
         final FingerprintRing history = new FingerprintRing(HISTORY);
         final double[] distances = new double[DISTANCES];
@@ -147,6 +150,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
             if (w.w() < threshold) {
                 c.quietUntil = c.added + DISTANCES;
                 double minutes = Math.max(1.0 / 60, (r.timestampMillis - c.firstMillis) / 60_000.0);
+                // Benign distances look bell-shaped; an extraction's are skewed or multi-modal.
+                EqualWidthHistogram histogram =
+                        EqualWidthHistogram.of(c.distances, c.filled, DISTANCE_BINS);
                 sink.accept(
                         Signal.builder(
                                         SignalType.EXTRACTION,
@@ -163,6 +169,8 @@ public final class ExtractionDetector implements Detector, Checkpointable {
                                 .evidence("clientQueries", c.queries)
                                 .evidence("queriesPerMinute", c.queries / minutes)
                                 .evidence("classesCovered", Long.bitCount(c.classesSeen))
+                                .evidence("distanceBinUpperEdges", histogram.upperEdges())
+                                .evidence("distanceCounts", histogram.counts())
                                 .build());
             }
         }

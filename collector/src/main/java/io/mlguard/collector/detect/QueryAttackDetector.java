@@ -47,12 +47,14 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
 
     private static final class ClientState {
         final FingerprintRing ring = new FingerprintRing(CLIENT_RING);
+        final SimilaritySeries series = new SimilaritySeries(CLIENT_RING);
         long queries;
         long repeats;
         long quietUntil;
 
         void reset() {
             ring.clear();
+            series.clear();
             queries = 0;
             repeats = 0;
             quietUntil = 0;
@@ -140,6 +142,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             }
         }
         ring.add(f, len, hash, 0);
+        c.series.add(r.timestampMillis, matches);
         double scale = 1.0;
         if (matches >= CLIENT_MATCHES && c.queries >= c.quietUntil) {
             scale = sensitivity.multiplier(SignalType.QUERY_ATTACK);
@@ -147,7 +150,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         int threshold = threshold(CLIENT_MATCHES, scale);
         if (matches >= threshold && c.queries >= c.quietUntil) {
             c.quietUntil = c.queries + CLIENT_RING;
-            sink.accept(
+            Signal.Builder b =
                     Signal.builder(SignalType.QUERY_ATTACK, Severity.HIGH, "near_duplicate_queries")
                             .model(r.modelId)
                             .client(r.clientId)
@@ -158,8 +161,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             .evidence("thresholdMultiplier", scale)
                             .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)
                             .evidence("clientQueries", c.queries)
-                            .evidence("exactRepeatsIgnored", c.repeats)
-                            .build());
+                            .evidence("exactRepeatsIgnored", c.repeats);
+            c.series.addTo(b); // last, after the numbers a reader wants first
+            sink.accept(b.build());
         }
     }
 
@@ -257,6 +261,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             o.put("repeats", c.repeats);
             o.put("quietUntil", c.quietUntil);
             o.set("ring", c.ring.saveState());
+            o.set(SimilaritySeries.KEY, c.series.saveState());
         }
         ObjectNode ms = n.putObject("models");
         new TreeMap<>(models)
@@ -280,6 +285,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             c.repeats = o.path("repeats").asLong();
             c.quietUntil = o.path("quietUntil").asLong();
             c.ring.restoreState(o.path("ring"));
+            c.series.restoreState(o.path(SimilaritySeries.KEY));
             cs.add(new AbstractMap.SimpleEntry<>(o.path("key").asText(), c));
         }
         Map<String, ModelState> ms = new HashMap<>();

@@ -1,7 +1,9 @@
 package io.mlguard.collector.detect;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -119,6 +121,29 @@ public final class Signal {
 
         public Builder evidence(String name, long value) {
             evidence.put(name, value);
+            return this;
+        }
+
+        /**
+         * Adds a short series (chart data such as a binned distribution); non-finite values become
+         * {@code null}. Detectors bound the length: evidence is numbers, never raw data.
+         */
+        public Builder evidence(String name, double[] values) {
+            List<Double> list = new ArrayList<>(values.length);
+            for (double v : values) {
+                list.add(Double.isFinite(v) ? v : null);
+            }
+            evidence.put(name, Collections.unmodifiableList(list));
+            return this;
+        }
+
+        /** Adds a short series of whole numbers (e.g. counts over time). */
+        public Builder evidence(String name, long[] values) {
+            List<Long> list = new ArrayList<>(values.length);
+            for (long v : values) {
+                list.add(v);
+            }
+            evidence.put(name, Collections.unmodifiableList(list));
             return this;
         }
 

@@ -19,7 +19,20 @@ import java.util.Arrays;
 final class StatisticMonitor {
     /** What a window comparison found. */
     record WindowResult(
-            double psi, double ks, double ksPValue, double js, double windowMedian, int n) {}
+            double psi,
+            double ks,
+            double ksPValue,
+            double js,
+            double windowMedian,
+            int n,
+            Distribution distribution) {}
+
+    /**
+     * The reference and the window binned on the reference's deciles: bin i is {@code (edges[i-1],
+     * edges[i]]}, the first and last open-ended. At most ten bins, so it fits in a signal's
+     * evidence and a report can draw it.
+     */
+    record Distribution(double[] edges, double[] referenceShares, double[] windowShares) {}
 
     private final QuantileSketch reference;
     private final Cusum cusum;
@@ -58,24 +71,20 @@ final class StatisticMonitor {
         return cusum.add(score(x), thresholdScale);
     }
 
+    /** How many values the window holds (up to its size). */
+    int filled() {
+        return filled;
+    }
+
     boolean windowFull() {
         return filled == window.length;
     }
 
     WindowResult compare() {
         int n = filled;
-        System.arraycopy(window, 0, sorted, 0, n);
-        Arrays.sort(sorted, 0, n);
         double[] edges = reference.decileEdges();
         double[] expected = reference.binShares(edges);
-        double[] actual = new double[edges.length + 1];
-        int bin = 0;
-        for (int i = 0; i < n; i++) {
-            while (bin < edges.length && sorted[i] > edges[bin]) {
-                bin++;
-            }
-            actual[bin]++;
-        }
+        double[] actual = sortAndBin(edges);
         double d = KolmogorovSmirnov.statistic(sorted, n, reference::cdf, reference::cdfBelow);
         double m = reference.count();
         double p = KolmogorovSmirnov.pValue(d, n * m / (n + m));
@@ -85,7 +94,39 @@ final class StatisticMonitor {
                 p,
                 Divergences.jensenShannon(expected, actual),
                 sorted[n / 2],
-                n);
+                n,
+                new Distribution(edges, expected, shares(actual, n)));
+    }
+
+    /** The values seen so far (a full or partial window) against the reference. */
+    Distribution distribution() {
+        double[] edges = reference.decileEdges();
+        return new Distribution(
+                edges, reference.binShares(edges), shares(sortAndBin(edges), filled));
+    }
+
+    /** Sorts the filled window into {@code sorted} and counts it per bin. */
+    private double[] sortAndBin(double[] edges) {
+        int n = filled;
+        System.arraycopy(window, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
+        double[] counts = new double[edges.length + 1];
+        int bin = 0;
+        for (int i = 0; i < n; i++) {
+            while (bin < edges.length && sorted[i] > edges[bin]) {
+                bin++;
+            }
+            counts[bin]++;
+        }
+        return counts;
+    }
+
+    private static double[] shares(double[] counts, int n) {
+        double[] s = new double[counts.length];
+        for (int i = 0; i < counts.length && n > 0; i++) {
+            s[i] = counts[i] / n;
+        }
+        return s;
     }
 
     /** The window in arrival order (oldest first) and the CUSUM's running state. */

@@ -53,6 +53,9 @@ final class ExplanationText {
         StringBuilder sb = new StringBuilder(" (evidence: ");
         int n = 0;
         for (Map.Entry<String, Object> e : f.evidence().entrySet()) {
+            if (e.getValue() instanceof java.util.Collection) {
+                continue; // chart data: the report draws it, a sentence cannot
+            }
             if (n++ == MAX_LISTED_EVIDENCE) {
                 sb.append(", ...");
                 break;

@@ -17,6 +17,9 @@ import java.util.Objects;
  * report threads read consistent values without locks.
  */
 public final class Incident {
+    private static final java.util.regex.Pattern ID =
+            java.util.regex.Pattern.compile("inc-[0-9a-f]{16}");
+
     /** Caps the client list of one incident; the rest are only counted. */
     static final int MAX_CLIENTS = 100;
 
@@ -37,6 +40,7 @@ public final class Incident {
     private final long firstRecordIndex;
     private final long lastRecordIndex;
     private final Explanation explanation;
+    private final SignalTimeline timeline;
 
     // Package-private for IncidentCodec, which restores stored incidents field by field.
     Incident(
@@ -56,7 +60,8 @@ public final class Incident {
             Map<String, Long> reasons,
             long firstRecordIndex,
             long lastRecordIndex,
-            Explanation explanation) {
+            Explanation explanation,
+            SignalTimeline timeline) {
         this.id = id;
         this.groupKey = groupKey;
         this.type = type;
@@ -74,6 +79,7 @@ public final class Incident {
         this.firstRecordIndex = firstRecordIndex;
         this.lastRecordIndex = lastRecordIndex;
         this.explanation = explanation;
+        this.timeline = timeline;
     }
 
     /** A new incident made of its first signal. */
@@ -101,7 +107,8 @@ public final class Incident {
                 reasons,
                 s.recordIndex(),
                 s.recordIndex(),
-                null);
+                null,
+                SignalTimeline.of(s.timestampMillis()));
     }
 
     /**
@@ -147,7 +154,8 @@ public final class Incident {
                 newReasons,
                 firstRecordIndex,
                 s.recordIndex(),
-                explanation);
+                explanation,
+                timeline.with(s.timestampMillis()));
     }
 
     /** This incident with its explanation replaced. */
@@ -169,7 +177,16 @@ public final class Incident {
                 reasons,
                 firstRecordIndex,
                 lastRecordIndex,
-                e);
+                e,
+                timeline);
+    }
+
+    /**
+     * Whether a string has the form of an incident id ({@code inc-} and 16 lower-case hex digits),
+     * the check before an id from outside is used in a path or a file name.
+     */
+    public static boolean wellFormedId(String id) {
+        return id != null && ID.matcher(id).matches();
     }
 
     public String id() {
@@ -243,6 +260,11 @@ public final class Incident {
 
     public long lastRecordIndex() {
         return lastRecordIndex;
+    }
+
+    /** How many signals came when, in bounded buckets. */
+    public SignalTimeline timeline() {
+        return timeline;
     }
 
     /** The explanation, or {@code null} before one was made. */

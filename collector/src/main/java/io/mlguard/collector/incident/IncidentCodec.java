@@ -45,14 +45,16 @@ public final class IncidentCodec {
         n.set("reasons", MAPPER.valueToTree(i.reasons()));
         n.put("firstRecordIndex", i.firstRecordIndex());
         n.put("lastRecordIndex", i.lastRecordIndex());
+        ObjectNode t = n.putObject("timeline");
+        t.put("startMillis", i.timeline().startMillis());
+        t.put("bucketMillis", i.timeline().bucketMillis());
+        ArrayNode counts = t.putArray("counts");
+        for (long c : i.timeline().counts()) {
+            counts.add(c);
+        }
         Explanation x = i.explanation();
         if (x != null) {
-            ObjectNode e = n.putObject("explanation");
-            e.put("summary", x.summary());
-            e.put("likelyCause", x.likelyCause());
-            ArrayNode actions = e.putArray("recommendedActions");
-            x.recommendedActions().forEach(actions::add);
-            e.put("generatedBy", x.generatedBy());
+            ExplanationCodec.encode(x, n.putObject("explanation"));
         }
         try {
             return MAPPER.writeValueAsString(n);
@@ -76,7 +78,7 @@ public final class IncidentCodec {
         Map<String, Object> evidence = new LinkedHashMap<>();
         n.path("evidence")
                 .fields()
-                .forEachRemaining(e -> evidence.put(e.getKey(), scalar(e.getValue())));
+                .forEachRemaining(e -> evidence.put(e.getKey(), value(e.getValue())));
         Map<String, Long> reasons = new LinkedHashMap<>();
         n.path("reasons")
                 .fields()
@@ -84,14 +86,7 @@ public final class IncidentCodec {
         Explanation explanation = null;
         JsonNode x = n.get("explanation");
         if (x != null && x.isObject()) {
-            List<String> actions = new ArrayList<>();
-            x.path("recommendedActions").forEach(a -> actions.add(a.asText()));
-            explanation =
-                    new Explanation(
-                            x.path("summary").asText(),
-                            x.path("likelyCause").asText(),
-                            actions,
-                            x.path("generatedBy").asText());
+            explanation = ExplanationCodec.decode(x);
         }
         return new Incident(
                 required(n, "id").asText(),
@@ -110,7 +105,22 @@ public final class IncidentCodec {
                 reasons,
                 n.path("firstRecordIndex").asLong(),
                 n.path("lastRecordIndex").asLong(),
-                explanation);
+                explanation,
+                timeline(n));
+    }
+
+    private static SignalTimeline timeline(JsonNode n) {
+        JsonNode t = n.get("timeline");
+        if (t == null || !t.isObject()) {
+            return SignalTimeline.legacy(n.path("firstSeen").asLong(), n.path("count").asLong());
+        }
+        JsonNode c = t.path("counts");
+        long[] counts = new long[c.size()];
+        for (int k = 0; k < counts.length; k++) {
+            counts[k] = c.get(k).asLong();
+        }
+        return SignalTimeline.restore(
+                t.path("startMillis").asLong(), t.path("bucketMillis").asLong(), counts);
     }
 
     private static JsonNode required(JsonNode n, String field) {
@@ -119,6 +129,16 @@ public final class IncidentCodec {
             throw new IllegalArgumentException("stored incident lacks '" + field + "'");
         }
         return v;
+    }
+
+    /** A scalar, or a list of scalars (chart data such as binned distributions). */
+    private static Object value(JsonNode v) {
+        if (v.isArray()) {
+            List<Object> list = new ArrayList<>(v.size());
+            v.forEach(e -> list.add(scalar(e)));
+            return java.util.Collections.unmodifiableList(list);
+        }
+        return scalar(v);
     }
 
     private static Object scalar(JsonNode v) {

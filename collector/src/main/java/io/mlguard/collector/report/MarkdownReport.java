@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Renders incidents as Markdown for tickets and chat. Outside strings are escaped for Markdown and
- * for the HTML that Markdown renderers let through.
+ * Renders incidents as Markdown for tickets and chat, with the same content as the HTML pages (the
+ * charts as their numbers). Outside strings are escaped for Markdown and for the HTML that Markdown
+ * renderers let through.
  */
 public final class MarkdownReport {
     private MarkdownReport() {}
@@ -67,7 +68,11 @@ public final class MarkdownReport {
             for (Map.Entry<String, Long> r : i.reasons().entrySet()) {
                 b.append(' ').append(escape(r.getKey())).append(" × ").append(r.getValue());
             }
-            b.append("\n- evidence:");
+            b.append("\n- timeline: ")
+                    .append(ReportFormat.duration(i.timeline().bucketMillis()))
+                    .append(" buckets from ")
+                    .append(ReportFormat.time(i.timeline().startMillis()))
+                    .append("\n- evidence:");
             for (Map.Entry<String, Object> e : i.evidence().entrySet()) {
                 b.append("\n  - ")
                         .append(escape(e.getKey()))
@@ -79,13 +84,29 @@ public final class MarkdownReport {
                 b.append("\n\n")
                         .append(escape(x.summary()))
                         .append("\n\n**Likely cause:** ")
-                        .append(escape(x.likelyCause()))
-                        .append("\n\n**Recommended actions:**\n");
+                        .append(escape(x.likelyCause()));
+                if (x.technique() != null) {
+                    b.append("\n\n**Technique:** ")
+                            .append(escape(x.technique().title()))
+                            .append(" (MITRE ATLAS ")
+                            .append(escape(x.technique().id()))
+                            .append(")");
+                }
+                b.append("\n\n**Recommended actions:**\n");
                 for (String a : x.recommendedActions()) {
                     b.append("\n1. ").append(escape(a));
                 }
+                b.append("\n\nExplained by ")
+                        .append(escape(x.generatedBy()))
+                        .append(" (")
+                        .append(escape(x.source()))
+                        .append(").");
+                if (x.fallbackReason() != null) {
+                    b.append(" LLM explanation not used: ").append(escape(x.fallbackReason()));
+                }
                 b.append('\n');
             }
+            MarkdownCharts.append(b, IncidentCharts.of(i));
             List<Feedback> fb = feedback.apply(i.id());
             if (!fb.isEmpty()) {
                 b.append("\n**Feedback:**\n");

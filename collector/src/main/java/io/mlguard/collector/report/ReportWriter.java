@@ -7,12 +7,8 @@ import io.mlguard.collector.incident.InMemoryFeedbackStore;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@code index.html}, {@code incidents.json} and {@code incidents.md} in a directory up to
- * date: checked once a second, rewritten only when the incidents changed, and once more on close.
- * Each file is written to a temporary file and moved into place, so a reader never sees half.
+ * Keeps {@code index.html}, {@code incidents/{id}.html} (one page per incident), {@code
+ * incidents.json} and {@code incidents.md} in a directory up to date: checked once a second,
+ * rewritten only when the incidents changed, and once more on close. Each file is written to a
+ * temporary file and moved into place, so a reader never sees half.
  */
 public final class ReportWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
@@ -36,6 +33,8 @@ public final class ReportWriter implements AutoCloseable {
     private final Health health;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    private final AtomicFiles files = new AtomicFiles();
+    private final IncidentPages pages;
     private long writtenVersion = -1;
 
     public ReportWriter(Path dir, IncidentStore store, Health health, Clock clock) {
@@ -45,6 +44,7 @@ public final class ReportWriter implements AutoCloseable {
     public ReportWriter(
             Path dir, IncidentStore store, FeedbackStore feedback, Health health, Clock clock) {
         this.dir = dir;
+        this.pages = new IncidentPages(dir);
         this.store = store;
         this.feedback = feedback;
         this.health = health;
@@ -73,7 +73,7 @@ public final class ReportWriter implements AutoCloseable {
         }
     }
 
-    /** Writes the three files if the store changed since the last write. */
+    /** Writes the report files if the store or the feedback changed since the last write. */
     public synchronized boolean writeIfChanged() throws IOException {
         // Both only grow, so their sum changes whenever either does.
         long version = store.version() + feedback.version();
@@ -83,48 +83,24 @@ public final class ReportWriter implements AutoCloseable {
         List<Incident> incidents = store.list();
         Map<String, Object> stats = health.snapshot();
         long now = clock.millis();
-        writeAtomically(
+        files.write(
+                dir,
                 "incidents.json",
                 IncidentJson.MAPPER
                         .writerWithDefaultPrettyPrinter()
                         .writeValueAsString(IncidentJson.toJson(incidents, feedback)));
-        writeAtomically(
+        files.write(
+                dir,
                 "incidents.md",
                 MarkdownReport.render(incidents, stats, now, feedback::forIncident));
-        // index.html last: whoever watches it sees the other two already up to date.
-        writeAtomically(
-                "index.html", HtmlReport.render(incidents, stats, now, feedback::forIncident));
+        pages.write(incidents, feedback, now, files);
+        // index.html last: whoever watches it sees the rest already up to date.
+        files.write(
+                dir,
+                "index.html",
+                HtmlReport.index(incidents, stats, now, feedback::forIncident, ReportLinks.FILES));
         writtenVersion = version;
         return true;
-    }
-
-    private void writeAtomically(String name, String content) throws IOException {
-        Path target = dir.resolve(name);
-        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            readableByOthers(tmp);
-            try {
-                Files.move(
-                        tmp,
-                        target,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    // Temp files are created owner-only; a report is meant to be served or copied by others.
-    private static void readableByOthers(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: keep its defaults
-        }
     }
 
     /** Stops the periodic check and writes a last time. */

@@ -182,4 +182,37 @@ class ApiServerTest {
                 .contains("default-src 'none'");
         assertThat(r.body()).contains("<table").contains("alice").contains("iris");
     }
+
+    @Test
+    void eachIncidentHasItsOwnPageLinkedFromTheIndex() throws Exception {
+        String id = store.list().get(0).id();
+        assertThat(get("/report").body()).contains("href=\"report/" + id + "\"");
+        HttpResponse<String> r = get("/report/" + id);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Security-Policy"))
+                .get()
+                .asString()
+                .contains("script-src 'none'");
+        assertThat(r.body())
+                .contains("<code>" + id + "</code>")
+                .contains("<svg")
+                .contains("href=\"../report\"");
+    }
+
+    @Test
+    void aReportPageForAnythingButAKnownWellFormedIdIs404() throws Exception {
+        for (String path :
+                new String[] {
+                    "/report/inc-0000000000000000",
+                    "/report/inc-ABCDEF0123456789",
+                    "/report/..%2Fapi%2Fincidents",
+                    "/report/%3Cscript%3E",
+                    "/report/" + store.list().get(0).id() + "/x",
+                    "/report/"
+                }) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).doesNotContain("script").doesNotContain("..");
+        }
+    }
 }

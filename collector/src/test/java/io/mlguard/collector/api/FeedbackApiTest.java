@@ -14,6 +14,7 @@ import io.mlguard.collector.incident.InMemoryIncidentStore;
 import io.mlguard.collector.incident.IncidentManager;
 import io.mlguard.collector.ingest.IngestStats;
 import io.mlguard.collector.report.HtmlReport;
+import io.mlguard.collector.report.ReportLinks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -120,9 +121,18 @@ class FeedbackApiTest {
         assertThat(one.get("feedback").get(1).get("comment").asText()).isEmpty();
         assertThat(json(get("/api/incidents?limit=1")).get(0).get("feedback")).hasSize(2);
         // the report escapes the comment
-        assertThat(HtmlReport.render(store.list(), java.util.Map.of(), T0, feedback::forIncident))
+        assertThat(
+                        HtmlReport.incident(
+                                store.get(id).orElseThrow(),
+                                feedback.forIncident(id),
+                                T0,
+                                ReportLinks.HTTP))
                 .contains("a &lt;b&gt;known&lt;/b&gt; batch job")
                 .doesNotContain("<b>known");
+        // the index shows the latest verdict
+        assertThat(HtmlReport.render(store.list(), java.util.Map.of(), T0, feedback::forIncident))
+                .contains("true_positive")
+                .contains("(2 verdicts)");
     }
 
     @Test

@@ -128,6 +128,45 @@ class DriftDetectorTest {
     }
 
     @Test
+    void driftSignalsCarryTheBinnedReferenceAndRecentDistributions() {
+        Traffic t = new Traffic(13);
+        feed(t, PROFILE + 2_000);
+        signals.clear();
+        t.stdScale = 4;
+        feed(t, 1_000);
+        assertThat(signals).isNotEmpty();
+        for (Signal s :
+                signals.stream().filter(x -> x.evidence().containsKey("statistic")).toList()) {
+            List<?> edges = (List<?>) s.evidence().get("binUpperEdges");
+            List<?> ref = (List<?>) s.evidence().get("referenceShares");
+            List<?> recent = (List<?>) s.evidence().get("recentShares");
+            assertThat(edges).as(s.toString()).isNotEmpty().hasSizeLessThanOrEqualTo(9);
+            assertThat(ref).hasSize(edges.size() + 1);
+            assertThat(recent).hasSize(edges.size() + 1);
+            assertThat(sum(ref)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(sum(recent)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+            // chart data comes after the numbers a reader wants first
+            assertThat(List.copyOf(s.evidence().keySet()).indexOf("binUpperEdges"))
+                    .isEqualTo(s.evidence().size() - 3);
+        }
+        // a wider spread moves values out of the middle deciles into the outer bins
+        Signal w =
+                signals.stream()
+                        .filter(s -> s.reason().equals("window_shift"))
+                        .findFirst()
+                        .orElseThrow();
+        List<?> ref = (List<?>) w.evidence().get("referenceShares");
+        List<?> recent = (List<?>) w.evidence().get("recentShares");
+        int last = ref.size() - 1;
+        assertThat((double) recent.get(0) + (double) recent.get(last))
+                .isGreaterThan((double) ref.get(0) + (double) ref.get(last));
+    }
+
+    private static double sum(List<?> values) {
+        return values.stream().mapToDouble(v -> (double) v).sum();
+    }
+
+    @Test
     void aShiftOfClassPriorsIsPredictionDrift() {
         Traffic t = new Traffic(14);
         feed(t, PROFILE + 1_000);

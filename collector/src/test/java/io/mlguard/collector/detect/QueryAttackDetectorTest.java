@@ -46,6 +46,29 @@ class QueryAttackDetectorTest {
     }
 
     @Test
+    void aSignalCarriesTheClientsNearDuplicateCountsOverTime() {
+        // twenty distinct held-out digits first: no near-duplicates among them
+        send(QueryStreams.DIGITS.subList(100, 120), q -> "attacker");
+        assertThat(signals).isEmpty();
+        int at = send(QueryStreams.attackWalk(11, 200, 5), q -> "attacker");
+        Signal s = signals.get(0);
+        List<?> counts = (List<?>) s.evidence().get("nearDuplicateSeries");
+        List<?> times = (List<?>) s.evidence().get("seriesTimesMillis");
+        assertThat(counts)
+                .hasSameSizeAs(times)
+                .hasSize(Math.min(QueryAttackDetector.CLIENT_RING, 20 + at));
+        // the last point is the query that raised the signal
+        assertThat(counts.get(counts.size() - 1)).isEqualTo(s.evidence().get("nearDuplicates"));
+        assertThat(times.get(times.size() - 1)).isEqualTo(s.timestampMillis());
+        // the series starts in the held-out digits, which had no near-duplicates
+        assertThat(counts.get(0)).isEqualTo(0L);
+        assertThat(counts.get(counts.size() - at - 1)).isEqualTo(0L);
+        for (int k = 1; k < times.size(); k++) {
+            assertThat((Long) times.get(k)).isGreaterThanOrEqualTo((Long) times.get(k - 1));
+        }
+    }
+
+    @Test
     void anAttackerRotatingClientIdsIsFlaggedAcrossClients() {
         int at = send(QueryStreams.attackWalk(3, 200, 99), q -> "rotating-" + q);
         assertThat(at).isBetween(1, 50);

@@ -60,7 +60,8 @@ class ReportTest {
                 .contains("m&quot;&gt;&lt;img src=x onerror=alert(2)&gt;")
                 .doesNotContain("<script")
                 .doesNotContain("src=\"http")
-                .doesNotContain("href=")
+                .doesNotContain("href=\"http")
+                .doesNotContain("href=\"/")
                 .contains("Content-Security-Policy")
                 .contains("nan_or_inf")
                 .contains(">high<")
@@ -98,8 +99,17 @@ class ReportTest {
             assertThat(dir.resolve("out/incidents.md")).content().contains("nan\\_or\\_inf");
             try (var files = Files.list(dir.resolve("out"))) {
                 assertThat(files.map(p -> p.getFileName().toString()))
-                        .containsExactlyInAnyOrder("index.html", "incidents.json", "incidents.md");
+                        .containsExactlyInAnyOrder(
+                                "index.html", "incidents.json", "incidents.md", "incidents");
             }
+            String id = store.list().get(0).id();
+            Path page = dir.resolve("out/incidents/" + id + ".html");
+            assertThat(page).exists();
+            assertThat(Files.readString(page))
+                    .contains("&lt;script&gt;")
+                    .doesNotContain(XSS)
+                    .contains("href=\"../index.html\"");
+            assertThat(Files.readString(index)).contains("href=\"incidents/" + id + ".html\"");
         } finally {
             writer.close();
         }
