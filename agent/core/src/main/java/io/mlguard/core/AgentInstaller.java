@@ -113,6 +113,11 @@ public final class AgentInstaller {
                 .addShutdownHook(
                         new Thread(
                                 () -> {
+                                    try {
+                                        writer.flushAtExit();
+                                    } catch (Throwable t) {
+                                        // exit goes on; the records still waiting are lost
+                                    }
                                     Dispatcher.install(null);
                                     AgentLog.debug("counters at exit: " + counters);
                                 },

@@ -41,6 +41,10 @@ public final class QueueWriter implements AutoCloseable {
     private boolean openRequested; // guarded by openSignal
     private volatile ChronicleQueue queue;
     private volatile ThreadLocal<ExcerptAppender> appenders;
+
+    /** Held while the queue opens: by the background thread or, at exit, the shutdown hook. */
+    private final Object openLock = new Object();
+
     private volatile boolean disabled;
     private int consecutiveFailures;
     private final DiskGuard disk;
@@ -131,7 +135,30 @@ public final class QueueWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * At JVM exit: if records still wait for the queue (a short-lived program can end before the
+     * delayed open), opens it now and writes them, so none is lost; if the background thread is
+     * opening it, waits for that to finish, so the queue's files are never left half made.
+     */
+    public void flushAtExit() {
+        synchronized (pending) {
+            if (queue != null || pending.isEmpty()) {
+                return;
+            }
+        }
+        requestOpen();
+        openNow();
+    }
+
     private void openNow() {
+        synchronized (openLock) {
+            if (queue == null && !disabled) {
+                openQueue();
+            }
+        }
+    }
+
+    private void openQueue() {
         try {
             ChronicleQueue q =
                     ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
