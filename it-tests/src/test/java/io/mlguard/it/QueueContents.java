@@ -1,5 +1,6 @@
 package io.mlguard.it;
 
+import io.mlguard.protocol.AgentStatsRecord;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import io.mlguard.protocol.RecordFormatException;
@@ -14,6 +15,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 final class QueueContents {
     final List<InferenceRecord> inferences = new ArrayList<>();
     final List<ModelLoadRecord> modelLoads = new ArrayList<>();
+    final List<AgentStatsRecord> agentStats = new ArrayList<>();
 
     static QueueContents read(Path dir) {
         QueueContents c = new QueueContents();
@@ -30,6 +32,11 @@ final class QueueContents {
                         @Override
                         public void modelLoad(ModelLoadRecord record, long index) {
                             c.modelLoads.add(record);
+                        }
+
+                        @Override
+                        public void agentStats(AgentStatsRecord record, long index) {
+                            c.agentStats.add(record);
                         }
 
                         @Override

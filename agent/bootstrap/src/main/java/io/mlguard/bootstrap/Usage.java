@@ -23,6 +23,11 @@ final class Usage {
                             + " (default: ${java.io.tmpdir}/mlguard/queue)",
                     "  clientHeader=NAME    request header that names the client"
                             + " (default: X-Client-Id; the remote address otherwise)",
+                    "  clientIdKeyFile=F    pseudonymise client ids with the key in F:"
+                            + " only p:<HMAC-SHA256> is written (or clientIdKey=KEY, e.g. from"
+                            + " MLGUARD_CLIENT_ID_KEY; 16 bytes or more)",
+                    "  statsIntervalSeconds=N  write the agent's own counters every N s"
+                            + " (default: 10; 0 never)",
                     "  maxElements=N        elements read per tensor before sampling"
                             + " (default: 65536)",
                     "  topK=N               classes kept per output (default: 5)",
