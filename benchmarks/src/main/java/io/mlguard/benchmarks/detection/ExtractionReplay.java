@@ -28,7 +28,10 @@ import net.openhft.chronicle.queue.RollCycles;
  * whole history of the same predicted class, with how many queries back the nearest one was. It
  * answers "which distances does the detector see" on real agent data, offline and repeatably.
  *
- * <p>Usage: {@code ExtractionReplay <queue dir> <csv out dir>}
+ * <p>Usage: {@code ExtractionReplay <queue dir> <csv out dir>}, or {@code ExtractionReplay <queue
+ * dir> --benign <client prefix> <clients> <queries each> <seed>} to estimate false positives: the
+ * real fingerprints (and predicted classes) of the clients whose id starts with the prefix are
+ * dealt at random to that many new clients, which a fresh detector then sees one after another.
  */
 public final class ExtractionReplay {
     private static final int RING = 128;
@@ -47,6 +50,15 @@ public final class ExtractionReplay {
     private ExtractionReplay() {}
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 6 && args[1].equals("--benign")) {
+            benign(
+                    Paths.get(args[0]),
+                    args[2],
+                    Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]),
+                    Long.parseLong(args[5]));
+            return;
+        }
         Path queue = Paths.get(args[0]);
         Path out = Paths.get(args[1]);
         Files.createDirectories(out);
@@ -128,6 +140,85 @@ public final class ExtractionReplay {
                 }
             }
         }
+    }
+
+    private static void benign(Path queue, String prefix, int clients, int each, long seed) {
+        List<Query> pool = new ArrayList<>();
+        try (ChronicleQueue cq =
+                        ChronicleQueue.singleBuilder(queue.toFile())
+                                .rollCycle(RollCycles.FAST_HOURLY)
+                                .build();
+                ExcerptTailer t = cq.createTailer()) {
+            RecordReader.Handler h =
+                    new RecordReader.Handler() {
+                        @Override
+                        public void inference(InferenceRecord r, long index) {
+                            if (r.clientId != null
+                                    && r.clientId.startsWith(prefix)
+                                    && r.fingerprintLength > 0) {
+                                int label =
+                                        r.outputCount > 0 && r.outputs[0].topK > 0
+                                                ? r.outputs[0].topClasses[0]
+                                                : -1;
+                                pool.add(
+                                        new Query(
+                                                Arrays.copyOf(r.fingerprint, r.fingerprintLength),
+                                                label));
+                            }
+                        }
+
+                        @Override
+                        public void modelLoad(ModelLoadRecord r, long index) {}
+
+                        @Override
+                        public void malformed(RecordFormatException e, long index) {}
+                    };
+            while (RecordReader.readOne(t, h)) {
+                // all of it
+            }
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        ExtractionDetector detector = new ExtractionDetector();
+        InferenceRecord r = new InferenceRecord();
+        r.modelId = "mnist";
+        r.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_2D;
+        r.outputCount = 1;
+        r.outputs[0].topK = 1;
+        int flagged = 0;
+        long signals = 0;
+        long index = 0;
+        List<Double> ws = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            r.clientId = "pseudo-" + c;
+            List<Signal> s = new ArrayList<>();
+            for (int q = 0; q < each; q++) {
+                Query x = pool.get(random.nextInt(pool.size()));
+                System.arraycopy(x.cells(), 0, r.fingerprint, 0, x.cells().length);
+                r.fingerprintLength = x.cells().length;
+                r.outputs[0].topClasses[0] = x.label();
+                r.timestampMillis = 1_700_000_000_000L + index * 10;
+                detector.onInference(r, index++, s::add);
+            }
+            if (!s.isEmpty()) {
+                flagged++;
+                signals += s.size();
+                ws.add((Double) s.get(0).evidence().get("shapiroWilkW"));
+            }
+        }
+        System.out.printf(
+                "benign replay: %d real fingerprints of '%s*' dealt to %d clients x %d queries:"
+                        + " %d clients flagged (%.2f%%), %d signals on %d queries (%.4f%%); first"
+                        + " W of flagged %s%n",
+                pool.size(),
+                prefix,
+                clients,
+                each,
+                flagged,
+                100.0 * flagged / clients,
+                signals,
+                index,
+                100.0 * signals / index,
+                ws);
     }
 
     /** Min L2 to the last 128, to all, to all of the same label (NaN: near-dup or none), lag. */
