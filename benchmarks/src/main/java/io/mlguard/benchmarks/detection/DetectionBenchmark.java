@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * API poller gives the time from the inference to the incident in the API.
  *
  * <p>Usage: {@code DetectionBenchmark <work dir> <agent jar> <collector jar> <demo jar> <runs>
- * [java]}
+ * [java]}. The environment variable {@code MLGUARD_BENCH_SCENARIOS} (comma-separated names such as
+ * {@code extraction,drift-rotate,swap}) plays only those scenarios; the attack session's benign
+ * clients always play, so false positives are measured in every run.
  */
 public final class DetectionBenchmark {
     static final List<String> QUERY_ATTACKS = List.of("hopskipjump", "boundary", "square", "nes");
@@ -35,6 +37,7 @@ public final class DetectionBenchmark {
     private final int runs;
     private final String java;
     private final Results results = new Results();
+    private final List<String> only = selected(System.getenv("MLGUARD_BENCH_SCENARIOS"));
 
     private DetectionBenchmark(String[] a) {
         work = Paths.get(a[0]);
@@ -67,10 +70,32 @@ public final class DetectionBenchmark {
         attackSession(models);
         results.print(System.out, runs);
         for (String drift : DRIFTS) {
-            driftSession(models, drift);
-            results.print(System.out, runs);
+            if (plays(drift)) {
+                driftSession(models, drift);
+                results.print(System.out, runs);
+            }
         }
-        swapSession(models);
+        if (plays("swap")) {
+            swapSession(models);
+        }
+    }
+
+    /** Every scenario when {@code names} is unset or blank, else the listed ones. */
+    private static List<String> selected(String names) {
+        if (names == null || names.isBlank()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : names.split(",")) {
+            if (!n.isBlank()) {
+                out.add(n.trim());
+            }
+        }
+        return out;
+    }
+
+    private boolean plays(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
     }
 
     /** A fresh collector and demo server with the agent, on a copy of the models. */
@@ -186,6 +211,7 @@ public final class DetectionBenchmark {
             Map<String, List<String>> runClients = new LinkedHashMap<>();
             List<String> attacks = new ArrayList<>(QUERY_ATTACKS);
             attacks.add("extraction");
+            attacks.removeIf(a -> !plays(a));
             for (String attack : attacks) {
                 for (int k = 1; k <= runs; k++) {
                     String client = attack + "-run" + k;
