@@ -26,7 +26,6 @@ final class NearDuplicateIndex {
     static final int BUCKET_SLOTS = 8;
     private static final int MASK = CAPACITY - 1;
     private static final int LEN = FingerprintRing.MAX_LENGTH;
-    private static final int MAX_WEIGHT = 1 << 20;
     private static final int ALL_TABLES = (1 << TABLES) - 1;
 
     /** What one lookup found; reused, filled by {@link #scan}. */
@@ -35,7 +34,7 @@ final class NearDuplicateIndex {
         int others;
         int otherClients; // distinct, counted up to the array's length
         final int[] seenClients;
-        boolean ownRepeat;
+        boolean repeat;
 
         Matches(int distinctClientsWanted) {
             seenClients = new int[distinctClientsWanted];
@@ -45,11 +44,10 @@ final class NearDuplicateIndex {
             own = 0;
             others = 0;
             otherClients = 0;
-            ownRepeat = false;
+            repeat = false;
         }
 
-        void addOther(int owner, int weight) {
-            others += weight;
+        void addClient(int owner) {
             for (int i = 0; i < otherClients; i++) {
                 if (seenClients[i] == owner) {
                     return;
@@ -64,8 +62,7 @@ final class NearDuplicateIndex {
     private final byte[] cells = new byte[CAPACITY * LEN];
     private final byte[] lengths = new byte[CAPACITY];
     private final int[] digests = new int[CAPACITY];
-    private final int[] owners = new int[CAPACITY];
-    private final int[] weights = new int[CAPACITY]; // queries of its owner the entry stands for
+    private final EntryOwners owners = new EntryOwners(CAPACITY);
     private final int[] sequences = new int[CAPACITY]; // what a bucket entry must equal to be live
     private final int[] visited = new int[CAPACITY]; // the lookup that last compared the slot
     private final int[] buckets = new int[TABLES * BUCKETS * BUCKET_SLOTS];
@@ -105,43 +102,41 @@ final class NearDuplicateIndex {
                 if (d > limit) {
                     continue;
                 }
-                boolean repeat = d == 0 && InputDigest.same(digests[slot], digest);
-                if (owners[slot] == owner) {
-                    if (repeat) {
-                        out.ownRepeat = true;
-                    } else {
-                        out.own += weights[slot];
-                        // the newest: an order that survives a restore, unlike the slots'
-                        int age = (int) added - entry;
-                        if (absorbInto < 0 || age < newest) {
-                            absorbInto = slot;
-                            newest = age;
-                        }
-                    }
-                } else if (!repeat) {
-                    // the same input from many clients (a popular item) is no attack
-                    out.addOther(owners[slot], weights[slot]);
+                if (d == 0 && InputDigest.same(digests[slot], digest)) {
+                    out.repeat = true; // a retry, or a popular input sent by many: no evidence
+                    continue;
+                }
+                int mine = owners.weightOf(slot, owner);
+                out.own += mine;
+                out.others += owners.total(slot) - mine;
+                owners.addOtherClients(slot, owner, out);
+                int age = (int) added - entry; // newest first: an order a restore keeps
+                if (absorbInto < 0 || age < newest) {
+                    absorbInto = slot;
+                    newest = age;
                 }
             }
         }
     }
 
     /**
-     * Records the query of the last {@link #scan}: when it was a near-duplicate of one of its
-     * owner's entries, that entry now stands for one more query (its weight), which keeps an
-     * attack's hundreds of near-identical queries from filling the buckets; otherwise it becomes a
-     * new entry under the scanned keys.
+     * Records the query of the last {@link #scan}, unless it was a repeat: when it was a
+     * near-duplicate of an entry, the newest such entry now stands for one more query (of this
+     * owner), which keeps an attack's hundreds of near-identical queries, from one id or many, from
+     * filling the buckets; otherwise it becomes a new entry under the scanned keys.
      */
-    void addScanned(byte[] f, int length, int digest, int owner) {
-        if (absorbInto >= 0) {
-            weights[absorbInto] = Math.min(MAX_WEIGHT, weights[absorbInto] + 1);
-            absorbInto = -1;
+    void addScanned(byte[] f, int length, int digest, int owner, Matches scanned) {
+        if (scanned.repeat) {
             return;
         }
-        insert(f, length, digest, owner, 1, ALL_TABLES);
+        if (absorbInto >= 0) {
+            owners.join(absorbInto, owner);
+            return;
+        }
+        insert(f, length, digest, owner, ALL_TABLES);
     }
 
-    private void insert(byte[] f, int length, int digest, int owner, int weight, int tables) {
+    private void insert(byte[] f, int length, int digest, int owner, int tables) {
         int entry = (int) ++added;
         if (entry == 0) {
             entry = (int) ++added; // 0 marks an empty bucket slot
@@ -150,9 +145,14 @@ final class NearDuplicateIndex {
         System.arraycopy(f, 0, cells, slot * LEN, length);
         lengths[slot] = (byte) length;
         digests[slot] = digest;
-        owners[slot] = owner;
-        weights[slot] = weight;
+        owners.start(slot, owner);
         sequences[slot] = entry;
+        insertInto(slot, tables);
+    }
+
+    /** Puts the slot's entry into the buckets of its keys in the given tables. */
+    private void insertInto(int slot, int tables) {
+        int entry = sequences[slot];
         for (int t = 0; t < TABLES; t++) {
             if ((tables & (1 << t)) == 0) {
                 continue;
@@ -168,15 +168,10 @@ final class NearDuplicateIndex {
         }
     }
 
-    /** Adds f as a new entry standing for {@code weight} queries (restoring state, tests). */
-    void add(byte[] f, int length, int digest, int owner, int weight) {
-        add(f, length, digest, owner, weight, ALL_TABLES);
-    }
-
-    /** As {@link #add}, into the tables whose bits are set in {@code tables} only. */
-    void add(byte[] f, int length, int digest, int owner, int weight, int tables) {
+    /** Adds f as a new entry standing for one query of {@code owner} (tests). */
+    void add(byte[] f, int length, int digest, int owner) {
         LshKeys.keys(f, length, keys);
-        insert(f, length, digest, owner, weight, tables);
+        insert(f, length, digest, owner, ALL_TABLES);
     }
 
     private int l1(int slot, byte[] f, int length, int limit) {
@@ -211,7 +206,7 @@ final class NearDuplicateIndex {
 
     /**
      * The held fingerprints oldest first, one base64 string of {@code [length][cells][digest
-     * (4)][owner (4)][weight (4)][tables still holding it (1, a bit each)]} each; the tables are
+     * (4)][owners (see EntryOwners)][tables still holding it (1, a bit each)]} each; the tables are
      * rebuilt on restore by adding them again in order, which gives the same buckets minus
      * evictions already counted.
      */
@@ -224,7 +219,7 @@ final class NearDuplicateIndex {
         byte[] tables = tablesHolding();
         int bytes = 0;
         for (long s = first + 1; s <= added; s++) {
-            bytes += live(s) ? 14 + lengths[(int) s & MASK] : 0;
+            bytes += live(s) ? 6 + EntryOwners.BYTES + lengths[(int) s & MASK] : 0;
         }
         ByteBuffer b = ByteBuffer.allocate(bytes);
         for (long s = first + 1; s <= added; s++) {
@@ -235,8 +230,7 @@ final class NearDuplicateIndex {
             b.put(lengths[slot]);
             b.put(cells, slot * LEN, lengths[slot]);
             b.putInt(digests[slot]);
-            b.putInt(owners[slot]);
-            b.putInt(weights[slot]);
+            owners.write(slot, b);
             b.put(tables[slot]);
         }
         n.put("data", Base64.getEncoder().encodeToString(b.array()));
@@ -285,13 +279,11 @@ final class NearDuplicateIndex {
                 }
                 b.get(f, 0, len);
                 int digest = b.getInt();
-                int owner = b.getInt();
-                int weight = b.getInt();
-                if (weight < 1 || weight > MAX_WEIGHT) {
-                    throw new IllegalArgumentException(
-                            "fingerprint weight out of range: " + weight);
-                }
-                add(f, len, digest, owner, weight, b.get() & 0xff);
+                LshKeys.keys(f, len, keys);
+                insert(f, len, digest, 0, 0); // in no table yet: the owners are read first
+                int slot = (int) added & MASK; // restored entries are 1..held: no wrap
+                owners.read(slot, b);
+                insertInto(slot, b.get() & 0xff);
                 held++;
             }
         } catch (BufferUnderflowException e) {

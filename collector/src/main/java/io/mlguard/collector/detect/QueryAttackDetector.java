@@ -125,8 +125,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         }
         if (m != null) {
             acrossClients(m, r, index, sink);
-            if (!repeat && !found.ownRepeat) {
-                m.index.addScanned(f, length, digest, owner);
+            if (!repeat) {
+                m.index.addScanned(f, length, digest, owner, found);
             }
         }
     }
@@ -224,7 +224,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             .record(index, r.timestampMillis)
                             .evidence("nearDuplicatesFromOtherClients", matches)
                             .evidence("otherClientsAtLeast", distinct)
-                            .evidence("modelHistory", m.index.size())
+                            .evidence("indexEntries", m.index.size())
                             .evidence("threshold", threshold)
                             .evidence("thresholdMultiplier", scale)
                             .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)

@@ -43,7 +43,7 @@ class NearDuplicateIndexTest {
         byte[][] kept = new byte[NearDuplicateIndex.CAPACITY][];
         for (int k = 0; k < kept.length; k++) {
             kept[k] = random(r);
-            index.add(kept[k], 64, k + 1, 1000 + k % 50, 1);
+            index.add(kept[k], 64, k + 1, 1000 + k % 50);
         }
         int hits = 0;
         int probes = 2000;
@@ -73,15 +73,18 @@ class NearDuplicateIndexTest {
     void tellsOwnFromOthersAndRepeatsFromProbes() {
         Random r = new Random(2);
         byte[] f = random(r);
-        index.add(f, 64, 7, 11, 1);
+        index.add(f, 64, 7, 11);
         index.scan(f, 64, 7, 11, LIMIT, found);
-        assertThat(found.ownRepeat).isTrue(); // same fingerprint, same input: a retry
+        assertThat(found.repeat).isTrue(); // same fingerprint, same input: a retry
+        index.addScanned(f, 64, 7, 11, found);
+        assertThat(index.size()).isEqualTo(1); // and not stored
         assertThat(found.own).isZero();
         index.scan(f, 64, 8, 11, LIMIT, found);
-        assertThat(found.ownRepeat).isFalse(); // same fingerprint, other input: a probe
+        assertThat(found.repeat).isFalse(); // same fingerprint, other input: a probe
         assertThat(found.own).isEqualTo(1);
         index.scan(f, 64, 7, 12, LIMIT, found);
         assertThat(found.others).isZero(); // another client sending the very same input
+        assertThat(found.repeat).isTrue();
         index.scan(f, 64, 0, 12, LIMIT, found);
         assertThat(found.others).isZero(); // unknown digest: taken for the same input
         index.scan(near(f, r), 64, 9, 12, LIMIT, found);
@@ -98,15 +101,25 @@ class NearDuplicateIndexTest {
         for (int k = 0; k < 100; k++) {
             index.scan(f, 64, k + 1, 42, LIMIT, found); // a probe: same thumbnail, other input
             assertThat(found.own).isEqualTo(k);
-            index.addScanned(f, 64, k + 1, 42);
+            index.addScanned(f, 64, k + 1, 42, found);
         }
         assertThat(index.size()).isEqualTo(1);
         assertThat(index.bucketEvictions()).isZero();
         index.scan(near(f, r), 64, -1, 43, LIMIT, found);
         assertThat(found.others).isEqualTo(100); // another id carrying on the same attack
         assertThat(found.otherClients).isEqualTo(1);
-        index.scan(random(r), 64, -1, 43, LIMIT, found);
-        index.addScanned(f, 64, -1, 43); // a far query is a new entry
+        for (int id = 43; id < 60; id++) { // ids rotating every query join the same entry
+            index.scan(near(f, r), 64, -id, id, LIMIT, found);
+            assertThat(found.others).isEqualTo(100 + id - 43);
+            assertThat(found.otherClients).isEqualTo(Math.min(3, 1 + id - 43));
+            index.addScanned(near(f, r), 64, -id, id, found);
+        }
+        index.scan(f, 64, -1, 42, LIMIT, found);
+        assertThat(found.own).isEqualTo(100);
+        assertThat(found.others).isEqualTo(17);
+        byte[] far = random(r);
+        index.scan(far, 64, -1, 43, LIMIT, found);
+        index.addScanned(far, 64, -1, 43, found); // a far query is a new entry
         assertThat(index.size()).isEqualTo(2);
     }
 
@@ -115,14 +128,14 @@ class NearDuplicateIndexTest {
         Random r = new Random(3);
         byte[] f = random(r);
         for (int k = 0; k < 100; k++) {
-            index.add(f, 64, k + 1, 5 + k, 1); // one key in every table: one bucket per table fills
+            index.add(f, 64, k + 1, 5 + k); // one key in every table: one bucket per table fills
         }
         int slots = NearDuplicateIndex.BUCKET_SLOTS;
         assertThat(index.bucketEvictions()).isEqualTo((100L - slots) * NearDuplicateIndex.TABLES);
         index.scan(f, 64, -1, 1000, LIMIT, found);
         assertThat(found.others).isEqualTo(slots); // only the last BUCKET_SLOTS remain
         for (int k = 0; k < 3 * NearDuplicateIndex.CAPACITY; k++) {
-            index.add(random(r), 64, k, k, 1);
+            index.add(random(r), 64, k, k);
         }
         assertThat(index.size()).isEqualTo(NearDuplicateIndex.CAPACITY);
         assertThat(index.added()).isEqualTo(100L + 3 * NearDuplicateIndex.CAPACITY);
@@ -135,32 +148,43 @@ class NearDuplicateIndexTest {
         Random r = new Random(4);
         byte[][] kept = new byte[NearDuplicateIndex.CAPACITY + 500][];
         for (int k = 0; k < kept.length; k++) {
-            kept[k] = random(r);
-            index.add(kept[k], k % 3 == 0 ? 48 : 64, k, k % 7, 1 + k % 4);
+            // every fifth query a near-duplicate of a recent one, which joins its entry
+            kept[k] = k % 5 == 4 ? near(kept[k - 1 - r.nextInt(3)], r) : random(r);
+            index.scan(kept[k], 64, k, k % 7, LIMIT, found);
+            index.addScanned(kept[k], 64, k, k % 7, found);
         }
         ObjectNode saved = index.saveState();
         NearDuplicateIndex copy = new NearDuplicateIndex();
         copy.restoreState(saved);
         assertThat(copy.saveState()).isEqualTo(saved);
         assertThat(copy.added()).isEqualTo(index.added());
+        assertThat(index.size()).isLessThan(kept.length - 500); // joined entries
         NearDuplicateIndex.Matches other = new NearDuplicateIndex.Matches(3);
-        for (int p = 0; p < 500; p++) {
+        for (int p = 0; p < 2000; p++) {
             byte[] q = near(kept[kept.length - 1 - r.nextInt(kept.length)], r);
-            int len = r.nextBoolean() ? 48 : 64;
-            index.scan(q, len, -1, 3, LIMIT, found);
-            copy.scan(q, len, -1, 3, LIMIT, other);
+            index.scan(q, 64, -1, 3, LIMIT, found);
+            copy.scan(q, 64, -1, 3, LIMIT, other);
             assertThat(other.own).isEqualTo(found.own);
             assertThat(other.others).isEqualTo(found.others);
+            assertThat(other.otherClients).isEqualTo(found.otherClients);
+            index.addScanned(q, 64, -1, 3, found);
+            copy.addScanned(q, 64, -1, 3, other);
         }
     }
 
     @Test
     void aDamagedStateIsRefused() {
-        index.add(new byte[64], 64, 1, 1, 1);
+        index.add(new byte[64], 64, 1, 1);
         ObjectNode saved = index.saveState();
         String data = saved.path("data").asText();
         saved.put("data", data.substring(0, data.length() - 8));
         assertThatThrownBy(() -> new NearDuplicateIndex().restoreState(saved))
+                .isInstanceOf(IllegalArgumentException.class);
+        ObjectNode weightless = index.saveState();
+        byte[] raw = java.util.Base64.getDecoder().decode(weightless.path("data").asText());
+        raw[1 + 64 + 4 + 3] = 0; // the total weight's low byte: 1 becomes 0
+        weightless.put("data", java.util.Base64.getEncoder().encodeToString(raw));
+        assertThatThrownBy(() -> new NearDuplicateIndex().restoreState(weightless))
                 .isInstanceOf(IllegalArgumentException.class);
         ObjectNode negative = index.saveState().put("added", -1);
         assertThatThrownBy(() -> new NearDuplicateIndex().restoreState(negative))
