@@ -13,11 +13,14 @@ import java.util.Base64;
  * #TABLES} tables keys a fingerprint by {@link LshKeys#COMPONENTS} quantised sums of random cells;
  * fingerprints within a small L1 distance share a key in at least one table with high probability
  * (see {@link LshKeys}). A bucket keeps its last {@link #BUCKET_SLOTS} entries; every candidate is
- * then checked exactly, so hashing decides what is compared, never what matches.
+ * then checked exactly, so hashing decides what is compared, never what matches. A query that is a
+ * near-duplicate of an entry joins it instead of taking a slot (see {@link EntryOwners}), so an
+ * attack's hundreds of queries take one entry and cannot flush the buckets, and the entries cover
+ * far more than CAPACITY queries of ordinary, varied traffic.
  *
  * <p>Cost per query: {@code TABLES × BUCKET_SLOTS} candidate comparisons at most. Memory: fixed
- * arrays of about 1.8 MB, allocated once. Entries leave when the ring wraps (aged out) or when a
- * full bucket drops its oldest entry (counted as {@link #bucketEvictions()}).
+ * arrays of about 2.8 MB per model, allocated once. Entries leave when the ring wraps (aged out) or
+ * when a full bucket drops its oldest entry (counted as {@link #bucketEvictions()}).
  */
 final class NearDuplicateIndex {
     static final int CAPACITY = 1 << 14;
