@@ -14,9 +14,9 @@ import java.util.Base64;
  * fingerprints within a small L1 distance share a key in at least one table with high probability
  * (see {@link LshKeys}). A bucket keeps its last {@link #BUCKET_SLOTS} entries; every candidate is
  * then checked exactly, so hashing decides what is compared, never what matches. A query that is a
- * near-duplicate of an entry joins it instead of taking a slot (see {@link EntryOwners}), so an
- * attack's hundreds of queries take one entry and cannot flush the buckets, and the entries cover
- * far more than CAPACITY queries of ordinary, varied traffic.
+ * near-duplicate of an entry joins it instead of taking a slot (see {@link EntryOwners}), and a
+ * repeat takes none, so an attack's hundreds of queries take one entry and cannot flush the
+ * buckets; varied traffic takes a slot per query.
  *
  * <p>Cost per query: {@code TABLES × BUCKET_SLOTS} candidate comparisons at most. Memory: fixed
  * arrays of about 2.8 MB per model, allocated once. Entries leave when the ring wraps (aged out) or
