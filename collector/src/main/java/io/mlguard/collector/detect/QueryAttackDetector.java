@@ -113,7 +113,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         int limit = (int) (NEAR_PER_CELL * length);
         int digest = InputDigest.of(r);
         FingerprintRing.blockSums(f, length, querySums);
-        int owner = r.clientId == null ? 0 : r.clientId.hashCode() | 1;
+        int owner = owner(r.clientId);
         ModelState m = model(r.modelId);
         found.clear();
         if (m != null) {
@@ -129,6 +129,21 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                 m.index.addScanned(f, length, digest, owner, found);
             }
         }
+    }
+
+    /**
+     * The client's 32-bit owner mark in the index, 0 for none. Mixed, because {@code hashCode() |
+     * 1} made ids differing only in their last character (attacker-r2, attacker-r3) one owner.
+     */
+    static int owner(String clientId) {
+        if (clientId == null) {
+            return 0;
+        }
+        int h = clientId.hashCode() * 0x9e3779b9;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        return h == 0 ? 1 : h;
     }
 
     private ModelState model(String modelId) {

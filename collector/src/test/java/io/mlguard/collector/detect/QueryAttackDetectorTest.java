@@ -191,4 +191,23 @@ class QueryAttackDetectorTest {
                 .containsEntry("nearDuplicatesFromOtherClients", 20L)
                 .containsEntry("indexEntries", 1L); // twenty near-duplicates, one entry
     }
+
+    @Test
+    void idsDifferingInTheirLastCharacterAreDifferentClients() {
+        for (int k = 0; k < 100; k++) {
+            assertThat(QueryAttackDetector.owner("attacker-r" + k))
+                    .isNotEqualTo(QueryAttackDetector.owner("attacker-r" + (k + 1)))
+                    .isNotZero();
+        }
+        byte[] point = QueryStreams.DIGITS.get(41);
+        for (int q = 0; q < 11; q++) {
+            detector.onInference(input("attacker-r2", point, 1 + q * 1e-6), index++, signals::add);
+        }
+        for (int q = 0; q < 2; q++) {
+            detector.onInference(input("attacker-r3", point, 2 + q * 1e-6), index++, signals::add);
+        }
+        // eleven probes from r2 (ten near-duplicates each at most), two from r3: no client has
+        // twelve of its own; r3's two see r2's eleven as another client's, one client only
+        assertThat(signals).isEmpty();
+    }
 }
