@@ -19,7 +19,7 @@ import java.util.Base64;
  * buckets; varied traffic takes a slot per query.
  *
  * <p>Cost per query: {@code TABLES × BUCKET_SLOTS} candidate comparisons at most. Memory: fixed
- * arrays of about 2.8 MB per model, allocated once. Entries leave when the ring wraps (aged out) or
+ * arrays of about 3.1 MB per model, allocated once. Entries leave when the ring wraps (aged out) or
  * when a full bucket drops its oldest entry (counted as {@link #bucketEvictions()}).
  */
 final class NearDuplicateIndex {
@@ -71,6 +71,11 @@ final class NearDuplicateIndex {
     private final int[] buckets = new int[TABLES * BUCKETS * BUCKET_SLOTS];
     private final byte[] cursors = new byte[TABLES * BUCKETS];
     private final int[] keys = new int[TABLES];
+    // per slot, the block sums and their total: lower bounds of the L1 distance that turn most
+    // candidates away before their cells are read (see FingerprintRing#BLOCK)
+    private final short[] blockSums = new short[CAPACITY * FingerprintRing.BLOCKS];
+    private final int[] totals = new int[CAPACITY];
+    private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
     private int absorbInto = -1; // the slot the last scanned query joins, -1 for a new entry
     private long added;
     private long addedBefore; // fingerprints added before the last restore, not held any more
@@ -88,6 +93,7 @@ final class NearDuplicateIndex {
         absorbInto = -1;
         int newest = 0;
         LshKeys.keys(f, length, keys);
+        FingerprintRing.blockSums(f, length, querySums);
         if (++lookup == 0) {
             Arrays.fill(visited, 0);
             lookup = 1;
@@ -101,6 +107,9 @@ final class NearDuplicateIndex {
                     continue;
                 }
                 visited[slot] = lookup;
+                if (surelyFarther(slot, limit)) {
+                    continue;
+                }
                 int d = l1(slot, f, length, limit);
                 if (d > limit) {
                     continue;
@@ -150,6 +159,11 @@ final class NearDuplicateIndex {
         digests[slot] = digest;
         owners.start(slot, owner);
         sequences[slot] = entry;
+        FingerprintRing.blockSums(f, length, querySums);
+        for (int b = 0; b < FingerprintRing.BLOCKS; b++) {
+            blockSums[slot * FingerprintRing.BLOCKS + b] = (short) querySums[b];
+        }
+        totals[slot] = querySums[FingerprintRing.BLOCKS];
         insertInto(slot, tables);
     }
 
@@ -175,6 +189,17 @@ final class NearDuplicateIndex {
     void add(byte[] f, int length, int digest, int owner) {
         LshKeys.keys(f, length, keys);
         insert(f, length, digest, owner, ALL_TABLES);
+    }
+
+    private boolean surelyFarther(int slot, int limit) {
+        if (Math.abs(totals[slot] - querySums[FingerprintRing.BLOCKS]) > limit) {
+            return true;
+        }
+        int lb = 0;
+        for (int b = 0, base = slot * FingerprintRing.BLOCKS; b < FingerprintRing.BLOCKS; b++) {
+            lb += Math.abs(blockSums[base + b] - querySums[b]);
+        }
+        return lb > limit;
     }
 
     private int l1(int slot, byte[] f, int length, int limit) {
