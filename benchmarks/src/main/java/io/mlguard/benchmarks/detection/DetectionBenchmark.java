@@ -27,6 +27,12 @@ import java.util.stream.Stream;
  */
 public final class DetectionBenchmark {
     static final List<String> QUERY_ATTACKS = List.of("hopskipjump", "boundary", "square", "nes");
+
+    /** Attacks also played by an attacker who takes a new X-Client-Id every this many queries. */
+    static final List<String> ROTATING_ATTACKS = List.of("hopskipjump", "nes");
+
+    static final int ROTATE_EVERY = 10;
+
     static final List<String> DRIFTS =
             List.of("drift-rotate", "drift-noise", "drift-classmix", "drift-credit");
 
@@ -226,12 +232,38 @@ public final class DetectionBenchmark {
                     runClients.computeIfAbsent(attack, a -> new ArrayList<>()).add(client);
                 }
             }
+            Map<String, List<String>> rotatingRuns = new LinkedHashMap<>();
+            for (String attack : ROTATING_ATTACKS) {
+                for (int k = 1; k <= runs; k++) {
+                    // ids <client>-r1, -r2, ... (the demo's QueryOracle), a new one every N queries
+                    String client = attack + "-rotating-run" + k;
+                    s.traffic(
+                            client,
+                            "--scenario",
+                            attack,
+                            "--client",
+                            client,
+                            "--rotate-clients",
+                            String.valueOf(ROTATE_EVERY),
+                            "--seed",
+                            String.valueOf(200 + k));
+                    rotatingRuns
+                            .computeIfAbsent(attack + "-rot" + ROTATE_EVERY, a -> new ArrayList<>())
+                            .add(client + "-r");
+                }
+            }
             Outcome o = s.finish();
             results.benign(o, s.benignClients);
             for (Map.Entry<String, List<String>> e : runClients.entrySet()) {
                 String type = e.getKey().equals("extraction") ? "extraction" : "query_attack";
                 for (String client : e.getValue()) {
                     results.attackRun(e.getKey(), o.detect(client, type));
+                }
+            }
+            for (Map.Entry<String, List<String>> e : rotatingRuns.entrySet()) {
+                for (String prefix : e.getValue()) {
+                    results.attackRun(
+                            e.getKey(), o.detect(c -> c.startsWith(prefix), "query_attack"));
                 }
             }
         }
