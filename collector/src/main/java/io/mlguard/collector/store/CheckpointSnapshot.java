@@ -27,7 +27,9 @@ final class CheckpointSnapshot {
     final String ingestStats;
     final String manager;
 
-    /** How long the ingest thread spent capturing this. */
+    /** When the ingest thread captured this (wall clock) and how long that took. */
+    final long captureMillis;
+
     final long captureNanos;
 
     CheckpointSnapshot(
@@ -38,6 +40,7 @@ final class CheckpointSnapshot {
             Map<String, Supplier<String>> detectorStates,
             String ingestStats,
             String manager,
+            long captureMillis,
             long captureNanos) {
         this.queueIndex = queueIndex;
         this.changedIds = changedIds;
@@ -46,10 +49,11 @@ final class CheckpointSnapshot {
         this.detectorStates = detectorStates;
         this.ingestStats = ingestStats;
         this.manager = manager;
+        this.captureMillis = captureMillis;
         this.captureNanos = captureNanos;
     }
 
-    CheckpointSnapshot withCaptureNanos(long nanos) {
+    CheckpointSnapshot withCapture(long millis, long nanos) {
         return new CheckpointSnapshot(
                 queueIndex,
                 changedIds,
@@ -58,6 +62,7 @@ final class CheckpointSnapshot {
                 detectorStates,
                 ingestStats,
                 manager,
+                millis,
                 nanos);
     }
 }

@@ -53,6 +53,12 @@ public final class StoreCheckpoint implements IngestCheckpoint {
             new TimeHistogram(1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1, 5);
     private final TimeHistogram captureTime =
             new TimeHistogram(1e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1);
+    // Where the time from an inference to its incident goes: from the record's timestamp to the
+    // incident opening in memory (queue, read, detect; the API shows it from then on), and from
+    // there to the commit that made it durable.
+    private final TimeHistogram openLag = lagHistogram();
+    private final TimeHistogram durableLag = lagHistogram();
+    private long lastCaptureMillis = Long.MIN_VALUE; // of the last successful commit's capture
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile long committedIndex;
@@ -171,6 +177,7 @@ public final class StoreCheckpoint implements IngestCheckpoint {
 
     private CheckpointSnapshot capture() {
         long start = System.nanoTime();
+        long wall = System.currentTimeMillis();
         incidents.clearOpened();
         Set<String> ids = incidents.drainDirty();
         Map<String, Incident> changed = new HashMap<>(ids.size() * 2);
@@ -196,10 +203,15 @@ public final class StoreCheckpoint implements IngestCheckpoint {
                         states,
                         stats.saveState(),
                         managerState,
+                        0,
                         0);
         long took = System.nanoTime() - start;
         captureTime.observeNanos(took);
-        return s.withCaptureNanos(took);
+        return s.withCapture(wall, took);
+    }
+
+    private static TimeHistogram lagHistogram() {
+        return new TimeHistogram(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
     }
 
     /** On the committer thread (or the ingest thread's final commit), after each write. */
@@ -210,6 +222,7 @@ public final class StoreCheckpoint implements IngestCheckpoint {
         if (error == null) {
             committedIndex = s.queueIndex;
             commits.incrementAndGet();
+            observeNewIncidents(s);
             return;
         }
         // Its incidents are written again by the next commit, as they are then.
@@ -220,6 +233,28 @@ public final class StoreCheckpoint implements IngestCheckpoint {
             LOG.warn("cannot commit to the state database (will retry): {}", error.toString());
             lastFailureLog = now;
         }
+    }
+
+    /** Incidents created since the last successful capture are new in this commit. */
+    private void observeNewIncidents(CheckpointSnapshot s) {
+        long now = System.currentTimeMillis();
+        for (Incident i : s.changed.values()) {
+            if (i.createdAt() >= lastCaptureMillis) {
+                openLag.observeNanos(TimeUnit.MILLISECONDS.toNanos(i.createdAt() - i.firstSeen()));
+                durableLag.observeNanos(TimeUnit.MILLISECONDS.toNanos(now - i.createdAt()));
+            }
+        }
+        lastCaptureMillis = s.captureMillis;
+    }
+
+    /** From an incident's first record to its opening in memory (and in the API). */
+    public TimeHistogram incidentOpenLag() {
+        return openLag;
+    }
+
+    /** From an incident's opening to the end of the commit that stored it. */
+    public TimeHistogram incidentDurableLag() {
+        return durableLag;
     }
 
     /** Time the ingest thread spent capturing each commit's state. */
