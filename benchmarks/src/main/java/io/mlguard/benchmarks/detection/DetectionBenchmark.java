@@ -2,9 +2,14 @@ package io.mlguard.benchmarks.detection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,6 +118,7 @@ public final class DetectionBenchmark {
         final String serverUrl;
         final Path models;
         final IncidentWatcher watcher;
+        final String collectorUrl;
         final List<String> benignClients = new ArrayList<>();
 
         Session(String name, Path sourceModels, String... collectorArgs) throws Exception {
@@ -132,7 +138,7 @@ public final class DetectionBenchmark {
             c.addAll(List.of(collectorArgs));
             Path clog = dir.resolve("collector.log");
             collectorProcess = processes.start(c, clog);
-            String collectorUrl = Processes.awaitUrl(collectorProcess, clog);
+            collectorUrl = Processes.awaitUrl(collectorProcess, clog);
             Path slog = dir.resolve("server.log");
             Process server =
                     processes.start(
@@ -193,7 +199,28 @@ public final class DetectionBenchmark {
                 incidents = again;
             }
             results.collectorRssMb(name(), Processes.peakRssMb(collectorProcess));
+            saveMetrics();
             return new Outcome(q, incidents, watcher);
+        }
+
+        /**
+         * The collector's own account of where the time went (record to incident, commits), kept
+         * beside the session's logs as {@code metrics.txt}.
+         */
+        private void saveMetrics() {
+            try {
+                HttpResponse<String> r =
+                        HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(collectorUrl + "/metrics"))
+                                                .timeout(Duration.ofSeconds(10))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                Files.writeString(dir.resolve("metrics.txt"), r.body());
+            } catch (IOException | InterruptedException e) {
+                System.out.println("could not save the collector's metrics: " + e);
+            }
         }
 
         private String name() {
