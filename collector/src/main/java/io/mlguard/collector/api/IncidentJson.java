@@ -9,6 +9,7 @@ import io.mlguard.collector.incident.DetectorTuning;
 import io.mlguard.collector.incident.Feedback;
 import io.mlguard.collector.incident.FeedbackStore;
 import io.mlguard.collector.incident.Incident;
+import io.mlguard.collector.incident.IncidentFields;
 import io.mlguard.collector.incident.ThresholdTuner;
 import java.util.List;
 
@@ -50,29 +51,11 @@ public final class IncidentJson {
     /** The incident with the operators' feedback on it, oldest first. */
     public static ObjectNode toJson(Incident i, List<Feedback> feedback) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("id", i.id());
-        n.put("type", i.type().wireName());
-        n.put("severity", i.severity().wireName());
-        n.put("model", i.model());
-        ArrayNode clients = n.putArray("clients");
-        i.clients().forEach(clients::add);
-        n.put("clientsOmitted", i.clientsOmitted());
-        n.put("firstSeen", i.firstSeen());
-        n.put("lastSeen", i.lastSeen());
-        n.put("createdAt", i.createdAt());
-        n.put("updatedAt", i.updatedAt());
-        n.put("count", i.count());
-        n.set("evidence", MAPPER.valueToTree(i.evidence()));
-        n.set("reasons", MAPPER.valueToTree(i.reasons()));
+        IncidentFields.identity(n, i);
+        IncidentFields.times(n, i);
+        IncidentFields.evidence(n, i, MAPPER);
         n.set("explanation", toJson(i.explanation()));
-        // The signal count over time, as the report's timeline chart draws it.
-        ObjectNode t = n.putObject("timeline");
-        t.put("startMillis", i.timeline().startMillis());
-        t.put("bucketMillis", i.timeline().bucketMillis());
-        ArrayNode counts = t.putArray("counts");
-        for (long c : i.timeline().counts()) {
-            counts.add(c);
-        }
+        IncidentFields.timeline(n, i);
         ArrayNode fb = n.putArray("feedback");
         for (Feedback f : feedback) {
             fb.add(toJson(f));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.detect.Severity;
 import io.mlguard.collector.detect.SignalType;
@@ -28,30 +27,13 @@ public final class IncidentCodec {
 
     public static String encode(Incident i) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("id", i.id());
+        IncidentFields.identity(n, i);
         n.put("groupKey", i.groupKey());
-        n.put("type", i.type().wireName());
-        n.put("severity", i.severity().wireName());
-        n.put("model", i.model());
-        ArrayNode clients = n.putArray("clients");
-        i.clients().forEach(clients::add);
-        n.put("clientsOmitted", i.clientsOmitted());
-        n.put("firstSeen", i.firstSeen());
-        n.put("lastSeen", i.lastSeen());
-        n.put("createdAt", i.createdAt());
-        n.put("updatedAt", i.updatedAt());
-        n.put("count", i.count());
-        n.set("evidence", MAPPER.valueToTree(i.evidence()));
-        n.set("reasons", MAPPER.valueToTree(i.reasons()));
+        IncidentFields.times(n, i);
+        IncidentFields.evidence(n, i, MAPPER);
         n.put("firstRecordIndex", i.firstRecordIndex());
         n.put("lastRecordIndex", i.lastRecordIndex());
-        ObjectNode t = n.putObject("timeline");
-        t.put("startMillis", i.timeline().startMillis());
-        t.put("bucketMillis", i.timeline().bucketMillis());
-        ArrayNode counts = t.putArray("counts");
-        for (long c : i.timeline().counts()) {
-            counts.add(c);
-        }
+        IncidentFields.timeline(n, i);
         Explanation x = i.explanation();
         if (x != null) {
             ExplanationCodec.encode(x, n.putObject("explanation"));

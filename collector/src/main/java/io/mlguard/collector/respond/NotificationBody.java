@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.incident.Incident;
+import io.mlguard.collector.incident.IncidentFields;
 import java.time.Instant;
 
 /**
@@ -27,16 +28,8 @@ final class NotificationBody {
     private static ObjectNode webhook(Incident i, String reportUrl) {
         ObjectNode n = JSON.createObjectNode();
         n.put("source", "mlguard");
-        n.put("id", i.id());
-        n.put("type", i.type().wireName());
-        n.put("severity", i.severity().wireName());
-        n.put("model", i.model());
-        ArrayNode clients = n.putArray("clients");
-        i.clients().forEach(clients::add);
-        n.put("clientsOmitted", i.clientsOmitted());
-        n.put("count", i.count());
-        n.put("firstSeen", i.firstSeen());
-        n.put("lastSeen", i.lastSeen());
+        IncidentFields.identity(n, i);
+        IncidentFields.times(n, i);
         n.put("summary", summary(i));
         if (reportUrl != null) {
             n.put("report", reportUrl);
