@@ -7,11 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlguard.collector.Collector;
 import io.mlguard.collector.config.CollectorConfig;
 import io.mlguard.protocol.AgentStatsRecord;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -59,25 +56,13 @@ class AgentMetricsTest {
             }
         }
         try (Collector c = Collector.start(CollectorConfig.of(queue, 0))) {
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            String body = "";
-            while (System.nanoTime() < deadline) {
-                body =
-                        HttpClient.newHttpClient()
-                                .send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(
-                                                                "http://127.0.0.1:"
-                                                                        + c.port()
-                                                                        + "/metrics"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .body();
-                if (body.contains("mlguard_agent_records_written_total{agent=\"1@a\"} 21\n")) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+            String body =
+                    MetricsScrape.until(
+                            c,
+                            m ->
+                                    m.contains(
+                                            "mlguard_agent_records_written_total{agent=\"1@a\"} 21\n"),
+                            Duration.ofSeconds(60));
             assertThat(body)
                     .contains("# TYPE mlguard_agent_records_written_total counter\n")
                     .contains("mlguard_agent_records_written_total{agent=\"1@a\"} 21\n")

@@ -8,11 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlguard.collector.Collector;
 import io.mlguard.collector.QueueFixture;
 import io.mlguard.collector.config.CollectorConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,26 +29,14 @@ class MetricsTest {
             q.writeUnknownVersion();
         }
         try (Collector c = Collector.start(CollectorConfig.of(queue, 0).withReferenceWindow(5))) {
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            String body = "";
-            while (System.nanoTime() < deadline) {
-                body =
-                        HttpClient.newHttpClient()
-                                .send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(
-                                                                "http://127.0.0.1:"
-                                                                        + c.port()
-                                                                        + "/metrics"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .body();
-                if (body.contains("mlguard_records_read_total 8\n")
-                        && !body.contains("mlguard_store_commit_seconds_count 0\n")) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+            String body =
+                    MetricsScrape.until(
+                            c,
+                            m ->
+                                    m.contains("mlguard_records_read_total 8\n")
+                                            && !m.contains(
+                                                    "mlguard_store_commit_seconds_count 0\n"),
+                            Duration.ofSeconds(20));
             assertThat(body)
                     .contains("# TYPE mlguard_records_read_total counter\n")
                     .contains("mlguard_records_read_total 8\n")
