@@ -88,13 +88,7 @@ final class SyntheticTraffic {
         r.modelId = "mnist";
         r.modelHashPrefix = ModelLoadRecord.hashPrefix(MNIST_SHA);
         TensorSummary in = r.inputs[0];
-        in.name = "input";
-        in.dtype = DType.FLOAT32;
-        in.rank = 2;
-        in.shape[0] = 1;
-        in.shape[1] = 784;
-        in.count = 784;
-        in.sampled = 784;
+        in.matrix("input", DType.FLOAT32, 1, 784);
         in.min = 0;
         in.max = 1;
         in.mean = 0.12 + random.nextDouble() * 0.04;
@@ -116,13 +110,7 @@ final class SyntheticTraffic {
         r.modelId = "credit";
         r.modelHashPrefix = ModelLoadRecord.hashPrefix(CREDIT_SHA);
         TensorSummary in = r.inputs[0];
-        in.name = "features";
-        in.dtype = DType.FLOAT32;
-        in.rank = 2;
-        in.shape[0] = 1;
-        in.shape[1] = 20;
-        in.count = 20;
-        in.sampled = 20;
+        in.matrix("features", DType.FLOAT32, 1, 20);
         double sum = 0;
         double min = Double.MAX_VALUE;
         double max = -Double.MAX_VALUE;
@@ -143,13 +131,7 @@ final class SyntheticTraffic {
     }
 
     private void classifier(TensorSummary out, int classes, int top) {
-        out.name = "probabilities";
-        out.dtype = DType.FLOAT32;
-        out.rank = 2;
-        out.shape[0] = 1;
-        out.shape[1] = classes;
-        out.count = classes;
-        out.sampled = classes;
+        out.matrix("probabilities", DType.FLOAT32, 1, classes);
         float p = 0.6f + (float) random.nextDouble() * 0.39f;
         out.min = 0;
         out.max = p;

@@ -28,13 +28,7 @@ public final class TestRecords {
         r.batchSize = 1;
         r.inputCount = 1;
         TensorSummary in = r.inputs[0];
-        in.name = "input";
-        in.dtype = DType.FLOAT32;
-        in.rank = 2;
-        in.shape[0] = 1;
-        in.shape[1] = 4;
-        in.count = 4;
-        in.sampled = 4;
+        in.matrix("input", DType.FLOAT32, 1, 4);
         in.min = min;
         in.max = max;
         in.mean = (min + max) / 2;

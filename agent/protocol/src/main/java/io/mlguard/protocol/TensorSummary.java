@@ -64,6 +64,22 @@ public final class TensorSummary {
         entropy = 0;
     }
 
+    /**
+     * Describes a {@code rows} by {@code columns} tensor read in full: name, dtype, rank 2, shape,
+     * count and sampled (for tools and tests that build records; the agent sets the fields as it
+     * reads a tensor).
+     */
+    public TensorSummary matrix(String name, DType dtype, long rows, long columns) {
+        this.name = name;
+        this.dtype = dtype;
+        rank = 2;
+        shape[0] = rows;
+        shape[1] = columns;
+        count = rows * columns;
+        sampled = count;
+        return this;
+    }
+
     /** The shape as a new array (for readers; the agent uses the fields). */
     public long[] shape() {
         return Arrays.copyOf(shape, rank);

@@ -23,13 +23,7 @@ class RecordsTest {
         r.batchSize = 1;
         r.inputCount = 1;
         TensorSummary in = r.inputs[0];
-        in.name = "input";
-        in.dtype = DType.FLOAT32;
-        in.rank = 2;
-        in.shape[0] = 1;
-        in.shape[1] = 784;
-        in.count = 784;
-        in.sampled = 784;
+        in.matrix("input", DType.FLOAT32, 1, 784);
         in.min = 0;
         in.max = 1;
         in.mean = 0.13;
@@ -40,12 +34,7 @@ class RecordsTest {
         in.l2Norm = 9.5;
         r.outputCount = 1;
         TensorSummary out = r.outputs[0];
-        out.name = "probabilities";
-        out.dtype = DType.FLOAT32;
-        out.rank = 2;
-        out.shape[0] = 1;
-        out.shape[1] = 10;
-        out.count = 10;
+        out.matrix("probabilities", DType.FLOAT32, 1, 10);
         out.topK = 2;
         out.topClasses[0] = 7;
         out.topScores[0] = 0.9f;
