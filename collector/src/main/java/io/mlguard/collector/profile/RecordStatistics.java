@@ -6,6 +6,10 @@ import io.mlguard.protocol.TensorSummary;
 /**
  * The per-record numbers a profile describes, extracted the same way when the profile is built and
  * when traffic is compared with it. Names are stable: they are the keys of a saved profile.
+ *
+ * <p>Every statistic describes one sample, whatever the batch size: {@link #INPUT_L2} is the
+ * tensor's norm divided by √batch (it used to be the whole batch's norm, so a client that batches
+ * differently looked like data drift).
  */
 public final class RecordStatistics {
     public static final String INPUT_MEAN = "input.mean";
@@ -61,7 +65,9 @@ public final class RecordStatistics {
             TensorSummary t = r.inputs[0];
             visit(v, INPUT_MEAN, t.mean);
             visit(v, INPUT_STD, t.std);
-            visit(v, INPUT_L2, t.l2Norm);
+            // The agent's norm covers the whole batch: per sample, a batch of three digits is no
+            // larger than one digit (the mean, std and zero fraction need no such correction).
+            visit(v, INPUT_L2, t.l2Norm / Math.sqrt(Math.max(1, r.batchSize)));
             visit(v, INPUT_ZERO_FRACTION, t.zeroFraction);
         }
         int features = Math.min(r.featureCount, MAX_FEATURES);
