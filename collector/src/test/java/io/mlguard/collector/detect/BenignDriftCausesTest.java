@@ -94,7 +94,7 @@ class BenignDriftCausesTest {
         System.out.printf(
                 "benign drift causes: %d of %d viewer records are noisy frames; KS distance"
                         + " profile vs viewers: zero fraction %.3f, batch L2 (old) %.3f,"
-                        + " per-sample L2 %.3f, mean %.3f; median zero fraction %.3f -> %.3f%n",
+                        + " single-sample L2 %.3f, mean %.3f; median zero fraction %.3f -> %.3f%n",
                 frames,
                 sent.size(),
                 zero,

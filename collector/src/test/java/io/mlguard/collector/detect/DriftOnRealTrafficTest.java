@@ -135,7 +135,19 @@ class DriftOnRealTrafficTest {
                         + " benign records, "
                         + drift.repeatsSkipped()
                         + " repeated inputs counted once, signals: "
-                        + signals);
+                        + signals.size()
+                        + " "
+                        + signals.stream()
+                                .map(
+                                        s ->
+                                                s.model()
+                                                        + "/"
+                                                        + s.reason()
+                                                        + "/"
+                                                        + s.evidence().get("statistic")
+                                                        + "@"
+                                                        + (s.recordIndex() - start))
+                                .toList());
         assertThat(records).isGreaterThanOrEqualTo(100_000);
         assertThat(drift.repeatsSkipped()).isGreaterThan(10_000); // retries and frames were seen
         assertThat(signals).isEmpty();
