@@ -25,44 +25,73 @@ import java.util.TreeMap;
  *
  * <p>After a signal, a statistic stays quiet for one window, so a lasting drift gives one signal
  * per window rather than one per record.
+ *
+ * <p>Each input counts once: a record that repeats its client's previous input (a retry, a burst of
+ * near-identical frames; see {@link RepeatFilter}) is skipped, because dependent values would break
+ * the CUSUM's calibration and the window tests' sample sizes. Statistics are per sample, whatever
+ * the batch size (see {@link RecordStatistics}).
  */
 public final class DriftDetector implements Detector, Checkpointable {
-    /** The CUSUM reference value: tuned to catch a 1-sigma shift of the normal score fastest. */
-    static final double CUSUM_K = 0.5;
-
     static final double PSI_SHIFT = 0.25;
     static final double KS_ALPHA = 1e-4;
 
     /** Bounds the per-model state. */
     static final int MAX_MODELS = ProfileTracker.MAX_MODELS;
 
+    private static final String CLASSES = "classes";
+
+    /**
+     * Profiled statistics that are not drift: latency is operational, and the exact-zero fraction
+     * of the input falls from ~0.8 to ~0.4 under any sensor noise at all (one least-significant bit
+     * is enough), so it measures the capture pipeline, not the data. Noise that matters moves the
+     * mean, spread and norm, and the model's confidence, which are watched.
+     */
+    static boolean monitored(String statistic) {
+        return !statistic.equals(RecordStatistics.LATENCY_MICROS)
+                && !statistic.equals(RecordStatistics.INPUT_ZERO_FRACTION);
+    }
+
     private final ProfileTracker profiles;
     private final Sensitivity sensitivity;
     private final int windowSize;
     private final double arl0;
     private final Map<String, ModelDrift> models = new HashMap<>();
+    private final RepeatFilter repeats = new RepeatFilter();
     private long modelsRefused;
+
+    // The record being scored, so that the visitors below allocate nothing per record.
+    private ModelDrift current;
+    private InferenceRecord record;
+    private long recordIndex;
+    private SignalSink recordSink;
+    private final RecordStatistics.Visitor inputVisitor =
+            (n, v) -> observe(n, v, SignalType.DATA_DRIFT);
+    private final RecordStatistics.Visitor outputVisitor =
+            (n, v) -> observe(n, v, SignalType.PREDICTION_DRIFT);
 
     /** Per-model monitors, created when the model's profile becomes available. */
     private final class ModelDrift {
         final Map<String, StatisticMonitor> statistics = new HashMap<>();
-        final Map<String, Long> quietUntil = new HashMap<>();
         final ClassPriorMonitor classes;
+        long classesQuietUntil;
         long seen;
 
         ModelDrift(ModelProfile p) {
             int streams = 0;
             for (String name : p.statistics().keySet()) {
-                if (!name.equals(RecordStatistics.LATENCY_MICROS)) {
+                if (monitored(name)) {
                     streams++;
                 }
             }
             for (Map.Entry<String, QuantileSketch> e : p.statistics().entrySet()) {
-                if (!e.getKey().equals(RecordStatistics.LATENCY_MICROS)) {
+                if (monitored(e.getKey())) {
                     statistics.put(
                             e.getKey(),
                             new StatisticMonitor(
-                                    e.getValue(), windowSize, arl0 * Math.max(1, streams)));
+                                    e.getKey(),
+                                    e.getValue(),
+                                    windowSize,
+                                    arl0 * Math.max(1, streams)));
                 }
             }
             classes =
@@ -116,34 +145,48 @@ public final class DriftDetector implements Detector, Checkpointable {
             m = new ModelDrift(p);
             models.put(r.modelId, m);
         }
+        if (repeats.repeat(r)) {
+            return; // the same input again: one observation, already counted
+        }
         m.seen++;
-        ModelDrift state = m;
-        RecordStatistics.inputs(
-                r, (n, v) -> observe(state, n, v, SignalType.DATA_DRIFT, r, index, sink));
-        RecordStatistics.outputs(
-                r, (n, v) -> observe(state, n, v, SignalType.PREDICTION_DRIFT, r, index, sink));
+        current = m;
+        record = r;
+        recordIndex = index;
+        recordSink = sink;
+        try {
+            RecordStatistics.inputs(r, inputVisitor);
+            RecordStatistics.outputs(r, outputVisitor);
+        } finally {
+            record = null;
+            recordSink = null;
+            current = null;
+        }
         int bin = RecordStatistics.predictedClassBin(r);
         if (bin >= 0 && m.classes != null) {
             m.classes.add(bin);
-            if (m.classes.windowFull() && m.seen % step() == 0 && !quiet(m, "classes")) {
-                ClassPriorMonitor.Result c = m.classes.compare();
-                double scale = sensitivity.multiplier(SignalType.PREDICTION_DRIFT);
-                if (c.psi() >= PSI_SHIFT * scale) {
-                    m.quietUntil.put("classes", m.seen + windowSize);
-                    sink.accept(
-                            start(SignalType.PREDICTION_DRIFT, "class_priors_shift", r, index)
-                                    .evidence("statistic", "predictedClass")
-                                    .evidence("psi", c.psi())
-                                    .evidence("jsDivergenceBits", c.js())
-                                    .evidence("mostChangedClass", c.mostChangedClass())
-                                    .evidence("referenceShare", c.referenceShare())
-                                    .evidence("windowShare", c.share())
-                                    .evidence("windowSize", windowSize)
-                                    .evidence("psiThreshold", PSI_SHIFT * scale)
-                                    .evidence("thresholdMultiplier", scale)
-                                    .build());
-                }
+            if (m.classes.windowFull() && m.seen % step() == 0 && m.seen >= m.classesQuietUntil) {
+                classPriors(m, r, index, sink);
             }
+        }
+    }
+
+    private void classPriors(ModelDrift m, InferenceRecord r, long index, SignalSink sink) {
+        ClassPriorMonitor.Result c = m.classes.compare();
+        double scale = sensitivity.multiplier(SignalType.PREDICTION_DRIFT);
+        if (c.psi() >= PSI_SHIFT * scale) {
+            m.classesQuietUntil = m.seen + windowSize;
+            sink.accept(
+                    start(SignalType.PREDICTION_DRIFT, "class_priors_shift", r, index)
+                            .evidence("statistic", "predictedClass")
+                            .evidence("psi", c.psi())
+                            .evidence("jsDivergenceBits", c.js())
+                            .evidence("mostChangedClass", c.mostChangedClass())
+                            .evidence("referenceShare", c.referenceShare())
+                            .evidence("windowShare", c.share())
+                            .evidence("windowSize", windowSize)
+                            .evidence("psiThreshold", PSI_SHIFT * scale)
+                            .evidence("thresholdMultiplier", scale)
+                            .build());
         }
     }
 
@@ -151,62 +194,56 @@ public final class DriftDetector implements Detector, Checkpointable {
         return Math.max(1, windowSize / 4);
     }
 
-    private boolean quiet(ModelDrift m, String name) {
-        return m.seen < m.quietUntil.getOrDefault(name, 0L);
-    }
-
-    private void observe(
-            ModelDrift m,
-            String name,
-            double v,
-            SignalType type,
-            InferenceRecord r,
-            long index,
-            SignalSink sink) {
+    private void observe(String name, double v, SignalType type) {
+        ModelDrift m = current;
         StatisticMonitor s = m.statistics.get(name);
         if (s == null) {
             return; // not in the profile: nothing to compare with
         }
         double scale = sensitivity.multiplier(type);
         int alarm = s.add(v, scale);
-        if (quiet(m, name)) {
+        if (m.seen < s.quietUntil) {
             return;
         }
-        QuantileSketch ref = s.reference();
         if (alarm != 0) {
-            m.quietUntil.put(name, m.seen + windowSize);
+            s.quietUntil = m.seen + windowSize;
+            QuantileSketch ref = s.reference();
             Signal.Builder b =
-                    start(type, "cusum_shift", r, index)
-                            .evidence("statistic", name)
-                            .evidence("direction", alarm > 0 ? "up" : "down")
-                            .evidence("cusumThreshold", s.cusumThreshold() * scale)
-                            .evidence("arl0Records", arl0)
-                            .evidence("thresholdMultiplier", scale)
+                    s.cusum()
+                            .calibration(
+                                    start(type, "cusum_shift", record, recordIndex)
+                                            .evidence("statistic", name)
+                                            .evidence("direction", alarm > 0 ? "up" : "down"),
+                                    scale)
                             .evidence("referenceMedian", ref.quantile(0.5))
                             .evidence("referenceP05", ref.quantile(0.05))
                             .evidence("referenceP95", ref.quantile(0.95))
                             .evidence("recentValues", (long) s.filled());
             chartData(b, s.distribution());
-            sink.accept(b.build());
+            recordSink.accept(b.build());
         } else if (s.windowFull() && m.seen % step() == 0) {
-            StatisticMonitor.WindowResult w = s.compare();
-            if (w.psi() >= PSI_SHIFT * scale && w.ksPValue() < KS_ALPHA) {
-                m.quietUntil.put(name, m.seen + windowSize);
-                Signal.Builder b =
-                        start(type, "window_shift", r, index)
-                                .evidence("statistic", name)
-                                .evidence("psi", w.psi())
-                                .evidence("ksStatistic", w.ks())
-                                .evidence("ksPValue", w.ksPValue())
-                                .evidence("jsDivergenceBits", w.js())
-                                .evidence("referenceMedian", ref.quantile(0.5))
-                                .evidence("windowMedian", w.windowMedian())
-                                .evidence("windowSize", w.n())
-                                .evidence("psiThreshold", PSI_SHIFT * scale)
-                                .evidence("thresholdMultiplier", scale);
-                chartData(b, w.distribution());
-                sink.accept(b.build());
-            }
+            windowTest(m, s, type, scale);
+        }
+    }
+
+    private void windowTest(ModelDrift m, StatisticMonitor s, SignalType type, double scale) {
+        StatisticMonitor.WindowResult w = s.compare();
+        if (w.psi() >= PSI_SHIFT * scale && w.ksPValue() < KS_ALPHA) {
+            s.quietUntil = m.seen + windowSize;
+            Signal.Builder b =
+                    start(type, "window_shift", record, recordIndex)
+                            .evidence("statistic", s.name)
+                            .evidence("psi", w.psi())
+                            .evidence("ksStatistic", w.ks())
+                            .evidence("ksPValue", w.ksPValue())
+                            .evidence("jsDivergenceBits", w.js())
+                            .evidence("referenceMedian", s.reference().quantile(0.5))
+                            .evidence("windowMedian", w.windowMedian())
+                            .evidence("windowSize", w.n())
+                            .evidence("psiThreshold", PSI_SHIFT * scale)
+                            .evidence("thresholdMultiplier", scale);
+            chartData(b, w.distribution());
+            recordSink.accept(b.build());
         }
     }
 
@@ -243,7 +280,16 @@ public final class DriftDetector implements Detector, Checkpointable {
                             ObjectNode o = ms.putObject(model);
                             o.put("seen", m.seen);
                             ObjectNode quiet = o.putObject("quietUntil");
-                            new TreeMap<>(m.quietUntil).forEach(quiet::put);
+                            if (m.classesQuietUntil > 0) {
+                                quiet.put(CLASSES, m.classesQuietUntil);
+                            }
+                            new TreeMap<>(m.statistics)
+                                    .forEach(
+                                            (name, s) -> {
+                                                if (s.quietUntil > 0) {
+                                                    quiet.put(name, s.quietUntil);
+                                                }
+                                            });
                             ObjectNode stats = o.putObject("statistics");
                             new TreeMap<>(m.statistics)
                                     .forEach((name, s) -> stats.set(name, s.saveState()));
@@ -267,9 +313,7 @@ public final class DriftDetector implements Detector, Checkpointable {
             JsonNode o = e.getValue();
             ModelDrift m = new ModelDrift(p);
             m.seen = o.path("seen").asLong();
-            o.path("quietUntil")
-                    .fields()
-                    .forEachRemaining(q -> m.quietUntil.put(q.getKey(), q.getValue().asLong()));
+            o.path("quietUntil").fields().forEachRemaining(q -> quiet(m, q));
             for (Iterator<Map.Entry<String, JsonNode>> s = o.path("statistics").fields();
                     s.hasNext(); ) {
                 Map.Entry<String, JsonNode> st = s.next();
@@ -287,6 +331,23 @@ public final class DriftDetector implements Detector, Checkpointable {
         models.clear();
         models.putAll(restored);
         modelsRefused = n.path("modelsRefused").asLong();
+    }
+
+    private static void quiet(ModelDrift m, Map.Entry<String, JsonNode> q) {
+        if (q.getKey().equals(CLASSES)) {
+            m.classesQuietUntil = q.getValue().asLong();
+            return;
+        }
+        StatisticMonitor s = m.statistics.get(q.getKey());
+        if (s == null) {
+            throw new IllegalArgumentException("statistic not in profile: " + q.getKey());
+        }
+        s.quietUntil = q.getValue().asLong();
+    }
+
+    /** Inputs skipped because they repeated their client's previous one. */
+    public long repeatsSkipped() {
+        return repeats.repeats();
     }
 
     /** Models that got no drift state because {@link #MAX_MODELS} were already tracked. */

@@ -2,8 +2,6 @@ package io.mlguard.collector.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlguard.collector.detect.stats.Cusum;
-import io.mlguard.collector.detect.stats.Normal;
 import io.mlguard.collector.detect.stats.Tails;
 import io.mlguard.collector.profile.ModelProfile;
 import io.mlguard.collector.profile.ProfileTracker;
@@ -22,7 +20,7 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>latency: an upward CUSUM on the normal score of each latency under the profile's latency
- *       sketch (threshold from ARL0, as in {@link Cusum});
+ *       sketch (threshold from ARL0, as in {@link ReferenceCusum});
  *   <li>errors: per block of {@link #ERROR_BLOCK} records, the exact binomial tail of the error
  *       count under the profile's error rate (floored at {@link #MIN_ERROR_RATE}); a block alarms
  *       below {@code ERROR_BLOCK / ARL0}, so false alarms come once per ARL0 records on average;
@@ -48,9 +46,8 @@ public final class OperationalDetector implements Detector, Checkpointable {
 
     private final class ModelOps {
         final QuantileSketch latency;
-        final Cusum latencyCusum;
+        final ReferenceCusum latencyCusum;
         final double errorRate;
-        final double lowU;
         int blockRecords;
         int blockErrors;
         long minute = Long.MIN_VALUE;
@@ -61,8 +58,7 @@ public final class OperationalDetector implements Detector, Checkpointable {
 
         ModelOps(ModelProfile p) {
             latency = p.statistic(RecordStatistics.LATENCY_MICROS);
-            latencyCusum = latency == null ? null : new Cusum(DriftDetector.CUSUM_K, arl0);
-            lowU = latency == null ? 0 : 0.5 / latency.count();
+            latencyCusum = latency == null ? null : new ReferenceCusum(latency, arl0);
             errorRate = Math.max(MIN_ERROR_RATE, (double) p.errors() / p.records());
         }
     }
@@ -113,18 +109,20 @@ public final class OperationalDetector implements Detector, Checkpointable {
         errors(m, r, index, sink);
         if (r.outcome == Outcome.OK && m.latencyCusum != null) {
             double micros = r.latencyNanos / 1000.0;
-            double u = Math.min(1 - m.lowU, Math.max(m.lowU, m.latency.midCdf(micros)));
             double scale = scale();
-            int alarm = m.latencyCusum.add(Normal.quantile(u), scale);
-            if (alarm > 0) {
+            if (m.latencyCusum.add(micros, scale) > 0) {
                 sink.accept(
-                        start(r, index, "latency_shift")
-                                .evidence("referenceMedianMicros", m.latency.quantile(0.5))
-                                .evidence("referenceP95Micros", m.latency.quantile(0.95))
-                                .evidence("latencyMicros", micros)
-                                .evidence("cusumThreshold", m.latencyCusum.threshold() * scale)
-                                .evidence("arl0Records", arl0)
-                                .evidence("thresholdMultiplier", scale)
+                        m.latencyCusum
+                                .calibration(
+                                        start(r, index, "latency_shift")
+                                                .evidence(
+                                                        "referenceMedianMicros",
+                                                        m.latency.quantile(0.5))
+                                                .evidence(
+                                                        "referenceP95Micros",
+                                                        m.latency.quantile(0.95))
+                                                .evidence("latencyMicros", micros),
+                                        scale)
                                 .build());
             }
         }
@@ -226,11 +224,7 @@ public final class OperationalDetector implements Detector, Checkpointable {
                             o.set("baseline", DetectorStateJson.number(m.baseline));
                             o.put("minutes", m.minutes);
                             if (m.latencyCusum != null) {
-                                o.putArray("cusum")
-                                        .add(DetectorStateJson.number(m.latencyCusum.upper()))
-                                        .add(DetectorStateJson.number(m.latencyCusum.lower()))
-                                        .add(m.latencyCusum.observations())
-                                        .add(m.latencyCusum.alarms());
+                                o.set("cusum", m.latencyCusum.saveState());
                             }
                         });
         return n.toString();
@@ -256,11 +250,7 @@ public final class OperationalDetector implements Detector, Checkpointable {
             m.minutes = o.path("minutes").asInt();
             JsonNode c = o.path("cusum");
             if (m.latencyCusum != null && c.size() == 4) {
-                m.latencyCusum.restore(
-                        DetectorStateJson.toDouble(c.get(0)),
-                        DetectorStateJson.toDouble(c.get(1)),
-                        c.get(2).asLong(),
-                        c.get(3).asLong());
+                m.latencyCusum.restoreState(c);
             }
             restored.put(e.getKey(), m);
         }

@@ -3,10 +3,8 @@ package io.mlguard.collector.detect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlguard.collector.detect.stats.Cusum;
 import io.mlguard.collector.detect.stats.Divergences;
 import io.mlguard.collector.detect.stats.KolmogorovSmirnov;
-import io.mlguard.collector.detect.stats.Normal;
 import io.mlguard.collector.profile.QuantileSketch;
 import java.util.Arrays;
 
@@ -34,28 +32,28 @@ final class StatisticMonitor {
      */
     record Distribution(double[] edges, double[] referenceShares, double[] windowShares) {}
 
+    final String name;
     private final QuantileSketch reference;
-    private final Cusum cusum;
+    private final ReferenceCusum cusum;
     private final double[] window;
     private final double[] sorted;
-    private final double lowU;
     private int filled;
     private int next;
 
-    StatisticMonitor(QuantileSketch reference, int windowSize, double arl0) {
+    /** The model's record count up to which this statistic raises nothing (after a signal). */
+    long quietUntil;
+
+    StatisticMonitor(String name, QuantileSketch reference, int windowSize, double arl0) {
+        this.name = name;
         this.reference = reference;
-        this.cusum = new Cusum(DriftDetector.CUSUM_K, arl0);
+        this.cusum = new ReferenceCusum(reference, arl0);
         this.window = new double[windowSize];
         this.sorted = new double[windowSize];
-        // The reference cannot resolve probabilities finer than 1/(2n): clamp there, so a value
-        // beyond everything seen gives a large but finite score.
-        this.lowU = 0.5 / Math.max(1, reference.count());
     }
 
     /** The normal score of x under the reference: N(0, 1) while nothing changed. */
     double score(double x) {
-        double u = Math.min(1 - lowU, Math.max(lowU, reference.midCdf(x)));
-        return Normal.quantile(u);
+        return cusum.score(x);
     }
 
     /** Adds a value; returns the CUSUM alarm (+1 up, -1 down, 0 none). */
@@ -68,7 +66,7 @@ final class StatisticMonitor {
         window[next] = x;
         next = (next + 1) % window.length;
         filled = Math.min(filled + 1, window.length);
-        return cusum.add(score(x), thresholdScale);
+        return cusum.add(x, thresholdScale);
     }
 
     /** How many values the window holds (up to its size). */
@@ -137,18 +135,14 @@ final class StatisticMonitor {
         for (int i = 0; i < filled; i++) {
             w.add(DetectorStateJson.number(window[(start + i) % window.length]));
         }
-        n.putArray("cusum")
-                .add(DetectorStateJson.number(cusum.upper()))
-                .add(DetectorStateJson.number(cusum.lower()))
-                .add(cusum.observations())
-                .add(cusum.alarms());
+        n.set("cusum", cusum.saveState());
         return n;
     }
 
     void restoreState(JsonNode n) {
         JsonNode w = n.path("window");
         JsonNode c = n.path("cusum");
-        if (w.size() > window.length || c.size() != 4) {
+        if (w.size() > window.length) {
             throw new IllegalArgumentException("statistic state does not fit its window");
         }
         for (int i = 0; i < w.size(); i++) {
@@ -156,18 +150,14 @@ final class StatisticMonitor {
         }
         filled = w.size();
         next = filled % window.length;
-        cusum.restore(
-                DetectorStateJson.toDouble(c.get(0)),
-                DetectorStateJson.toDouble(c.get(1)),
-                c.get(2).asLong(),
-                c.get(3).asLong());
+        cusum.restoreState(c);
     }
 
     QuantileSketch reference() {
         return reference;
     }
 
-    double cusumThreshold() {
-        return cusum.threshold();
+    ReferenceCusum cusum() {
+        return cusum;
     }
 }

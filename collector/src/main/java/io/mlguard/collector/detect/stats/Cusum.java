@@ -16,6 +16,13 @@ package io.mlguard.collector.detect.stats;
  * so their rates add: {@code 1/ARL0 = 2 / ARL0,one-sided}. {@link #thresholdFor} solves that for h
  * by bisection. Example: k = 0.5 and ARL0 = 100,000 give h ≈ 10.3, and a 1-sigma shift is then
  * caught after about 21 observations on average.
+ *
+ * <p><b>An estimated reference.</b> When the standardisation comes from a finite reference sample
+ * of m values, the in-control mean is not exactly 0 but off by about 1/√m (the error of a mean of m
+ * normal scores), for as long as that reference is used. {@link #thresholdFor(double, double,
+ * double)} takes that error as a margin δ and keeps ARL0 at both μ = +δ and μ = -δ, so the target
+ * still holds when the reference is off by δ: with k = 0.5, ARL0 = 7,000,000 and δ = 2/√1000 (a
+ * reference of 1,000 records, two standard errors), h goes from 14.6 to 15.6.
  */
 public final class Cusum {
     private static final double OVERSHOOT = 1.166;
@@ -32,20 +39,37 @@ public final class Cusum {
      * @param arl0 the wanted mean number of in-control observations between false alarms
      */
     public Cusum(double k, double arl0) {
+        this(k, arl0, 0);
+    }
+
+    /**
+     * As {@link #Cusum(double, double)}, keeping ARL0 even when the in-control mean is off by up to
+     * {@code meanError} (see {@link #thresholdFor(double, double, double)}).
+     */
+    public Cusum(double k, double arl0, double meanError) {
         this.k = k;
-        this.h = thresholdFor(k, arl0);
+        this.h = thresholdFor(k, arl0, meanError);
     }
 
     /** The two-sided threshold h for reference k and in-control run length {@code arl0}. */
     public static double thresholdFor(double k, double arl0) {
-        if (!(k > 0) || !(arl0 > 1)) {
-            throw new IllegalArgumentException("need k > 0 and arl0 > 1");
+        return thresholdFor(k, arl0, 0);
+    }
+
+    /**
+     * The smallest two-sided threshold whose run length is at least {@code arl0} when the
+     * in-control mean is anywhere in {@code [-meanError, meanError]} (the run length is shortest at
+     * either end, and the chart is symmetric, so checking {@code +meanError} suffices).
+     */
+    public static double thresholdFor(double k, double arl0, double meanError) {
+        if (!(k > 0) || !(arl0 > 1) || !(meanError >= 0) || !(meanError < k)) {
+            throw new IllegalArgumentException("need k > 0, arl0 > 1 and 0 <= meanError < k");
         }
         double lo = 0;
         double hi = 200;
         for (int i = 0; i < 200; i++) {
             double mid = (lo + hi) / 2;
-            if (twoSidedArl(k, mid, 0) < arl0) {
+            if (twoSidedArl(k, mid, meanError) < arl0) {
                 lo = mid;
             } else {
                 hi = mid;

@@ -1,0 +1,123 @@
+package io.mlguard.collector.detect;
+
+import io.mlguard.protocol.InferenceRecord;
+
+/**
+ * Tells a client's repeated inputs from new ones, so drift statistics count each input once.
+ *
+ * <p>Real clients retry after a timeout and send bursts of near-identical frames (the same scene
+ * with sensor noise). Such a burst is one observation of the input distribution, not five: counted
+ * five times it makes consecutive values dependent, and a CUSUM calibrated for independent values
+ * then alarms far more often than its ARL0 says, as does a window test that takes 500 values for
+ * 500 independent ones. A record is a repeat when the same client's previous record of the same
+ * model had a near-identical input: fingerprints within {@link #NEAR_IDENTICAL} per cell on average
+ * (of 255), or, without a fingerprint, the very same input mean, std and features.
+ *
+ * <p>Memory is bounded by {@link #MAX_CLIENTS}; a client evicted and seen again simply has its next
+ * input counted. The filter is not checkpointed for the same reason: after a restart each client's
+ * first input counts once more, which costs nothing in calibration.
+ */
+final class RepeatFilter {
+    /**
+     * Mean absolute difference per fingerprint cell below which two inputs are one. Video frames
+     * with 2% pixel noise differ by about 2–3 units after pooling; two different MNIST digits by
+     * tens.
+     */
+    static final int NEAR_IDENTICAL = 6;
+
+    /** Relative difference of summaries below which two inputs are one (frames differ by ~0.2%). */
+    static final double RELATIVE_TOLERANCE = 0.02;
+
+    static final int MAX_CLIENTS = 16_384;
+
+    /** The last input of one client. */
+    private static final class LastInput {
+        String model;
+        int kind;
+        int length;
+        final byte[] fingerprint = new byte[io.mlguard.protocol.Records.MAX_FINGERPRINT];
+        double mean;
+        double std;
+        int featureCount;
+        final float[] features = new float[io.mlguard.protocol.Records.MAX_FEATURES];
+
+        void reset() {
+            model = null;
+            length = 0;
+            featureCount = 0;
+        }
+    }
+
+    private final BoundedClientMap<LastInput> clients =
+            new BoundedClientMap<>(MAX_CLIENTS, LastInput::reset);
+    private long repeats;
+
+    /** Whether {@code r} repeats its client's previous input; remembers it either way. */
+    boolean repeat(InferenceRecord r) {
+        if (r.inputCount == 0) {
+            return false;
+        }
+        LastInput last = clients.get(r.clientId == null ? "" : r.clientId, c -> new LastInput());
+        boolean same =
+                r.modelId.equals(last.model)
+                        && nearSummary(r, last)
+                        && (r.fingerprintKind == InferenceRecord.FINGERPRINT_NONE
+                                || nearFingerprint(r, last));
+        if (same) {
+            repeats++;
+        }
+        remember(r, last);
+        return same;
+    }
+
+    private static boolean nearFingerprint(InferenceRecord r, LastInput last) {
+        if (r.fingerprintKind != last.kind || r.fingerprintLength != last.length) {
+            // a length beyond the array never equals a remembered (clamped) one
+            return false;
+        }
+        int budget = NEAR_IDENTICAL * r.fingerprintLength;
+        int diff = 0;
+        for (int i = 0; i < r.fingerprintLength; i++) {
+            diff += Math.abs((r.fingerprint[i] & 0xff) - (last.fingerprint[i] & 0xff));
+            if (diff > budget) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean nearSummary(InferenceRecord r, LastInput last) {
+        if (!near(r.inputs[0].mean, last.mean)
+                || !near(r.inputs[0].std, last.std)
+                || r.featureCount != last.featureCount) {
+            return false;
+        }
+        for (int i = 0; i < r.featureCount; i++) {
+            if (!near(r.features[i], last.features[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean near(double a, double b) {
+        // false for NaN: an input that is not a number repeats nothing
+        return Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+    }
+
+    private static void remember(InferenceRecord r, LastInput last) {
+        last.model = r.modelId;
+        last.kind = r.fingerprintKind;
+        last.length = Math.min(r.fingerprintLength, last.fingerprint.length);
+        System.arraycopy(r.fingerprint, 0, last.fingerprint, 0, last.length);
+        last.mean = r.inputs[0].mean;
+        last.std = r.inputs[0].std;
+        last.featureCount = Math.min(r.featureCount, last.features.length);
+        System.arraycopy(r.features, 0, last.features, 0, last.featureCount);
+    }
+
+    /** Records found to repeat their client's previous input. */
+    long repeats() {
+        return repeats;
+    }
+}
