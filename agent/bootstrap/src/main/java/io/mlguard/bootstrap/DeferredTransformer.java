@@ -56,6 +56,28 @@ public final class DeferredTransformer implements ClassFileTransformer {
     private static final long WAIT_SECONDS = 60;
 
     private final CountDownLatch settled = new CountDownLatch(1);
+
+    /** Counted down once the classes of {@link #EXACT_PACKAGES} can be transformed. */
+    private final CountDownLatch exactSettled = new CountDownLatch(1);
+
+    /** What transforms the classes of {@link #EXACT_PACKAGES} before the whole agent is ready. */
+    private volatile ClassFileTransformer exactDelegate;
+
+    /**
+     * A transformer ready for the classes of {@link #EXACT_PACKAGES} only (the model runtimes and
+     * the JDK HTTP server), handed to {@link #ready} while the rest of the agent (modules that
+     * match class hierarchies, such as Servlet and Netty) is still being built: a server that loads
+     * its model at start then waits only for this light part. Bootstrap loader, like its outer
+     * class.
+     */
+    public static final class ExactOnly implements ClassFileTransformer {
+        private final ClassFileTransformer transformer;
+
+        public ExactOnly(ClassFileTransformer transformer) {
+            this.transformer = transformer;
+        }
+    }
+
     private volatile ClassFileTransformer delegate;
     private volatile Thread initThread;
 
@@ -85,6 +107,15 @@ public final class DeferredTransformer implements ClassFileTransformer {
         return true;
     }
 
+    private static boolean isExact(String internalName) {
+        for (String p : EXACT_PACKAGES) {
+            if (internalName.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The thread that starts the agent, which never waits for itself. Public, like {@link
      * #abandon}: the premain class calling it may live in another loader (the OpenTelemetry
@@ -96,13 +127,20 @@ public final class DeferredTransformer implements ClassFileTransformer {
 
     /** The agent is ready: watched classes go to {@code transformer} from now on. */
     public void ready(ClassFileTransformer transformer) {
+        if (transformer instanceof ExactOnly) {
+            exactDelegate = ((ExactOnly) transformer).transformer;
+            exactSettled.countDown();
+            return;
+        }
         delegate = transformer;
         settled.countDown();
+        exactSettled.countDown();
     }
 
     /** The agent will not start: watched classes load unchanged, without waiting. */
     public void abandon() {
         settled.countDown();
+        exactSettled.countDown();
     }
 
     @Override
@@ -125,8 +163,9 @@ public final class DeferredTransformer implements ClassFileTransformer {
             if (Thread.currentThread() == initThread) {
                 return null; // the agent's own start-up never waits for itself
             }
+            boolean exact = isExact(className);
             try {
-                if (!settled.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                if (!(exact ? exactSettled : settled).await(WAIT_SECONDS, TimeUnit.SECONDS)) {
                     System.err.println(
                             "[mlguard] agent not ready after "
                                     + WAIT_SECONDS
@@ -140,6 +179,9 @@ public final class DeferredTransformer implements ClassFileTransformer {
                 return null;
             }
             d = delegate;
+            if (d == null && exact) {
+                d = exactDelegate;
+            }
             if (d == null) {
                 return null;
             }

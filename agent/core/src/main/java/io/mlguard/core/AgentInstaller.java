@@ -2,6 +2,7 @@ package io.mlguard.core;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import io.mlguard.bootstrap.DeferredTransformer;
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlChannel;
@@ -95,7 +96,7 @@ public final class AgentInstaller {
             }
             builder.installOn(inst);
         } else {
-            deferred.accept(premainTransformer(modules, inst, counters));
+            premainTransformers(modules, inst, counters, deferred);
             AgentLog.debug(
                     "transformer ready at "
                             + (System.nanoTime() - start) / 1_000_000
@@ -137,41 +138,54 @@ public final class AgentInstaller {
     }
 
     /**
-     * At premain: the light weaver for every module that declares its types, and an AgentBuilder
-     * only for modules that need more than that (none of the built-in ones).
+     * At premain: the light weaver for every module that declares its types, handed over first, so
+     * that the model runtimes and the JDK HTTP server wait only for it; then an AgentBuilder for
+     * the modules that need more than that (Servlet, Netty and executor matching by class
+     * hierarchy), whose packages wait until it too is ready.
      */
-    private static ClassFileTransformer premainTransformer(
-            List<InstrumentationModule> modules, Instrumentation inst, AgentCounters counters) {
+    private static void premainTransformers(
+            List<InstrumentationModule> modules,
+            Instrumentation inst,
+            AgentCounters counters,
+            Consumer<ClassFileTransformer> deferred) {
         List<TypeAdvice> declared = new ArrayList<>();
-        AgentBuilder rest = null;
+        List<InstrumentationModule> others = new ArrayList<>();
         for (InstrumentationModule m : modules) {
             List<TypeAdvice> types = m.typeAdvice();
             if (!types.isEmpty()) {
                 declared.addAll(types);
             } else {
-                rest = m.instrument(rest == null ? baseBuilder(counters, false) : rest, inst);
+                others.add(m);
             }
         }
         AdviceWeaver weaver = new AdviceWeaver(declared, inst, counters);
-        if (rest == null) {
-            return weaver;
+        if (others.isEmpty()) {
+            deferred.accept(weaver);
+            return;
         }
-        ClassFileTransformer others = rest.makeRaw();
-        return new ClassFileTransformer() {
-            @Override
-            public byte[] transform(
-                    Module module,
-                    ClassLoader loader,
-                    String name,
-                    Class<?> redefined,
-                    java.security.ProtectionDomain domain,
-                    byte[] bytes)
-                    throws java.lang.instrument.IllegalClassFormatException {
-                return weaver.weaves(name)
-                        ? weaver.transform(module, loader, name, redefined, domain, bytes)
-                        : others.transform(module, loader, name, redefined, domain, bytes);
-            }
-        };
+        deferred.accept(new DeferredTransformer.ExactOnly(weaver));
+        AgentLog.debug("weaver ready" + AgentLog.threadCpu());
+        AgentBuilder rest = baseBuilder(counters, false);
+        for (InstrumentationModule m : others) {
+            rest = m.instrument(rest, inst);
+        }
+        ClassFileTransformer built = rest.makeRaw();
+        deferred.accept(
+                new ClassFileTransformer() {
+                    @Override
+                    public byte[] transform(
+                            Module module,
+                            ClassLoader loader,
+                            String name,
+                            Class<?> redefined,
+                            java.security.ProtectionDomain domain,
+                            byte[] bytes)
+                            throws java.lang.instrument.IllegalClassFormatException {
+                        return weaver.weaves(name)
+                                ? weaver.transform(module, loader, name, redefined, domain, bytes)
+                                : built.transform(module, loader, name, redefined, domain, bytes);
+                    }
+                });
     }
 
     /**
