@@ -76,6 +76,15 @@ public final class DeferredTransformer implements ClassFileTransformer {
         public ExactOnly(ClassFileTransformer transformer) {
             this.transformer = transformer;
         }
+
+        /**
+         * The light transformer. Public: the premain's copy of {@link DeferredTransformer} can be
+         * defined by the application loader while this class comes from the bootstrap path, and
+         * private access does not cross loaders.
+         */
+        public ClassFileTransformer transformer() {
+            return transformer;
+        }
     }
 
     private volatile ClassFileTransformer delegate;
@@ -128,7 +137,7 @@ public final class DeferredTransformer implements ClassFileTransformer {
     /** The agent is ready: watched classes go to {@code transformer} from now on. */
     public void ready(ClassFileTransformer transformer) {
         if (transformer instanceof ExactOnly) {
-            exactDelegate = ((ExactOnly) transformer).transformer;
+            exactDelegate = ((ExactOnly) transformer).transformer();
             exactSettled.countDown();
             return;
         }
