@@ -29,9 +29,10 @@ record EqualWidthHistogram(double[] upperEdges, long[] counts) {
         long[] counts = new long[bins];
         for (int i = 0; i < n; i++) {
             if (Double.isFinite(values[i])) {
-                // All values equal: width 0, everything in the first bin.
-                int b = width > 0 ? (int) ((values[i] - min) / width) : 0;
-                counts[Math.min(bins - 1, b)]++;
+                // Bins are (lower, upper] like their labels, the first one closed; all values
+                // equal (width 0) go to the first bin.
+                int b = width > 0 ? (int) Math.ceil((values[i] - min) / width) - 1 : 0;
+                counts[Math.max(0, Math.min(bins - 1, b))]++;
             }
         }
         return new EqualWidthHistogram(edges, counts);

@@ -65,6 +65,13 @@ class ExtractionDetectorTest {
                 assertThat(s.type()).isEqualTo(SignalType.EXTRACTION);
                 assertThat((double) s.evidence().get("shapiroWilkW"))
                         .isLessThan(ExtractionDetector.W_THRESHOLD);
+                // the histogram of the tested distances travels with the signal
+                List<?> counts = (List<?>) s.evidence().get("distanceCounts");
+                assertThat(counts).hasSize(ExtractionDetector.DISTANCE_BINS);
+                assertThat(counts.stream().mapToLong(c -> (Long) c).sum())
+                        .isEqualTo(((Number) s.evidence().get("distances")).longValue());
+                assertThat((List<?>) s.evidence().get("distanceBinUpperEdges"))
+                        .hasSize(ExtractionDetector.DISTANCE_BINS);
                 System.out.println(
                         "extraction: step "
                                 + step
