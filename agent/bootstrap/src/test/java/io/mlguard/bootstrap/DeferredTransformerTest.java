@@ -29,16 +29,13 @@ class DeferredTransformerTest {
     }
 
     @Test
-    void modelRuntimesNeedOnlyTheLightStageAndServletsWaitForTheWholeAgent() throws Exception {
+    void onlyInstrumentedClassesWaitAndAllOfThemGoToTheAgentOnceReady() throws Exception {
         DeferredTransformer d = new DeferredTransformer();
-        d.ready(new DeferredTransformer.ExactOnly(marker((byte) 1)));
-
-        // an instrumented runtime class goes through the light stage at once
-        assertThat(load(d, "ai/onnxruntime/OrtSession")).containsExactly(1);
-        // a class of those packages the agent does not instrument never waited at all
+        // a class of a watched package that the agent does not instrument never waits
         assertThat(load(d, "ai/onnxruntime/OnnxTensor")).isNull();
+        assertThat(load(d, "io/netty/channel/DefaultChannelPipeline")).isNull();
 
-        // a servlet class waits for the whole agent and is transformed by it
+        // an instrumented class waits for the agent and is transformed by it
         AtomicReference<byte[]> servlet = new AtomicReference<>();
         Thread loader =
                 new Thread(
@@ -50,11 +47,30 @@ class DeferredTransformerTest {
                             }
                         });
         loader.start();
+        // wait on the condition, not a clock: the loader must really be blocked in the transformer
+        while (loader.getState() != Thread.State.WAITING
+                && loader.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(loader.isAlive()).as("the servlet class waits for the agent").isTrue();
+            Thread.onSpinWait();
+        }
+        assertThat(servlet.get()).isNull();
         d.ready(marker((byte) 2));
         loader.join();
         assertThat(servlet.get()).containsExactly(2);
         assertThat(load(d, "ai/onnxruntime/OrtSession")).containsExactly(2);
+        // once ready, every class of a watched package is handed over; others are not
+        assertThat(load(d, "ai/onnxruntime/OnnxTensor")).containsExactly(2);
         assertThat(load(d, "com/example/Other")).isNull();
+    }
+
+    @Test
+    void everyTargetIsInAWatchedPackage() {
+        assertThat(DeferredTransformer.TARGETS).isNotEmpty();
+        for (String t : DeferredTransformer.TARGETS) {
+            assertThat(DeferredTransformer.waitsFor(t)).as(t).isTrue();
+        }
+        assertThat(DeferredTransformer.waitsFor("java/util/concurrent/ThreadPoolExecutor"))
+                .isFalse();
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.mlguard.core;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
-import io.mlguard.bootstrap.DeferredTransformer;
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlChannel;
@@ -25,8 +24,11 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
  * application starts without the agent.
  */
 public final class AgentInstaller {
-    /** At premain, how long the queue may stay closed if no inference asks for it. */
-    private static final long QUEUE_OPEN_DELAY_MILLIS = 2000;
+    /**
+     * At premain, how long the queue may stay closed while the application is still starting (it
+     * opens at the first inference, or once no class has loaded for two seconds, before that).
+     */
+    private static final long QUEUE_OPEN_LATEST_MILLIS = 30_000;
 
     private static volatile InferenceRecorder recorder;
     private static volatile QueueWriter writer;
@@ -59,7 +61,11 @@ public final class AgentInstaller {
         System.setProperty("chronicle.announcer.disable", "true");
         ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
 
-        AgentLog.debug("configured in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        AgentLog.debug(
+                "configured in "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms"
+                        + AgentLog.threadCpu());
         AgentCounters counters = new AgentCounters();
         ClassLoader own = AgentInstaller.class.getClassLoader();
         writer = QueueWriter.create(config.queueDir, counters, config.minFreeDiskBytes);
@@ -71,6 +77,11 @@ public final class AgentInstaller {
         for (InstrumentationModule m : ServiceLoader.load(InstrumentationModule.class, own)) {
             modules.add(m);
         }
+        AgentLog.debug(
+                "modules loaded at "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms"
+                        + AgentLog.threadCpu());
         RuntimeAdapter[] runtimes = new RuntimeAdapter[8];
         RequestAdapter[] servers = new RequestAdapter[8];
         for (InstrumentationModule m : modules) {
@@ -86,25 +97,56 @@ public final class AgentInstaller {
                 new InferenceRecorder(config, writer, counters, runtimes, servers, rules);
         recorder = rec;
         Dispatcher.install(rec);
-        AgentStatsReporter.start(writer, counters, config.agentId, config.statsIntervalSeconds);
+        AgentStatsReporter.start(writer, counters, config);
 
-        AgentLog.debug("hooks ready at " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        AgentLog.debug(
+                "hooks ready at "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms"
+                        + AgentLog.threadCpu());
+        List<TypeAdvice> atLoad = new ArrayList<>();
+        List<TypeAdvice> loadedEarly = new ArrayList<>();
+        for (InstrumentationModule m : modules) {
+            for (TypeAdvice t : m.typeAdvice()) {
+                (t.isLoadedEarly() ? loadedEarly : atLoad).add(t);
+            }
+        }
         if (dynamic) {
             AgentBuilder builder = baseBuilder(counters, true);
             for (InstrumentationModule m : modules) {
                 builder = m.instrument(builder, inst);
             }
             builder.installOn(inst);
+            LoadedClassWeaver.weave(loadedEarly, inst, counters);
         } else {
-            premainTransformers(modules, inst, counters, deferred);
+            // At premain only the light weaver: every module names its classes exactly, so no
+            // AgentBuilder (some 1,000 more classes and their compilation) runs at start.
+            deferred.accept(new AdviceWeaver(atLoad, inst, counters));
             AgentLog.debug(
                     "transformer ready at "
                             + (System.nanoTime() - start) / 1_000_000
                             + " ms"
                             + AgentLog.threadCpu());
-            // Chronicle loads after the transformer is ready (a model runtime loaded early waits
-            // only for the weaver) and once inferences start, or a little later at the latest.
-            writer.openInBackground(own, QUEUE_OPEN_DELAY_MILLIS);
+            // The JDK classes (ThreadPoolExecutor) carry a request's context: needed from the
+            // first request on, not during the application's start.
+            rec.beforeFirstRequest(
+                    () -> {
+                        LoadedClassWeaver.weave(loadedEarly, inst, counters);
+                        AgentLog.debug("JDK classes woven" + AgentLog.threadCpu());
+                    });
+            // Chronicle loads once inferences start, or once the application's start is over
+            writer.openWhenAsked(own);
+            Thread quiet =
+                    new Thread(
+                            () -> {
+                                if (StartQuiet.await(inst, QUEUE_OPEN_LATEST_MILLIS)) {
+                                    AgentLog.debug("start over: opening the queue");
+                                    writer.openSoon();
+                                }
+                            },
+                            "mlguard-start-watch");
+            quiet.setDaemon(true);
+            quiet.start();
         }
         if (rules != null) {
             ControlChannel.start(config.controlQueueDir, rules, own);
@@ -135,57 +177,6 @@ public final class AgentInstaller {
                         + (config.enforce
                                 ? "; enforcing commands from " + config.controlQueueDir
                                 : ""));
-    }
-
-    /**
-     * At premain: the light weaver for every module that declares its types, handed over first, so
-     * that the model runtimes and the JDK HTTP server wait only for it; then an AgentBuilder for
-     * the modules that need more than that (Servlet, Netty and executor matching by class
-     * hierarchy), whose packages wait until it too is ready.
-     */
-    private static void premainTransformers(
-            List<InstrumentationModule> modules,
-            Instrumentation inst,
-            AgentCounters counters,
-            Consumer<ClassFileTransformer> deferred) {
-        List<TypeAdvice> declared = new ArrayList<>();
-        List<InstrumentationModule> others = new ArrayList<>();
-        for (InstrumentationModule m : modules) {
-            List<TypeAdvice> types = m.typeAdvice();
-            if (!types.isEmpty()) {
-                declared.addAll(types);
-            } else {
-                others.add(m);
-            }
-        }
-        AdviceWeaver weaver = new AdviceWeaver(declared, inst, counters);
-        if (others.isEmpty()) {
-            deferred.accept(weaver);
-            return;
-        }
-        deferred.accept(new DeferredTransformer.ExactOnly(weaver));
-        AgentLog.debug("weaver ready" + AgentLog.threadCpu());
-        AgentBuilder rest = baseBuilder(counters, false);
-        for (InstrumentationModule m : others) {
-            rest = m.instrument(rest, inst);
-        }
-        ClassFileTransformer built = rest.makeRaw();
-        deferred.accept(
-                new ClassFileTransformer() {
-                    @Override
-                    public byte[] transform(
-                            Module module,
-                            ClassLoader loader,
-                            String name,
-                            Class<?> redefined,
-                            java.security.ProtectionDomain domain,
-                            byte[] bytes)
-                            throws java.lang.instrument.IllegalClassFormatException {
-                        return weaver.weaves(name)
-                                ? weaver.transform(module, loader, name, redefined, domain, bytes)
-                                : built.transform(module, loader, name, redefined, domain, bytes);
-                    }
-                });
     }
 
     /**
