@@ -45,9 +45,9 @@ public final class AdviceWeaver implements ClassFileTransformer {
     private final AgentCounters counters;
 
     /**
-     * Nothing is parsed here: the advice of a class is read when that class first loads, so a
-     * server pays only for the libraries it has (a servlet container never parses the DJL advice)
-     * and the weaver is ready at once.
+     * Nothing is parsed here: the advice of a class is read by {@link #prepare} or when that class
+     * first loads, so a server pays only for the libraries it has (a servlet container never parses
+     * the DJL advice) and the weaver is ready at once.
      */
     public AdviceWeaver(List<TypeAdvice> types, Instrumentation inst, AgentCounters counters) {
         this.inst = inst;
@@ -68,21 +68,32 @@ public final class AdviceWeaver implements ClassFileTransformer {
         return byInternalName.containsKey(internalName);
     }
 
-    private AsmVisitorWrapper wrapper(String internalName) {
-        AsmVisitorWrapper w = wrappers.get(internalName);
-        if (w == null) {
-            List<AsmVisitorWrapper> list = new ArrayList<>();
-            for (TypeAdvice.MethodAdvice m : byInternalName.get(internalName)) {
-                TypeDescription advice = advicePool.describe(m.advice.getName()).resolve();
-                list.add(Advice.to(advice, own).on(m.methods));
-            }
-            w = new AsmVisitorWrapper.Compound(list);
-            AsmVisitorWrapper raced = wrappers.putIfAbsent(internalName, w);
-            if (raced != null) {
-                w = raced;
+    /**
+     * Reads, in the calling (background) thread, the advice of the instrumented classes that {@code
+     * probe} can find as resources: those the application is likely to load, so that the thread
+     * which loads them does not read it. The others are read if and when they load.
+     */
+    public void prepare(ClassLoader probe) {
+        for (String name : byInternalName.keySet()) {
+            if (probe.getResource(name + ".class") != null) {
+                wrapper(name);
             }
         }
-        return w;
+    }
+
+    private AsmVisitorWrapper wrapper(String internalName) {
+        AsmVisitorWrapper w = wrappers.get(internalName);
+        // built at most once; a thread loading the class while another builds it waits for it
+        return w != null ? w : wrappers.computeIfAbsent(internalName, this::build);
+    }
+
+    private AsmVisitorWrapper build(String internalName) {
+        List<AsmVisitorWrapper> list = new ArrayList<>();
+        for (TypeAdvice.MethodAdvice m : byInternalName.get(internalName)) {
+            TypeDescription advice = advicePool.describe(m.advice.getName()).resolve();
+            list.add(Advice.to(advice, own).on(m.methods));
+        }
+        return new AsmVisitorWrapper.Compound(list);
     }
 
     @Override

@@ -92,9 +92,25 @@ public final class AgentInstaller {
                 servers[m.serverId()] = m.requestAdapter();
             }
         }
+        List<TypeAdvice> atLoad = new ArrayList<>();
+        List<TypeAdvice> loadedEarly = new ArrayList<>();
+        for (InstrumentationModule m : modules) {
+            for (TypeAdvice t : m.typeAdvice()) {
+                (t.isLoadedEarly() ? loadedEarly : atLoad).add(t);
+            }
+        }
         ControlRules rules = config.enforce ? new ControlRules() : null;
         InferenceRecorder rec =
                 new InferenceRecorder(config, writer, counters, runtimes, servers, rules);
+        if (!dynamic) {
+            // The JDK classes (ThreadPoolExecutor) carry a request's context: needed from the
+            // first request on, not during the application's start.
+            rec.beforeFirstRequest(
+                    () -> {
+                        LoadedClassWeaver.weave(loadedEarly, inst, counters);
+                        AgentLog.debug("JDK classes woven" + AgentLog.threadCpu());
+                    });
+        }
         recorder = rec;
         Dispatcher.install(rec);
         AgentStatsReporter.start(writer, counters, config);
@@ -104,13 +120,6 @@ public final class AgentInstaller {
                         + (System.nanoTime() - start) / 1_000_000
                         + " ms"
                         + AgentLog.threadCpu());
-        List<TypeAdvice> atLoad = new ArrayList<>();
-        List<TypeAdvice> loadedEarly = new ArrayList<>();
-        for (InstrumentationModule m : modules) {
-            for (TypeAdvice t : m.typeAdvice()) {
-                (t.isLoadedEarly() ? loadedEarly : atLoad).add(t);
-            }
-        }
         if (dynamic) {
             AgentBuilder builder = baseBuilder(counters, true);
             for (InstrumentationModule m : modules) {
@@ -121,19 +130,19 @@ public final class AgentInstaller {
         } else {
             // At premain only the light weaver: every module names its classes exactly, so no
             // AgentBuilder (some 1,000 more classes and their compilation) runs at start.
-            deferred.accept(new AdviceWeaver(atLoad, inst, counters));
+            AdviceWeaver weaver = new AdviceWeaver(atLoad, inst, counters);
+            deferred.accept(weaver);
             AgentLog.debug(
                     "transformer ready at "
                             + (System.nanoTime() - start) / 1_000_000
                             + " ms"
                             + AgentLog.threadCpu());
-            // The JDK classes (ThreadPoolExecutor) carry a request's context: needed from the
-            // first request on, not during the application's start.
-            rec.beforeFirstRequest(
-                    () -> {
-                        LoadedClassWeaver.weave(loadedEarly, inst, counters);
-                        AgentLog.debug("JDK classes woven" + AgentLog.threadCpu());
-                    });
+            weaver.prepare(ClassLoader.getSystemClassLoader());
+            AgentLog.debug(
+                    "advice read at "
+                            + (System.nanoTime() - start) / 1_000_000
+                            + " ms"
+                            + AgentLog.threadCpu());
             // Chronicle loads once inferences start, or once the application's start is over
             writer.openWhenAsked(own);
             Thread quiet =
