@@ -4,6 +4,8 @@
 # detection rate, queries until detection, false positives, inference-to-API latency and the
 # collector's RSS. Run on purpose (minutes per run); never part of CI.
 #   benchmarks/detection.sh [runs per attack, default 5]
+# MLGUARD_BENCH_SCENARIOS=extraction,drift-rotate,swap plays only those scenarios (the benign
+# clients always play); MLGUARD_BENCH_DIR keeps the work directory where you say.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}

@@ -18,6 +18,17 @@ import java.time.Clock;
  * store.
  */
 final class IncidentPathWarmUp {
+    /** Reasons the detectors give, whose explanations take their own paths. */
+    private static final String[] REASONS = {
+        "window_shift",
+        "cusum_shift",
+        "class_priors_shift",
+        "nan_or_inf",
+        "out_of_range",
+        "hash_changed",
+        "near_duplicate_queries"
+    };
+
     private IncidentPathWarmUp() {}
 
     /** Returns how many warm-up incidents were made (one per signal type). */
@@ -39,6 +50,34 @@ final class IncidentPathWarmUp {
                             .record(index++, 0)
                             .evidence("warmUp", 1)
                             .build());
+            // Then the detectors' own reasons with evidence of every kind (numbers, strings,
+            // arrays), which join the group above: a first drift incident otherwise still took
+            // ~100-400 ms between opening and the API (templates, chart arrays, their JSON).
+            for (String reason : REASONS) {
+                m.accept(
+                        Signal.builder(type, Severity.MEDIUM, reason)
+                                .model("warm-up")
+                                .client(type.perClient() ? "warm-up" : null)
+                                .record(index++, 1)
+                                .evidence("statistic", "input.mean")
+                                .evidence("input", "input")
+                                .evidence("direction", "up")
+                                .evidence("psi", 0.5)
+                                .evidence("ksStatistic", 0.3)
+                                .evidence("ksPValue", 1e-6)
+                                .evidence("jsDivergenceBits", 0.1)
+                                .evidence("observedMin", -1.0)
+                                .evidence("observedMax", 2.0)
+                                .evidence("referenceMin", 0.0)
+                                .evidence("referenceMax", 1.0)
+                                .evidence("windowSize", 500L)
+                                .evidence("expectedSha256", "0".repeat(64))
+                                .evidence("binUpperEdges", new double[] {0.1, 0.5, 0.9})
+                                .evidence("referenceShares", new double[] {0.3, 0.4, 0.3})
+                                .evidence("recentShares", new double[] {0.1, 0.2, 0.7})
+                                .evidence("histogram", new long[] {1, 2, 3})
+                                .build());
+            }
         }
         IncidentJson.toJson(scratch.list());
         return scratch.size();

@@ -3,11 +3,6 @@ package io.mlguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,11 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the collector reads every record in the queue once.
  */
 class CollectorEndToEndIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int REQUESTS = 30;
 
     @TempDir Path work;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void benignNanAndSwapTrafficBecomeExactlyTheExpectedIncidents() throws Exception {
@@ -37,52 +30,24 @@ class CollectorEndToEndIT {
         Path models = work.resolve("models");
         Path queue = work.resolve("queue");
         Path report = work.resolve("report");
-        run(
-                jdk,
-                "train.log",
-                "-jar",
-                Artifacts.demoJar().toString(),
-                "train",
-                "--models",
-                models.toString(),
-                "--epochs",
-                "2");
+        DemoModels.train(models, 2, work.resolve("train.log"));
         Path modelFile = models.resolve("mnist/1/model.onnx");
         String originalSha = sha256(modelFile);
 
-        try (ForkedJvm collector =
-                        ForkedJvm.start(
-                                List.of(
-                                        Artifacts.java(jdk),
-                                        "-jar",
-                                        Artifacts.collectorJar().toString(),
-                                        "--queue",
-                                        queue.toString(),
-                                        "--http-port",
-                                        "0",
-                                        "--report-dir",
-                                        report.toString()),
-                                work.resolve("collector.log"));
+        try (CollectorProcess collector =
+                        CollectorProcess.start(
+                                jdk,
+                                queue,
+                                work.resolve("collector.log"),
+                                "--report-dir",
+                                report.toString());
                 DemoServer server =
                         DemoServer.start(
                                 jdk, models, "queue=" + queue, work.resolve("server.log"))) {
-            String api =
-                    "http://127.0.0.1:"
-                            + collector
-                                    .awaitLine(
-                                            "listening on http://127\\.0\\.0\\.1:(\\d+)",
-                                            Duration.ofSeconds(60))
-                                    .group(1);
-            run(
+            server.playTraffic(
                     jdk,
-                    "traffic.log",
-                    "-jar",
-                    Artifacts.demoJar().toString(),
-                    "traffic",
-                    "--url",
-                    "http://127.0.0.1:" + server.port,
-                    "--models",
-                    models.toString(),
+                    models,
+                    work.resolve("traffic.log"),
                     "--scenario",
                     "all",
                     "--requests",
@@ -92,7 +57,7 @@ class CollectorEndToEndIT {
                     .as("the generator swapped the model file")
                     .isNotEqualTo(originalSha);
 
-            JsonNode incidents = awaitIncidents(api, "invalid_input", "model_substitution");
+            JsonNode incidents = collector.awaitIncidents("invalid_input", "model_substitution");
             assertThat(incidents).as(incidents.toString()).hasSize(2);
 
             JsonNode invalid = ofType(incidents, "invalid_input");
@@ -118,7 +83,7 @@ class CollectorEndToEndIT {
             // mnist at start and after the swap; the demo also serves credit, loaded once
             assertThat(q.modelLoads).filteredOn(m -> m.modelId.equals("mnist")).hasSize(2);
             assertThat(q.modelLoads).filteredOn(m -> m.modelId.equals("credit")).hasSize(1);
-            JsonNode health = awaitHealth(api, records);
+            JsonNode health = collector.awaitHealth(records);
             assertThat(health.get("malformedRecords").asLong()).isZero();
             assertThat(health.get("inferenceRecords").asLong()).isEqualTo(q.inferences.size());
             assertThat(health.get("detectorErrors").asLong()).isZero();
@@ -130,53 +95,6 @@ class CollectorEndToEndIT {
             awaitFile(index, "model_substitution");
             assertThat(Files.readString(index)).contains("invalid_input").contains("nan-client");
         }
-    }
-
-    private void run(Path jdk, String log, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Artifacts.java(jdk));
-        cmd.addAll(List.of(args));
-        try (ForkedJvm p = ForkedJvm.start(cmd, work.resolve(log))) {
-            assertThat(p.awaitExit(Duration.ofMinutes(3))).as(p.describe()).isZero();
-        }
-    }
-
-    private JsonNode get(String url) throws Exception {
-        HttpResponse<String> r =
-                http.send(
-                        HttpRequest.newBuilder(URI.create(url)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(url + " " + r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
-    }
-
-    private JsonNode awaitIncidents(String api, String... types) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode incidents;
-        do {
-            incidents = get(api + "/api/incidents");
-            List<String> seen = new ArrayList<>();
-            incidents.forEach(i -> seen.add(i.get("type").asText()));
-            if (seen.containsAll(List.of(types))) {
-                return incidents;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("incidents never included " + List.of(types) + ": " + incidents);
-    }
-
-    private JsonNode awaitHealth(String api, long records) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode health;
-        do {
-            health = get(api + "/healthz");
-            if (health.get("recordsRead").asLong() >= records) {
-                break;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        assertThat(health.get("recordsRead").asLong()).as(health.toString()).isEqualTo(records);
-        return health;
     }
 
     private static void awaitFile(Path file, String content) throws Exception {

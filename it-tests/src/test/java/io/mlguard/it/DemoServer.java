@@ -1,5 +1,7 @@
 package io.mlguard.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,6 +65,26 @@ final class DemoServer implements AutoCloseable {
         } catch (Throwable t) {
             jvm.close();
             throw t;
+        }
+    }
+
+    /**
+     * Runs the demo's traffic generator against this server ({@code java -jar mlguard-demo.jar
+     * traffic --url ... --models DIR ARGS}) to its end, which must be a success.
+     */
+    void playTraffic(Path jdk, Path models, Path log, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Artifacts.java(jdk));
+        cmd.add("-jar");
+        cmd.add(Artifacts.demoJar().toString());
+        cmd.add("traffic");
+        cmd.add("--url");
+        cmd.add("http://127.0.0.1:" + port);
+        cmd.add("--models");
+        cmd.add(models.toString());
+        cmd.addAll(List.of(args));
+        try (ForkedJvm traffic = ForkedJvm.start(cmd, log)) {
+            assertThat(traffic.awaitExit(Duration.ofMinutes(3))).as(traffic.describe()).isZero();
         }
     }
 

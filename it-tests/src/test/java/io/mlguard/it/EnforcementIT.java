@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -160,29 +161,21 @@ class EnforcementIT {
                         + "/hook\"}},"
                         + " \"rules\": [{\"types\": [\"query_attack\"], \"minSeverity\": \"high\","
                         + " \"block\": \"PT10M\", \"notify\": [\"ops\"]}]}");
-        try (ForkedJvm collector =
-                        ForkedJvm.start(
-                                List.of(
-                                        Artifacts.java(jdk),
-                                        "-jar",
-                                        Artifacts.collectorJar().toString(),
-                                        "--queue",
-                                        queue.toString(),
-                                        "--http-port",
-                                        "0",
-                                        "--response-policy",
-                                        policy.toString(),
-                                        "--control-queue",
-                                        control.toString()),
-                                work.resolve("collector3.log"));
+        try (CollectorProcess collector =
+                        CollectorProcess.start(
+                                jdk,
+                                queue,
+                                work.resolve("collector3.log"),
+                                "--response-policy",
+                                policy.toString(),
+                                "--control-queue",
+                                control.toString());
                 DemoServer s =
                         DemoServer.start(
                                 jdk,
                                 models,
                                 "queue=" + queue + ",enforce=true,controlQueue=" + control,
                                 work.resolve("server3.log"))) {
-            collector.awaitLine(
-                    "listening on http://127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
             try (ForkedJvm attack =
                     ForkedJvm.start(
                             List.of(
@@ -211,7 +204,7 @@ class EnforcementIT {
                     .contains("client 'eve' is blocked until")
                     .contains("query_attack");
             assertThat(infer(s, "alice").statusCode()).isEqualTo(200);
-            collector.awaitLine(
+            collector.jvm.awaitLine(
                     "control command written: BLOCK client=eve model=mnist",
                     Duration.ofSeconds(10));
         } finally {
@@ -227,6 +220,118 @@ class EnforcementIT {
                 .allSatisfy(r -> assertThat(r.outcome).isEqualTo(Outcome.OK));
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0)).contains("\"type\":\"query_attack\"").contains("eve");
+    }
+
+    /**
+     * DJL (on its ONNX Runtime engine) and TensorFlow-Java (a session and a concrete function)
+     * behind a JDK {@code HttpServer}: a blocked client is refused on every route with the agent's
+     * exception, which the server turns into its usual error answer; another client's answers are
+     * those of the same server without the agent; each refusal is one BLOCKED record of the outer
+     * runtime (DJL's engine call nested in it is neither checked nor recorded again).
+     */
+    @Test
+    void djlAndTensorFlowRefuseABlockedClientToo() throws Exception {
+        Path queue = work.resolve("q-djl-tf");
+        Path control = work.resolve("control-djl-tf");
+        command(
+                control,
+                ControlRecord.Action.BLOCK,
+                "mallory",
+                System.currentTimeMillis() + 600_000,
+                0);
+        String cp =
+                TestApps.pathingJar(
+                        work.resolve("cp-djl-tf"), System.getProperty("java.class.path"));
+        Path onnx = models.resolve("mnist/1/model.onnx");
+        List<String> flags = TestApps.djlFlags(work.resolve("djl-cache"));
+        List<String> routes = List.of("/djl", "/tf-session", "/tf-function");
+
+        List<String> plain = new ArrayList<>();
+        try (HttpApp app =
+                HttpApp.start(
+                        jdk,
+                        cp,
+                        DjlTensorFlowHttpApp.class,
+                        onnx,
+                        null,
+                        flags,
+                        work.resolve("djl-tf-plain.log"))) {
+            for (String route : routes) {
+                plain.add(app.post(route, 3, "alice"));
+            }
+        }
+        List<String> withAgent = new ArrayList<>();
+        try (HttpApp app =
+                HttpApp.start(
+                        jdk,
+                        cp,
+                        DjlTensorFlowHttpApp.class,
+                        onnx,
+                        "queue=" + queue + ",enforce=true,controlQueue=" + control,
+                        flags,
+                        work.resolve("djl-tf-agent.log"))) {
+            for (String route : routes) {
+                HttpResponse<String> refused = awaitRefusal(app, route, "mallory");
+                assertThat(refused.statusCode()).as(route).isEqualTo(500);
+                assertThat(refused.body())
+                        .as(route)
+                        // DJL wraps what a prediction throws in its checked TranslateException,
+                        // which DJL servers already handle; the cause says why
+                        .startsWith(
+                                route.equals("/djl")
+                                        ? "ai.djl.translate.TranslateException: "
+                                                + "io.mlguard.bootstrap.ClientBlockedException: "
+                                        : "io.mlguard.bootstrap.ClientBlockedException: ")
+                        .contains("client 'mallory' is blocked until");
+                withAgent.add(app.post(route, 3, "alice"));
+            }
+            assertThat(app.jvm.output())
+                    .contains("enforcing commands from")
+                    .doesNotContain("internal error")
+                    .doesNotContain("could not instrument");
+        }
+        assertThat(withAgent).as("answers with the agent").isEqualTo(plain);
+
+        List<InferenceRecord> records = QueueContents.read(queue).inferences;
+        assertThat(records).extracting(r -> r.runtime).doesNotContain("onnxruntime");
+        assertThat(records).filteredOn(r -> r.outcome == Outcome.ERROR).isEmpty();
+        List<InferenceRecord> blocked =
+                records.stream().filter(r -> r.outcome == Outcome.BLOCKED).toList();
+        assertThat(blocked)
+                .allSatisfy(r -> assertThat(r.clientId).isEqualTo("mallory"))
+                .extracting(r -> r.runtime)
+                .contains("djl", "tensorflow");
+        assertThat(records)
+                .filteredOn(r -> "alice".equals(r.clientId))
+                .allSatisfy(r -> assertThat(r.outcome).isEqualTo(Outcome.OK))
+                .extracting(r -> r.runtime)
+                .containsExactly("djl", "tensorflow", "tensorflow");
+        String djlModel =
+                records.stream()
+                        .filter(r -> r.runtime.equals("djl") && r.outcome == Outcome.OK)
+                        .findFirst()
+                        .orElseThrow()
+                        .modelId;
+        assertThat(blocked)
+                .filteredOn(r -> r.runtime.equals("djl"))
+                .allSatisfy(r -> assertThat(r.modelId).isEqualTo(djlModel));
+    }
+
+    /**
+     * Asks as {@code client} until refused (the agent reads its control queue in the background).
+     */
+    static HttpResponse<String> awaitRefusal(HttpApp app, String route, String client)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> r;
+        do {
+            r = app.send(route, 3, client);
+            if (r.statusCode() != 200) {
+                return r;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(client + " never refused at " + route + "\n" + app.jvm.describe());
     }
 
     @Test

@@ -32,11 +32,25 @@ final class HttpApp implements AutoCloseable {
     static HttpApp start(
             Path jdk, String classPath, Class<?> main, Path model, String agentArgs, Path log)
             throws Exception {
+        return start(jdk, classPath, main, model, agentArgs, List.of(), log);
+    }
+
+    /** As {@link #start(Path, String, Class, Path, String, Path)}, with more JVM flags. */
+    static HttpApp start(
+            Path jdk,
+            String classPath,
+            Class<?> main,
+            Path model,
+            String agentArgs,
+            List<String> jvmFlags,
+            Path log)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Artifacts.java(jdk));
         if (agentArgs != null) {
             cmd.add("-javaagent:" + Artifacts.agentJar() + "=" + agentArgs);
         }
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add(main.getName());
@@ -53,6 +67,16 @@ final class HttpApp implements AutoCloseable {
 
     /** POSTs the digit index to {@code path}, with an {@code X-Client-Id} unless it is null. */
     String post(String path, int index, String clientId) throws Exception {
+        HttpResponse<String> r = send(path, index, clientId);
+        if (r.statusCode() != 200) {
+            throw new AssertionError(
+                    "HTTP " + r.statusCode() + " for " + path + "\n" + jvm.describe());
+        }
+        return r.body();
+    }
+
+    /** As {@link #post}, whatever the answer's status. */
+    HttpResponse<String> send(String path, int index, String clientId) throws Exception {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .timeout(Duration.ofSeconds(60))
@@ -60,12 +84,7 @@ final class HttpApp implements AutoCloseable {
         if (clientId != null) {
             b.header("X-Client-Id", clientId);
         }
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new AssertionError(
-                    "HTTP " + r.statusCode() + " for " + path + "\n" + jvm.describe());
-        }
-        return r.body();
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

@@ -2,9 +2,14 @@ package io.mlguard.benchmarks.detection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +26,18 @@ import java.util.stream.Stream;
  * API poller gives the time from the inference to the incident in the API.
  *
  * <p>Usage: {@code DetectionBenchmark <work dir> <agent jar> <collector jar> <demo jar> <runs>
- * [java]}
+ * [java]}. The environment variable {@code MLGUARD_BENCH_SCENARIOS} (comma-separated names such as
+ * {@code extraction,drift-rotate,swap}) plays only those scenarios; the attack session's benign
+ * clients always play, so false positives are measured in every run.
  */
 public final class DetectionBenchmark {
     static final List<String> QUERY_ATTACKS = List.of("hopskipjump", "boundary", "square", "nes");
+
+    /** Attacks also played by an attacker who takes a new X-Client-Id every this many queries. */
+    static final List<String> ROTATING_ATTACKS = List.of("hopskipjump", "nes");
+
+    static final int ROTATE_EVERY = 10;
+
     static final List<String> DRIFTS =
             List.of("drift-rotate", "drift-noise", "drift-classmix", "drift-credit");
 
@@ -35,6 +48,7 @@ public final class DetectionBenchmark {
     private final int runs;
     private final String java;
     private final Results results = new Results();
+    private final List<String> only = selected(System.getenv("MLGUARD_BENCH_SCENARIOS"));
 
     private DetectionBenchmark(String[] a) {
         work = Paths.get(a[0]);
@@ -67,10 +81,32 @@ public final class DetectionBenchmark {
         attackSession(models);
         results.print(System.out, runs);
         for (String drift : DRIFTS) {
-            driftSession(models, drift);
-            results.print(System.out, runs);
+            if (plays(drift)) {
+                driftSession(models, drift);
+                results.print(System.out, runs);
+            }
         }
-        swapSession(models);
+        if (plays("swap")) {
+            swapSession(models);
+        }
+    }
+
+    /** Every scenario when {@code names} is unset or blank, else the listed ones. */
+    private static List<String> selected(String names) {
+        if (names == null || names.isBlank()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : names.split(",")) {
+            if (!n.isBlank()) {
+                out.add(n.trim());
+            }
+        }
+        return out;
+    }
+
+    private boolean plays(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
     }
 
     /** A fresh collector and demo server with the agent, on a copy of the models. */
@@ -82,6 +118,7 @@ public final class DetectionBenchmark {
         final String serverUrl;
         final Path models;
         final IncidentWatcher watcher;
+        final String collectorUrl;
         final List<String> benignClients = new ArrayList<>();
 
         Session(String name, Path sourceModels, String... collectorArgs) throws Exception {
@@ -101,7 +138,7 @@ public final class DetectionBenchmark {
             c.addAll(List.of(collectorArgs));
             Path clog = dir.resolve("collector.log");
             collectorProcess = processes.start(c, clog);
-            String collectorUrl = Processes.awaitUrl(collectorProcess, clog);
+            collectorUrl = Processes.awaitUrl(collectorProcess, clog);
             Path slog = dir.resolve("server.log");
             Process server =
                     processes.start(
@@ -162,7 +199,28 @@ public final class DetectionBenchmark {
                 incidents = again;
             }
             results.collectorRssMb(name(), Processes.peakRssMb(collectorProcess));
+            saveMetrics();
             return new Outcome(q, incidents, watcher);
+        }
+
+        /**
+         * The collector's own account of where the time went (record to incident, commits), kept
+         * beside the session's logs as {@code metrics.txt}.
+         */
+        private void saveMetrics() {
+            try {
+                HttpResponse<String> r =
+                        HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(collectorUrl + "/metrics"))
+                                                .timeout(Duration.ofSeconds(10))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                Files.writeString(dir.resolve("metrics.txt"), r.body());
+            } catch (IOException | InterruptedException e) {
+                System.out.println("could not save the collector's metrics: " + e);
+            }
         }
 
         private String name() {
@@ -186,6 +244,7 @@ public final class DetectionBenchmark {
             Map<String, List<String>> runClients = new LinkedHashMap<>();
             List<String> attacks = new ArrayList<>(QUERY_ATTACKS);
             attacks.add("extraction");
+            attacks.removeIf(a -> !plays(a));
             for (String attack : attacks) {
                 for (int k = 1; k <= runs; k++) {
                     String client = attack + "-run" + k;
@@ -200,12 +259,38 @@ public final class DetectionBenchmark {
                     runClients.computeIfAbsent(attack, a -> new ArrayList<>()).add(client);
                 }
             }
+            Map<String, List<String>> rotatingRuns = new LinkedHashMap<>();
+            for (String attack : ROTATING_ATTACKS) {
+                for (int k = 1; k <= runs; k++) {
+                    // ids <client>-r1, -r2, ... (the demo's QueryOracle), a new one every N queries
+                    String client = attack + "-rotating-run" + k;
+                    s.traffic(
+                            client,
+                            "--scenario",
+                            attack,
+                            "--client",
+                            client,
+                            "--rotate-clients",
+                            String.valueOf(ROTATE_EVERY),
+                            "--seed",
+                            String.valueOf(200 + k));
+                    rotatingRuns
+                            .computeIfAbsent(attack + "-rot" + ROTATE_EVERY, a -> new ArrayList<>())
+                            .add(client + "-r");
+                }
+            }
             Outcome o = s.finish();
             results.benign(o, s.benignClients);
             for (Map.Entry<String, List<String>> e : runClients.entrySet()) {
                 String type = e.getKey().equals("extraction") ? "extraction" : "query_attack";
                 for (String client : e.getValue()) {
                     results.attackRun(e.getKey(), o.detect(client, type));
+                }
+            }
+            for (Map.Entry<String, List<String>> e : rotatingRuns.entrySet()) {
+                for (String prefix : e.getValue()) {
+                    results.attackRun(
+                            e.getKey(), o.detect(c -> c.startsWith(prefix), "query_attack"));
                 }
             }
         }

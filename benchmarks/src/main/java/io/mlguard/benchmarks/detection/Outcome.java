@@ -3,6 +3,7 @@ package io.mlguard.benchmarks.detection;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** What one session produced: its records, its incidents and when each reached the API. */
 final class Outcome {
@@ -33,6 +34,16 @@ final class Outcome {
         this.watcher = watcher;
     }
 
+    /** The first of the incident's clients that is one of the attacker's ids, or null. */
+    private static String attackerClient(JsonNode incident, Predicate<String> isAttacker) {
+        for (JsonNode c : incident.path("clients")) {
+            if (isAttacker.test(c.asText())) {
+                return c.asText();
+            }
+        }
+        return null;
+    }
+
     static boolean hasClient(JsonNode incident, String client) {
         for (JsonNode c : incident.path("clients")) {
             if (client.equals(c.asText())) {
@@ -44,9 +55,17 @@ final class Outcome {
 
     /** The earliest incident of {@code type} for this client, per client or across clients. */
     Detection detect(String client, String type) {
+        return detect(client::equals, type);
+    }
+
+    /**
+     * The earliest incident of {@code type} for any of the client ids an attacker used (an attacker
+     * rotating ids), per client or across clients; queries count from its first id.
+     */
+    Detection detect(Predicate<String> isAttacker, String type) {
         List<QueueRecords.Entry> mine =
                 records.entries.stream()
-                        .filter(e -> !e.load() && client.equals(e.client()))
+                        .filter(e -> !e.load() && e.client() != null && isAttacker.test(e.client()))
                         .toList();
         if (mine.isEmpty()) {
             return Detection.missed(0, "no records");
@@ -64,7 +83,8 @@ final class Outcome {
             String model = i.path("model").asText();
             long idx = -1;
             String how = "";
-            if (hasClient(i, client)) {
+            String client = attackerClient(i, isAttacker);
+            if (client != null) {
                 idx = records.openingIndex(id, type, model, client);
                 how = "per-client";
             } else {
@@ -88,7 +108,7 @@ final class Outcome {
         long openedAt = bestIncident.path("firstSeen").asLong();
         return new Detection(
                 true,
-                records.countUpTo(client, best),
+                records.countUpTo(isAttacker, best),
                 mine.size(),
                 inApi < 0 ? -1 : inApi - openedAt,
                 inApi < 0 ? -1 : inApi - mine.get(0).timeMillis(),

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Predicate;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
@@ -90,8 +91,18 @@ final class QueueRecords {
 
     /** Records of {@code client} with an index at most {@code upTo}. */
     long countUpTo(String client, long upTo) {
+        return countUpTo(client::equals, upTo);
+    }
+
+    /** Records of the matching clients with an index at most {@code upTo}. */
+    long countUpTo(Predicate<String> clients, long upTo) {
         return entries.stream()
-                .filter(e -> !e.load() && client.equals(e.client()) && e.index() <= upTo)
+                .filter(
+                        e ->
+                                !e.load()
+                                        && e.client() != null
+                                        && clients.test(e.client())
+                                        && e.index() <= upTo)
                 .count();
     }
 }

@@ -110,6 +110,18 @@ public final class Metrics {
                     "mlguard_store_commit_seconds",
                     "Time of each store commit (a batch of records).",
                     checkpoint.commitTime());
+            p.histogram(
+                    "mlguard_store_capture_seconds",
+                    "Time the ingest thread paused to capture a commit's state.",
+                    checkpoint.captureTime());
+            p.histogram(
+                    "mlguard_incident_open_lag_seconds",
+                    "From an incident's first record to its opening (visible in the API).",
+                    checkpoint.incidentOpenLag());
+            p.histogram(
+                    "mlguard_incident_durable_lag_seconds",
+                    "From an incident's opening to the commit that stored it.",
+                    checkpoint.incidentDurableLag());
             p.header("mlguard_store_commit_failures_total", "counter", "Store commits that failed.")
                     .sample("mlguard_store_commit_failures_total", checkpoint.commitFailures());
         }

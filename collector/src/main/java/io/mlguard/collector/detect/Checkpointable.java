@@ -1,5 +1,7 @@
 package io.mlguard.collector.detect;
 
+import java.util.function.Supplier;
+
 /**
  * A detector whose state matters for correct results after a restart (learnt baselines, reference
  * windows). The durable store saves {@link #saveState()} in the same transaction as the incidents
@@ -9,6 +11,19 @@ package io.mlguard.collector.detect;
 public interface Checkpointable {
     /** The detector's state as a self-contained string (JSON), bounded like the state itself. */
     String saveState();
+
+    /**
+     * The state as of now, for a commit that a separate committer thread writes. The ingest thread
+     * calls this between two records and the committer calls {@link Supplier#get()} later, while
+     * ingest goes on; the supplier must return the state of the moment of this call. The default
+     * serialises at once, on the ingest thread. A detector whose state is large can instead take a
+     * cheap immutable (or copy-on-write) view here and serialise it in {@code get()}, so that
+     * checkpoints stop pausing ingest.
+     */
+    default Supplier<String> captureState() {
+        String state = saveState();
+        return () -> state;
+    }
 
     /**
      * Replaces the state with one {@link #saveState()} returned, possibly by an older version.

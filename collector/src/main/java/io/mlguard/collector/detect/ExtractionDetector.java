@@ -1,73 +1,71 @@
 package io.mlguard.collector.detect;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.detect.stats.ShapiroWilk;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Model extraction in the spirit of PRADA (Juuti et al., 2019): for each client, the distance (L2,
- * fingerprint space) from every new query to the nearest of its previous queries. Natural queries
- * give roughly normally distributed minimum distances; synthetic extraction queries (Jacobian-based
- * augmentation, perturbations of a few seeds at fixed steps) do not. When the Shapiro–Wilk W of the
- * last {@link #DISTANCES} distances falls below {@link #W_THRESHOLD}, the client is flagged, with
- * its query count, query rate and how many classes its answers covered.
+ * Model extraction as PRADA detects it (Juuti et al., 2019): for each new query of a client, the L2
+ * distance (fingerprint space) to the nearest query of the same predicted class the client sent
+ * before goes into a set D; a query farther than the class's threshold joins that class's growing
+ * set. Natural queries give roughly normal distances; synthetic extraction queries (Jacobian-based
+ * augmentation, perturbations of a few seeds) sit at a fixed small step from their parents, so D
+ * turns skewed or two-humped and its Shapiro–Wilk W falls below {@link #W_THRESHOLD}. The signal
+ * carries the query rate, the classes covered and the queries kept (input-space coverage).
  *
- * <p>Exact repeats (retries) and near-duplicates (mean difference per cell up to {@link
- * QueryAttackDetector#NEAR_PER_CELL}: retries, video frames, and also what the query-attack
- * detector watches) are left out of the distances, so benign bursts do not skew them.
+ * <p>The nearest query is sought in the client's whole history as the growing sets keep it (see
+ * {@link ExtractionClient}), not in a window of recent queries: an attacker's synthetic queries are
+ * derived from seeds sent hundreds of queries earlier. Retries, resubmissions and near-identical
+ * frames (mean difference per cell up to {@link #NEAR_PER_CELL}) are left out of D.
  *
- * <p>Bounded: the nearest neighbour is sought among the client's last {@link #HISTORY} kept queries
- * (PRADA keeps them all), at most {@link #MAX_CLIENTS} clients are tracked (evictions counted), and
- * the test runs every {@link #TEST_EVERY} distances, so cost per query is constant.
+ * <p>Bounded: a query costs at most {@link ExtractionClient#KEPT_PER_CLASS} + {@link
+ * ExtractionClient#RECENT} comparisons; at most {@link #MAX_CLIENTS} clients and {@link
+ * #MAX_STORED} stored fingerprints in all are kept, the least recently seen clients evicted (and
+ * counted) beyond either.
  */
 public final class ExtractionDetector implements Detector, Checkpointable {
-    static final int HISTORY = 128;
+    /** Minimum distances in the tested window (PRADA tests all of them). */
     static final int DISTANCES = 200;
+
     static final int MIN_DISTANCES = 100;
     static final int TEST_EVERY = 10;
 
-    /** PRADA's δ; benign MNIST clients measure W ≈ 0.98–0.995, JbDA-like streams 0.7–0.85. */
+    /**
+     * PRADA's δ. On the demo's real agent fingerprints, benign MNIST clients measure W ≈ 0.97–0.99
+     * and a window mixing an attacker's seeds and first synthetic round about 0.88.
+     */
     static final double W_THRESHOLD = 0.94;
 
-    static final int MAX_CLIENTS = 2048;
+    /**
+     * Mean absolute difference per cell up to which two queries are the same input. Wider than the
+     * query-attack detector's 2.0: re-captured frames of one digit sent far apart (the demo's
+     * benign-realistic clients, dealt at random to 400 clients of 1,000 queries) differ by 2–3 per
+     * cell and flagged 3.5 % of those clients at 2.0, none at 3.0; an extraction's first synthetic
+     * round sits at 10 or more per cell from its seeds.
+     */
+    static final double NEAR_PER_CELL = 3.0;
+
+    static final int MIN_LENGTH = 16;
+    static final int MAX_CLIENTS = 100_000;
+
+    /** Fingerprints kept over all clients (80 bytes each: about 42 MB). */
+    static final long MAX_STORED = 1L << 19;
 
     /** Bins of the distance histogram in the evidence. */
     static final int DISTANCE_BINS = 12;
 
-    private static final class ClientState {
-        final FingerprintRing history = new FingerprintRing(HISTORY);
-        final double[] distances = new double[DISTANCES];
-        int filled;
-        int next;
-        long added;
-        long queries;
-        long firstMillis = Long.MIN_VALUE;
-        long classesSeen; // a bit per predicted class below 64
-        long quietUntil;
-
-        void reset() {
-            history.clear();
-            filled = 0;
-            next = 0;
-            added = 0;
-            queries = 0;
-            firstMillis = Long.MIN_VALUE;
-            classesSeen = 0;
-            quietUntil = 0;
-        }
-    }
-
-    private final BoundedClientMap<ClientState> clients =
-            new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
-    private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
+    private final LinkedHashMap<String, ExtractionClient> clients =
+            new LinkedHashMap<>(1024, 0.75f, true);
+    private final int[] sums = new int[NearestQuerySet.BLOCKS];
+    private final double[] window = new double[DISTANCES];
     private final Sensitivity sensitivity;
+    private final int maxClients;
+    private final long maxStored;
+    private long stored;
+    private long evictions;
 
     public ExtractionDetector() {
         this(Sensitivity.untuned());
@@ -78,7 +76,14 @@ public final class ExtractionDetector implements Detector, Checkpointable {
      * {@code (1 - W_THRESHOLD) × m}: feedback lowers the W that counts as non-normal.
      */
     public ExtractionDetector(Sensitivity sensitivity) {
+        this(sensitivity, MAX_CLIENTS, MAX_STORED);
+    }
+
+    /** With other bounds than the default ones (tests of eviction). */
+    ExtractionDetector(Sensitivity sensitivity, int maxClients, long maxStored) {
         this.sensitivity = sensitivity;
+        this.maxClients = maxClients;
+        this.maxStored = maxStored;
     }
 
     @Override
@@ -92,155 +97,159 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         if (r.clientId == null
                 || r.outcome == Outcome.BLOCKED
                 || r.fingerprintKind == InferenceRecord.FINGERPRINT_NONE
-                || len < QueryAttackDetector.MIN_LENGTH
-                || len > FingerprintRing.MAX_LENGTH) {
+                || len < MIN_LENGTH
+                || len > NearestQuerySet.MAX_LENGTH) {
             return;
         }
-        ClientState c = clients.get(r.modelId + '\u0000' + r.clientId, k -> new ClientState());
+        String key = r.modelId + '\u0000' + r.clientId;
+        ExtractionClient c = clients.get(key);
+        if (c == null) {
+            c = new ExtractionClient();
+            clients.put(key, c);
+        }
+        int label = label(r);
         c.queries++;
         if (c.firstMillis == Long.MIN_VALUE) {
             c.firstMillis = r.timestampMillis;
         }
-        for (int i = 0; i < r.outputCount; i++) {
-            if (r.outputs[i].topK > 0 && r.outputs[i].topClasses[0] >= 0) {
-                c.classesSeen |= 1L << Math.min(63, r.outputs[i].topClasses[0]);
-                break;
-            }
+        if (label >= 0) {
+            c.classesSeen |= 1L << Math.min(63, label);
         }
-        byte[] f = r.fingerprint;
-        long hash = FingerprintRing.hash(f, len);
-        int near = (int) (QueryAttackDetector.NEAR_PER_CELL * len);
-        FingerprintRing.blockSums(f, len, querySums);
-        long minSquared = -1; // none yet
-        FingerprintRing h = c.history;
-        for (int s = 0; s < h.size(); s++) {
-            // Block sums bound both distances from below: most slots are settled without the
-            // cells (the result is exactly that of comparing every cell).
-            if (!h.surelyFarther(s, querySums, near)) {
-                if (h.hashAt(s) == hash && h.equalsAt(s, f, len)) {
-                    return; // a retry
-                }
-                if (h.l1At(s, f, len, near) <= near) {
-                    return; // a near-duplicate: not a new point of the client's input distribution
-                }
-            }
-            if (minSquared >= 0
-                    && h.l2SquaredLowerBoundTimesBlock(s, querySums)
-                            > FingerprintRing.BLOCK * minSquared) {
-                continue;
-            }
-            long d = h.l2SquaredAt(s, f, len);
-            if (d >= 0 && (minSquared < 0 || d < minSquared)) {
-                minSquared = d;
-            }
+        if (c.length == 0) {
+            c.length = len;
+        } else if (c.length != len) {
+            return; // another input shape: not comparable with what the client sent so far
         }
-        h.add(f, len, hash, 0);
-        if (minSquared < 0) {
-            return; // the first query has no predecessor
+        int before = c.allocated();
+        double d = distance(c, r.fingerprint, len, label);
+        stored += c.allocated() - before;
+        evictBeyondBounds(key);
+        if (d < 0) {
+            return;
         }
-        double min = Math.sqrt(minSquared);
-        c.distances[c.next] = min;
-        c.next = (c.next + 1) % DISTANCES;
-        c.filled = Math.min(c.filled + 1, DISTANCES);
-        c.added++;
+        c.addDistance(d, DISTANCES);
         if (c.filled >= MIN_DISTANCES && c.added % TEST_EVERY == 0 && c.added >= c.quietUntil) {
-            ShapiroWilk.Result w = ShapiroWilk.test(c.distances, c.filled);
-            double scale = sensitivity.multiplier(SignalType.EXTRACTION);
-            double threshold = 1 - (1 - W_THRESHOLD) * scale;
-            if (w.w() < threshold) {
-                c.quietUntil = c.added + DISTANCES;
-                double minutes = Math.max(1.0 / 60, (r.timestampMillis - c.firstMillis) / 60_000.0);
-                // Benign distances look bell-shaped; an extraction's are skewed or multi-modal.
-                EqualWidthHistogram histogram =
-                        EqualWidthHistogram.of(c.distances, c.filled, DISTANCE_BINS);
-                sink.accept(
-                        Signal.builder(
-                                        SignalType.EXTRACTION,
-                                        Severity.HIGH,
-                                        "non_normal_query_distances")
-                                .model(r.modelId)
-                                .client(r.clientId)
-                                .record(index, r.timestampMillis)
-                                .evidence("shapiroWilkW", w.w())
-                                .evidence("shapiroWilkPValue", w.pValue())
-                                .evidence("wThreshold", threshold)
-                                .evidence("thresholdMultiplier", scale)
-                                .evidence("distances", w.n())
-                                .evidence("clientQueries", c.queries)
-                                .evidence("queriesPerMinute", c.queries / minutes)
-                                .evidence("classesCovered", Long.bitCount(c.classesSeen))
-                                .evidence("distanceBinUpperEdges", histogram.upperEdges())
-                                .evidence("distanceCounts", histogram.counts())
-                                .build());
-            }
+            test(c, r, index, sink);
         }
     }
 
-    /**
-     * Every client's history ring, distance window and counters, least recently seen first (the
-     * eviction order). Bounded by {@link #MAX_CLIENTS} clients.
-     */
+    /** The distance PRADA adds to D for this query, or -1 when none (near-duplicate, first). */
+    private double distance(ExtractionClient c, byte[] f, int len, int label) {
+        NearestQuerySet.blockSums(f, len, sums);
+        long hash = hash(f, len);
+        int near = (int) (NEAR_PER_CELL * len);
+        if (c.recent.nearest(f, len, sums, near) == NearestQuerySet.NEAR_DUPLICATE) {
+            c.recent.add(f, len, sums, hash); // a burst of frames may drift: follow it
+            return -1;
+        }
+        c.recent.add(f, len, sums, hash);
+        NearestQuerySet kept = c.kept(label);
+        long squared = kept.nearest(f, len, sums, near);
+        if (squared == NearestQuerySet.NEAR_DUPLICATE) {
+            return -1; // a resubmission of something kept
+        }
+        kept.add(f, len, sums, hash);
+        // the first of its class has no predecessor
+        return squared == NearestQuerySet.EMPTY ? -1 : Math.sqrt(squared);
+    }
+
+    private void test(ExtractionClient c, InferenceRecord r, long index, SignalSink sink) {
+        int n = c.distancesInOrder(window, DISTANCES);
+        ShapiroWilk.Result w = ShapiroWilk.test(window, n);
+        double scale = sensitivity.multiplier(SignalType.EXTRACTION);
+        double threshold = 1 - (1 - W_THRESHOLD) * scale;
+        if (w.w() >= threshold) {
+            return;
+        }
+        c.quietUntil = c.added + DISTANCES;
+        double minutes = Math.max(1.0 / 60, (r.timestampMillis - c.firstMillis) / 60_000.0);
+        // Benign distances look bell-shaped; an extraction's are skewed or two-humped.
+        EqualWidthHistogram histogram = EqualWidthHistogram.of(window, n, DISTANCE_BINS);
+        sink.accept(
+                Signal.builder(SignalType.EXTRACTION, Severity.HIGH, "non_normal_query_distances")
+                        .model(r.modelId)
+                        .client(r.clientId)
+                        .record(index, r.timestampMillis)
+                        .evidence("shapiroWilkW", w.w())
+                        .evidence("shapiroWilkPValue", w.pValue())
+                        .evidence("wThreshold", threshold)
+                        .evidence("thresholdMultiplier", scale)
+                        .evidence("distances", w.n())
+                        .evidence("clientQueries", c.queries)
+                        .evidence("queriesPerMinute", c.queries / minutes)
+                        .evidence("classesCovered", Long.bitCount(c.classesSeen))
+                        .evidence("keptQueries", c.keptQueries())
+                        .evidence("distanceBinUpperEdges", histogram.upperEdges())
+                        .evidence("distanceCounts", histogram.counts())
+                        .build());
+    }
+
+    private void evictBeyondBounds(String current) {
+        if (clients.size() <= maxClients && stored <= maxStored) {
+            return;
+        }
+        Iterator<Map.Entry<String, ExtractionClient>> eldest = clients.entrySet().iterator();
+        while ((clients.size() > maxClients || stored > maxStored) && eldest.hasNext()) {
+            Map.Entry<String, ExtractionClient> e = eldest.next();
+            if (e.getKey().equals(current)) {
+                continue;
+            }
+            stored -= e.getValue().allocated();
+            eldest.remove();
+            evictions++;
+        }
+    }
+
+    private static int label(InferenceRecord r) {
+        for (int i = 0; i < r.outputCount; i++) {
+            if (r.outputs[i].topK > 0 && r.outputs[i].topClasses[0] >= 0) {
+                return r.outputs[i].topClasses[0];
+            }
+        }
+        return -1;
+    }
+
+    /** FNV-1a of the cells: draws reservoir slots, the same on a replay. */
+    static long hash(byte[] f, int length) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < length; i++) {
+            h = (h ^ (f[i] & 0xff)) * 0x100000001b3L;
+        }
+        return h ^ length;
+    }
+
     @Override
     public String saveState() {
-        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
-        n.put("clientEvictions", clients.evictions());
-        ArrayNode cs = n.putArray("clients");
-        for (Map.Entry<String, ClientState> e : clients.entries()) {
-            ClientState c = e.getValue();
-            ObjectNode o = cs.addObject();
-            o.put("key", e.getKey());
-            o.put("filled", c.filled);
-            o.put("next", c.next);
-            o.put("added", c.added);
-            o.put("queries", c.queries);
-            o.put("firstMillis", c.firstMillis);
-            o.put("classesSeen", c.classesSeen);
-            o.put("quietUntil", c.quietUntil);
-            ArrayNode d = o.putArray("distances");
-            for (int i = 0; i < c.filled; i++) {
-                d.add(DetectorStateJson.number(c.distances[i]));
-            }
-            o.set("history", c.history.saveState());
-        }
-        return n.toString();
+        return ExtractionState.save(clients, evictions);
     }
 
     @Override
     public void restoreState(String state) {
-        JsonNode n = DetectorStateJson.parse(state);
-        List<Map.Entry<String, ClientState>> cs = new ArrayList<>();
-        for (JsonNode o : n.path("clients")) {
-            ClientState c = new ClientState();
-            c.filled = o.path("filled").asInt();
-            c.next = o.path("next").asInt();
-            JsonNode d = o.path("distances");
-            if (c.filled < 0
-                    || c.filled > DISTANCES
-                    || d.size() != c.filled
-                    || c.next < 0
-                    || c.next >= DISTANCES) {
-                throw new IllegalArgumentException("extraction client state is inconsistent");
-            }
-            for (int i = 0; i < c.filled; i++) {
-                c.distances[i] = DetectorStateJson.toDouble(d.get(i));
-            }
-            c.added = o.path("added").asLong();
-            c.queries = o.path("queries").asLong();
-            c.firstMillis = o.path("firstMillis").asLong();
-            c.classesSeen = o.path("classesSeen").asLong();
-            c.quietUntil = o.path("quietUntil").asLong();
-            c.history.restoreState(o.path("history"));
-            cs.add(new AbstractMap.SimpleEntry<>(o.path("key").asText(), c));
+        LinkedHashMap<String, ExtractionClient> restored = new LinkedHashMap<>();
+        long ev = ExtractionState.restore(state, restored, DISTANCES);
+        if (restored.size() > maxClients) {
+            throw new IllegalArgumentException("more extraction clients than the detector holds");
         }
-        clients.restore(cs, n.path("clientEvictions").asLong());
+        clients.clear();
+        clients.putAll(restored);
+        evictions = ev;
+        stored = 0;
+        for (ExtractionClient c : clients.values()) {
+            stored += c.allocated();
+        }
+        evictBeyondBounds("");
     }
 
-    /** Clients whose state was evicted to stay within {@link #MAX_CLIENTS}. */
+    /** Clients whose state was evicted to stay within the client or storage bound. */
     public long clientEvictions() {
-        return clients.evictions();
+        return evictions;
     }
 
     int trackedClients() {
         return clients.size();
+    }
+
+    long storedFingerprints() {
+        return stored;
     }
 }

@@ -19,24 +19,25 @@ import java.util.TreeMap;
  * send many highly similar queries, which ordinary clients do not.
  *
  * <p>Two near-duplicate fingerprints differ by at most {@link #NEAR_PER_CELL} per cell on average
- * (L1). A query is compared with its client's last {@link #CLIENT_RING} queries; when it has at
- * least {@link #CLIENT_MATCHES} distinct near-duplicates among them, the client is flagged. Exact
- * repeats of a fingerprint the client sent recently (retries, resubmissions) are not evidence: they
- * are counted and skipped. A burst of near-identical frames gives at most burst-1 matches, so
- * bursts shorter than the threshold pass. Account-free: each query is also compared with the
- * model's last {@link #GLOBAL_RING} queries from everyone; {@link #GLOBAL_MATCHES} distinct
- * near-duplicates coming from at least {@link #GLOBAL_CLIENTS} other client ids flag an attack
- * spread over rotating ids.
+ * (L1). A query is compared with its client's last {@link #CLIENT_RING} queries, and through the
+ * model's {@link NearDuplicateIndex} (locality-sensitive hashing) with the model's last {@link
+ * NearDuplicateIndex#CAPACITY} queries from everyone. When the client has at least {@link
+ * #CLIENT_MATCHES} distinct near-duplicates among its own queries (the larger of the two counts),
+ * it is flagged. Exact repeats (the same fingerprint and the same input statistics: retries,
+ * resubmissions) are not evidence: they are counted and skipped. An identical fingerprint of a
+ * different input is a near-duplicate at distance 0, which is what an attack's tiny probes look
+ * like. A burst of near-identical frames gives at most burst-1 matches, so bursts shorter than the
+ * threshold pass. Account-free: {@link #GLOBAL_MATCHES} distinct near-duplicates from at least
+ * {@link #GLOBAL_CLIENTS} other client ids flag an attack spread over rotating ids.
  *
- * <p>Cost per query: at most CLIENT_RING + GLOBAL_RING comparisons of 64 bytes that stop early;
- * memory: {@link #MAX_CLIENTS} client rings (evictions counted) and {@link #MAX_MODELS} global
- * ones.
+ * <p>Cost per query: at most CLIENT_RING comparisons (most stop at the block sums) plus the index's
+ * bounded bucket lookups; memory: {@link #MAX_CLIENTS} client rings (evictions counted) and {@link
+ * #MAX_MODELS} indexes of fixed size.
  */
 public final class QueryAttackDetector implements Detector, Checkpointable {
     static final double NEAR_PER_CELL = 2.0;
     static final int CLIENT_RING = 64;
     static final int CLIENT_MATCHES = 12;
-    static final int GLOBAL_RING = 1024;
     static final int GLOBAL_MATCHES = 16;
     static final int GLOBAL_CLIENTS = 3;
     static final int MAX_CLIENTS = 4096;
@@ -62,7 +63,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private static final class ModelState {
-        final FingerprintRing ring = new FingerprintRing(GLOBAL_RING);
+        final NearDuplicateIndex index = new NearDuplicateIndex();
         long queries;
         long quietUntil;
     }
@@ -70,7 +71,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     private final BoundedClientMap<ClientState> clients =
             new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
     private final Map<String, ModelState> models = new HashMap<>();
-    private final int[] seenClients = new int[GLOBAL_CLIENTS];
+    private final NearDuplicateIndex.Matches found = new NearDuplicateIndex.Matches(GLOBAL_CLIENTS);
     private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
     private final Sensitivity sensitivity;
     private long modelsRefused;
@@ -110,20 +111,63 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         byte[] f = r.fingerprint;
         long hash = FingerprintRing.hash(f, length);
         int limit = (int) (NEAR_PER_CELL * length);
+        int digest = InputDigest.of(r);
         FingerprintRing.blockSums(f, length, querySums);
-        if (r.clientId != null) {
-            perClient(r, index, sink, f, length, hash, limit);
+        int owner = owner(r.clientId);
+        ModelState m = model(r.modelId);
+        found.clear();
+        if (m != null) {
+            m.index.scan(f, length, digest, owner, limit, found);
         }
-        acrossClients(r, index, sink, f, length, hash, limit);
+        boolean repeat = false;
+        if (r.clientId != null) {
+            repeat = perClient(r, index, sink, f, length, hash, digest, limit);
+        }
+        if (m != null) {
+            acrossClients(m, r, index, sink);
+            if (!repeat) {
+                m.index.addScanned(f, length, digest, owner, found);
+            }
+        }
     }
 
-    private void perClient(
+    /**
+     * The client's 32-bit owner mark in the index, 0 for none. Mixed, because {@code hashCode() |
+     * 1} made ids differing only in their last character (attacker-r2, attacker-r3) one owner.
+     */
+    static int owner(String clientId) {
+        if (clientId == null) {
+            return 0;
+        }
+        int h = clientId.hashCode() * 0x9e3779b9;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        return h == 0 ? 1 : h;
+    }
+
+    private ModelState model(String modelId) {
+        ModelState m = models.get(modelId);
+        if (m == null) {
+            if (models.size() >= MAX_MODELS) {
+                modelsRefused++;
+                return null;
+            }
+            m = new ModelState();
+            models.put(modelId, m);
+        }
+        return m;
+    }
+
+    /** The per-client check; returns whether the query repeats one of the client's recent ones. */
+    private boolean perClient(
             InferenceRecord r,
             long index,
             SignalSink sink,
             byte[] f,
             int len,
             long hash,
+            int digest,
             int limit) {
         ClientState c = clients.get(r.modelId + '\u0000' + r.clientId, k -> new ClientState());
         c.queries++;
@@ -133,15 +177,20 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             if (ring.surelyFarther(s, querySums, limit)) {
                 continue; // neither a repeat nor near: most slots end here, cheaply
             }
-            if (ring.hashAt(s) == hash && ring.equalsAt(s, f, len)) {
+            if (ring.hashAt(s) == hash
+                    && ring.equalsAt(s, f, len)
+                    && InputDigest.same(ring.ownerAt(s), digest)) {
                 c.repeats++; // a retry: not evidence, and not stored twice
-                return;
+                return true;
             }
             if (ring.l1At(s, f, len, limit) <= limit) {
                 matches++;
             }
         }
-        ring.add(f, len, hash, 0);
+        // the ring's owner field holds the input digest: a client ring has one owner anyway
+        ring.add(f, len, hash, digest);
+        int fromRing = matches;
+        matches = Math.max(matches, found.own); // older near-duplicates the index still holds
         c.series.add(r.timestampMillis, matches);
         double scale = 1.0;
         if (matches >= CLIENT_MATCHES && c.queries >= c.quietUntil) {
@@ -156,6 +205,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             .client(r.clientId)
                             .record(index, r.timestampMillis)
                             .evidence("nearDuplicates", matches)
+                            .evidence("nearDuplicatesInClientRing", fromRing)
+                            .evidence("nearDuplicatesInModelHistory", found.own)
                             .evidence("comparedWith", ring.size() - 1)
                             .evidence("threshold", threshold)
                             .evidence("thresholdMultiplier", scale)
@@ -165,49 +216,13 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             c.series.addTo(b); // last, after the numbers a reader wants first
             sink.accept(b.build());
         }
+        return false;
     }
 
-    private void acrossClients(
-            InferenceRecord r,
-            long index,
-            SignalSink sink,
-            byte[] f,
-            int len,
-            long hash,
-            int limit) {
-        ModelState m = models.get(r.modelId);
-        if (m == null) {
-            if (models.size() >= MAX_MODELS) {
-                modelsRefused++;
-                return;
-            }
-            m = new ModelState();
-            models.put(r.modelId, m);
-        }
+    private void acrossClients(ModelState m, InferenceRecord r, long index, SignalSink sink) {
         m.queries++;
-        int owner = r.clientId == null ? 0 : r.clientId.hashCode() | 1;
-        FingerprintRing ring = m.ring;
-        int matches = 0;
-        int distinct = 0;
-        for (int s = 0; s < ring.size(); s++) {
-            if (ring.surelyFarther(s, querySums, limit)) {
-                continue;
-            }
-            int other = ring.ownerAt(s);
-            if (other == owner) {
-                continue; // the client's own queries are the per-client check's business
-            }
-            if (ring.hashAt(s) == hash && ring.equalsAt(s, f, len)) {
-                continue; // the same input from several clients (a popular item) is not an attack
-            }
-            if (ring.l1At(s, f, len, limit) <= limit) {
-                matches++;
-                if (distinct < GLOBAL_CLIENTS && !contains(seenClients, distinct, other)) {
-                    seenClients[distinct++] = other;
-                }
-            }
-        }
-        ring.add(f, len, hash, owner);
+        int matches = found.others;
+        int distinct = found.otherClients;
         double scale = 1.0;
         if (matches >= GLOBAL_MATCHES && distinct >= GLOBAL_CLIENTS && m.queries >= m.quietUntil) {
             scale = sensitivity.multiplier(SignalType.QUERY_ATTACK);
@@ -224,22 +239,13 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             .record(index, r.timestampMillis)
                             .evidence("nearDuplicatesFromOtherClients", matches)
                             .evidence("otherClientsAtLeast", distinct)
-                            .evidence("comparedWith", ring.size() - 1)
+                            .evidence("indexEntries", m.index.size())
                             .evidence("threshold", threshold)
                             .evidence("thresholdMultiplier", scale)
                             .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)
                             .evidence("latestClient", r.clientId)
                             .build());
         }
-    }
-
-    private static boolean contains(int[] a, int n, int v) {
-        for (int i = 0; i < n; i++) {
-            if (a[i] == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Clients whose state was evicted to stay within {@link #MAX_CLIENTS}. */
@@ -270,7 +276,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             ObjectNode o = ms.putObject(model);
                             o.put("queries", m.queries);
                             o.put("quietUntil", m.quietUntil);
-                            o.set("ring", m.ring.saveState());
+                            o.set("index", m.index.saveState());
                         });
         return n.toString();
     }
@@ -294,7 +300,12 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             ModelState m = new ModelState();
             m.queries = e.getValue().path("queries").asLong();
             m.quietUntil = e.getValue().path("quietUntil").asLong();
-            m.ring.restoreState(e.getValue().path("ring"));
+            JsonNode saved = e.getValue();
+            if (saved.has("index")) {
+                m.index.restoreState(saved.path("index"));
+            } else {
+                LegacyModelRing.restoreInto(saved.path("ring"), m.index); // before the index
+            }
             ms.put(e.getKey(), m);
         }
         if (ms.size() > MAX_MODELS) {

@@ -16,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DurableIncidentStore implements IncidentStore {
     private final InMemoryIncidentStore memory = new InMemoryIncidentStore();
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    // An incident opened since the last capture: the checkpoint commits it without waiting for
+    // a full batch, so it is durable soon after the API shows it.
+    private volatile boolean opened;
 
     /** Fills memory with stored incidents, without marking them changed. */
     void load(List<Incident> stored) {
@@ -24,8 +27,21 @@ public final class DurableIncidentStore implements IncidentStore {
 
     @Override
     public void put(Incident incident) {
+        boolean isNew = memory.get(incident.id()).isEmpty();
         memory.put(incident);
         dirty.add(incident.id());
+        if (isNew) {
+            opened = true;
+        }
+    }
+
+    /** Whether an incident has opened since {@link #clearOpened()}. */
+    boolean opened() {
+        return opened;
+    }
+
+    void clearOpened() {
+        opened = false;
     }
 
     @Override

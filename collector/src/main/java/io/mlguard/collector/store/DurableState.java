@@ -30,6 +30,7 @@ public final class DurableState implements AutoCloseable {
     private final DurableIncidentStore incidents = new DurableIncidentStore();
     private final StoredFeedback feedback;
     private final FeedbackTuning tuning;
+    private StoreCheckpoint checkpoint; // set by restore
 
     private DurableState(StateDatabase db) throws SQLException {
         this.db = db;
@@ -113,16 +114,18 @@ public final class DurableState implements AutoCloseable {
                     db.dir(),
                     incidents.size(),
                     Long.toHexString(index));
-            return new StoreCheckpoint(
-                    db,
-                    incidents,
-                    manager,
-                    detectors,
-                    stats,
-                    batchRecords,
-                    batchMillis,
-                    index,
-                    groups);
+            checkpoint =
+                    new StoreCheckpoint(
+                            db,
+                            incidents,
+                            manager,
+                            detectors,
+                            stats,
+                            batchRecords,
+                            batchMillis,
+                            index,
+                            groups);
+            return checkpoint;
         } catch (SQLException | RuntimeException e) {
             throw new IOException("cannot restore the state in " + db.dir() + ": " + e, e);
         }
@@ -130,6 +133,9 @@ public final class DurableState implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpoint != null) {
+            checkpoint.stopCommitter(); // normally stopped already, after the final commit
+        }
         db.close();
     }
 }

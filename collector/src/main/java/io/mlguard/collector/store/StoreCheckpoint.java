@@ -3,22 +3,18 @@ package io.mlguard.collector.store;
 import io.mlguard.collector.detect.Checkpointable;
 import io.mlguard.collector.detect.Detector;
 import io.mlguard.collector.incident.Incident;
-import io.mlguard.collector.incident.IncidentCodec;
 import io.mlguard.collector.incident.IncidentManager;
 import io.mlguard.collector.ingest.IngestCheckpoint;
 import io.mlguard.collector.ingest.IngestStats;
 import io.mlguard.collector.ingest.TimeHistogram;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +24,14 @@ import org.slf4j.LoggerFactory;
  * queue index of the last record. A crash at any point therefore leaves the database at the end of
  * some record, and ingest resumes right after it: no update lost, none applied twice.
  *
- * <p>Commits are batched (every {@code batchRecords} records or {@code batchMillis} ms, but no
- * sooner than {@link #COMMIT_SHARE} times the last commit took, and whenever the queue is fully
- * read), so a busy queue costs one transaction per batch, not per record, and large detector state
- * cannot starve ingest. A failed commit is rolled back and its changes stay pending for the next
- * one; ingest goes on in memory.
+ * <p>The ingest thread only captures that state between two records ({@link CheckpointSnapshot});
+ * the {@link Committer} thread writes it to H2, so ingest never waits for the database and new
+ * incidents, visible to the API from memory at once, become durable shortly after. Commits are
+ * batched (every {@code batchRecords} records or {@code batchMillis} ms, at once when an incident
+ * opens, whenever the queue is fully read, but never while the previous commit runs nor sooner than
+ * {@link #COMMIT_SHARE} times the last commit took), so a busy queue costs one transaction per
+ * batch, not per record, and large detector state costs at most about a tenth of a core. A failed
+ * commit is rolled back and its changes stay pending for the next one; ingest goes on in memory.
  */
 public final class StoreCheckpoint implements IngestCheckpoint {
     public static final int DEFAULT_BATCH_RECORDS = 5_000;
@@ -43,25 +42,31 @@ public final class StoreCheckpoint implements IngestCheckpoint {
     /** A batch spans at least this many times the previous commit's duration. */
     static final int COMMIT_SHARE = 9;
 
-    private final StateDatabase db;
     private final DurableIncidentStore incidents;
     private final IncidentManager manager;
     private final Map<String, Checkpointable> detectors = new LinkedHashMap<>();
     private final IngestStats stats;
     private final int batchRecords;
     private final long batchNanos;
+    private final Committer committer;
     private final TimeHistogram commitTime =
             new TimeHistogram(1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1, 5);
+    private final TimeHistogram captureTime =
+            new TimeHistogram(1e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1);
+    // Where the time from an inference to its incident goes: from the record's timestamp to the
+    // incident opening in memory (queue, read, detect; the API shows it from then on), and from
+    // there to the commit that made it durable.
+    private final TimeHistogram openLag = lagHistogram();
+    private final TimeHistogram durableLag = lagHistogram();
+    private long lastCaptureMillis = Long.MIN_VALUE; // of the last successful commit's capture
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private final Map<String, String> savedDetectorStates = new HashMap<>();
-    private Map<String, String> savedOpenGroups;
     private volatile long committedIndex;
+    private volatile long lastCommitNanos; // capture plus write, of the last commit
+    private volatile long lastFailureLog;
     private long lastIndex;
     private int pending;
     private long firstPendingNanos;
-    private long lastFailureLog;
-    private long lastCommitNanos;
 
     StoreCheckpoint(
             StateDatabase db,
@@ -73,7 +78,6 @@ public final class StoreCheckpoint implements IngestCheckpoint {
             long batchMillis,
             long committedIndex,
             Map<String, String> openGroups) {
-        this.db = db;
         this.incidents = incidents;
         this.manager = manager;
         for (Detector d : detectors) {
@@ -86,7 +90,9 @@ public final class StoreCheckpoint implements IngestCheckpoint {
         this.batchNanos = TimeUnit.MILLISECONDS.toNanos(batchMillis);
         this.committedIndex = committedIndex;
         this.lastIndex = committedIndex;
-        this.savedOpenGroups = new HashMap<>(openGroups);
+        this.committer =
+                new Committer(
+                        new CheckpointWriter(db.ingestConnection(), openGroups), this::committed);
     }
 
     @Override
@@ -100,165 +106,163 @@ public final class StoreCheckpoint implements IngestCheckpoint {
         if (pending++ == 0) {
             firstPendingNanos = System.nanoTime();
         }
-        // Read the clock every 64 records only: it costs more than the check itself.
-        if ((pending & 63) == 0 || pending == batchRecords) {
+        // An incident that just opened is made durable at once (if the committer is free and
+        // the share rule allows); otherwise read the clock every 64 records only: it costs more
+        // than the check itself.
+        if (incidents.opened()) {
+            if (committer.idle() && shareAllows(System.nanoTime() - firstPendingNanos)) {
+                commit();
+            }
+        } else if ((pending & 63) == 0 || pending == batchRecords) {
             long elapsed = System.nanoTime() - firstPendingNanos;
-            // A batch is due after batchRecords records or batchMillis, but never sooner than
-            // COMMIT_SHARE times the last commit took: however large the detectors' state grows,
-            // commits take at most about a tenth of the ingest thread.
-            if ((pending >= batchRecords || elapsed >= batchNanos)
-                    && elapsed >= COMMIT_SHARE * lastCommitNanos) {
+            if ((pending >= batchRecords || elapsed >= batchNanos) && shareAllows(elapsed)) {
                 commit();
             }
         }
     }
 
+    /**
+     * However large the detectors' state grows, commits take at most about a tenth of the time: a
+     * batch spans at least {@link #COMMIT_SHARE} times what the last commit took.
+     */
+    private boolean shareAllows(long elapsedNanos) {
+        return elapsedNanos >= COMMIT_SHARE * lastCommitNanos;
+    }
+
     @Override
     public void caughtUp() {
         // An idle moment commits what is pending, but under the same share rule as a full batch:
-        // traffic with short gaps would otherwise commit (and stall ingest) after every gap.
+        // traffic with short gaps would otherwise commit after every gap.
         if ((pending > 0 || incidents.hasDirty())
-                && System.nanoTime() - firstPendingNanos >= COMMIT_SHARE * lastCommitNanos) {
+                && shareAllows(System.nanoTime() - firstPendingNanos)) {
             commit();
         }
     }
 
     @Override
     public void close() {
+        committer.awaitIdle();
         if (pending > 0 || incidents.hasDirty()) {
-            commit();
+            committer.writeNow(capture());
         }
+        committer.close();
     }
 
-    /** Commits now; returns whether it worked. On the ingest thread only. */
+    /**
+     * Hands the state after the last record to the committer; returns false (changes stay pending)
+     * while the previous commit is still running. On the ingest thread only.
+     */
     boolean commit() {
-        long start = System.nanoTime();
-        Set<String> ids = incidents.drainDirty();
-        Connection c = db.ingestConnection();
-        try {
-            writeIncidents(c, ids);
-            Map<String, String> groups = manager.openGroups();
-            writeOpenGroups(c, groups);
-            Map<String, String> changedStates = writeDetectorStates(c);
-            StateDatabase.putCheckpoint(
-                    c,
-                    lastIndex,
-                    stats.saveState(),
-                    "{\"latestRecordTime\":"
-                            + manager.latestRecordTime()
-                            + ",\"dropped\":"
-                            + manager.droppedIncidents()
-                            + "}");
-            c.commit();
-            savedOpenGroups = groups;
-            savedDetectorStates.putAll(changedStates);
-            committedIndex = lastIndex;
-            pending = 0;
-            commits.incrementAndGet();
-            return true;
-        } catch (SQLException | RuntimeException e) {
-            rollback(c);
-            incidents.undrain(ids);
-            failures.incrementAndGet();
-            long now = System.nanoTime();
-            if (now - lastFailureLog > TimeUnit.SECONDS.toNanos(30) || lastFailureLog == 0) {
-                LOG.warn("cannot commit to the state database (will retry): {}", e.toString());
-                lastFailureLog = now;
-            }
+        if (!committer.idle()) {
             return false;
-        } finally {
-            lastCommitNanos = System.nanoTime() - start;
-            commitTime.observeNanos(lastCommitNanos);
         }
+        CheckpointSnapshot s = capture();
+        if (committer.offer(s)) {
+            pending = 0;
+            return true;
+        }
+        incidents.undrain(s.changedIds);
+        return false;
     }
 
-    private void writeIncidents(Connection c, Set<String> ids) throws SQLException {
-        try (PreparedStatement merge =
-                        c.prepareStatement(
-                                "MERGE INTO incident(id, type, severity, model, first_seen,"
-                                        + " last_seen, created_at, updated_at, signal_count, body)"
-                                        + " KEY(id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement delete = c.prepareStatement("DELETE FROM incident WHERE id=?")) {
-            for (String id : ids) {
-                Optional<Incident> current = incidents.get(id);
-                if (current.isPresent()) {
-                    Incident i = current.get();
-                    merge.setString(1, i.id());
-                    merge.setString(2, i.type().wireName());
-                    merge.setString(3, i.severity().wireName());
-                    merge.setString(4, i.model());
-                    merge.setLong(5, i.firstSeen());
-                    merge.setLong(6, i.lastSeen());
-                    merge.setLong(7, i.createdAt());
-                    merge.setLong(8, i.updatedAt());
-                    merge.setLong(9, i.count());
-                    merge.setString(10, IncidentCodec.encode(i));
-                    merge.addBatch();
-                } else {
-                    delete.setString(1, id);
-                    delete.addBatch();
-                }
-            }
-            merge.executeBatch();
-            delete.executeBatch();
-        }
+    /** Stops the committer thread after the commit in hand; nothing more is committed. */
+    void stopCommitter() {
+        committer.close();
     }
 
-    private void writeOpenGroups(Connection c, Map<String, String> groups) throws SQLException {
-        try (PreparedStatement merge =
-                        c.prepareStatement(
-                                "MERGE INTO open_group(group_key, incident_id) KEY(group_key)"
-                                        + " VALUES (?, ?)");
-                PreparedStatement delete =
-                        c.prepareStatement("DELETE FROM open_group WHERE group_key=?")) {
-            for (Map.Entry<String, String> e : groups.entrySet()) {
-                if (!e.getValue().equals(savedOpenGroups.get(e.getKey()))) {
-                    merge.setString(1, e.getKey());
-                    merge.setString(2, e.getValue());
-                    merge.addBatch();
-                }
-            }
-            for (String key : savedOpenGroups.keySet()) {
-                if (!groups.containsKey(key)) {
-                    delete.setString(1, key);
-                    delete.addBatch();
-                }
-            }
-            merge.executeBatch();
-            delete.executeBatch();
-        }
+    /** Waits for the commit in hand, for tests and the final commit. */
+    void awaitCommitted() {
+        committer.awaitIdle();
     }
 
-    private Map<String, String> writeDetectorStates(Connection c) throws SQLException {
-        Map<String, String> changed = new HashMap<>();
+    private CheckpointSnapshot capture() {
+        long start = System.nanoTime();
+        long wall = System.currentTimeMillis();
+        incidents.clearOpened();
+        Set<String> ids = incidents.drainDirty();
+        Map<String, Incident> changed = new HashMap<>(ids.size() * 2);
+        for (String id : ids) {
+            incidents.get(id).ifPresent(i -> changed.put(id, i));
+        }
+        Map<String, Supplier<String>> states = new LinkedHashMap<>();
         for (Map.Entry<String, Checkpointable> e : detectors.entrySet()) {
-            String state = e.getValue().saveState();
-            if (!state.equals(savedDetectorStates.get(e.getKey()))) {
-                putState(c, StateDatabase.DETECTOR_PREFIX + e.getKey(), state);
-                changed.put(e.getKey(), state);
+            states.put(e.getKey(), e.getValue().captureState());
+        }
+        String managerState =
+                "{\"latestRecordTime\":"
+                        + manager.latestRecordTime()
+                        + ",\"dropped\":"
+                        + manager.droppedIncidents()
+                        + "}";
+        CheckpointSnapshot s =
+                new CheckpointSnapshot(
+                        lastIndex,
+                        ids,
+                        changed,
+                        manager.openGroups(),
+                        states,
+                        stats.saveState(),
+                        managerState,
+                        0,
+                        0);
+        long took = System.nanoTime() - start;
+        captureTime.observeNanos(took);
+        return s.withCapture(wall, took);
+    }
+
+    private static TimeHistogram lagHistogram() {
+        return new TimeHistogram(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+    }
+
+    /** On the committer thread (or the ingest thread's final commit), after each write. */
+    private void committed(CheckpointSnapshot s, long writeNanos, Exception error) {
+        long total = s.captureNanos + writeNanos;
+        lastCommitNanos = total;
+        commitTime.observeNanos(total);
+        if (error == null) {
+            committedIndex = s.queueIndex;
+            commits.incrementAndGet();
+            observeNewIncidents(s);
+            return;
+        }
+        // Its incidents are written again by the next commit, as they are then.
+        incidents.undrain(s.changedIds);
+        failures.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - lastFailureLog > TimeUnit.SECONDS.toNanos(30) || lastFailureLog == 0) {
+            LOG.warn("cannot commit to the state database (will retry): {}", error.toString());
+            lastFailureLog = now;
+        }
+    }
+
+    /** Incidents created since the last successful capture are new in this commit. */
+    private void observeNewIncidents(CheckpointSnapshot s) {
+        long now = System.currentTimeMillis();
+        for (Incident i : s.changed.values()) {
+            if (i.createdAt() >= lastCaptureMillis) {
+                openLag.observeNanos(TimeUnit.MILLISECONDS.toNanos(i.createdAt() - i.firstSeen()));
+                durableLag.observeNanos(TimeUnit.MILLISECONDS.toNanos(now - i.createdAt()));
             }
         }
-        return changed;
+        lastCaptureMillis = s.captureMillis;
     }
 
-    private static void putState(Connection c, String name, String value) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("MERGE INTO state(name, val) KEY(name) VALUES (?, ?)")) {
-            ps.setString(1, name);
-            ps.setString(2, value);
-            ps.executeUpdate();
-        }
+    /** From an incident's first record to its opening in memory (and in the API). */
+    public TimeHistogram incidentOpenLag() {
+        return openLag;
     }
 
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            LOG.warn("rollback failed: {}", e.toString());
-        }
+    /** From an incident's opening to the end of the commit that stored it. */
+    public TimeHistogram incidentDurableLag() {
+        return durableLag;
     }
 
-    /** Time each commit took, failed ones included. */
+    /** Time the ingest thread spent capturing each commit's state. */
+    public TimeHistogram captureTime() {
+        return captureTime;
+    }
+
+    /** Time each commit took (capture plus write), failed ones included. */
     public TimeHistogram commitTime() {
         return commitTime;
     }

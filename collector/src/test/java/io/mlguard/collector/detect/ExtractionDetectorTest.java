@@ -97,8 +97,53 @@ class ExtractionDetectorTest {
         assertThat(signals).isEmpty();
     }
 
+    /**
+     * The demo's attack shape (PRADA's JbDA attackers): 200 natural seeds, then one synthetic query
+     * per seed, each its seed moved by ±step on every cell, so every parent is 200 queries back,
+     * beyond any window of recent queries.
+     */
+    static List<byte[]> seedsThenChildren(int seeds, double step, long seed) {
+        Random random = new Random(seed);
+        List<double[]> sent = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            if (i < seeds) {
+                sent.add(QueryStreams.cells(QueryStreams.DIGITS.get(i)));
+                continue;
+            }
+            double[] parent = sent.get(i - seeds); // a seed, then a child of the last round
+            double[] x = new double[parent.length];
+            for (int k = 0; k < x.length; k++) {
+                x[k] =
+                        Math.max(
+                                0,
+                                Math.min(255, parent[k] + (random.nextBoolean() ? step : -step)));
+            }
+            sent.add(x);
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (double[] x : sent) {
+            out.add(QueryStreams.clamp(x));
+        }
+        return out;
+    }
+
     @Test
-    void memoryIsBoundedUnderAHundredThousandClients() {
+    void childrenOfSeedsSentLongBeforeAreFlagged() {
+        for (double step : new double[] {12, 24}) {
+            signals.clear();
+            int at = send(seedsThenChildren(200, step, 7), "thief-" + step);
+            // nothing to see among the seeds; the first synthetic round gives it away
+            assertThat(at).as("step %s", step).isBetween(201, 400);
+            assertThat(signals.get(0).evidence())
+                    .containsKey("classesCovered")
+                    .containsEntry("clientQueries", (long) at);
+            // no labels: one class, whose set holds at most 128 of the 200 seeds
+            assertThat((Long) signals.get(0).evidence().get("keptQueries")).isBetween(64L, 128L);
+        }
+    }
+
+    @Test
+    void aHundredThousandClientsAreAllTracked() {
         List<byte[]> digits = QueryStreams.independent(2, 4);
         for (int c = 0; c < 100_000; c++) {
             for (byte[] f : digits) {
@@ -107,6 +152,25 @@ class ExtractionDetectorTest {
             }
         }
         assertThat(detector.trackedClients()).isEqualTo(ExtractionDetector.MAX_CLIENTS);
-        assertThat(detector.clientEvictions()).isEqualTo(100_000 - ExtractionDetector.MAX_CLIENTS);
+        assertThat(detector.clientEvictions()).isZero();
+        detector.onInference(
+                TestTraffic.withFingerprint("mnist", "one-more", 0, digits.get(0)), 0, s -> {});
+        assertThat(detector.trackedClients()).isEqualTo(ExtractionDetector.MAX_CLIENTS);
+        assertThat(detector.clientEvictions()).isEqualTo(1);
+    }
+
+    @Test
+    void storedFingerprintsStayWithinTheirBudget() {
+        ExtractionDetector small = new ExtractionDetector(Sensitivity.untuned(), 1_000, 2_000);
+        List<byte[]> digits = QueryStreams.independent(400, 5);
+        for (int c = 0; c < 40; c++) {
+            for (byte[] f : digits) {
+                small.onInference(
+                        TestTraffic.withFingerprint("mnist", "client-" + c, 0, f), 0, s -> {});
+                assertThat(small.storedFingerprints()).isLessThanOrEqualTo(2_000 + 2 * 128);
+            }
+        }
+        assertThat(small.clientEvictions()).isPositive();
+        assertThat(small.trackedClients()).isBetween(1, 40);
     }
 }

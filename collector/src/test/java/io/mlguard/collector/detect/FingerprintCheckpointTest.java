@@ -35,7 +35,10 @@ class FingerprintCheckpointTest {
     }
 
     private static List<Detector> detectors() {
-        return List.of(new QueryAttackDetector(), new ExtractionDetector());
+        return List.of(
+                new QueryAttackDetector(),
+                new ExtractionDetector(
+                        Sensitivity.untuned(), 2_048, ExtractionDetector.MAX_STORED));
     }
 
     private static void feed(List<Detector> ds, int from, int to, List<String> signals) {

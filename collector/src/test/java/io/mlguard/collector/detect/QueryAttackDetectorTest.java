@@ -2,9 +2,12 @@ package io.mlguard.collector.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.TestTraffic;
+import io.mlguard.protocol.InferenceRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +103,111 @@ class QueryAttackDetectorTest {
                     TestTraffic.withFingerprint("model-" + m, "c", 0, digits.get(0)), 0, s -> {});
         }
         assertThat(detector.modelsRefused()).isEqualTo(40 - QueryAttackDetector.MAX_MODELS + 1);
+    }
+
+    /** A record of f whose input statistics say which input it was (an L2 norm per input). */
+    private InferenceRecord input(String client, byte[] f, double l2Norm) {
+        InferenceRecord r = TestTraffic.withFingerprint("mnist", client, index, f);
+        r.inputs[0].l2Norm = l2Norm;
+        return r;
+    }
+
+    @Test
+    void probesUnderOneFingerprintStepAreNearDuplicatesButRetriesAreNot() {
+        byte[] boundaryPoint = QueryStreams.DIGITS.get(40);
+        for (int q = 0; q < 100; q++) {
+            // a retry: the very same input, a hundred times
+            detector.onInference(input("retrier", boundaryPoint, 9.5), index++, signals::add);
+        }
+        assertThat(signals).isEmpty();
+        int at = -1;
+        for (int q = 0; q < 100 && at < 0; q++) {
+            // HopSkipJump's probes: other inputs with the same thumbnail
+            detector.onInference(
+                    input("prober", boundaryPoint, 9.5 + q * 1e-6), index++, signals::add);
+            at = signals.isEmpty() ? -1 : q + 1;
+        }
+        assertThat(at).isEqualTo(QueryAttackDetector.CLIENT_MATCHES + 1);
+        assertThat(signals.get(0).client()).isEqualTo("prober");
+        assertThat(signals.get(0).evidence()).containsEntry("exactRepeatsIgnored", 0L);
+    }
+
+    private static byte[] noise(Random random) {
+        byte[] f = new byte[64];
+        random.nextBytes(f);
+        return f;
+    }
+
+    @Test
+    void aRotatingAttackerIsFoundAcrossClientsOverAHistoryLongerThanTheOldRing() {
+        // 600 unrelated queries between two attack queries: the former 1,024-query ring of the
+        // model held at most two of them, the index holds the whole attack
+        Random random = new Random(8);
+        List<byte[]> attack = QueryStreams.attackWalk(17, 40, 8);
+        int at = -1;
+        for (int q = 0; q < attack.size() && at < 0; q++) {
+            for (int b = 0; b < 600; b++) {
+                detector.onInference(
+                        TestTraffic.withFingerprint(
+                                "mnist", "user-" + b % 97, index, noise(random)),
+                        index++,
+                        signals::add);
+            }
+            assertThat(signals).isEmpty();
+            detector.onInference(
+                    TestTraffic.withFingerprint("mnist", "id-" + q, index, attack.get(q)),
+                    index++,
+                    signals::add);
+            at = signals.isEmpty() ? -1 : q + 1;
+        }
+        assertThat(at).isBetween(QueryAttackDetector.GLOBAL_MATCHES + 1, 25);
+        assertThat(signals.get(0).reason()).isEqualTo("near_duplicate_queries_across_clients");
+    }
+
+    @Test
+    void aCheckpointWithTheFormerModelRingIsReadIntoTheIndex() {
+        List<byte[]> attack = new ArrayList<>(); // one digit, a cell nudged by one in each query
+        for (int q = 0; q <= 20; q++) {
+            byte[] f = QueryStreams.DIGITS.get(23).clone();
+            f[q] = (byte) Math.min(255, (f[q] & 0xff) + 1);
+            attack.add(f);
+        }
+        FingerprintRing old = new FingerprintRing(LegacyModelRing.CAPACITY);
+        for (int q = 0; q < 20; q++) {
+            old.add(attack.get(q), 64, FingerprintRing.hash(attack.get(q), 64), 2 * q + 1);
+        }
+        ObjectNode state = DetectorStateJson.MAPPER.createObjectNode();
+        state.putArray("clients");
+        ObjectNode model = state.putObject("models").putObject("mnist");
+        model.put("queries", 20).put("quietUntil", 0);
+        model.set("ring", old.saveState());
+        detector.restoreState(state.toString());
+        detector.onInference(
+                TestTraffic.withFingerprint("mnist", "next-id", 0, attack.get(20)),
+                0,
+                signals::add);
+        assertThat(signals).hasSize(1);
+        assertThat(signals.get(0).evidence())
+                .containsEntry("nearDuplicatesFromOtherClients", 20L)
+                .containsEntry("indexEntries", 1L); // twenty near-duplicates, one entry
+    }
+
+    @Test
+    void idsDifferingInTheirLastCharacterAreDifferentClients() {
+        for (int k = 0; k < 100; k++) {
+            assertThat(QueryAttackDetector.owner("attacker-r" + k))
+                    .isNotEqualTo(QueryAttackDetector.owner("attacker-r" + (k + 1)))
+                    .isNotZero();
+        }
+        byte[] point = QueryStreams.DIGITS.get(41);
+        for (int q = 0; q < 11; q++) {
+            detector.onInference(input("attacker-r2", point, 1 + q * 1e-6), index++, signals::add);
+        }
+        for (int q = 0; q < 2; q++) {
+            detector.onInference(input("attacker-r3", point, 2 + q * 1e-6), index++, signals::add);
+        }
+        // eleven probes from r2 (ten near-duplicates each at most), two from r3: no client has
+        // twelve of its own; r3's two see r2's eleven as another client's, one client only
+        assertThat(signals).isEmpty();
     }
 }

@@ -78,13 +78,16 @@ class DurableStateTest {
         // Learnt state must come back: the reference range (an out-of-range value only counts
         // against a complete window) and the model's baseline hash (a swap is only a swap
         // against the first hash seen).
-        try (QueueFixture q = new QueueFixture(queue)) {
-            q.write(inference("mnist", "probe", T0 + 300, -50, 1));
-            q.write(nanInference("mnist", "nan", T0 + 400));
-            q.write(load("mnist", sha('b'), T0 + 500));
-        }
+        // The new records are written only after the restarted collector's incidents have been
+        // compared: its ingest thread starts tailing at once, so records already in the queue
+        // could join an incident before the comparison (CI saw exactly that race).
         try (Collector c = Collector.start(config(queue))) {
             assertThat(encoded(c)).isEqualTo(before); // every field, before reading anything
+            try (QueueFixture q = new QueueFixture(queue)) {
+                q.write(inference("mnist", "probe", T0 + 300, -50, 1));
+                q.write(nanInference("mnist", "nan", T0 + 400));
+                q.write(load("mnist", sha('b'), T0 + 500));
+            }
             assertThat(c.feedback().forIncident(nanId))
                     .singleElement()
                     .satisfies(

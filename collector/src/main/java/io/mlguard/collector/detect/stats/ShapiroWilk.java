@@ -12,6 +12,13 @@ public final class ShapiroWilk {
     /** The W statistic and its p-value (small p: not normal). */
     public record Result(double w, double pValue, int n) {}
 
+    /**
+     * The coefficients of the last n tested: detectors test windows of one size again and again.
+     */
+    private record Coefficients(int n, double[] a) {}
+
+    private static volatile Coefficients last = new Coefficients(0, new double[0]);
+
     private ShapiroWilk() {}
 
     /** Tests {@code values[0..n)}; the array is not modified. */
@@ -25,7 +32,12 @@ public final class ShapiroWilk {
         if (!(range > 0)) {
             return new Result(1.0, 1.0, n); // a constant sample: nothing to test
         }
-        double[] a = coefficients(n);
+        Coefficients c = last;
+        if (c.n() != n) {
+            c = new Coefficients(n, coefficients(n));
+            last = c; // immutable once published: any thread may read it
+        }
+        double[] a = c.a();
         double mean = 0;
         for (double v : x) {
             mean += v;

@@ -8,6 +8,8 @@ import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.RuntimeAdapter;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * DJL 0.x, whatever the engine: {@code Predictor.predictInternal(ctx, NDList)} is an inference (the
@@ -21,6 +23,9 @@ import java.util.List;
  * prediction is one record, with runtime {@code djl}.
  */
 public final class DjlModule implements InstrumentationModule {
+    private static final ElementMatcher.Junction<MethodDescription> PREDICT =
+            named("predictInternal").and(takesArguments(2));
+
     private final DjlAdapter adapter = new DjlAdapter();
 
     @Override
@@ -31,10 +36,11 @@ public final class DjlModule implements InstrumentationModule {
     @Override
     public List<TypeAdvice> typeAdvice() {
         return List.of(
+                // enforcement first: advice added first is inlined outermost, so a refused
+                // prediction never enters the recording advice
                 TypeAdvice.on("ai.djl.inference.Predictor")
-                        .advise(
-                                named("predictInternal").and(takesArguments(2)),
-                                PredictAdvice.class),
+                        .advise(PREDICT, PredictEnforcementAdvice.class)
+                        .advise(PREDICT, PredictAdvice.class),
                 TypeAdvice.on("ai.djl.repository.zoo.Criteria")
                         .advise(named("loadModel").and(takesArguments(0)), LoadModelAdvice.class));
     }

@@ -75,7 +75,7 @@ class AdaptersTest {
                                 "getHeader",
                                 "alice",
                                 "getRemoteAddr",
-                                "10.0.0.9",
+                                "203.0.113.9",
                                 "getRequestURI",
                                 "/p"));
         RequestContext c = servlet.resolve(withHeader, null, "X-Client-Id");
@@ -83,10 +83,10 @@ class AdaptersTest {
         assertThat(c.clientId).isEqualTo("alice");
         assertThat(c.path).isEqualTo("/p");
         HttpServletRequest noHeader =
-                request(Map.of("getRemoteAddr", "10.0.0.9", "getRequestURI", "/q"));
+                request(Map.of("getRemoteAddr", "203.0.113.9", "getRequestURI", "/q"));
         RequestContext r = servlet.resolve(noHeader, null, "X-Client-Id");
         assertThat(r.source).isEqualTo(ClientIdSource.REMOTE_ADDRESS);
-        assertThat(r.clientId).isEqualTo("10.0.0.9");
+        assertThat(r.clientId).isEqualTo("203.0.113.9");
         assertThat(new ServletRequestAdapter("javax").resolve(noHeader, null, "X"))
                 .as("a jakarta request is not a javax one")
                 .isNull();

@@ -12,6 +12,8 @@ import io.mlguard.core.RuntimeAdapter;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
 import java.util.Map;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * TensorFlow-Java 1.x: {@code Session.Runner.run()} and {@code runAndFetchMetadata()} (graph mode;
@@ -22,6 +24,11 @@ import java.util.Map;
  * classes and calls only the bootstrap {@link Dispatcher}).
  */
 public final class TensorFlowModule implements InstrumentationModule {
+    private static final ElementMatcher.Junction<MethodDescription> RUN =
+            named("run").or(named("runAndFetchMetadata")).and(takesArguments(0));
+    private static final ElementMatcher.Junction<MethodDescription> CALL =
+            named("call").and(takesArguments(1)).and(takesArgument(0, Map.class));
+
     private final TensorFlowAdapter adapter = new TensorFlowAdapter();
 
     @Override
@@ -32,18 +39,14 @@ public final class TensorFlowModule implements InstrumentationModule {
     @Override
     public List<TypeAdvice> typeAdvice() {
         return List.of(
+                // enforcement first: advice added first is inlined outermost, so a refused call
+                // never enters the recording advice
                 TypeAdvice.on("org.tensorflow.Session$Runner")
-                        .advise(
-                                named("run")
-                                        .or(named("runAndFetchMetadata"))
-                                        .and(takesArguments(0)),
-                                RunnerRunAdvice.class),
+                        .advise(RUN, RunnerEnforcementAdvice.class)
+                        .advise(RUN, RunnerRunAdvice.class),
                 TypeAdvice.on("org.tensorflow.ConcreteFunction")
-                        .advise(
-                                named("call")
-                                        .and(takesArguments(1))
-                                        .and(takesArgument(0, Map.class)),
-                                FunctionCallAdvice.class),
+                        .advise(CALL, FunctionEnforcementAdvice.class)
+                        .advise(CALL, FunctionCallAdvice.class),
                 TypeAdvice.on("org.tensorflow.SavedModelBundle")
                         .advise(
                                 named("load")
