@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The only transformer registered at premain. Class loader: bootstrap. It lets the agent start in
  * the background: every class outside the watched packages costs one prefix comparison and is left
- * alone; a class the agent may instrument ({@link #waitsFor}) waits until the agent's transformer
- * is ready; once it is, every class of a watched package is handed to it.
+ * alone; a class the agent instruments ({@link #waitsFor}) waits until the agent's transformer is
+ * ready; once it is, every class of a watched package is handed to it.
  *
  * <p>So the application does not wait for the agent to start unless it loads a class the agent
  * instruments before it is ready, and then only for what remains.
@@ -31,17 +31,11 @@ public final class DeferredTransformer implements ClassFileTransformer {
     };
 
     /**
-     * Packages in which the agent instruments only the classes named in {@link #TARGETS}: their
-     * other classes load at once, even while the agent is still starting (a server that links
-     * {@code HttpHandler} at start would otherwise wait for the whole agent). A module that
-     * instruments a class of one of these packages adds its name to {@code TARGETS} (each module's
-     * test checks that it does); a package not listed here waits for every class, as before.
+     * The classes instrumented in the {@link #WATCHED} packages, as internal names: only they wait
+     * while the agent starts, the other classes of those packages load at once (a server that links
+     * {@code HttpHandler} or Netty's pipeline at start would otherwise wait for the whole agent). A
+     * module that instruments a class adds its name here (each module's test checks that it does).
      */
-    static final String[] EXACT_PACKAGES = {
-        "ai/onnxruntime/", "ai/djl/", "org/tensorflow/", "com/sun/net/httpserver/"
-    };
-
-    /** The classes instrumented in {@link #EXACT_PACKAGES}, as internal names. */
     static final java.util.Set<String> TARGETS =
             java.util.Set.of(
                     "ai/onnxruntime/OrtSession",
@@ -51,7 +45,10 @@ public final class DeferredTransformer implements ClassFileTransformer {
                     "org/tensorflow/Session$Runner",
                     "org/tensorflow/ConcreteFunction",
                     "org/tensorflow/SavedModelBundle",
-                    "com/sun/net/httpserver/Filter$Chain");
+                    "com/sun/net/httpserver/Filter$Chain",
+                    "jakarta/servlet/http/HttpServlet",
+                    "javax/servlet/http/HttpServlet",
+                    "io/netty/channel/AbstractChannelHandlerContext");
 
     private static final long WAIT_SECONDS = 60;
 
@@ -71,24 +68,17 @@ public final class DeferredTransformer implements ClassFileTransformer {
 
     /**
      * Whether a class (internal name) must wait for the agent while it starts: a class the agent
-     * may instrument. Every class an instrumentation module names must satisfy this.
+     * instruments. Every class an instrumentation module names must satisfy this.
      */
     public static boolean waitsFor(String internalName) {
-        if (!watches(internalName)) {
-            return false;
-        }
-        for (String p : EXACT_PACKAGES) {
-            if (internalName.startsWith(p)) {
-                return TARGETS.contains(internalName);
-            }
-        }
-        return true;
+        return TARGETS.contains(internalName) && watches(internalName);
     }
 
     /**
-     * The thread that starts the agent, which never waits for itself. Public, like {@link
-     * #abandon}: the premain class calling it may live in another loader (the OpenTelemetry
-     * extension loader) than this class (bootstrap), and package access does not cross loaders.
+     * The thread that starts the agent, which never waits for itself. Public, like {@link #ready}
+     * and {@link #abandon}: the premain class calling it may live in another loader (the
+     * application's or the OpenTelemetry extension loader) than this class (bootstrap), and package
+     * access does not cross loaders.
      */
     public void initializingOn(Thread t) {
         initThread = t;
@@ -119,7 +109,7 @@ public final class DeferredTransformer implements ClassFileTransformer {
         }
         ClassFileTransformer d = delegate;
         if (d == null) {
-            if (!waitsFor(className)) {
+            if (!TARGETS.contains(className)) {
                 return null; // not instrumented: loading it need not wait for the agent
             }
             if (Thread.currentThread() == initThread) {

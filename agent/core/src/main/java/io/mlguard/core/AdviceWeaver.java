@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -33,30 +34,66 @@ import net.bytebuddy.utility.OpenedClassReader;
  * advice can also be applied by retransformation when attaching.
  */
 public final class AdviceWeaver implements ClassFileTransformer {
-    private final Map<String, AsmVisitorWrapper> byInternalName;
+    private final Map<String, List<TypeAdvice.MethodAdvice>> byInternalName = new HashMap<>();
+
+    /** The woven advice of each class, built when the class first loads. */
+    private final Map<String, AsmVisitorWrapper> wrappers = new ConcurrentHashMap<>();
+
+    private final ClassFileLocator own;
+    private final TypePool advicePool;
     private final Instrumentation inst;
     private final AgentCounters counters;
 
+    /**
+     * Nothing is parsed here: the advice of a class is read by {@link #prepare} or when that class
+     * first loads, so a server pays only for the libraries it has (a servlet container never parses
+     * the DJL advice) and the weaver is ready at once.
+     */
     public AdviceWeaver(List<TypeAdvice> types, Instrumentation inst, AgentCounters counters) {
         this.inst = inst;
         this.counters = counters;
-        ClassFileLocator own =
-                ClassFileLocator.ForClassLoader.of(AdviceWeaver.class.getClassLoader());
-        Map<String, List<AsmVisitorWrapper>> wrappers = new HashMap<>();
         for (TypeAdvice t : types) {
-            List<AsmVisitorWrapper> list =
-                    wrappers.computeIfAbsent(t.internalName(), k -> new ArrayList<>());
-            for (TypeAdvice.MethodAdvice m : t.advice()) {
-                list.add(Advice.to(m.advice, own).on(m.methods));
-            }
+            byInternalName
+                    .computeIfAbsent(t.internalName(), k -> new ArrayList<>())
+                    .addAll(t.advice());
         }
-        byInternalName = new HashMap<>();
-        wrappers.forEach((k, v) -> byInternalName.put(k, new AsmVisitorWrapper.Compound(v)));
+        own = ClassFileLocator.ForClassLoader.of(AdviceWeaver.class.getClassLoader());
+        // the advice classes are read from their class files, as the woven classes are: described
+        // by reflection instead, their annotations would cost proxies and method handles at start
+        advicePool = TypePool.Default.of(own);
     }
 
     /** Whether a class (internal name) is one this weaver changes. */
     public boolean weaves(String internalName) {
         return byInternalName.containsKey(internalName);
+    }
+
+    /**
+     * Reads, in the calling (background) thread, the advice of the instrumented classes that {@code
+     * probe} can find as resources: those the application is likely to load, so that the thread
+     * which loads them does not read it. The others are read if and when they load.
+     */
+    public void prepare(ClassLoader probe) {
+        for (String name : byInternalName.keySet()) {
+            if (probe.getResource(name + ".class") != null) {
+                wrapper(name);
+            }
+        }
+    }
+
+    private AsmVisitorWrapper wrapper(String internalName) {
+        AsmVisitorWrapper w = wrappers.get(internalName);
+        // built at most once; a thread loading the class while another builds it waits for it
+        return w != null ? w : wrappers.computeIfAbsent(internalName, this::build);
+    }
+
+    private AsmVisitorWrapper build(String internalName) {
+        List<AsmVisitorWrapper> list = new ArrayList<>();
+        for (TypeAdvice.MethodAdvice m : byInternalName.get(internalName)) {
+            TypeDescription advice = advicePool.describe(m.advice.getName()).resolve();
+            list.add(Advice.to(advice, own).on(m.methods));
+        }
+        return new AsmVisitorWrapper.Compound(list);
     }
 
     @Override
@@ -67,13 +104,12 @@ public final class AdviceWeaver implements ClassFileTransformer {
             Class<?> classBeingRedefined,
             ProtectionDomain domain,
             byte[] classfileBuffer) {
-        AsmVisitorWrapper wrapper = className == null ? null : byInternalName.get(className);
-        if (wrapper == null) {
+        if (className == null || !byInternalName.containsKey(className)) {
             return null;
         }
         String name = className.replace('/', '.');
         try {
-            byte[] woven = weave(wrapper, name, loader, classfileBuffer);
+            byte[] woven = weave(wrapper(className), name, loader, classfileBuffer);
             assureReadEdge(module);
             AgentLog.debug("instrumented " + name);
             return woven;

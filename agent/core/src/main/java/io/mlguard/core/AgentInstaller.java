@@ -24,8 +24,11 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
  * application starts without the agent.
  */
 public final class AgentInstaller {
-    /** At premain, how long the queue may stay closed if no inference asks for it. */
-    private static final long QUEUE_OPEN_DELAY_MILLIS = 2000;
+    /**
+     * At premain, how long the queue may stay closed while the application is still starting (it
+     * opens at the first inference, or once no class has loaded for two seconds, before that).
+     */
+    private static final long QUEUE_OPEN_LATEST_MILLIS = 30_000;
 
     private static volatile InferenceRecorder recorder;
     private static volatile QueueWriter writer;
@@ -58,7 +61,11 @@ public final class AgentInstaller {
         System.setProperty("chronicle.announcer.disable", "true");
         ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
 
-        AgentLog.debug("configured in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        AgentLog.debug(
+                "configured in "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms"
+                        + AgentLog.threadCpu());
         AgentCounters counters = new AgentCounters();
         ClassLoader own = AgentInstaller.class.getClassLoader();
         writer = QueueWriter.create(config.queueDir, counters, config.minFreeDiskBytes);
@@ -70,6 +77,11 @@ public final class AgentInstaller {
         for (InstrumentationModule m : ServiceLoader.load(InstrumentationModule.class, own)) {
             modules.add(m);
         }
+        AgentLog.debug(
+                "modules loaded at "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms"
+                        + AgentLog.threadCpu());
         RuntimeAdapter[] runtimes = new RuntimeAdapter[8];
         RequestAdapter[] servers = new RequestAdapter[8];
         for (InstrumentationModule m : modules) {
@@ -80,30 +92,70 @@ public final class AgentInstaller {
                 servers[m.serverId()] = m.requestAdapter();
             }
         }
+        List<TypeAdvice> atLoad = new ArrayList<>();
+        List<TypeAdvice> loadedEarly = new ArrayList<>();
+        for (InstrumentationModule m : modules) {
+            for (TypeAdvice t : m.typeAdvice()) {
+                (t.isLoadedEarly() ? loadedEarly : atLoad).add(t);
+            }
+        }
         ControlRules rules = config.enforce ? new ControlRules() : null;
         InferenceRecorder rec =
                 new InferenceRecorder(config, writer, counters, runtimes, servers, rules);
+        if (!dynamic) {
+            // The JDK classes (ThreadPoolExecutor) carry a request's context: needed from the
+            // first request on, not during the application's start.
+            rec.beforeFirstRequest(
+                    () -> {
+                        LoadedClassWeaver.weave(loadedEarly, inst, counters);
+                        AgentLog.debug("JDK classes woven" + AgentLog.threadCpu());
+                    });
+        }
         recorder = rec;
         Dispatcher.install(rec);
-        AgentStatsReporter.start(writer, counters, config.agentId, config.statsIntervalSeconds);
+        AgentStatsReporter.start(writer, counters, config);
 
-        AgentLog.debug("hooks ready at " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        AgentLog.debug(
+                "hooks ready at "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms"
+                        + AgentLog.threadCpu());
         if (dynamic) {
             AgentBuilder builder = baseBuilder(counters, true);
             for (InstrumentationModule m : modules) {
                 builder = m.instrument(builder, inst);
             }
             builder.installOn(inst);
+            LoadedClassWeaver.weave(loadedEarly, inst, counters);
         } else {
-            deferred.accept(premainTransformer(modules, inst, counters));
+            // At premain only the light weaver: every module names its classes exactly, so no
+            // AgentBuilder (some 1,000 more classes and their compilation) runs at start.
+            AdviceWeaver weaver = new AdviceWeaver(atLoad, inst, counters);
+            deferred.accept(weaver);
             AgentLog.debug(
                     "transformer ready at "
                             + (System.nanoTime() - start) / 1_000_000
                             + " ms"
                             + AgentLog.threadCpu());
-            // Chronicle loads after the transformer is ready (a model runtime loaded early waits
-            // only for the weaver) and once inferences start, or a little later at the latest.
-            writer.openInBackground(own, QUEUE_OPEN_DELAY_MILLIS);
+            weaver.prepare(ClassLoader.getSystemClassLoader());
+            AgentLog.debug(
+                    "advice read at "
+                            + (System.nanoTime() - start) / 1_000_000
+                            + " ms"
+                            + AgentLog.threadCpu());
+            // Chronicle loads once inferences start, or once the application's start is over
+            writer.openWhenAsked(own);
+            Thread quiet =
+                    new Thread(
+                            () -> {
+                                if (StartQuiet.await(inst, QUEUE_OPEN_LATEST_MILLIS)) {
+                                    AgentLog.debug("start over: opening the queue");
+                                    writer.openSoon();
+                                }
+                            },
+                            "mlguard-start-watch");
+            quiet.setDaemon(true);
+            quiet.start();
         }
         if (rules != null) {
             ControlChannel.start(config.controlQueueDir, rules, own);
@@ -134,44 +186,6 @@ public final class AgentInstaller {
                         + (config.enforce
                                 ? "; enforcing commands from " + config.controlQueueDir
                                 : ""));
-    }
-
-    /**
-     * At premain: the light weaver for every module that declares its types, and an AgentBuilder
-     * only for modules that need more than that (none of the built-in ones).
-     */
-    private static ClassFileTransformer premainTransformer(
-            List<InstrumentationModule> modules, Instrumentation inst, AgentCounters counters) {
-        List<TypeAdvice> declared = new ArrayList<>();
-        AgentBuilder rest = null;
-        for (InstrumentationModule m : modules) {
-            List<TypeAdvice> types = m.typeAdvice();
-            if (!types.isEmpty()) {
-                declared.addAll(types);
-            } else {
-                rest = m.instrument(rest == null ? baseBuilder(counters, false) : rest, inst);
-            }
-        }
-        AdviceWeaver weaver = new AdviceWeaver(declared, inst, counters);
-        if (rest == null) {
-            return weaver;
-        }
-        ClassFileTransformer others = rest.makeRaw();
-        return new ClassFileTransformer() {
-            @Override
-            public byte[] transform(
-                    Module module,
-                    ClassLoader loader,
-                    String name,
-                    Class<?> redefined,
-                    java.security.ProtectionDomain domain,
-                    byte[] bytes)
-                    throws java.lang.instrument.IllegalClassFormatException {
-                return weaver.weaves(name)
-                        ? weaver.transform(module, loader, name, redefined, domain, bytes)
-                        : others.transform(module, loader, name, redefined, domain, bytes);
-            }
-        };
     }
 
     /**

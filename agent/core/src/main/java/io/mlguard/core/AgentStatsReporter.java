@@ -1,5 +1,6 @@
 package io.mlguard.core;
 
+import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.queue.QueueWriter;
 import io.mlguard.protocol.AgentStatsRecord;
 
@@ -11,27 +12,27 @@ import io.mlguard.protocol.AgentStatsRecord;
 final class AgentStatsReporter implements Runnable {
     private final QueueWriter writer;
     private final AgentCounters counters;
-    private final String agentId;
+    private final AgentConfig config;
     private final long intervalMillis;
     private final long startMillis = System.currentTimeMillis();
 
     AgentStatsReporter(
-            QueueWriter writer, AgentCounters counters, String agentId, int intervalSeconds) {
+            QueueWriter writer, AgentCounters counters, AgentConfig config, int intervalSeconds) {
         this.writer = writer;
         this.counters = counters;
-        this.agentId = agentId;
+        this.config = config;
         this.intervalMillis = intervalSeconds * 1000L;
     }
 
     /** Starts reporting every {@code intervalSeconds}; does nothing for 0. */
-    static void start(
-            QueueWriter writer, AgentCounters counters, String agentId, int intervalSeconds) {
+    static void start(QueueWriter writer, AgentCounters counters, AgentConfig config) {
+        int intervalSeconds = config.statsIntervalSeconds;
         if (intervalSeconds <= 0) {
             return;
         }
         Thread t =
                 new Thread(
-                        new AgentStatsReporter(writer, counters, agentId, intervalSeconds),
+                        new AgentStatsReporter(writer, counters, config, intervalSeconds),
                         "mlguard-stats");
         t.setDaemon(true);
         t.start();
@@ -57,7 +58,7 @@ final class AgentStatsReporter implements Runnable {
     AgentStatsRecord snapshot() {
         AgentStatsRecord r = new AgentStatsRecord();
         r.timestampMillis = System.currentTimeMillis();
-        r.agentId = agentId;
+        r.agentId = config.agentId();
         r.uptimeMillis = r.timestampMillis - startMillis;
         r.inferencesRecorded = counters.inferencesRecorded.sum();
         r.modelLoadsRecorded = counters.modelLoadsRecorded.sum();

@@ -44,6 +44,11 @@ public final class InferenceRecorder implements Hooks {
     /** Block and throttle rules, or {@code null} when enforcement is off. */
     private final ControlRules rules;
 
+    /** Runs once, before the first request is served; then {@code null}. */
+    private volatile Runnable beforeFirstRequest;
+
+    private final Object firstRequestLock = new Object();
+
     public InferenceRecorder(
             AgentConfig config,
             QueueWriter writer,
@@ -117,7 +122,7 @@ public final class InferenceRecorder implements Hooks {
             InferenceRecord rec = st.record;
             rec.clear();
             rec.timestampMillis = System.currentTimeMillis();
-            rec.agentId = config.agentId;
+            rec.agentId = config.agentId();
             rec.runtime = adapter.runtimeName();
             if (id != null) {
                 rec.modelId = id.modelId;
@@ -166,7 +171,7 @@ public final class InferenceRecorder implements Hooks {
             r.clear();
             r.latencyNanos = latency;
             r.timestampMillis = System.currentTimeMillis() - latency / 1_000_000;
-            r.agentId = config.agentId;
+            r.agentId = config.agentId();
             r.runtime = adapter.runtimeName();
             ModelIdentity id = models.lookup(target);
             if (id == null) {
@@ -234,7 +239,7 @@ public final class InferenceRecorder implements Hooks {
             ModelLoadRecord r = new ModelLoadRecord();
             r.loadNanos = took;
             r.timestampMillis = System.currentTimeMillis() - took / 1_000_000;
-            r.agentId = config.agentId;
+            r.agentId = config.agentId();
             r.runtime = adapter.runtimeName();
             if (thrown != null) {
                 r.outcome = Outcome.ERROR;
@@ -254,9 +259,33 @@ public final class InferenceRecorder implements Hooks {
         }
     }
 
+    /**
+     * Work to do once, before the first request this agent sees is served (any request that comes
+     * meanwhile waits for it): what only matters inside requests need not cost the start.
+     */
+    public void beforeFirstRequest(Runnable task) {
+        beforeFirstRequest = task;
+    }
+
+    private void firstRequest() {
+        synchronized (firstRequestLock) {
+            Runnable task = beforeFirstRequest;
+            if (task != null) {
+                try {
+                    task.run();
+                } finally {
+                    beforeFirstRequest = null;
+                }
+            }
+        }
+    }
+
     @Override
     public void enterRequest(int server, Object request) {
         try {
+            if (beforeFirstRequest != null) {
+                firstRequest();
+            }
             requests.enter(server, request, null);
         } catch (Throwable t) {
             counters.internalErrors.increment();
@@ -266,7 +295,11 @@ public final class InferenceRecorder implements Hooks {
     @Override
     public boolean enterMessage(int server, Object message, Object connection) {
         try {
-            return requests.enterMessage(server, message, connection);
+            boolean entered = requests.enterMessage(server, message, connection);
+            if (entered && beforeFirstRequest != null) {
+                firstRequest();
+            }
+            return entered;
         } catch (Throwable t) {
             counters.internalErrors.increment();
             return false;

@@ -13,10 +13,11 @@ import net.bytebuddy.dynamic.DynamicType;
  * in the agent class loader. A new runtime or HTTP server is a new module folder under {@code
  * agent/instrumentation/} that implements this; nothing else changes.
  *
- * <p>A module declares what it instruments in {@link #typeAdvice()}: at premain the agent weaves
- * that with its light {@link AdviceWeaver}, and when attaching it builds the same on an {@code
- * AgentBuilder} ({@link #instrument}). A module that needs more than exact type names overrides
- * {@link #instrument} instead and is applied through an {@code AgentBuilder} in both cases.
+ * <p>A module declares what it instruments in {@link #typeAdvice()}, by exact class name: at
+ * premain the agent weaves that with its light {@link AdviceWeaver} (no {@code AgentBuilder}, no
+ * matching of class hierarchies on the application's start path), and when attaching it builds the
+ * same on an {@code AgentBuilder} ({@link #instrument}). JDK classes loaded before the agent are
+ * woven by retransformation in both cases ({@link TypeAdvice#isLoadedEarly}).
  */
 public interface InstrumentationModule {
     /** A short name, such as {@code onnxruntime-1.x}. */
@@ -30,11 +31,17 @@ public interface InstrumentationModule {
         return List.of();
     }
 
-    /** Adds this module's type matchers and advice; by default, those of {@link #typeAdvice()}. */
+    /**
+     * When attaching: adds the matchers and advice of {@link #typeAdvice()} (except the classes
+     * woven by retransformation at any time, {@link TypeAdvice#isLoadedEarly}).
+     */
     default AgentBuilder instrument(
             AgentBuilder builder, java.lang.instrument.Instrumentation inst) {
         AgentBuilder b = builder;
         for (TypeAdvice t : typeAdvice()) {
+            if (t.isLoadedEarly()) {
+                continue;
+            }
             b =
                     b.type(named(t.typeName))
                             .transform(

@@ -29,16 +29,16 @@ final class ModuleOpener {
             opens.put(p, Set.of(agent));
         }
         inst.redefineModule(base, Set.of(), exports, opens, Set.of(), Map.of());
-        ModuleLayer.boot()
-                .findModule("jdk.unsupported")
-                .ifPresent(
-                        m ->
-                                inst.redefineModule(
-                                        m,
-                                        Set.of(),
-                                        Map.of("sun.misc", Set.of(agent)),
-                                        Map.of("sun.misc", Set.of(agent)),
-                                        Set.of(),
-                                        Map.of()));
+        // no lambda here: each lambda costs a class spun at its first use, on the start path
+        java.util.Optional<Module> unsupported = ModuleLayer.boot().findModule("jdk.unsupported");
+        if (unsupported.isPresent()) {
+            inst.redefineModule(
+                    unsupported.get(),
+                    Set.of(),
+                    Map.of("sun.misc", Set.of(agent)),
+                    Map.of("sun.misc", Set.of(agent)),
+                    Set.of(),
+                    Map.of());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.mlguard.core;
 
+import io.mlguard.bootstrap.DeferredTransformer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,6 +50,15 @@ public final class TypeAdvice {
 
     public List<MethodAdvice> advice() {
         return Collections.unmodifiableList(advice);
+    }
+
+    /**
+     * Whether the class is a JDK class that is loaded before the agent (such as {@code
+     * ThreadPoolExecutor}): one outside the packages the premain's transformer watches. Such a
+     * class is woven by retransformation ({@link LoadedClassWeaver}), never when it loads.
+     */
+    public boolean isLoadedEarly() {
+        return !DeferredTransformer.watches(internalName());
     }
 
     /** The JVM's internal name ({@code ai/onnxruntime/OrtSession}). */

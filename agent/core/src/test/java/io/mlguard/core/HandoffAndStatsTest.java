@@ -77,6 +77,22 @@ class HandoffAndStatsTest {
     }
 
     @Test
+    void workPutOffUntilTheFirstRequestRunsOnceBeforeIt() throws Exception {
+        start("");
+        List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        recorder.beforeFirstRequest(() -> order.add("before"));
+        infer(); // an inference outside any request does not count as one
+        assertThat(order).isEmpty();
+        Dispatcher.enterRequest(0, "alice");
+        order.add("request 1");
+        Dispatcher.exitRequest(0);
+        Dispatcher.enterRequest(0, "bob");
+        order.add("request 2");
+        Dispatcher.exitRequest(0);
+        assertThat(order).containsExactly("before", "request 1", "request 2");
+    }
+
+    @Test
     void aTaskHandedOffInARequestCarriesItsPseudonymisedClient() throws Exception {
         start(",clientIdKey=" + KEY);
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -122,7 +138,12 @@ class HandoffAndStatsTest {
         }
         Dispatcher.exitRequest(0);
         counters.recordsDropped.add(2);
-        AgentStatsReporter reporter = new AgentStatsReporter(writer, counters, "me@here", 10);
+        AgentStatsReporter reporter =
+                new AgentStatsReporter(
+                        writer,
+                        counters,
+                        io.mlguard.core.config.AgentConfig.load("agentId=me@here", Map.of()),
+                        10);
         assertThat(writer.write(reporter.snapshot())).isTrue();
         List<Object> records = read();
         AgentStatsRecord s = (AgentStatsRecord) records.get(records.size() - 1);

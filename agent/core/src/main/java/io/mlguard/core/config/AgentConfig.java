@@ -20,7 +20,11 @@ public final class AgentConfig {
     public final int featureLimit;
     public final boolean enabled;
     public final boolean debug;
-    public final String agentId;
+
+    /** The {@code agentId} setting, or {@code null} for the default (see {@link #agentId()}). */
+    private final String agentIdSetting;
+
+    private volatile String agentId;
 
     /** Whether the agent obeys block and throttle commands from the collector. */
     public final boolean enforce;
@@ -57,7 +61,7 @@ public final class AgentConfig {
         featureLimit = src.getInt("featureLimit", 64, 1, io.mlguard.protocol.Records.MAX_FEATURES);
         enabled = src.getBoolean("enabled", true);
         debug = src.getBoolean("debug", false);
-        agentId = src.get("agentId", ProcessHandle.current().pid() + "@" + hostName());
+        agentIdSetting = src.get("agentId", null);
         enforce = src.getBoolean("enforce", false);
         minFreeDiskBytes = src.getInt("minFreeDiskMb", 256, 1, 1 << 20) * 1024L * 1024L;
         File parent = queueDir.getAbsoluteFile().getParentFile();
@@ -101,6 +105,23 @@ public final class AgentConfig {
             m.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
         }
         return m;
+    }
+
+    /**
+     * Which agent wrote a record: the {@code agentId} setting, else {@code pid@host}. The host name
+     * is looked up at the first call, not at start: {@code InetAddress.getLocalHost()} can take a
+     * resolver round trip, which the application's start should not wait for.
+     */
+    public String agentId() {
+        String id = agentId;
+        if (id == null) {
+            id =
+                    agentIdSetting != null
+                            ? agentIdSetting
+                            : ProcessHandle.current().pid() + "@" + hostName();
+            agentId = id;
+        }
+        return id;
     }
 
     private static String hostName() {

@@ -8,11 +8,6 @@ import io.mlguard.protocol.ModelLoadRecord;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Appends records to the host's Chronicle Queue. Class loader: agent. One appender per writing
@@ -39,8 +34,7 @@ public final class QueueWriter implements AutoCloseable {
 
     private final Object openSignal = new Object();
     private boolean openRequested; // guarded by openSignal
-    private volatile ChronicleQueue queue;
-    private volatile ThreadLocal<ExcerptAppender> appenders;
+    private volatile OpenQueue queue;
 
     /** Held while the queue opens: by the background thread or, at exit, the shutdown hook. */
     private final Object openLock = new Object();
@@ -86,20 +80,24 @@ public final class QueueWriter implements AutoCloseable {
 
     /** Opens the queue on a background thread, now. */
     public void openInBackground(ClassLoader agentLoader) {
-        openInBackground(agentLoader, 0);
+        openInBackground(agentLoader, false);
     }
 
     /**
-     * Opens the queue on a background thread when the first inference is written, or {@code
-     * delayMillis} from now at the latest. At premain this keeps Chronicle's start (some 500
-     * classes and their compilation) out of the application's own start, which usually loads its
-     * models but serves no inference yet; model-load records wait in memory meanwhile.
+     * Opens the queue on a background thread when the first inference is written or {@link
+     * #openSoon} is called, whichever comes first. At premain this keeps Chronicle's start (some
+     * 500 classes and their compilation) out of the application's own start, which usually loads
+     * its models but serves no inference yet; model-load records wait in memory meanwhile.
      */
-    public void openInBackground(ClassLoader agentLoader, long delayMillis) {
+    public void openWhenAsked(ClassLoader agentLoader) {
+        openInBackground(agentLoader, true);
+    }
+
+    private void openInBackground(ClassLoader agentLoader, boolean whenAsked) {
         Thread t =
                 new Thread(
                         () -> {
-                            if (awaitOpenRequest(delayMillis)) {
+                            if (!whenAsked || awaitOpenRequest()) {
                                 openNow();
                             }
                         },
@@ -111,19 +109,22 @@ public final class QueueWriter implements AutoCloseable {
     }
 
     /** False if interrupted: the JVM is going down. */
-    private boolean awaitOpenRequest(long delayMillis) {
-        long deadline = System.nanoTime() + delayMillis * 1_000_000;
+    private boolean awaitOpenRequest() {
         synchronized (openSignal) {
-            long left;
-            while (!openRequested && (left = deadline - System.nanoTime()) > 0) {
+            while (!openRequested) {
                 try {
-                    openSignal.wait(left / 1_000_000 + 1);
+                    openSignal.wait();
                 } catch (InterruptedException e) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /** Asks the background thread of {@link #openWhenAsked} to open the queue now. */
+    public void openSoon() {
+        requestOpen();
     }
 
     private void requestOpen() {
@@ -160,13 +161,10 @@ public final class QueueWriter implements AutoCloseable {
 
     private void openQueue() {
         try {
-            ChronicleQueue q =
-                    ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
-            appenders = ThreadLocal.withInitial(q::createAppender);
-            ExcerptAppender appender = appenders.get();
+            OpenQueue q = new OpenQueue(dir);
             synchronized (pending) {
                 for (Object r : pending) {
-                    append(appender, r);
+                    q.appendKept(r);
                 }
                 pending.clear();
                 queue = q;
@@ -210,16 +208,11 @@ public final class QueueWriter implements AutoCloseable {
         }
         if (queue == null) {
             requestOpen();
-            Bytes<?> b = Bytes.allocateElasticOnHeap(1024);
-            record.writeTo(b);
-            return keep(b.toByteArray(), counters.inferencesRecorded);
+            return keep(OpenQueue.serialise(record), counters.inferencesRecorded);
         }
         long size;
-        try (DocumentContext dc = appenders.get().writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
-            long start = b.writePosition();
-            record.writeTo(b);
-            size = b.writePosition() - start;
+        try {
+            size = queue.append(record);
         } catch (Throwable t) {
             return failed(t);
         }
@@ -238,8 +231,8 @@ public final class QueueWriter implements AutoCloseable {
             // kept as it is (each load has a record of its own): no Chronicle on the loading thread
             return keep(record, counters.modelLoadsRecorded);
         }
-        try (DocumentContext dc = appenders.get().writingDocument()) {
-            record.writeTo(dc.wire().bytes());
+        try {
+            queue.append(record);
         } catch (Throwable t) {
             return failed(t);
         }
@@ -257,8 +250,8 @@ public final class QueueWriter implements AutoCloseable {
         if (disabled || disk.paused() || queue == null) {
             return false;
         }
-        try (DocumentContext dc = appenders.get().writingDocument()) {
-            record.writeTo(dc.wire().bytes());
+        try {
+            queue.append(record);
         } catch (Throwable t) {
             return failed(t);
         }
@@ -281,7 +274,7 @@ public final class QueueWriter implements AutoCloseable {
         synchronized (pending) {
             if (queue != null) {
                 // opened meanwhile: write it now, in order after the buffered ones
-                append(appenders.get(), record);
+                queue.appendKept(record);
             } else if (pending.size() < MAX_PENDING) {
                 pending.add(record);
             } else {
@@ -291,16 +284,6 @@ public final class QueueWriter implements AutoCloseable {
         }
         counter.increment();
         return true;
-    }
-
-    private static void append(ExcerptAppender appender, Object record) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            if (record instanceof byte[]) {
-                dc.wire().bytes().write((byte[]) record);
-            } else {
-                ((ModelLoadRecord) record).writeTo(dc.wire().bytes());
-            }
-        }
     }
 
     private boolean failed(Throwable t) {
@@ -328,7 +311,7 @@ public final class QueueWriter implements AutoCloseable {
     @Override
     public void close() {
         disabled = true;
-        ChronicleQueue q = queue;
+        OpenQueue q = queue;
         if (q != null) {
             q.close();
         }

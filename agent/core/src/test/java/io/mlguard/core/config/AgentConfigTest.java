@@ -25,6 +25,18 @@ class AgentConfigTest {
     }
 
     @Test
+    void agentIdIsTheSettingElsePidAtHost() {
+        assertThat(AgentConfig.load("agentId=edge-1", Map.of()).agentId()).isEqualTo("edge-1");
+        assertThat(AgentConfig.load(null, Map.of("MLGUARD_AGENT_ID", "edge-2")).agentId())
+                .isEqualTo("edge-2");
+        String byDefault = AgentConfig.load(null, Map.of()).agentId();
+        assertThat(byDefault).startsWith(ProcessHandle.current().pid() + "@");
+        assertThat(byDefault.length())
+                .as("a host name follows the pid")
+                .isGreaterThan((ProcessHandle.current().pid() + "@").length());
+    }
+
+    @Test
     void badValuesNameTheSettingAndWhatIsWrong() {
         assertThatThrownBy(() -> AgentConfig.load("topK=many", Map.of()))
                 .hasMessageContaining("topK=many is not a whole number");

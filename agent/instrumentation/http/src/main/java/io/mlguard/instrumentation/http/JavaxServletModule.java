@@ -1,56 +1,13 @@
 package io.mlguard.instrumentation.http;
 
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.mlguard.bootstrap.Dispatcher;
-import io.mlguard.core.InstrumentationModule;
-import io.mlguard.core.RequestAdapter;
-import java.lang.instrument.Instrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Request attribution for servlet containers on the {@code javax.servlet} API (for example Jetty
- * 9.4, Tomcat 9). Class loader: agent. The hook is on the API's own {@code HttpServlet}, whatever
- * the container, since the agent's start-up only hands it classes of the servlet API's package.
+ * 9.4, Tomcat 9). Class loader: agent.
  */
-public final class JavaxServletModule implements InstrumentationModule {
-    private final ServletRequestAdapter adapter = new ServletRequestAdapter("javax");
-
-    @Override
-    public String name() {
-        return "javax-servlet";
-    }
-
-    @Override
-    public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
-        return builder.type(named("javax.servlet.http.HttpServlet"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(JavaxServletAdvice.class)
-                                                .on(
-                                                        named("service")
-                                                                .and(isPublic())
-                                                                .and(takesArguments(2))
-                                                                .and(
-                                                                        takesArgument(
-                                                                                0,
-                                                                                named(
-                                                                                        "javax.servlet.ServletRequest"))))))
-                .assureReadEdgeTo(inst, Dispatcher.class);
-    }
-
-    @Override
-    public int serverId() {
-        return Dispatcher.SERVLET_JAVAX;
-    }
-
-    @Override
-    public RequestAdapter requestAdapter() {
-        return adapter;
+public final class JavaxServletModule extends ServletModule {
+    public JavaxServletModule() {
+        super("javax", Dispatcher.SERVLET_JAVAX, JavaxServletAdvice.class);
     }
 }

@@ -1,10 +1,8 @@
 package io.mlguard.instrumentation.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.mlguard.core.RequestAdapter;
 import io.mlguard.core.request.RequestContext;
 import io.mlguard.protocol.ClientIdSource;
-import io.mlguard.protocol.InferenceRecord;
 import java.net.InetSocketAddress;
 
 /**
@@ -12,7 +10,7 @@ import java.net.InetSocketAddress;
  * else the remote IP address. Class loader: agent; {@code com.sun.net.httpserver} is a JDK module
  * that the agent loader sees through its platform parent.
  */
-final class JdkHttpServerRequestAdapter implements RequestAdapter {
+final class JdkHttpServerRequestAdapter extends ResolvingRequestAdapter {
     @Override
     public RequestContext resolve(Object request, Object connection, String clientHeader) {
         if (!(request instanceof HttpExchange)) {
@@ -27,19 +25,5 @@ final class JdkHttpServerRequestAdapter implements RequestAdapter {
         }
         InetSocketAddress remote = exchange.getRemoteAddress();
         return new RequestContext(ClientIdSource.REMOTE_ADDRESS, ClientIds.address(remote), path);
-    }
-
-    @Override
-    public void describe(Object request, String clientHeader, InferenceRecord record) {
-        RequestContext c = resolve(request, null, clientHeader);
-        if (c != null) {
-            c.describe(record);
-        }
-    }
-
-    @Override
-    public String clientId(Object request, String clientHeader) {
-        RequestContext c = resolve(request, null, clientHeader);
-        return c == null ? null : c.clientId;
     }
 }

@@ -7,9 +7,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.RequestAdapter;
-import java.lang.instrument.Instrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import io.mlguard.core.TypeAdvice;
+import java.util.List;
 
 /**
  * Request attribution for Netty 4.1 HTTP servers (and frameworks on them). Class loader: agent.
@@ -17,7 +16,8 @@ import net.bytebuddy.asm.Advice;
  * <p>The hook is the pipeline's delivery of a message to a handler, not the HTTP decoder: a handler
  * that receives the request (directly, after an aggregator, or on an {@code EventExecutorGroup} of
  * its own) then serves it, and the remote address comes from its channel. Work a handler hands to
- * an executor is carried there by the executor instrumentation.
+ * an executor is carried there by the executor instrumentation. The hooked class is named exactly,
+ * so the light weaver applies it at premain.
  */
 public final class NettyModule implements InstrumentationModule {
     private final NettyRequestAdapter adapter = new NettyRequestAdapter();
@@ -28,19 +28,14 @@ public final class NettyModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder instrument(AgentBuilder builder, Instrumentation inst) {
-        return builder.type(named("io.netty.channel.AbstractChannelHandlerContext"))
-                .transform(
-                        (b, type, loader, module, domain) ->
-                                b.visit(
-                                        Advice.to(NettyChannelReadAdvice.class)
-                                                .on(
-                                                        named("invokeChannelRead")
-                                                                .and(takesArguments(1))
-                                                                .and(
-                                                                        takesArgument(
-                                                                                0, Object.class)))))
-                .assureReadEdgeTo(inst, Dispatcher.class);
+    public List<TypeAdvice> typeAdvice() {
+        return List.of(
+                TypeAdvice.on("io.netty.channel.AbstractChannelHandlerContext")
+                        .advise(
+                                named("invokeChannelRead")
+                                        .and(takesArguments(1))
+                                        .and(takesArgument(0, Object.class)),
+                                NettyChannelReadAdvice.class));
     }
 
     @Override

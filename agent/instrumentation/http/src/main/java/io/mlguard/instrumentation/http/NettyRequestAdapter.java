@@ -1,9 +1,7 @@
 package io.mlguard.instrumentation.http;
 
-import io.mlguard.core.RequestAdapter;
 import io.mlguard.core.request.RequestContext;
 import io.mlguard.protocol.ClientIdSource;
-import io.mlguard.protocol.InferenceRecord;
 import java.lang.invoke.MethodHandle;
 import java.net.SocketAddress;
 
@@ -11,7 +9,7 @@ import java.net.SocketAddress;
  * Client identity from a Netty {@code HttpRequest} (the configured header) or, without it, from the
  * remote address of the channel it arrived on. Class loader: agent.
  */
-final class NettyRequestAdapter implements RequestAdapter {
+final class NettyRequestAdapter extends ResolvingRequestAdapter {
     @Override
     public boolean isRequest(Object message) {
         return NettyAccess.REQUESTS.get(message.getClass()) != null;
@@ -48,19 +46,5 @@ final class NettyRequestAdapter implements RequestAdapter {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-    }
-
-    @Override
-    public void describe(Object request, String clientHeader, InferenceRecord record) {
-        RequestContext c = resolve(request, null, clientHeader);
-        if (c != null) {
-            c.describe(record);
-        }
-    }
-
-    @Override
-    public String clientId(Object request, String clientHeader) {
-        RequestContext c = resolve(request, null, clientHeader);
-        return c == null ? null : c.clientId;
     }
 }

@@ -1,16 +1,14 @@
 package io.mlguard.instrumentation.http;
 
-import io.mlguard.core.RequestAdapter;
 import io.mlguard.core.request.RequestContext;
 import io.mlguard.protocol.ClientIdSource;
-import io.mlguard.protocol.InferenceRecord;
 
 /**
  * Client identity from an {@code HttpServletRequest} ({@code jakarta} or {@code javax}): the
  * configured header if the request has it, else {@code getRemoteAddr()} (which the container may
  * already have taken from a trusted proxy's {@code X-Forwarded-For}). Class loader: agent.
  */
-final class ServletRequestAdapter implements RequestAdapter {
+final class ServletRequestAdapter extends ResolvingRequestAdapter {
     private final ClassValue<ServletAccess> access;
 
     ServletRequestAdapter(String namespace) {
@@ -42,19 +40,5 @@ final class ServletRequestAdapter implements RequestAdapter {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-    }
-
-    @Override
-    public void describe(Object request, String clientHeader, InferenceRecord record) {
-        RequestContext c = resolve(request, null, clientHeader);
-        if (c != null) {
-            c.describe(record);
-        }
-    }
-
-    @Override
-    public String clientId(Object request, String clientHeader) {
-        RequestContext c = resolve(request, null, clientHeader);
-        return c == null ? null : c.clientId;
     }
 }

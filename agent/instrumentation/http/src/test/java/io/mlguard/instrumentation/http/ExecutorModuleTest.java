@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.bootstrap.Hooks;
+import io.mlguard.core.AgentCounters;
+import io.mlguard.core.LoadedClassWeaver;
 import java.lang.instrument.Instrumentation;
 import java.net.URI;
 import java.net.URL;
@@ -27,8 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JDK's ThreadPoolExecutor, already loaded, is retransformed: tasks handed over while a context
- * is current run in it, other tasks run untouched, and submit still returns working futures.
+ * The JDK's ThreadPoolExecutor, already loaded, is retransformed by the light weaver, as the agent
+ * does once its hooks are installed: tasks handed over while a context is current run in it, other
+ * tasks run untouched, and submit still returns working futures.
  */
 class ExecutorModuleTest {
     static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
@@ -94,7 +97,7 @@ class ExecutorModuleTest {
         Instrumentation inst = ByteBuddyAgent.install();
         // as premain does: the dispatcher must be visible from the JDK's own classes
         inst.appendToBootstrapClassLoaderSearch(new JarFile(bootstrapJar().toFile()));
-        new ExecutorModule().instrument(null, inst);
+        LoadedClassWeaver.weave(new ExecutorModule().typeAdvice(), inst, new AgentCounters());
         Dispatcher.install(ContextHooks.HOOKS);
         assertThat(Dispatcher.class.getClassLoader())
                 .as("the dispatcher is a bootstrap class")

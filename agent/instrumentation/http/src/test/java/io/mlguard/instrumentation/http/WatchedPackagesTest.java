@@ -3,6 +3,7 @@ package io.mlguard.instrumentation.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.bootstrap.DeferredTransformer;
+import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,11 +15,19 @@ import org.junit.jupiter.api.Test;
 class WatchedPackagesTest {
     @Test
     void hookedClassesAreWaitedFor() {
-        List<TypeAdvice> types = new JdkHttpServerModule().typeAdvice();
-        assertThat(types).isNotEmpty();
-        for (TypeAdvice t : types) {
-            assertThat(DeferredTransformer.watches(t.internalName())).as(t.typeName).isTrue();
-            assertThat(DeferredTransformer.waitsFor(t.internalName())).as(t.typeName).isTrue();
+        for (InstrumentationModule m :
+                List.of(
+                        new JdkHttpServerModule(),
+                        new JakartaServletModule(),
+                        new JavaxServletModule(),
+                        new NettyModule())) {
+            List<TypeAdvice> types = m.typeAdvice();
+            assertThat(types).as(m.name()).isNotEmpty();
+            for (TypeAdvice t : types) {
+                assertThat(DeferredTransformer.watches(t.internalName())).as(t.typeName).isTrue();
+                assertThat(DeferredTransformer.waitsFor(t.internalName())).as(t.typeName).isTrue();
+                assertThat(t.isLoadedEarly()).as(t.typeName).isFalse();
+            }
         }
         assertThat(DeferredTransformer.waitsFor("com/sun/net/httpserver/Filter$Chain")).isTrue();
         assertThat(DeferredTransformer.waitsFor("com/sun/net/httpserver/HttpHandler")).isFalse();
@@ -27,7 +36,12 @@ class WatchedPackagesTest {
         assertThat(DeferredTransformer.watches("io/netty/channel/AbstractChannelHandlerContext"))
                 .isTrue();
         assertThat(DeferredTransformer.watches("sun/net/httpserver/ServerImpl")).isFalse();
-        // ThreadPoolExecutor is not watched: ExecutorModule retransforms it itself
+        assertThat(DeferredTransformer.waitsFor("io/netty/channel/DefaultChannelPipeline"))
+                .isFalse();
+        // ThreadPoolExecutor is not watched: it is loaded early and woven by retransformation
         assertThat(DeferredTransformer.watches(ExecutorModule.TARGET)).isFalse();
+        assertThat(new ExecutorModule().typeAdvice())
+                .singleElement()
+                .matches(TypeAdvice::isLoadedEarly);
     }
 }
