@@ -64,7 +64,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
             new LinkedHashMap<>(1024, 0.75f, true);
     // the clients touched since the last checkpoint capture: only they are copied by the next one
     private final IncrementalCapture<ExtractionClient> captured =
-            new IncrementalCapture<>(ExtractionClient::copy);
+            new IncrementalCapture<>((live, spare) -> live.copy());
     private final int[] sums = new int[NearestQuerySet.BLOCKS];
     private final double[] window = new double[DISTANCES];
     private final Sensitivity sensitivity;

@@ -6,8 +6,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
-import java.util.function.UnaryOperator;
 
 /**
  * Keyed detector state (per client, per model) captured for a checkpoint without copying or
@@ -25,36 +25,48 @@ import java.util.function.UnaryOperator;
  * @param <V> the live, mutable value
  */
 final class IncrementalCapture<V> {
+    /**
+     * Makes a deep copy of a live value, sharing nothing mutable with it; into {@code spare} (a
+     * copy an earlier capture no longer needs) when that is not null.
+     */
+    interface Copier<V> {
+        V copy(V live, V spare);
+    }
+
     /** One key's value as of a capture: a private copy until written, then its JSON. */
     static final class Entry<V> {
         final String key;
+        private final AtomicReference<V> spare;
         private V copy;
         private String json;
 
-        private Entry(String key, V copy) {
+        private Entry(String key, V copy, AtomicReference<V> spare) {
             this.key = key;
             this.copy = copy;
+            this.spare = spare;
         }
 
-        /** The value's JSON, made from the copy on first use (then the copy is let go). */
+        /**
+         * The value's JSON, made from the copy on first use; the copy is then handed back for a
+         * later capture to copy into (a model's index is megabytes: reused, not reallocated).
+         */
         synchronized String json(BiFunction<String, V, String> write) {
             if (json == null) {
                 json = write.apply(key, copy);
+                spare.set(copy);
                 copy = null;
             }
             return json;
         }
     }
 
-    private final UnaryOperator<V> copy;
+    private final Copier<V> copier;
+    private final AtomicReference<V> spare = new AtomicReference<>();
     private final Set<String> touched = new HashSet<>();
     private Map<String, Entry<V>> previous = new HashMap<>();
 
-    /**
-     * @param copy a deep copy of a live value, sharing nothing mutable with it
-     */
-    IncrementalCapture(UnaryOperator<V> copy) {
-        this.copy = copy;
+    IncrementalCapture(Copier<V> copier) {
+        this.copier = copier;
     }
 
     /** The value of {@code key} changed (or was created, reused or moved in eviction order). */
@@ -78,7 +90,11 @@ final class IncrementalCapture<V> {
         for (Map.Entry<String, V> e : live) {
             Entry<V> kept = touched.contains(e.getKey()) ? null : previous.get(e.getKey());
             if (kept == null) {
-                kept = new Entry<>(e.getKey(), copy.apply(e.getValue()));
+                kept =
+                        new Entry<>(
+                                e.getKey(),
+                                copier.copy(e.getValue(), spare.getAndSet(null)),
+                                spare);
             }
             out.add(kept);
             next.put(e.getKey(), kept);

@@ -88,7 +88,13 @@ final class NearDuplicateIndex {
      * of array copies: far less than serialising the index, which the committer does later.
      */
     NearDuplicateIndex copy() {
-        NearDuplicateIndex c = new NearDuplicateIndex();
+        return copyInto(new NearDuplicateIndex());
+    }
+
+    /**
+     * Makes {@code c} a copy of this index (as {@link #copy()}, reusing its arrays); returns it.
+     */
+    NearDuplicateIndex copyInto(NearDuplicateIndex c) {
         System.arraycopy(cells, 0, c.cells, 0, cells.length);
         System.arraycopy(lengths, 0, c.lengths, 0, lengths.length);
         System.arraycopy(digests, 0, c.digests, 0, digests.length);
@@ -101,6 +107,7 @@ final class NearDuplicateIndex {
         c.added = added;
         c.addedBefore = addedBefore;
         c.bucketEvictions = bucketEvictions;
+        c.absorbInto = -1;
         return c;
     }
 

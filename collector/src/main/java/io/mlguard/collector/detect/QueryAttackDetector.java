@@ -93,8 +93,12 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             this.index = index;
         }
 
-        ModelState copy() {
-            ModelState m = new ModelState(index.copy());
+        /** A deep copy, made into {@code spare} (an earlier copy no longer needed) if not null. */
+        ModelState copy(ModelState spare) {
+            ModelState m =
+                    spare == null
+                            ? new ModelState(index.copy())
+                            : new ModelState(index.copyInto(spare.index));
             m.queries = queries;
             m.quietUntil = quietUntil;
             return m;
@@ -106,7 +110,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     private final Map<String, ModelState> models = new HashMap<>();
     // what changed since the last checkpoint capture: only that is copied by the next one
     private final IncrementalCapture<ClientState> capturedClients =
-            new IncrementalCapture<>(ClientState::copy);
+            new IncrementalCapture<>((live, spare) -> live.copy());
     private final IncrementalCapture<ModelState> capturedModels =
             new IncrementalCapture<>(ModelState::copy);
     private final NearDuplicateIndex.Matches found = new NearDuplicateIndex.Matches(GLOBAL_CLIENTS);

@@ -100,13 +100,19 @@ class IncrementalCaptureTest {
     }
 
     @Test
-    void onlyTouchedKeysAreCopiedAgain() {
+    void onlyTouchedKeysAreCopiedAgainIntoCopiesNoLongerNeeded() {
         List<String> copied = new ArrayList<>();
+        List<int[]> spares = new ArrayList<>();
         IncrementalCapture<int[]> c =
                 new IncrementalCapture<>(
-                        v -> {
+                        (v, spare) -> {
                             copied.add(String.valueOf(v[0]));
-                            return v.clone();
+                            int[] out = spare == null ? new int[1] : spare;
+                            if (spare != null) {
+                                spares.add(spare);
+                            }
+                            out[0] = v[0];
+                            return out;
                         });
         Map<String, int[]> live = new LinkedHashMap<>();
         live.put("a", new int[] {1});
@@ -118,17 +124,27 @@ class IncrementalCaptureTest {
         live.put("c", new int[] {4}); // new, so copied though never reported
         List<IncrementalCapture.Entry<int[]>> second = c.capture(live.entrySet());
         assertThat(copied).containsExactly("1", "2", "3", "4");
+        assertThat(spares).isEmpty(); // nothing written yet: every copy is still needed
         assertThat(second.get(0)).isSameAs(first.get(0));
         assertThat(second.get(1)).isNotSameAs(first.get(1));
         // each capture keeps its own moment, and the JSON of an entry is made once
         assertThat(first.get(1).json((k, v) -> k + v[0])).isEqualTo("b2");
         assertThat(second.get(1).json((k, v) -> k + v[0])).isEqualTo("b3");
-        assertThat(second.get(0).json((k, v) -> k + v[0])).isEqualTo("a1");
-        assertThat(first.get(0).json((k, v) -> "again")).isEqualTo("a1");
+        assertThat(first.get(0).json((k, v) -> k + v[0])).isEqualTo("a1");
+        assertThat(second.get(0).json((k, v) -> "again")).isEqualTo("a1");
+        // a written copy is reused by the next capture, and what was written stays as it was
+        live.get("b")[0] = 5;
+        c.touched("b");
+        List<IncrementalCapture.Entry<int[]>> third = c.capture(live.entrySet());
+        assertThat(spares).hasSize(1);
+        assertThat(third.get(1).json((k, v) -> k + v[0])).isEqualTo("b5");
+        assertThat(first.get(1).json((k, v) -> k + v[0])).isEqualTo("b2");
+        assertThat(second.get(1).json((k, v) -> k + v[0])).isEqualTo("b3");
+        assertThat(third.get(2).json((k, v) -> k + v[0])).isEqualTo("c4"); // unwritten till now
         live.remove("a");
         c.reset();
-        List<IncrementalCapture.Entry<int[]>> third = c.capture(live.entrySet());
-        assertThat(third).extracting(e -> e.key).containsExactly("b", "c");
-        assertThat(copied).containsExactly("1", "2", "3", "4", "3", "4");
+        List<IncrementalCapture.Entry<int[]>> fourth = c.capture(live.entrySet());
+        assertThat(fourth).extracting(e -> e.key).containsExactly("b", "c");
+        assertThat(copied).containsExactly("1", "2", "3", "4", "5", "5", "4");
     }
 }
