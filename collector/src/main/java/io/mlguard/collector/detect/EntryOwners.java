@@ -23,6 +23,13 @@ final class EntryOwners {
         weights = new int[capacity * LISTED];
     }
 
+    /** Makes this hold exactly what {@code o} holds (same capacity). */
+    void copyFrom(EntryOwners o) {
+        System.arraycopy(o.totals, 0, totals, 0, totals.length);
+        System.arraycopy(o.owners, 0, owners, 0, owners.length);
+        System.arraycopy(o.weights, 0, weights, 0, weights.length);
+    }
+
     /** The slot now stands for one query of {@code owner}. */
     void start(int slot, int owner) {
         Arrays.fill(weights, slot * LISTED, (slot + 1) * LISTED, 0);
