@@ -245,6 +245,47 @@ final class FingerprintRing {
         return owners[slot];
     }
 
+    /** The slot of the {@code k}-th newest fingerprint ({@code 0}: the newest), k below size. */
+    int newest(int k) {
+        return Math.floorMod(next - 1 - k, lengths.length);
+    }
+
+    /**
+     * The cells of slot and f that did not change, allowing for a uniform shift: how many cells
+     * differ from the modal difference by at most {@code tolerance}, leaving out cells at most
+     * {@code blank} in both (blank background, common to any two digits, with or without sensor
+     * noise); 0 when the lengths differ. A query that rewrites a window of its input (the Square
+     * attack's random squares) moves only the cells under the window, plus, through the
+     * fingerprint's per-row quantisation, a common shift of the rest. {@code histogram} is 511
+     * zeros, scratch, left as zeros.
+     */
+    int unchangedAt(int slot, byte[] f, int length, int tolerance, int blank, int[] histogram) {
+        if (lengths[slot] != length) {
+            return 0;
+        }
+        int base = slot * MAX_LENGTH;
+        int mode = 0;
+        int modeCount = 0;
+        for (int i = 0; i < length; i++) {
+            int d = (f[i] & 0xff) - (cells[base + i] & 0xff) + 255;
+            int c = ++histogram[d];
+            if (c > modeCount) {
+                modeCount = c;
+                mode = d - 255;
+            }
+        }
+        int unchanged = 0;
+        for (int i = 0; i < length; i++) {
+            int a = f[i] & 0xff;
+            int b = cells[base + i] & 0xff;
+            histogram[a - b + 255] = 0;
+            if ((a > blank || b > blank) && Math.abs(a - b - mode) <= tolerance) {
+                unchanged++;
+            }
+        }
+        return unchanged;
+    }
+
     /** Whether slot holds exactly these bytes. */
     boolean equalsAt(int slot, byte[] f, int length) {
         if (lengths[slot] != length) {

@@ -44,6 +44,27 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     static final int MAX_CLIENTS = 4096;
     static final int MAX_MODELS = 16;
 
+    /**
+     * The windowed test, for image fingerprints (8 by 8) only. A score-based attack that rewrites
+     * random windows of its input (Square: 15 by 15 of 28 by 28 pixels at first) moves a third to a
+     * half of the cells by far more than {@link #NEAR_PER_CELL}, so its queries are not
+     * near-duplicates; but each leaves at least {@link #WINDOW_UNCHANGED} non-blank cells unchanged
+     * (within {@link #WINDOW_TOLERANCE} of the modal shift) against one of the client's {@link
+     * #WINDOW_RECENT} previous queries, which two distinct digits do not. Pairs that are
+     * near-duplicates do not count here (they count in the near-duplicate test, which lets short
+     * bursts of near-identical frames pass). A client with {@code CLIENT_MATCHES} such queries
+     * among its last {@link #CLIENT_RING} is flagged. Comparing with the few newest queries only
+     * keeps the cost at WINDOW_RECENT × 2 × 64 cell operations.
+     */
+    static final int WINDOW_UNCHANGED = 20;
+
+    static final int WINDOW_TOLERANCE = 2;
+
+    /** Cells at most this in both queries are blank (of 255): they say nothing about the pair. */
+    static final int WINDOW_BLANK = 8;
+
+    static final int WINDOW_RECENT = 8;
+
     /** Shortest fingerprint worth comparing: a handful of tabular cells says nothing. */
     static final int MIN_LENGTH = 16;
 
@@ -53,6 +74,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         long queries;
         long repeats;
         long quietUntil;
+        long windowed; // bit k: the k-th newest query passed the windowed test
 
         ClientState() {
             this(new FingerprintRing(CLIENT_RING), new SimilaritySeries(CLIENT_RING));
@@ -68,6 +90,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             c.queries = queries;
             c.repeats = repeats;
             c.quietUntil = quietUntil;
+            c.windowed = windowed;
             return c;
         }
 
@@ -77,6 +100,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             queries = 0;
             repeats = 0;
             quietUntil = 0;
+            windowed = 0;
         }
     }
 
@@ -115,6 +139,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             new IncrementalCapture<>(ModelState::copy);
     private final NearDuplicateIndex.Matches found = new NearDuplicateIndex.Matches(GLOBAL_CLIENTS);
     private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
+    private final int[] shiftHistogram = new int[511];
     private final Sensitivity sensitivity;
     private long modelsRefused;
 
@@ -231,20 +256,46 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                 matches++;
             }
         }
+        boolean windowedChange = false;
+        if (r.fingerprintKind == InferenceRecord.FINGERPRINT_POOLED_2D) {
+            for (int k = 0; k < WINDOW_RECENT && k < ring.size() && !windowedChange; k++) {
+                int slot = ring.newest(k);
+                // a near-duplicate is the other count's evidence: a burst of near-identical
+                // frames must not add up here across bursts
+                windowedChange =
+                        ring.unchangedAt(
+                                                slot,
+                                                f,
+                                                len,
+                                                WINDOW_TOLERANCE,
+                                                WINDOW_BLANK,
+                                                shiftHistogram)
+                                        >= WINDOW_UNCHANGED
+                                && ring.l1At(slot, f, len, limit) > limit;
+            }
+        }
+        c.windowed = (c.windowed << 1) | (windowedChange ? 1 : 0);
+        int windowedQueries = Long.bitCount(c.windowed);
         // the ring's owner field holds the input digest: a client ring has one owner anyway
         ring.add(f, len, hash, digest);
         int fromRing = matches;
         matches = Math.max(matches, found.own); // older near-duplicates the index still holds
         c.series.add(r.timestampMillis, matches);
+        int evidence = Math.max(matches, windowedQueries);
         double scale = 1.0;
-        if (matches >= CLIENT_MATCHES && c.queries >= c.quietUntil) {
+        if (evidence >= CLIENT_MATCHES && c.queries >= c.quietUntil) {
             scale = sensitivity.multiplier(SignalType.QUERY_ATTACK);
         }
         int threshold = threshold(CLIENT_MATCHES, scale);
-        if (matches >= threshold && c.queries >= c.quietUntil) {
+        if (evidence >= threshold && c.queries >= c.quietUntil) {
             c.quietUntil = c.queries + CLIENT_RING;
             Signal.Builder b =
-                    Signal.builder(SignalType.QUERY_ATTACK, Severity.HIGH, "near_duplicate_queries")
+                    Signal.builder(
+                                    SignalType.QUERY_ATTACK,
+                                    Severity.HIGH,
+                                    matches >= threshold
+                                            ? "near_duplicate_queries"
+                                            : "windowed_changes")
                             .model(r.modelId)
                             .client(r.clientId)
                             .record(index, r.timestampMillis)
@@ -252,6 +303,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             .evidence("nearDuplicatesInClientRing", fromRing)
                             .evidence("nearDuplicatesInModelHistory", found.own)
                             .evidence("comparedWith", ring.size() - 1)
+                            .evidence("windowedChangesInLast" + Long.SIZE, windowedQueries)
+                            .evidence("windowUnchangedCellsAtLeast", WINDOW_UNCHANGED)
                             .evidence("threshold", threshold)
                             .evidence("thresholdMultiplier", scale)
                             .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)
@@ -347,6 +400,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         o.put("queries", c.queries);
         o.put("repeats", c.repeats);
         o.put("quietUntil", c.quietUntil);
+        o.put("windowed", c.windowed);
         o.set("ring", c.ring.saveState());
         o.set(SimilaritySeries.KEY, c.series.saveState());
         return o.toString();
@@ -369,6 +423,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             c.queries = o.path("queries").asLong();
             c.repeats = o.path("repeats").asLong();
             c.quietUntil = o.path("quietUntil").asLong();
+            c.windowed = o.path("windowed").asLong(); // 0 in states saved before the test
             c.ring.restoreState(o.path("ring"));
             c.series.restoreState(o.path(SimilaritySeries.KEY));
             cs.add(new AbstractMap.SimpleEntry<>(o.path("key").asText(), c));

@@ -154,6 +154,13 @@ final class RealTraffic {
                 2);
     }
 
+    /** The MNIST model's class probabilities for one digit (what a score-based attacker sees). */
+    float[] probabilities(float[] x) {
+        float[] p = new float[10];
+        classifyDigit(x, p, 0);
+        return p;
+    }
+
     private void classifyDigit(float[] x, float[] out, int at) {
         double[] logits = new double[10];
         double max = Double.NEGATIVE_INFINITY;
