@@ -285,6 +285,8 @@ public final class DetectionBenchmark {
                 String type = e.getKey().equals("extraction") ? "extraction" : "query_attack";
                 for (String client : e.getValue()) {
                     results.attackRun(e.getKey(), o.detect(client, type));
+                    results.attackEnd(
+                            e.getKey(), attackEnd(s.dir.resolve(client + ".log"), e.getKey()));
                 }
             }
             for (Map.Entry<String, List<String>> e : rotatingRuns.entrySet()) {
@@ -294,6 +296,33 @@ public final class DetectionBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * How the attack of a run ended, from the demo's note in its traffic log ({@code square: 31
+     * queries, ..., misclassified}): its own query count, then "ok" when it misclassified, "failed"
+     * when it did not (score-based attacks say which); "?" if the log has no such note.
+     */
+    static String attackEnd(Path log, String attack) throws IOException {
+        if (!Files.exists(log)) {
+            return "?";
+        }
+        for (String line : Files.readAllLines(log)) {
+            int at = line.indexOf(attack + ": ");
+            if (at < 0) {
+                continue;
+            }
+            String rest = line.substring(at + attack.length() + 2);
+            int space = rest.indexOf(" queries");
+            if (space > 0 && rest.substring(0, space).chars().allMatch(Character::isDigit)) {
+                String how =
+                        rest.contains("still classified")
+                                ? " failed"
+                                : rest.contains("misclassified") ? " ok" : "";
+                return rest.substring(0, space) + how;
+            }
+        }
+        return "?";
     }
 
     private void driftSession(Path models, String drift) throws Exception {

@@ -26,6 +26,19 @@ final class Results {
     static final Set<String> PER_CLIENT_TYPES =
             Set.of("query_attack", "extraction", "invalid_input");
 
+    /**
+     * Per attack, how each run ended by the attack's own count (queries until it succeeded, or gave
+     * up): a run shorter than a stateful defence's threshold cannot be caught by it.
+     */
+    private final Map<String, List<String>> attackEnds = new LinkedHashMap<>();
+
+    /** The per-client query-attack check needs this many matches, so at least one more query. */
+    static final int PER_CLIENT_MATCHES = 12;
+
+    void attackEnd(String attack, String end) {
+        attackEnds.computeIfAbsent(attack, a -> new ArrayList<>()).add(end);
+    }
+
     void attackRun(String attack, Outcome.Detection d) {
         attacks.computeIfAbsent(attack, a -> new ArrayList<>()).add(d);
     }
@@ -96,6 +109,27 @@ final class Results {
         }
         if (swap != null) {
             row(out, "swap", List.of(swap), allLatencies);
+        }
+        for (Map.Entry<String, List<String>> e : attackEnds.entrySet()) {
+            long tooShort =
+                    e.getValue().stream()
+                            .filter(v -> v.endsWith(" ok"))
+                            .filter(
+                                    v ->
+                                            Long.parseLong(v.substring(0, v.indexOf(' ')))
+                                                    <= PER_CLIENT_MATCHES)
+                            .count();
+            out.println(
+                    DetectionBenchmark.fmt(
+                            "%s runs ended after (queries, attack's own count): %s; %d of %d"
+                                    + " succeeded within %d queries, before any count of %d"
+                                    + " near-duplicates could flag them",
+                            e.getKey(),
+                            e.getValue(),
+                            tooShort,
+                            e.getValue().size(),
+                            PER_CLIENT_MATCHES,
+                            PER_CLIENT_MATCHES));
         }
         out.println(
                 DetectionBenchmark.fmt(
