@@ -176,4 +176,38 @@ class SquareAttackDetectionTest {
         assertThat(signals.stream().filter(s -> s.client() != null).count()).isZero();
         assertThat((double) passing / pairs).isLessThanOrEqualTo(0.001);
     }
+
+    @Test
+    void theWindowedCountSurvivesACheckpoint() {
+        List<InferenceRecord> q = null;
+        for (int k = 0; q == null || q.size() < 100; k++) {
+            q =
+                    SquareQueries.run(
+                            RT,
+                            RT.digits.get(k * 37),
+                            RT.labels.get(k * 37),
+                            100 + k,
+                            100,
+                            "square-cp");
+        }
+        int uninterrupted = firstSignal(new QueryAttackDetector(), q);
+        assertThat(uninterrupted).isBetween(13, 50);
+        QueryAttackDetector before = new QueryAttackDetector();
+        int cut = uninterrupted - 3; // the register holds most of the evidence by then
+        for (int i = 0; i < cut; i++) {
+            before.onInference(q.get(i), i, s -> {});
+        }
+        QueryAttackDetector after = new QueryAttackDetector();
+        after.restoreState(before.saveState());
+        List<Signal> signals = new ArrayList<>();
+        int at = -1;
+        for (int i = cut; i < q.size() && at < 0; i++) {
+            after.onInference(q.get(i), i, signals::add);
+            if (!signals.isEmpty()) {
+                at = i + 1;
+            }
+        }
+        assertThat(at).isEqualTo(uninterrupted);
+        assertThat(signals.get(0).reason()).isEqualTo("windowed_changes");
+    }
 }
