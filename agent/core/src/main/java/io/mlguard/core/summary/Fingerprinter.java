@@ -87,7 +87,11 @@ public final class Fingerprinter {
         }
         int length;
         if (h > 0) {
-            pool2d(data, h, w, c, channelsFirst);
+            if ((long) c * h * w <= data.copied()) {
+                pool2dDense(data.dense(), h, w, c, channelsFirst);
+            } else {
+                pool2d(data, h, w, c, channelsFirst);
+            }
             length = CELLS;
             record.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_2D;
         } else {
@@ -97,6 +101,38 @@ public final class Fingerprinter {
         quantize(length, record.fingerprint);
         record.fingerprintLength = length;
         return record.fingerprintKind;
+    }
+
+    /**
+     * {@link #pool2d} over a copied tensor: the same cells, positions and order of summation, read
+     * from the array with int indices.
+     */
+    private void pool2dDense(float[] a, int h, int w, int c, boolean channelsFirst) {
+        for (int gy = 0; gy < GRID; gy++) {
+            int y0 = gy * h / GRID;
+            int y1 = Math.max(y0 + 1, (gy + 1) * h / GRID);
+            int ys = Math.max(1, (y1 - y0) / 8);
+            for (int gx = 0; gx < GRID; gx++) {
+                int x0 = gx * w / GRID;
+                int x1 = Math.max(x0 + 1, (gx + 1) * w / GRID);
+                int xs = Math.max(1, (x1 - x0) / 8);
+                double sum = 0;
+                int n = 0;
+                for (int y = y0; y < y1; y += ys) {
+                    for (int x = x0; x < x1; x += xs) {
+                        for (int ch = 0; ch < c; ch++) {
+                            double v =
+                                    a[channelsFirst ? (ch * h + y) * w + x : (y * w + x) * c + ch];
+                            if (Double.isFinite(v)) {
+                                sum += v;
+                                n++;
+                            }
+                        }
+                    }
+                }
+                cells[gy * GRID + gx] = n == 0 ? 0 : sum / n;
+            }
+        }
     }
 
     private void pool2d(TensorData data, int h, int w, int c, boolean channelsFirst) {

@@ -82,6 +82,16 @@ final class TensorData {
         available = 0;
     }
 
+    /** The copied elements, valid up to {@link #copied()}. */
+    float[] dense() {
+        return dense;
+    }
+
+    /** How many leading elements {@link #dense()} holds: 0 when the tensor is read in place. */
+    int copied() {
+        return copied;
+    }
+
     /** Whether there is data to read. */
     boolean present() {
         return data != null;

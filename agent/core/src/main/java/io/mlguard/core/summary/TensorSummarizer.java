@@ -54,6 +54,10 @@ public final class TensorSummarizer {
         long available = data.available();
         long n = Math.min(count, available);
         long step = n <= maxElements ? 1 : (n + maxElements - 1) / maxElements;
+        if (step == 1 && n <= data.copied()) {
+            summarizeAll(data.dense(), (int) n, out);
+            return;
+        }
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;
@@ -103,6 +107,58 @@ public final class TensorSummarizer {
             out.zeroFraction = (float) zeros / read;
             // the norm of the whole tensor, estimated from the sample when sampled
             out.l2Norm = Math.sqrt(sumSq * ((double) n / read));
+        } else {
+            out.min = Double.NaN;
+            out.max = Double.NaN;
+            out.mean = Double.NaN;
+            out.std = Double.NaN;
+        }
+    }
+
+    /**
+     * The statistics of {@code a[0..n)}: the loop of {@link #summarize(TensorData, long,
+     * TensorSummary)} for a tensor read in full and copied, element for element in the same order,
+     * so the sums come out bit for bit the same.
+     */
+    private static void summarizeAll(float[] a, int n, TensorSummary out) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        double sumSq = 0;
+        long nan = 0;
+        long inf = 0;
+        long zeros = 0;
+        for (int i = 0; i < n; i++) {
+            double v = a[i];
+            if (Double.isNaN(v)) {
+                nan++;
+            } else if (Double.isInfinite(v)) {
+                inf++;
+            } else {
+                // not Math.min/max: they order -0.0 before 0.0, the generic loop does not
+                if (v < min) {
+                    min = v;
+                }
+                if (v > max) {
+                    max = v;
+                }
+                zeros += v == 0 ? 1 : 0;
+                sum += v;
+                sumSq += v * v;
+            }
+        }
+        long finite = n - nan - inf;
+        out.sampled = n;
+        out.nanCount = nan;
+        out.infCount = inf;
+        if (finite > 0) {
+            double mean = sum / finite;
+            out.min = min;
+            out.max = max;
+            out.mean = mean;
+            out.std = Math.sqrt(Math.max(0, sumSq / finite - mean * mean));
+            out.zeroFraction = (float) zeros / n;
+            out.l2Norm = Math.sqrt(sumSq); // every element read: the sampling factor is 1
         } else {
             out.min = Double.NaN;
             out.max = Double.NaN;
