@@ -12,7 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Polls the collector's {@code GET /api/incidents} every few milliseconds and notes, per incident
- * id, the wall-clock time it was first seen in the API: the end of "inference to incident".
+ * id, the wall-clock time it was first seen in the API: the end of "inference to incident". It also
+ * notes every record index the incident's {@code firstRecordIndex} and {@code lastRecordIndex} took
+ * and when each first showed: the records whose signals joined the incident, so that a run whose
+ * record joins an incident opened earlier by someone else is seen too (signals of one incident come
+ * at least tens of queries apart, far slower than the polling).
  */
 final class IncidentWatcher implements AutoCloseable {
     static final long POLL_MILLIS = 5;
@@ -23,6 +27,7 @@ final class IncidentWatcher implements AutoCloseable {
     private final URI uri;
     private final Map<String, Long> firstSeenInApi = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> latest = new ConcurrentHashMap<>();
+    private final Map<String, Map<Long, Long>> recordSeenInApi = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -56,6 +61,13 @@ final class IncidentWatcher implements AutoCloseable {
             String id = i.path("id").asText();
             firstSeenInApi.putIfAbsent(id, now);
             latest.put(id, i);
+            Map<Long, Long> records =
+                    recordSeenInApi.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+            for (String field : new String[] {"firstRecordIndex", "lastRecordIndex"}) {
+                if (i.hasNonNull(field)) {
+                    records.putIfAbsent(i.path(field).asLong(), now);
+                }
+            }
         }
     }
 
@@ -67,6 +79,14 @@ final class IncidentWatcher implements AutoCloseable {
 
     long firstSeenInApi(String id) {
         return firstSeenInApi.getOrDefault(id, -1L);
+    }
+
+    /**
+     * The queue indexes of records seen as the incident's first or last record, each with the
+     * wall-clock time it first showed in the API.
+     */
+    Map<Long, Long> recordsSeenInApi(String id) {
+        return Map.copyOf(recordSeenInApi.getOrDefault(id, Map.of()));
     }
 
     @Override

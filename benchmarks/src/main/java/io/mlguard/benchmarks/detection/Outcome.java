@@ -3,6 +3,8 @@ package io.mlguard.benchmarks.detection;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /** What one session produced: its records, its incidents and when each reached the API. */
@@ -59,8 +61,12 @@ final class Outcome {
     }
 
     /**
-     * The earliest incident of {@code type} for any of the client ids an attacker used (an attacker
-     * rotating ids), per client or across clients; queries count from its first id.
+     * The run's earliest record whose signal went into an incident of {@code type}, for any of the
+     * client ids an attacker used (an attacker rotating ids); queries count from its first id. The
+     * record may have opened the incident (per client, or across clients) or joined one that was
+     * already open: an account-free incident opened by an earlier run that this run's queries keep
+     * feeding. Either way the record is one of the run's own (its queue index and client), so no
+     * run is credited with another's detection.
      */
     Detection detect(Predicate<String> isAttacker, String type) {
         List<QueueRecords.Entry> mine =
@@ -70,8 +76,6 @@ final class Outcome {
         if (mine.isEmpty()) {
             return Detection.missed(0, "no records");
         }
-        long first = mine.get(0).index();
-        long last = mine.get(mine.size() - 1).index();
         long best = Long.MAX_VALUE;
         JsonNode bestIncident = null;
         String via = "";
@@ -79,40 +83,68 @@ final class Outcome {
             if (!type.equals(i.path("type").asText())) {
                 continue;
             }
-            String id = i.path("id").asText();
             String model = i.path("model").asText();
-            long idx = -1;
-            String how = "";
-            String client = attackerClient(i, isAttacker);
-            if (client != null) {
-                idx = records.openingIndex(id, type, model, client);
-                how = "per-client";
-            } else {
-                // across clients: no client in the group key
-                idx = records.openingIndex(id, type, model, "null");
-                how = "across-clients";
-                if (idx < first || idx > last) {
-                    idx = -1;
+            boolean perClient = attackerClient(i, isAttacker) != null;
+            long opening =
+                    records.openingIndex(
+                            i, type, model, perClient ? attackerClient(i, isAttacker) : "null");
+            for (long idx : signalRecords(i)) {
+                QueueRecords.Entry e = records.at(idx);
+                if (e == null
+                        || e.load()
+                        || e.client() == null
+                        || !isAttacker.test(e.client())
+                        || idx >= best) {
+                    continue;
                 }
-            }
-            if (idx >= 0 && idx < best) {
                 best = idx;
                 bestIncident = i;
-                via = how;
+                via =
+                        perClient
+                                ? "per-client"
+                                : idx == opening ? "across-clients" : "joined across-clients";
             }
         }
         if (bestIncident == null) {
             return Detection.missed(mine.size(), "");
         }
-        long inApi = watcher.firstSeenInApi(bestIncident.path("id").asText());
-        long openedAt = bestIncident.path("firstSeen").asLong();
+        String id = bestIncident.path("id").asText();
+        Long inApi = watcher.recordsSeenInApi(id).get(best);
+        long recordTime = records.at(best).timeMillis();
         return new Detection(
                 true,
                 records.countUpTo(isAttacker, best),
                 mine.size(),
-                inApi < 0 ? -1 : inApi - openedAt,
-                inApi < 0 ? -1 : inApi - mine.get(0).timeMillis(),
+                inApi == null ? -1 : inApi - recordTime,
+                inApi == null ? -1 : inApi - mine.get(0).timeMillis(),
                 via);
+    }
+
+    /**
+     * The queue indexes of records whose signals are known to have gone into the incident: its
+     * first and last record as the collector reports them now, and every last record the API showed
+     * while the benchmark polled it.
+     */
+    Set<Long> signalRecords(JsonNode incident) {
+        Set<Long> out =
+                new TreeSet<>(watcher.recordsSeenInApi(incident.path("id").asText()).keySet());
+        for (String field : new String[] {"firstRecordIndex", "lastRecordIndex"}) {
+            if (incident.hasNonNull(field)) {
+                out.add(incident.path(field).asLong());
+            }
+        }
+        return out;
+    }
+
+    /** Whether a record of {@code client} is among the incident's known signal records. */
+    boolean hasSignalRecordOf(JsonNode incident, String client) {
+        for (long idx : signalRecords(incident)) {
+            QueueRecords.Entry e = records.at(idx);
+            if (e != null && client.equals(e.client())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -135,7 +167,7 @@ final class Outcome {
             if (!type.endsWith("_drift") || !model.equals(i.path("model").asText())) {
                 continue;
             }
-            long idx = records.openingIndex(i.path("id").asText(), type, model, "*");
+            long idx = records.openingIndex(i, type, model, "*");
             if (idx >= start && idx < best) {
                 best = idx;
                 bestIncident = i;
@@ -176,8 +208,7 @@ final class Outcome {
             if (!"model_substitution".equals(i.path("type").asText())) {
                 continue;
             }
-            long idx =
-                    records.openingIndex(i.path("id").asText(), "model_substitution", "mnist", "*");
+            long idx = records.openingIndex(i, "model_substitution", "mnist", "*");
             if (idx >= reload && idx < best) {
                 best = idx;
                 bestIncident = i;

@@ -1,5 +1,6 @@
 package io.mlguard.benchmarks.detection;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import io.mlguard.protocol.RecordFormatException;
@@ -9,8 +10,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -26,6 +29,7 @@ final class QueueRecords {
     record Entry(long index, String model, String client, long timeMillis, boolean load) {}
 
     final List<Entry> entries = new ArrayList<>();
+    private final Map<Long, Entry> byIndex = new HashMap<>();
 
     static QueueRecords read(Path queue) {
         QueueRecords q = new QueueRecords();
@@ -60,7 +64,27 @@ final class QueueRecords {
                 // all of it
             }
         }
+        for (Entry e : q.entries) {
+            q.byIndex.put(e.index(), e);
+        }
         return q;
+    }
+
+    /** The record at a queue index, or null when there is none. */
+    Entry at(long index) {
+        return byIndex.get(index);
+    }
+
+    /**
+     * The queue index of the record that opened the incident: its {@code firstRecordIndex} when the
+     * collector gives it, else the record whose index makes the incident's id with the group key
+     * parts ({@link #openingIndex}); -1 when none.
+     */
+    long openingIndex(JsonNode incident, String type, String model, String client) {
+        if (incident.hasNonNull("firstRecordIndex")) {
+            return incident.path("firstRecordIndex").asLong();
+        }
+        return openingIndex(incident.path("id").asText(), type, model, client);
     }
 
     /**

@@ -49,10 +49,17 @@ final class Results {
             benignClients++;
             benignQueries += o.records.countUpTo(c, Long.MAX_VALUE);
             for (JsonNode i : o.incidents.values()) {
+                String type = i.path("type").asText();
                 if (!Outcome.hasClient(i, c)) {
+                    // an account-free incident names no client, but a signal raised on one of
+                    // this client's records flags it as surely as a per-client one
+                    if (PER_CLIENT_TYPES.contains(type) && o.hasSignalRecordOf(i, c)) {
+                        flagged.add(c);
+                        benignSignals++;
+                        benignIncidents.add(type + " (across clients) on " + c);
+                    }
                     continue;
                 }
-                String type = i.path("type").asText();
                 if (PER_CLIENT_TYPES.contains(type)) {
                     flagged.add(c);
                     benignSignals += i.path("count").asLong();

@@ -53,6 +53,7 @@ public final class IncidentJson {
         ObjectNode n = MAPPER.createObjectNode();
         IncidentFields.identity(n, i);
         IncidentFields.times(n, i);
+        IncidentFields.recordRange(n, i);
         IncidentFields.evidence(n, i, MAPPER);
         n.set("explanation", toJson(i.explanation()));
         IncidentFields.timeline(n, i);

@@ -1,15 +1,59 @@
 package io.mlguard.collector.detect;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
 
 /** Helpers for {@link Checkpointable} states: JSON with exact doubles, infinities included. */
 public final class DetectorStateJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private DetectorStateJson() {}
+
+    /**
+     * A state object written from parts already in JSON, so that a detector can reuse the JSON of
+     * the parts that did not change: the numbers (in order), then {@code arrayName} holding the
+     * {@code array} values as they are, then, unless {@code objectName} is null, an object of the
+     * {@code object} values by name.
+     */
+    public static String assemble(
+            Map<String, Long> numbers,
+            String arrayName,
+            List<String> array,
+            String objectName,
+            Map<String, String> object) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            for (Map.Entry<String, Long> e : numbers.entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeArrayFieldStart(arrayName);
+            for (String v : array) {
+                g.writeRawValue(v);
+            }
+            g.writeEndArray();
+            if (objectName != null) {
+                g.writeObjectFieldStart(objectName);
+                for (Map.Entry<String, String> e : object.entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    g.writeRawValue(e.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter does not fail", e);
+        }
+        return out.toString();
+    }
 
     public static JsonNode parse(String state) {
         try {

@@ -23,6 +23,11 @@ final class EntryOwners {
         slots = new int[capacity * STRIDE];
     }
 
+    /** Makes this hold exactly what {@code o} holds (same capacity). */
+    void copyFrom(EntryOwners o) {
+        System.arraycopy(o.slots, 0, slots, 0, slots.length);
+    }
+
     /** The slot now stands for one query of {@code owner}. */
     void start(int slot, int owner) {
         int base = slot * STRIDE;

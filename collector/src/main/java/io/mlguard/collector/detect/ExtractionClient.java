@@ -30,7 +30,7 @@ final class ExtractionClient {
     static final int RECENT = 8;
 
     final NearestQuerySet[] kept = new NearestQuerySet[PARTITIONS];
-    final NearestQuerySet recent = new NearestQuerySet(RECENT, NearestQuerySet.Replacement.OLDEST);
+    final NearestQuerySet recent;
     float[] distances = new float[0]; // a ring, grown up to the detector's window
     int filled;
     int next;
@@ -40,6 +40,32 @@ final class ExtractionClient {
     long classesSeen; // a bit per predicted class below 64
     long quietUntil;
     int length; // cells of this client's fingerprints; 0 until the first
+
+    ExtractionClient() {
+        this(new NearestQuerySet(RECENT, NearestQuerySet.Replacement.OLDEST));
+    }
+
+    private ExtractionClient(NearestQuerySet recent) {
+        this.recent = recent;
+    }
+
+    /** A deep copy (a checkpoint's view of the client while the original goes on). */
+    ExtractionClient copy() {
+        ExtractionClient c = new ExtractionClient(recent.copy());
+        for (int p = 0; p < PARTITIONS; p++) {
+            c.kept[p] = kept[p] == null ? null : kept[p].copy();
+        }
+        c.distances = distances.clone();
+        c.filled = filled;
+        c.next = next;
+        c.added = added;
+        c.queries = queries;
+        c.firstMillis = firstMillis;
+        c.classesSeen = classesSeen;
+        c.quietUntil = quietUntil;
+        c.length = length;
+        return c;
+    }
 
     /** The set of the partition {@code label} falls in, made on first use. */
     NearestQuerySet kept(int label) {

@@ -3,9 +3,12 @@ package io.mlguard.collector.detect;
 import io.mlguard.collector.detect.stats.ShapiroWilk;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Model extraction as PRADA detects it (Juuti et al., 2019): for each new query of a client, the L2
@@ -59,6 +62,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
 
     private final LinkedHashMap<String, ExtractionClient> clients =
             new LinkedHashMap<>(1024, 0.75f, true);
+    // the clients touched since the last checkpoint capture: only they are copied by the next one
+    private final IncrementalCapture<ExtractionClient> captured =
+            new IncrementalCapture<>((live, spare) -> live.copy());
     private final int[] sums = new int[NearestQuerySet.BLOCKS];
     private final double[] window = new double[DISTANCES];
     private final Sensitivity sensitivity;
@@ -107,6 +113,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
             c = new ExtractionClient();
             clients.put(key, c);
         }
+        captured.touched(key);
         int label = label(r);
         c.queries++;
         if (c.firstMillis == Long.MIN_VALUE) {
@@ -223,6 +230,24 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         return ExtractionState.save(clients, evictions);
     }
 
+    /**
+     * What {@link #saveState()} would return now; only the clients touched since the previous
+     * capture are copied here (on the ingest thread), and the committer makes the JSON of those
+     * only, reusing the rest from earlier captures.
+     */
+    @Override
+    public Supplier<String> captureState() {
+        List<IncrementalCapture.Entry<ExtractionClient>> cs = captured.capture(clients.entrySet());
+        long ev = evictions;
+        return () -> {
+            List<String> json = new ArrayList<>(cs.size());
+            for (IncrementalCapture.Entry<ExtractionClient> e : cs) {
+                json.add(e.json(ExtractionState::client));
+            }
+            return ExtractionState.assemble(json, ev);
+        };
+    }
+
     @Override
     public void restoreState(String state) {
         LinkedHashMap<String, ExtractionClient> restored = new LinkedHashMap<>();
@@ -233,6 +258,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         clients.clear();
         clients.putAll(restored);
         evictions = ev;
+        captured.reset();
         stored = 0;
         for (ExtractionClient c : clients.values()) {
             stored += c.allocated();

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,36 +27,46 @@ final class ExtractionState {
 
     /** Clients least recently seen first, the eviction order. */
     static String save(Map<String, ExtractionClient> clients, long evictions) {
-        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
-        n.put("v", VERSION);
-        n.put("clientEvictions", evictions);
-        ArrayNode cs = n.putArray("clients");
-        double[] window = new double[ExtractionDetector.DISTANCES];
+        List<String> cs = new ArrayList<>(clients.size());
         for (Map.Entry<String, ExtractionClient> e : clients.entrySet()) {
-            ExtractionClient c = e.getValue();
-            ObjectNode o = cs.addObject();
-            o.put("key", e.getKey());
-            o.put("queries", c.queries);
-            o.put("firstMillis", c.firstMillis);
-            o.put("classesSeen", c.classesSeen);
-            o.put("quietUntil", c.quietUntil);
-            o.put("added", c.added);
-            o.put("length", c.length);
-            int filled = c.distancesInOrder(window, ExtractionDetector.DISTANCES);
-            ByteBuffer d = ByteBuffer.allocate(4 * filled);
-            for (int i = 0; i < filled; i++) {
-                d.putFloat((float) window[i]);
-            }
-            o.put("distances", Base64.getEncoder().encodeToString(d.array()));
-            o.set("recent", set(c.recent, c.length));
-            ArrayNode ks = o.putArray("kept");
-            for (int p = 0; p < ExtractionClient.PARTITIONS; p++) {
-                if (c.kept[p] != null) {
-                    ks.add(set(c.kept[p], c.length).put("partition", p));
-                }
+            cs.add(client(e.getKey(), e.getValue()));
+        }
+        return assemble(cs, evictions);
+    }
+
+    /** The state from the JSON of each client ({@link #client}), in eviction order. */
+    static String assemble(List<String> clients, long evictions) {
+        Map<String, Long> numbers = new LinkedHashMap<>();
+        numbers.put("v", (long) VERSION);
+        numbers.put("clientEvictions", evictions);
+        return DetectorStateJson.assemble(numbers, "clients", clients, null, null);
+    }
+
+    /** One client's part of the state. */
+    static String client(String key, ExtractionClient c) {
+        ObjectNode o = DetectorStateJson.MAPPER.createObjectNode();
+        o.put("key", key);
+        o.put("queries", c.queries);
+        o.put("firstMillis", c.firstMillis);
+        o.put("classesSeen", c.classesSeen);
+        o.put("quietUntil", c.quietUntil);
+        o.put("added", c.added);
+        o.put("length", c.length);
+        double[] window = new double[ExtractionDetector.DISTANCES];
+        int filled = c.distancesInOrder(window, ExtractionDetector.DISTANCES);
+        ByteBuffer d = ByteBuffer.allocate(4 * filled);
+        for (int i = 0; i < filled; i++) {
+            d.putFloat((float) window[i]);
+        }
+        o.put("distances", Base64.getEncoder().encodeToString(d.array()));
+        o.set("recent", set(c.recent, c.length));
+        ArrayNode ks = o.putArray("kept");
+        for (int p = 0; p < ExtractionClient.PARTITIONS; p++) {
+            if (c.kept[p] != null) {
+                ks.add(set(c.kept[p], c.length).put("partition", p));
             }
         }
-        return n.toString();
+        return o.toString();
     }
 
     private static ObjectNode set(NearestQuerySet s, int length) {

@@ -44,6 +44,22 @@ final class FingerprintRing {
         this.totals = new int[capacity];
     }
 
+    private FingerprintRing(FingerprintRing o) {
+        this.cells = o.cells.clone();
+        this.lengths = o.lengths.clone();
+        this.hashes = o.hashes.clone();
+        this.owners = o.owners.clone();
+        this.blockSums = o.blockSums.clone();
+        this.totals = o.totals.clone();
+        this.size = o.size;
+        this.next = o.next;
+    }
+
+    /** A deep copy (a checkpoint's view of the ring while the original goes on). */
+    FingerprintRing copy() {
+        return new FingerprintRing(this);
+    }
+
     /** Forgets every fingerprint, keeping the arrays (a recycled client's ring). */
     void clear() {
         size = 0;

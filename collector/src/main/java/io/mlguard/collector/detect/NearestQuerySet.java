@@ -56,6 +56,17 @@ final class NearestQuerySet {
         this.replacement = replacement;
     }
 
+    /** A deep copy (a checkpoint's view of the set while the original goes on). */
+    NearestQuerySet copy() {
+        NearestQuerySet c = new NearestQuerySet(capacity, replacement);
+        c.cells = cells.clone();
+        c.blocks = blocks.clone();
+        c.size = size;
+        c.next = next;
+        c.offered = offered;
+        return c;
+    }
+
     /**
      * Fills {@code out} (length {@link #BLOCKS}) with the block sums of the first {@code length}
      * cells of {@code f}; cells past the length count as 0, as they are stored.

@@ -1,7 +1,6 @@
 package io.mlguard.collector.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
@@ -9,9 +8,11 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Query-based black-box attacks (HopSkipJump, Boundary, Square, NES), in the spirit of Blacklight
@@ -47,11 +48,28 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     static final int MIN_LENGTH = 16;
 
     private static final class ClientState {
-        final FingerprintRing ring = new FingerprintRing(CLIENT_RING);
-        final SimilaritySeries series = new SimilaritySeries(CLIENT_RING);
+        final FingerprintRing ring;
+        final SimilaritySeries series;
         long queries;
         long repeats;
         long quietUntil;
+
+        ClientState() {
+            this(new FingerprintRing(CLIENT_RING), new SimilaritySeries(CLIENT_RING));
+        }
+
+        private ClientState(FingerprintRing ring, SimilaritySeries series) {
+            this.ring = ring;
+            this.series = series;
+        }
+
+        ClientState copy() {
+            ClientState c = new ClientState(ring.copy(), series.copy());
+            c.queries = queries;
+            c.repeats = repeats;
+            c.quietUntil = quietUntil;
+            return c;
+        }
 
         void reset() {
             ring.clear();
@@ -63,14 +81,38 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private static final class ModelState {
-        final NearDuplicateIndex index = new NearDuplicateIndex();
+        final NearDuplicateIndex index;
         long queries;
         long quietUntil;
+
+        ModelState() {
+            this(new NearDuplicateIndex());
+        }
+
+        private ModelState(NearDuplicateIndex index) {
+            this.index = index;
+        }
+
+        /** A deep copy, made into {@code spare} (an earlier copy no longer needed) if not null. */
+        ModelState copy(ModelState spare) {
+            ModelState m =
+                    spare == null
+                            ? new ModelState(index.copy())
+                            : new ModelState(index.copyInto(spare.index));
+            m.queries = queries;
+            m.quietUntil = quietUntil;
+            return m;
+        }
     }
 
     private final BoundedClientMap<ClientState> clients =
             new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
     private final Map<String, ModelState> models = new HashMap<>();
+    // what changed since the last checkpoint capture: only that is copied by the next one
+    private final IncrementalCapture<ClientState> capturedClients =
+            new IncrementalCapture<>((live, spare) -> live.copy());
+    private final IncrementalCapture<ModelState> capturedModels =
+            new IncrementalCapture<>(ModelState::copy);
     private final NearDuplicateIndex.Matches found = new NearDuplicateIndex.Matches(GLOBAL_CLIENTS);
     private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
     private final Sensitivity sensitivity;
@@ -169,7 +211,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             long hash,
             int digest,
             int limit) {
-        ClientState c = clients.get(r.modelId + '\u0000' + r.clientId, k -> new ClientState());
+        String key = r.modelId + '\u0000' + r.clientId;
+        ClientState c = clients.get(key, k -> new ClientState());
+        capturedClients.touched(key);
         c.queries++;
         FingerprintRing ring = c.ring;
         int matches = 0;
@@ -220,6 +264,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private void acrossClients(ModelState m, InferenceRecord r, long index, SignalSink sink) {
+        capturedModels.touched(r.modelId); // its counters now, its index right after
         m.queries++;
         int matches = found.others;
         int distinct = found.otherClients;
@@ -248,37 +293,71 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         }
     }
 
-    /** Clients whose state was evicted to stay within {@link #MAX_CLIENTS}. */
     /**
      * Every client's ring and counters, least recently seen first (the eviction order), and every
-     * model's ring. Bounded by {@link #MAX_CLIENTS} rings of {@link #CLIENT_RING} fingerprints.
+     * model's index. Bounded by {@link #MAX_CLIENTS} rings of {@link #CLIENT_RING} fingerprints.
      */
     @Override
     public String saveState() {
-        ObjectNode n = DetectorStateJson.MAPPER.createObjectNode();
-        n.put("modelsRefused", modelsRefused);
-        n.put("clientEvictions", clients.evictions());
-        ArrayNode cs = n.putArray("clients");
+        List<String> cs = new ArrayList<>();
         for (Map.Entry<String, ClientState> e : clients.entries()) {
-            ClientState c = e.getValue();
-            ObjectNode o = cs.addObject();
-            o.put("key", e.getKey());
-            o.put("queries", c.queries);
-            o.put("repeats", c.repeats);
-            o.put("quietUntil", c.quietUntil);
-            o.set("ring", c.ring.saveState());
-            o.set(SimilaritySeries.KEY, c.series.saveState());
+            cs.add(clientJson(e.getKey(), e.getValue()));
         }
-        ObjectNode ms = n.putObject("models");
-        new TreeMap<>(models)
-                .forEach(
-                        (model, m) -> {
-                            ObjectNode o = ms.putObject(model);
-                            o.put("queries", m.queries);
-                            o.put("quietUntil", m.quietUntil);
-                            o.set("index", m.index.saveState());
-                        });
-        return n.toString();
+        Map<String, String> ms = new TreeMap<>();
+        models.forEach((model, m) -> ms.put(model, modelJson(model, m)));
+        return state(modelsRefused, clients.evictions(), cs, ms);
+    }
+
+    /**
+     * What {@link #saveState()} would return now, but only the clients and models touched since the
+     * previous capture are copied here (on the ingest thread); the JSON is made by the committer,
+     * and only for those: the others' JSON is reused from earlier captures.
+     */
+    @Override
+    public Supplier<String> captureState() {
+        List<IncrementalCapture.Entry<ClientState>> cs = capturedClients.capture(clients.entries());
+        List<IncrementalCapture.Entry<ModelState>> ms =
+                capturedModels.capture(new TreeMap<>(models).entrySet());
+        long refused = modelsRefused;
+        long evictions = clients.evictions();
+        return () -> {
+            List<String> c = new ArrayList<>(cs.size());
+            for (IncrementalCapture.Entry<ClientState> e : cs) {
+                c.add(e.json(QueryAttackDetector::clientJson));
+            }
+            Map<String, String> m = new TreeMap<>();
+            for (IncrementalCapture.Entry<ModelState> e : ms) {
+                m.put(e.key, e.json(QueryAttackDetector::modelJson));
+            }
+            return state(refused, evictions, c, m);
+        };
+    }
+
+    private static String state(
+            long refused, long evictions, List<String> clients, Map<String, String> models) {
+        Map<String, Long> numbers = new LinkedHashMap<>();
+        numbers.put("modelsRefused", refused);
+        numbers.put("clientEvictions", evictions);
+        return DetectorStateJson.assemble(numbers, "clients", clients, "models", models);
+    }
+
+    private static String clientJson(String key, ClientState c) {
+        ObjectNode o = DetectorStateJson.MAPPER.createObjectNode();
+        o.put("key", key);
+        o.put("queries", c.queries);
+        o.put("repeats", c.repeats);
+        o.put("quietUntil", c.quietUntil);
+        o.set("ring", c.ring.saveState());
+        o.set(SimilaritySeries.KEY, c.series.saveState());
+        return o.toString();
+    }
+
+    private static String modelJson(String model, ModelState m) {
+        ObjectNode o = DetectorStateJson.MAPPER.createObjectNode();
+        o.put("queries", m.queries);
+        o.put("quietUntil", m.quietUntil);
+        o.set("index", m.index.saveState());
+        return o.toString();
     }
 
     @Override
@@ -315,8 +394,11 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         models.clear();
         models.putAll(ms);
         modelsRefused = n.path("modelsRefused").asLong();
+        capturedClients.reset();
+        capturedModels.reset();
     }
 
+    /** Clients whose state was evicted to stay within {@link #MAX_CLIENTS}. */
     public long clientEvictions() {
         return clients.evictions();
     }

@@ -22,6 +22,18 @@ final class SimilaritySeries {
         counts = new long[capacity];
     }
 
+    private SimilaritySeries(SimilaritySeries o) {
+        times = o.times.clone();
+        counts = o.counts.clone();
+        size = o.size;
+        next = o.next;
+    }
+
+    /** A deep copy (a checkpoint's view of the series while the original goes on). */
+    SimilaritySeries copy() {
+        return new SimilaritySeries(this);
+    }
+
     void add(long timeMillis, long nearDuplicates) {
         times[next] = timeMillis;
         counts[next] = nearDuplicates;

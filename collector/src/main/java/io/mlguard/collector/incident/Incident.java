@@ -152,8 +152,8 @@ public final class Incident {
                 count + 1,
                 newEvidence,
                 newReasons,
-                firstRecordIndex,
-                s.recordIndex(),
+                Math.min(firstRecordIndex, s.recordIndex()),
+                Math.max(lastRecordIndex, s.recordIndex()),
                 explanation,
                 timeline.with(s.timestampMillis()));
     }
@@ -254,10 +254,12 @@ public final class Incident {
         return reasons;
     }
 
+    /** Queue index of the earliest record whose signal joined the incident. */
     public long firstRecordIndex() {
         return firstRecordIndex;
     }
 
+    /** Queue index of the latest record whose signal joined the incident. */
     public long lastRecordIndex() {
         return lastRecordIndex;
     }

@@ -31,8 +31,7 @@ public final class IncidentCodec {
         n.put("groupKey", i.groupKey());
         IncidentFields.times(n, i);
         IncidentFields.evidence(n, i, MAPPER);
-        n.put("firstRecordIndex", i.firstRecordIndex());
-        n.put("lastRecordIndex", i.lastRecordIndex());
+        IncidentFields.recordRange(n, i);
         IncidentFields.timeline(n, i);
         Explanation x = i.explanation();
         if (x != null) {

@@ -32,6 +32,17 @@ public final class IncidentFields {
         n.put("count", i.count());
     }
 
+    /**
+     * {@code firstRecordIndex, lastRecordIndex}: the queue indexes of the earliest and latest
+     * records whose signals joined the incident, so a reader of the queue can tell which records
+     * (and so which clients' traffic) contributed, including records that joined an incident opened
+     * earlier by someone else.
+     */
+    public static void recordRange(ObjectNode n, Incident i) {
+        n.put("firstRecordIndex", i.firstRecordIndex());
+        n.put("lastRecordIndex", i.lastRecordIndex());
+    }
+
     /** {@code evidence} and {@code reasons}: the numbers behind the decision. */
     public static void evidence(ObjectNode n, Incident i, ObjectMapper mapper) {
         n.set("evidence", mapper.valueToTree(i.evidence()));

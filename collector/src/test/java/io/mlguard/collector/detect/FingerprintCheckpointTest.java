@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class FingerprintCheckpointTest {
     private static final int QUERIES = 12_000;
-    private static final List<InferenceRecord> TRAFFIC = traffic();
+    static final List<InferenceRecord> TRAFFIC = traffic();
 
     /** An attacker, an attacker rotating ids, a model thief and benign clients, interleaved. */
     private static List<InferenceRecord> traffic() {
@@ -34,14 +34,14 @@ class FingerprintCheckpointTest {
         return out;
     }
 
-    private static List<Detector> detectors() {
+    static List<Detector> detectors() {
         return List.of(
                 new QueryAttackDetector(),
                 new ExtractionDetector(
                         Sensitivity.untuned(), 2_048, ExtractionDetector.MAX_STORED));
     }
 
-    private static void feed(List<Detector> ds, int from, int to, List<String> signals) {
+    static void feed(List<Detector> ds, int from, int to, List<String> signals) {
         for (int k = from; k < to; k++) {
             int index = k;
             for (Detector d : ds) {
@@ -50,7 +50,7 @@ class FingerprintCheckpointTest {
         }
     }
 
-    private static List<String> states(List<Detector> ds) {
+    static List<String> states(List<Detector> ds) {
         List<String> out = new ArrayList<>();
         for (Detector d : ds) {
             out.add(((Checkpointable) d).saveState());

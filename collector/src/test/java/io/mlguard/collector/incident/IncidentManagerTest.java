@@ -3,6 +3,8 @@ package io.mlguard.collector.incident;
 import static io.mlguard.collector.TestRecords.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlguard.collector.api.IncidentJson;
 import io.mlguard.collector.detect.Severity;
 import io.mlguard.collector.detect.Signal;
 import io.mlguard.collector.detect.SignalType;
@@ -50,6 +52,38 @@ class IncidentManagerTest {
                 .record(index, time)
                 .evidence("observedHashPrefix", "bbbbbbbbbbbbbbbb")
                 .build();
+    }
+
+    private static Signal acrossClients(String latestClient, long index, long time) {
+        return Signal.builder(
+                        SignalType.QUERY_ATTACK,
+                        Severity.HIGH,
+                        "near_duplicate_queries_across_clients")
+                .model("mnist")
+                .record(index, time)
+                .evidence("latestClient", latestClient)
+                .build();
+    }
+
+    @Test
+    void theJsonNamesTheRecordsThatJoinedAnIncidentOpenedEarlier() {
+        // an account-free incident opened by one run's record, joined later by another run's
+        manager.accept(acrossClients("a-r1", 500, T0));
+        manager.accept(acrossClients("b-r3", 900, T0 + 5_000));
+        manager.accept(acrossClients("b-r4", 700, T0 + 4_000)); // out of order: range kept
+
+        assertThat(store.size()).isEqualTo(1);
+        Incident i = store.list().get(0);
+        assertThat(i.id()).isEqualTo(IncidentManager.incidentId(i.groupKey(), 500));
+        JsonNode n = IncidentJson.toJson(i);
+        assertThat(n.path("firstRecordIndex").asLong(-1)).isEqualTo(500);
+        assertThat(n.path("lastRecordIndex").asLong(-1)).isEqualTo(900);
+        assertThat(n.path("clients")).isEmpty(); // account-free: no client in the group
+        assertThat(n.path("evidence").path("latestClient").asText()).isEqualTo("b-r4");
+        // the stored form carries the same range and reads back to it
+        Incident back = IncidentCodec.decode(IncidentCodec.encode(i));
+        assertThat(back.firstRecordIndex()).isEqualTo(500);
+        assertThat(back.lastRecordIndex()).isEqualTo(900);
     }
 
     @Test
