@@ -57,6 +57,12 @@ public final class InferenceRecord {
 
     public final float[] features = new float[Records.MAX_FEATURES];
 
+    /**
+     * Set by {@link Records#read(BytesIn, InferenceRecord)} on a record that is read into again and
+     * again: its strings repeat.
+     */
+    StringCache strings;
+
     private static TensorSummary[] newSummaries() {
         TensorSummary[] a = new TensorSummary[Records.MAX_TENSORS];
         for (int i = 0; i < a.length; i++) {
@@ -131,25 +137,26 @@ public final class InferenceRecord {
     void readBody(BytesIn<?> in) {
         timestampMillis = in.readLong();
         latencyNanos = in.readLong();
-        agentId = Records.readString(in, "agentId");
-        runtime = Records.readString(in, "runtime");
-        modelId = Records.readString(in, "modelId");
+        agentId = readString(in, "agentId");
+        runtime = readString(in, "runtime");
+        modelId = readString(in, "modelId");
         modelHashPrefix = in.readLong();
         outcome = Outcome.ofCode(in.readUnsignedByte());
-        errorType = Records.readString(in, "errorType");
+        errorType = readString(in, "errorType");
         clientIdSource = ClientIdSource.ofCode(in.readUnsignedByte());
-        clientId = Records.readString(in, "clientId");
-        requestPath = Records.readString(in, "requestPath");
+        clientId = readString(in, "clientId");
+        requestPath = readString(in, "requestPath");
+        // ids of one request each: they would only evict strings that do repeat
         traceId = Records.readString(in, "traceId");
         spanId = Records.readString(in, "spanId");
         batchSize = in.readLong();
         inputCount = Records.readCount(in, Records.MAX_TENSORS, "input tensor");
         for (int i = 0; i < inputCount; i++) {
-            inputs[i].read(in);
+            inputs[i].read(in, strings);
         }
         outputCount = Records.readCount(in, Records.MAX_TENSORS, "output tensor");
         for (int i = 0; i < outputCount; i++) {
-            outputs[i].read(in);
+            outputs[i].read(in, strings);
         }
         fingerprintKind = in.readUnsignedByte();
         fingerprintLength = Records.readCount(in, Records.MAX_FINGERPRINT, "fingerprint byte");
@@ -166,6 +173,10 @@ public final class InferenceRecord {
         for (int i = 0; i < featureCount; i++) {
             features[i] = in.readFloat();
         }
+    }
+
+    private String readString(BytesIn<?> in, String field) {
+        return strings != null ? strings.read(in, field) : Records.readString(in, field);
     }
 
     /** The fingerprint as a new array of its length. */

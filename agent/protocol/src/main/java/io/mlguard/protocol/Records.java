@@ -95,6 +95,9 @@ public final class Records {
             switch (type) {
                 case INFERENCE:
                     InferenceRecord ir = reuse != null ? reuse : new InferenceRecord();
+                    if (reuse != null && reuse.strings == null) {
+                        reuse.strings = new StringCache();
+                    }
                     ir.clear();
                     ir.readBody(in);
                     record = ir;

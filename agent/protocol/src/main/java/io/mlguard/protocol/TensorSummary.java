@@ -111,8 +111,12 @@ public final class TensorSummary {
         out.writeFloat(entropy);
     }
 
-    void read(BytesIn<?> in) {
-        name = Records.readString(in, "tensor name");
+    /** Reads what {@link #write} wrote; strings through {@code strings} when not null. */
+    void read(BytesIn<?> in, StringCache strings) {
+        name =
+                strings != null
+                        ? strings.read(in, "tensor name")
+                        : Records.readString(in, "tensor name");
         dtype = DType.ofCode(in.readByte());
         rank = in.readUnsignedByte();
         if (rank > Records.MAX_RANK) {

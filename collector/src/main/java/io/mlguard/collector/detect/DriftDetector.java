@@ -64,14 +64,21 @@ public final class DriftDetector implements Detector, Checkpointable {
     private InferenceRecord record;
     private long recordIndex;
     private SignalSink recordSink;
-    private final RecordStatistics.Visitor inputVisitor =
-            (n, v) -> observe(n, v, SignalType.DATA_DRIFT);
-    private final RecordStatistics.Visitor outputVisitor =
-            (n, v) -> observe(n, v, SignalType.PREDICTION_DRIFT);
+    private final RecordStatistics.SlotVisitor inputVisitor =
+            (slot, v) -> observe(slot, v, SignalType.DATA_DRIFT);
+    private final RecordStatistics.SlotVisitor outputVisitor =
+            (slot, v) -> observe(slot, v, SignalType.PREDICTION_DRIFT);
 
     /** Per-model monitors, created when the model's profile becomes available. */
     private final class ModelDrift {
         final Map<String, StatisticMonitor> statistics = new HashMap<>();
+
+        /**
+         * The same monitors by {@link RecordStatistics} slot ({@code null}: not in the profile, or
+         * not monitored), resolved once here so that each value of each record is an array index.
+         */
+        final StatisticMonitor[] bySlot = new StatisticMonitor[RecordStatistics.SLOTS];
+
         final ClassPriorMonitor classes;
         long classesQuietUntil;
         long seen;
@@ -92,6 +99,12 @@ public final class DriftDetector implements Detector, Checkpointable {
                                     e.getValue(),
                                     windowSize,
                                     arl0 * Math.max(1, streams)));
+                }
+            }
+            for (Map.Entry<String, StatisticMonitor> e : statistics.entrySet()) {
+                int slot = RecordStatistics.slot(e.getKey());
+                if (slot >= 0) {
+                    bySlot[slot] = e.getValue();
                 }
             }
             classes =
@@ -154,8 +167,8 @@ public final class DriftDetector implements Detector, Checkpointable {
         recordIndex = index;
         recordSink = sink;
         try {
-            RecordStatistics.inputs(r, inputVisitor);
-            RecordStatistics.outputs(r, outputVisitor);
+            RecordStatistics.inputSlots(r, inputVisitor);
+            RecordStatistics.outputSlots(r, outputVisitor);
         } finally {
             record = null;
             recordSink = null;
@@ -194,9 +207,9 @@ public final class DriftDetector implements Detector, Checkpointable {
         return Math.max(1, windowSize / 4);
     }
 
-    private void observe(String name, double v, SignalType type) {
+    private void observe(int slot, double v, SignalType type) {
         ModelDrift m = current;
-        StatisticMonitor s = m.statistics.get(name);
+        StatisticMonitor s = m.bySlot[slot];
         if (s == null) {
             return; // not in the profile: nothing to compare with
         }
@@ -212,7 +225,7 @@ public final class DriftDetector implements Detector, Checkpointable {
                     s.cusum()
                             .calibration(
                                     start(type, "cusum_shift", record, recordIndex)
-                                            .evidence("statistic", name)
+                                            .evidence("statistic", s.name)
                                             .evidence("direction", alarm > 0 ? "up" : "down"),
                                     scale)
                             .evidence("referenceMedian", ref.quantile(0.5))
@@ -227,6 +240,9 @@ public final class DriftDetector implements Detector, Checkpointable {
     }
 
     private void windowTest(ModelDrift m, StatisticMonitor s, SignalType type, double scale) {
+        if (!(s.psi() >= PSI_SHIFT * scale)) {
+            return; // the very PSI compare() gives: no shift whatever KS says, so no sort
+        }
         StatisticMonitor.WindowResult w = s.compare();
         if (w.psi() >= PSI_SHIFT * scale && w.ksPValue() < KS_ALPHA) {
             s.quietUntil = m.seen + windowSize;

@@ -12,7 +12,11 @@ import java.util.Arrays;
  * Watches one statistic of one model against its reference sketch, two ways: an online CUSUM on the
  * normal scores of single values (fast on a clear shift, calibrated by ARL0), and PSI, KS and
  * Jensen–Shannon of a sliding window (slower, but sees changes of shape as well as of location).
- * Memory: one window of doubles and a sort buffer.
+ * Memory: one window of doubles, a sort buffer and each value's decile bin.
+ *
+ * <p>The window's counts per reference decile are kept as values come and go, so its PSI costs ten
+ * bins, not a sort of the window: a caller that needs a PSI above a threshold before anything else
+ * ({@link DriftDetector}) asks {@link #psi()} first and sorts the window only when it passes.
  */
 final class StatisticMonitor {
     /** What a window comparison found. */
@@ -37,6 +41,11 @@ final class StatisticMonitor {
     private final ReferenceCusum cusum;
     private final double[] window;
     private final double[] sorted;
+    // the reference is immutable, so its decile edges and shares are too
+    private final double[] edges;
+    private final double[] expected;
+    private final byte[] bins; // window[i]'s bin on edges
+    private final double[] binCounts; // exact integers: the window's values per bin
     private int filled;
     private int next;
 
@@ -49,6 +58,19 @@ final class StatisticMonitor {
         this.cusum = new ReferenceCusum(reference, arl0);
         this.window = new double[windowSize];
         this.sorted = new double[windowSize];
+        this.edges = reference.decileEdges();
+        this.expected = reference.binShares(edges);
+        this.bins = new byte[windowSize];
+        this.binCounts = new double[edges.length + 1];
+    }
+
+    /** The bin of x on {@link #edges}: the number of edges below it, as {@link #sortAndBin}. */
+    private int binOf(double x) {
+        int bin = 0;
+        while (bin < edges.length && x > edges[bin]) {
+            bin++;
+        }
+        return bin;
     }
 
     /** The normal score of x under the reference: N(0, 1) while nothing changed. */
@@ -63,6 +85,12 @@ final class StatisticMonitor {
 
     /** As {@link #add(double)}, with the CUSUM threshold scaled by {@code thresholdScale}. */
     int add(double x, double thresholdScale) {
+        if (filled == window.length) {
+            binCounts[bins[next]]--;
+        }
+        int bin = binOf(x);
+        bins[next] = (byte) bin;
+        binCounts[bin]++;
         window[next] = x;
         next = (next + 1) % window.length;
         filled = Math.min(filled + 1, window.length);
@@ -76,6 +104,14 @@ final class StatisticMonitor {
 
     boolean windowFull() {
         return filled == window.length;
+    }
+
+    /**
+     * The window's PSI against the reference, exactly as {@link #compare()} computes it, without
+     * sorting the window.
+     */
+    double psi() {
+        return Divergences.psi(expected, binCounts);
     }
 
     WindowResult compare() {
@@ -150,6 +186,11 @@ final class StatisticMonitor {
         }
         filled = w.size();
         next = filled % window.length;
+        Arrays.fill(binCounts, 0);
+        for (int i = 0; i < filled; i++) {
+            bins[i] = (byte) binOf(window[i]);
+            binCounts[bins[i]]++;
+        }
         cusum.restoreState(c);
     }
 

@@ -122,18 +122,19 @@ public final class QuantileSketch {
         return lo;
     }
 
-    private int firstAtLeast(double x) {
-        int lo = 0;
-        int hi = POINTS - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (quantiles[mid] >= x) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
+    /**
+     * The first index whose quantile is at least x ({@code POINTS - 1} when none is). A search of
+     * fixed length whose steps are selects, not branches: x falls anywhere, so a branchy binary
+     * search mispredicts about every other step, for every value of every watched statistic.
+     */
+    int firstAtLeast(double x) {
+        int base = 0;
+        for (int n = POINTS; n > 1; ) {
+            int half = n >>> 1;
+            base = quantiles[base + half - 1] < x ? base + half : base;
+            n -= half;
         }
-        return lo;
+        return Math.min(POINTS - 1, quantiles[base] < x ? base + 1 : base);
     }
 
     /** The quantile at probability {@code p}. */

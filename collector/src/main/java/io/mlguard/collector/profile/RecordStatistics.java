@@ -35,11 +35,39 @@ public final class RecordStatistics {
     /** Predicted classes at or above this one share the last bin of the class priors. */
     public static final int CLASS_BINS = 64;
 
-    private static final String[] FEATURE_NAMES = new String[MAX_FEATURES];
+    /*
+     * Every statistic a record can yield has a fixed slot, so that a consumer that visits every
+     * record (drift) resolves its per-statistic state once per model and then indexes an array,
+     * instead of hashing the name of each value of each record.
+     */
+    public static final int SLOT_INPUT_MEAN = 0;
+    public static final int SLOT_INPUT_STD = 1;
+    public static final int SLOT_INPUT_L2 = 2;
+    public static final int SLOT_INPUT_ZERO_FRACTION = 3;
+    public static final int SLOT_CONFIDENCE = 4;
+    public static final int SLOT_ENTROPY = 5;
+    public static final int SLOT_MARGIN = 6;
+    public static final int SLOT_LATENCY_MICROS = 7;
+
+    /** The slot of {@code feature.0}; feature i is at {@code SLOT_FEATURE_0 + i}. */
+    public static final int SLOT_FEATURE_0 = 8;
+
+    /** Number of slots: every statistic name {@link #slot(String)} knows is below it. */
+    public static final int SLOTS = SLOT_FEATURE_0 + MAX_FEATURES;
+
+    private static final String[] NAMES = new String[SLOTS];
 
     static {
+        NAMES[SLOT_INPUT_MEAN] = INPUT_MEAN;
+        NAMES[SLOT_INPUT_STD] = INPUT_STD;
+        NAMES[SLOT_INPUT_L2] = INPUT_L2;
+        NAMES[SLOT_INPUT_ZERO_FRACTION] = INPUT_ZERO_FRACTION;
+        NAMES[SLOT_CONFIDENCE] = CONFIDENCE;
+        NAMES[SLOT_ENTROPY] = ENTROPY;
+        NAMES[SLOT_MARGIN] = MARGIN;
+        NAMES[SLOT_LATENCY_MICROS] = LATENCY_MICROS;
         for (int i = 0; i < MAX_FEATURES; i++) {
-            FEATURE_NAMES[i] = FEATURE_PREFIX + i;
+            NAMES[SLOT_FEATURE_0 + i] = FEATURE_PREFIX + i;
         }
     }
 
@@ -47,6 +75,27 @@ public final class RecordStatistics {
     @FunctionalInterface
     public interface Visitor {
         void value(String name, double v);
+    }
+
+    /** Receives a value by its statistic's slot ({@link #name(int)}); only finite values. */
+    @FunctionalInterface
+    public interface SlotVisitor {
+        void value(int slot, double v);
+    }
+
+    /** The statistic name of a slot in {@code [0, SLOTS)}. */
+    public static String name(int slot) {
+        return NAMES[slot];
+    }
+
+    /** The slot of a statistic name, or -1 for a name no record yields. */
+    public static int slot(String name) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (NAMES[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private RecordStatistics() {}
@@ -66,29 +115,39 @@ public final class RecordStatistics {
 
     /** Visits the input-side statistics (data drift). */
     public static void inputs(InferenceRecord r, Visitor v) {
+        inputSlots(r, (slot, x) -> v.value(NAMES[slot], x));
+    }
+
+    /** Visits the output-side statistics (prediction drift). */
+    public static void outputs(InferenceRecord r, Visitor v) {
+        outputSlots(r, (slot, x) -> v.value(NAMES[slot], x));
+    }
+
+    /** As {@link #inputs}, by slot. */
+    public static void inputSlots(InferenceRecord r, SlotVisitor v) {
         if (r.inputCount > 0
                 && r.batchSize <= 1
                 && r.inputs[0].dtype.isNumeric()
                 && r.inputs[0].count > 0) {
             TensorSummary t = r.inputs[0];
-            visit(v, INPUT_MEAN, t.mean);
-            visit(v, INPUT_STD, t.std);
-            visit(v, INPUT_L2, t.l2Norm);
-            visit(v, INPUT_ZERO_FRACTION, t.zeroFraction);
+            visit(v, SLOT_INPUT_MEAN, t.mean);
+            visit(v, SLOT_INPUT_STD, t.std);
+            visit(v, SLOT_INPUT_L2, t.l2Norm);
+            visit(v, SLOT_INPUT_ZERO_FRACTION, t.zeroFraction);
         }
         int features = Math.min(r.featureCount, MAX_FEATURES);
         for (int i = 0; i < features; i++) {
-            visit(v, FEATURE_NAMES[i], r.features[i]);
+            visit(v, SLOT_FEATURE_0 + i, r.features[i]);
         }
     }
 
-    /** Visits the output-side statistics (prediction drift). */
-    public static void outputs(InferenceRecord r, Visitor v) {
+    /** As {@link #outputs}, by slot. */
+    public static void outputSlots(InferenceRecord r, SlotVisitor v) {
         TensorSummary t = classifierOutput(r);
         if (t != null) {
-            visit(v, CONFIDENCE, t.topScores[0]);
-            visit(v, ENTROPY, t.entropy);
-            visit(v, MARGIN, t.margin);
+            visit(v, SLOT_CONFIDENCE, t.topScores[0]);
+            visit(v, SLOT_ENTROPY, t.entropy);
+            visit(v, SLOT_MARGIN, t.margin);
         }
     }
 
@@ -110,9 +169,9 @@ public final class RecordStatistics {
         return null;
     }
 
-    private static void visit(Visitor v, String name, double x) {
+    private static void visit(SlotVisitor v, int slot, double x) {
         if (Double.isFinite(x)) {
-            v.value(name, x);
+            v.value(slot, x);
         }
     }
 }

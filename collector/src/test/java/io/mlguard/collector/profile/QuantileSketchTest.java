@@ -8,6 +8,37 @@ import org.junit.jupiter.api.Test;
 
 class QuantileSketchTest {
     @Test
+    void firstAtLeastIsTheFirstIndexALinearScanFinds() {
+        java.util.Random random = new java.util.Random(5);
+        int checked = 0;
+        for (int sketch = 0; sketch < 50; sketch++) {
+            double[] v = new double[300];
+            for (int i = 0; i < v.length; i++) {
+                // mass points (repeated quantiles) in some sketches, ties everywhere in others
+                v[i] = sketch % 3 == 0 ? random.nextInt(5) : random.nextGaussian();
+            }
+            QuantileSketch s = QuantileSketch.of(v, v.length, v.length);
+            double[] q = s.quantiles();
+            for (int k = 0; k < 400; k++) {
+                double x =
+                        k % 2 == 0
+                                ? q[random.nextInt(q.length)] // exactly a quantile
+                                : q[0] - 1 + random.nextDouble() * (q[q.length - 1] - q[0] + 2);
+                int expected = q.length - 1;
+                for (int i = 0; i < q.length; i++) {
+                    if (q[i] >= x) {
+                        expected = i;
+                        break;
+                    }
+                }
+                assertThat(s.firstAtLeast(x)).as("x=%s", x).isEqualTo(expected);
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(20_000);
+    }
+
+    @Test
     void evenlySpacedValuesGiveALinearCdf() {
         double[] v = new double[1001];
         for (int i = 0; i <= 1000; i++) {

@@ -29,6 +29,11 @@ final class OpenQueue implements AutoCloseable {
     long append(InferenceRecord record) {
         try (DocumentContext dc = appenders.get().writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
+            // Chronicle checks the calling thread on every field written (two volatile reads and a
+            // currentThread() each, some 100 per record); this appender and its bytes belong to
+            // this thread alone (one per thread, above), so the check can never fail. Set on each
+            // append: the appender moves to new bytes when the queue rolls to a new cycle.
+            b.singleThreadedCheckDisabled(true);
             long start = b.writePosition();
             record.writeTo(b);
             return b.writePosition() - start;

@@ -22,6 +22,9 @@ public final class Fingerprinter {
 
     private final double[] cells = new double[CELLS];
 
+    /** For the public method, which is handed a buffer; {@link Summaries} passes its own. */
+    private final TensorData scratch = new TensorData();
+
     /**
      * Fingerprints the first row of an input.
      *
@@ -30,9 +33,23 @@ public final class Fingerprinter {
      */
     public int fingerprint(
             Buffer data, DType dtype, long[] shape, int rank, InferenceRecord record) {
+        long count = 1;
+        for (int i = 0; i < rank; i++) {
+            count *= Math.max(0, shape[i]);
+        }
+        try {
+            return fingerprint(scratch.of(data, dtype, count), shape, rank, record);
+        } finally {
+            scratch.release();
+        }
+    }
+
+    /** As {@link #fingerprint(Buffer, DType, long[], int, InferenceRecord)}, from data in view. */
+    int fingerprint(TensorData data, long[] shape, int rank, InferenceRecord record) {
         record.fingerprintKind = InferenceRecord.FINGERPRINT_NONE;
         record.fingerprintLength = 0;
-        if (data == null || !dtype.isNumeric() || rank < 1) {
+        DType dtype = data.dtype();
+        if (!data.present() || !dtype.isNumeric() || rank < 1) {
             return record.fingerprintKind;
         }
         long row = 1;
@@ -42,7 +59,7 @@ public final class Fingerprinter {
         if (rank == 1) {
             row = shape[0];
         }
-        if (row <= 0 || row > Elements.count(data, dtype)) {
+        if (row <= 0 || row > data.available()) {
             return record.fingerprintKind;
         }
         int h = 0;
@@ -70,11 +87,15 @@ public final class Fingerprinter {
         }
         int length;
         if (h > 0) {
-            pool2d(data, dtype, h, w, c, channelsFirst);
+            if ((long) c * h * w <= data.copied()) {
+                pool2dDense(data.dense(), h, w, c, channelsFirst);
+            } else {
+                pool2d(data, h, w, c, channelsFirst);
+            }
             length = CELLS;
             record.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_2D;
         } else {
-            length = pool1d(data, dtype, row);
+            length = pool1d(data, row);
             record.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_1D;
         }
         quantize(length, record.fingerprint);
@@ -82,7 +103,39 @@ public final class Fingerprinter {
         return record.fingerprintKind;
     }
 
-    private void pool2d(Buffer data, DType t, int h, int w, int c, boolean channelsFirst) {
+    /**
+     * {@link #pool2d} over a copied tensor: the same cells, positions and order of summation, read
+     * from the array with int indices.
+     */
+    private void pool2dDense(float[] a, int h, int w, int c, boolean channelsFirst) {
+        for (int gy = 0; gy < GRID; gy++) {
+            int y0 = gy * h / GRID;
+            int y1 = Math.max(y0 + 1, (gy + 1) * h / GRID);
+            int ys = Math.max(1, (y1 - y0) / 8);
+            for (int gx = 0; gx < GRID; gx++) {
+                int x0 = gx * w / GRID;
+                int x1 = Math.max(x0 + 1, (gx + 1) * w / GRID);
+                int xs = Math.max(1, (x1 - x0) / 8);
+                double sum = 0;
+                int n = 0;
+                for (int y = y0; y < y1; y += ys) {
+                    for (int x = x0; x < x1; x += xs) {
+                        for (int ch = 0; ch < c; ch++) {
+                            double v =
+                                    a[channelsFirst ? (ch * h + y) * w + x : (y * w + x) * c + ch];
+                            if (Double.isFinite(v)) {
+                                sum += v;
+                                n++;
+                            }
+                        }
+                    }
+                }
+                cells[gy * GRID + gx] = n == 0 ? 0 : sum / n;
+            }
+        }
+    }
+
+    private void pool2d(TensorData data, int h, int w, int c, boolean channelsFirst) {
         for (int gy = 0; gy < GRID; gy++) {
             int y0 = gy * h / GRID;
             int y1 = Math.max(y0 + 1, (gy + 1) * h / GRID);
@@ -100,7 +153,7 @@ public final class Fingerprinter {
                                     channelsFirst
                                             ? ((long) ch * h + y) * w + x
                                             : ((long) y * w + x) * c + ch;
-                            double v = Elements.get(data, t, i);
+                            double v = data.get(i);
                             if (Double.isFinite(v)) {
                                 sum += v;
                                 n++;
@@ -113,7 +166,7 @@ public final class Fingerprinter {
         }
     }
 
-    private int pool1d(Buffer data, DType t, long row) {
+    private int pool1d(TensorData data, long row) {
         int segments = (int) Math.min(CELLS, row);
         for (int s = 0; s < segments; s++) {
             long from = s * row / segments;
@@ -122,7 +175,7 @@ public final class Fingerprinter {
             double sum = 0;
             int n = 0;
             for (long i = from; i < to; i += step) {
-                double v = Elements.get(data, t, i);
+                double v = data.get(i);
                 if (Double.isFinite(v)) {
                     sum += v;
                     n++;

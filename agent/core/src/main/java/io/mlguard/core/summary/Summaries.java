@@ -17,11 +17,13 @@ import java.nio.ByteOrder;
 public final class Summaries {
     private final TensorSummarizer tensors;
     private final Fingerprinter fingerprints = new Fingerprinter();
+    private final TensorData data;
     private final boolean captureFeatures;
     private final int featureLimit;
 
     public Summaries(TensorSummarizer tensors, boolean captureFeatures, int featureLimit) {
         this.tensors = tensors;
+        this.data = tensors.newData();
         this.captureFeatures = captureFeatures;
         this.featureLimit = featureLimit;
     }
@@ -34,22 +36,27 @@ public final class Summaries {
         if (r.inputCount >= Records.MAX_TENSORS) {
             return;
         }
-        Buffer le = littleEndian(data);
         TensorSummary s = r.inputs[r.inputCount++];
         describe(s, name, dtype, shape);
-        tensors.summarize(le, dtype, count(shape), s);
-        if (r.inputCount == 1) {
-            r.batchSize = shape.length > 1 ? shape[0] : 1;
-            fingerprints.fingerprint(le, dtype, s.shape, s.rank, r);
-            if (captureFeatures && le != null && dtype.isNumeric()) {
-                long row = shape.length > 1 ? count(shape) / Math.max(1, shape[0]) : count(shape);
-                if (row <= featureLimit) {
-                    for (int i = 0; i < row; i++) {
-                        r.features[i] = (float) Elements.get(le, dtype, i);
+        long count = count(shape);
+        TensorData d = this.data.of(littleEndian(data), dtype, count);
+        try {
+            tensors.summarize(d, count, s);
+            if (r.inputCount == 1) {
+                r.batchSize = shape.length > 1 ? shape[0] : 1;
+                fingerprints.fingerprint(d, s.shape, s.rank, r);
+                if (captureFeatures && d.present() && dtype.isNumeric()) {
+                    long row = shape.length > 1 ? count / Math.max(1, shape[0]) : count;
+                    if (row <= featureLimit) {
+                        for (int i = 0; i < row; i++) {
+                            r.features[i] = (float) d.get(i);
+                        }
+                        r.featureCount = (int) row;
                     }
-                    r.featureCount = (int) row;
                 }
             }
+        } finally {
+            d.release();
         }
     }
 
@@ -58,15 +65,20 @@ public final class Summaries {
         if (r.outputCount >= Records.MAX_TENSORS) {
             return;
         }
-        Buffer le = littleEndian(data);
         TensorSummary s = r.outputs[r.outputCount++];
         describe(s, name, dtype, shape);
-        tensors.summarize(le, dtype, count(shape), s);
-        if (shape.length >= 1) {
-            long classes = shape[shape.length - 1];
-            if (classes >= 2 && classes <= Integer.MAX_VALUE) {
-                tensors.classify(le, dtype, (int) classes, s);
+        long count = count(shape);
+        TensorData d = this.data.of(littleEndian(data), dtype, count);
+        try {
+            tensors.summarize(d, count, s);
+            if (shape.length >= 1) {
+                long classes = shape[shape.length - 1];
+                if (classes >= 2 && classes <= Integer.MAX_VALUE) {
+                    tensors.classify(d, (int) classes, s);
+                }
             }
+        } finally {
+            d.release();
         }
     }
 

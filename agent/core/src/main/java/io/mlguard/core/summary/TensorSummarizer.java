@@ -18,9 +18,18 @@ public final class TensorSummarizer {
     private final int maxElements;
     private final int topK;
 
+    /** For the public methods, which are handed a buffer; {@link Summaries} passes its own. */
+    private final TensorData scratch;
+
     public TensorSummarizer(int maxElements, int topK) {
         this.maxElements = maxElements;
         this.topK = Math.min(topK, Records.MAX_TOP_K);
+        this.scratch = newData();
+    }
+
+    /** A reusable view for this summarizer's tensors: copies only what it reads in full. */
+    TensorData newData() {
+        return new TensorData(maxElements);
     }
 
     /**
@@ -28,13 +37,27 @@ public final class TensorSummarizer {
      * absolute positions from 0). {@code out}'s name, dtype and shape are set by the caller.
      */
     public void summarize(Buffer data, DType dtype, long count, TensorSummary out) {
+        try {
+            summarize(scratch.of(data, dtype, count), count, out);
+        } finally {
+            scratch.release();
+        }
+    }
+
+    /** As {@link #summarize(Buffer, DType, long, TensorSummary)}, from data already in view. */
+    void summarize(TensorData data, long count, TensorSummary out) {
         out.count = count;
-        if (!dtype.isNumeric() || count <= 0 || data == null) {
+        DType dtype = data.dtype();
+        if (!dtype.isNumeric() || count <= 0 || !data.present()) {
             return;
         }
-        long available = Elements.count(data, dtype);
+        long available = data.available();
         long n = Math.min(count, available);
         long step = n <= maxElements ? 1 : (n + maxElements - 1) / maxElements;
+        if (step == 1 && n <= data.copied()) {
+            summarizeAll(data.dense(), (int) n, out);
+            return;
+        }
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;
@@ -49,7 +72,7 @@ public final class TensorSummarizer {
             if (i >= n) {
                 i = n - 1;
             }
-            double v = Elements.get(data, dtype, i);
+            double v = data.get(i);
             read++;
             if (Double.isNaN(v)) {
                 nan++;
@@ -92,6 +115,58 @@ public final class TensorSummarizer {
         }
     }
 
+    /**
+     * The statistics of {@code a[0..n)}: the loop of {@link #summarize(TensorData, long,
+     * TensorSummary)} for a tensor read in full and copied, element for element in the same order,
+     * so the sums come out bit for bit the same.
+     */
+    private static void summarizeAll(float[] a, int n, TensorSummary out) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        double sumSq = 0;
+        long nan = 0;
+        long inf = 0;
+        long zeros = 0;
+        for (int i = 0; i < n; i++) {
+            double v = a[i];
+            if (Double.isNaN(v)) {
+                nan++;
+            } else if (Double.isInfinite(v)) {
+                inf++;
+            } else {
+                // not Math.min/max: they order -0.0 before 0.0, the generic loop does not
+                if (v < min) {
+                    min = v;
+                }
+                if (v > max) {
+                    max = v;
+                }
+                zeros += v == 0 ? 1 : 0;
+                sum += v;
+                sumSq += v * v;
+            }
+        }
+        long finite = n - nan - inf;
+        out.sampled = n;
+        out.nanCount = nan;
+        out.infCount = inf;
+        if (finite > 0) {
+            double mean = sum / finite;
+            out.min = min;
+            out.max = max;
+            out.mean = mean;
+            out.std = Math.sqrt(Math.max(0, sumSq / finite - mean * mean));
+            out.zeroFraction = (float) zeros / n;
+            out.l2Norm = Math.sqrt(sumSq); // every element read: the sampling factor is 1
+        } else {
+            out.min = Double.NaN;
+            out.max = Double.NaN;
+            out.mean = Double.NaN;
+            out.std = Double.NaN;
+        }
+    }
+
     /** A fixed pseudo-random offset in [0, step) for a stratum (Fibonacci hashing). */
     static long offset(long stratum, long step) {
         return ((stratum * 0x9E3779B97F4A7C15L) >>> 33) % step;
@@ -103,10 +178,20 @@ public final class TensorSummarizer {
      * logits (softmax) for the entropy.
      */
     public void classify(Buffer data, DType dtype, int classes, TensorSummary out) {
-        if ((dtype != DType.FLOAT32 && dtype != DType.FLOAT64) || classes < 2 || data == null) {
+        try {
+            classify(scratch.of(data, dtype, classes), classes, out);
+        } finally {
+            scratch.release();
+        }
+    }
+
+    /** As {@link #classify(Buffer, DType, int, TensorSummary)}, from data already in view. */
+    void classify(TensorData data, int classes, TensorSummary out) {
+        DType dtype = data.dtype();
+        if ((dtype != DType.FLOAT32 && dtype != DType.FLOAT64) || classes < 2 || !data.present()) {
             return;
         }
-        if (classes > Elements.count(data, dtype)) {
+        if (classes > data.available()) {
             return;
         }
         int k = Math.min(topK, classes);
@@ -115,7 +200,7 @@ public final class TensorSummarizer {
         boolean probabilities = true;
         int filled = 0;
         for (int c = 0; c < classes; c++) {
-            double v = Elements.get(data, dtype, c);
+            double v = data.get(c);
             if (!(v >= 0 && v <= 1)) {
                 probabilities = false;
             }
@@ -136,11 +221,11 @@ public final class TensorSummarizer {
         double norm = 0;
         if (!probabilities) {
             for (int c = 0; c < classes; c++) {
-                norm += Math.exp(Elements.get(data, dtype, c) - rowMax);
+                norm += Math.exp(data.get(c) - rowMax);
             }
         }
         for (int c = 0; c < classes; c++) {
-            double v = Elements.get(data, dtype, c);
+            double v = data.get(c);
             double p = probabilities ? v : Math.exp(v - rowMax) / norm;
             if (p > 0) {
                 entropy -= p * Math.log(p);

@@ -35,29 +35,32 @@ public final class Normal {
         return x - u / (1 + x * u / 2);
     }
 
-    // Acklam's rational approximation of the normal quantile.
+    // Acklam's rational approximation of the normal quantile. Constants, not locals: the drift
+    // detector calls this for every value of every watched statistic.
+    private static final double[] A = {
+        -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+        1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
+    };
+    private static final double[] B = {
+        -5.447609879822406e+01,
+        1.615858368580409e+02,
+        -1.556989798598866e+02,
+        6.680131188771972e+01,
+        -1.328068155288572e+01
+    };
+    private static final double[] C = {
+        -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+        -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00
+    };
+    private static final double[] D = {
+        7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00
+    };
+
     private static double acklam(double p) {
-        final double[] a = {
-            -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-            1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
-        };
-        final double[] b = {
-            -5.447609879822406e+01,
-            1.615858368580409e+02,
-            -1.556989798598866e+02,
-            6.680131188771972e+01,
-            -1.328068155288572e+01
-        };
-        final double[] c = {
-            -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-            -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00
-        };
-        final double[] d = {
-            7.784695709041462e-03,
-            3.224671290700398e-01,
-            2.445134137142996e+00,
-            3.754408661907416e+00
-        };
+        final double[] a = A;
+        final double[] b = B;
+        final double[] c = C;
+        final double[] d = D;
         double low = 0.02425;
         if (p < low) {
             double q = Math.sqrt(-2 * Math.log(p));

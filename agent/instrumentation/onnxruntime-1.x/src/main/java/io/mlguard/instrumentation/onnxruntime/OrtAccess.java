@@ -45,6 +45,9 @@ final class OrtAccess {
     private final MethodHandle getInputNames;
     final Class<?> sessionOptions;
 
+    /** By {@code OnnxJavaType} ordinal; made on first use (racy, but any copy is the same). */
+    private DType[] dtypes;
+
     private OrtAccess(ClassLoader loader) throws ReflectiveOperationException {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         Class<?> tensorLike = Class.forName("ai.onnxruntime.OnnxTensorLike", false, loader);
@@ -161,7 +164,30 @@ final class OrtAccess {
 
     DType dtype(Object info) throws Throwable {
         Enum<?> t = (Enum<?>) getType.invokeExact(info);
-        return t == null ? DType.UNKNOWN : toDType(t.name());
+        if (t == null) {
+            return DType.UNKNOWN;
+        }
+        DType[] byOrdinal = dtypes;
+        if (byOrdinal == null) {
+            byOrdinal = dtypesOf(t);
+            dtypes = byOrdinal;
+        }
+        int i = t.ordinal();
+        return i < byOrdinal.length ? byOrdinal[i] : toDType(t.name());
+    }
+
+    /**
+     * {@code OnnxJavaType}'s constants mapped once by ordinal: a call then reads an array instead
+     * of switching on the constant's name for every tensor.
+     */
+    static DType[] dtypesOf(Enum<?> onnxJavaType) {
+        Object[] constants = onnxJavaType.getDeclaringClass().getEnumConstants();
+        DType[] byOrdinal = new DType[constants.length];
+        for (Object c : constants) {
+            Enum<?> e = (Enum<?>) c;
+            byOrdinal[e.ordinal()] = toDType(e.name());
+        }
+        return byOrdinal;
     }
 
     /** The session's input names, in the model's order. */
