@@ -87,7 +87,7 @@ traffic() {
   grep -E '^(note|result):' "$work/traffic-$scenario.log" || true
   if [ $rc -ne 0 ] && [ $refused_ok = 0 ]; then cat "$work/traffic-$scenario.log" >&2; exit 1; fi
   if [ $rc -ne 0 ]; then
-    echo "cut off: $(grep -m1 '^Error:' "$work/traffic-$scenario.log" | sed 's/^Error: [A-Za-z.]*Exception: //')"
+    echo "cut off: $(grep -m1 '^error:' "$work/traffic-$scenario.log" | sed 's/^error: [A-Za-z.]*Exception: //')"
   fi
 }
 # Five benign clients first: the collector's reference profile is built from a model's first records.
