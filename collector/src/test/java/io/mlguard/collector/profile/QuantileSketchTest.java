@@ -74,6 +74,35 @@ class QuantileSketchTest {
     }
 
     @Test
+    void midCdfIsExactlyTheMeanOfBothCdfsOnDiscreteAndContinuousValues() {
+        // a discrete feature (values 1..4, mass points inside and at both ends), a continuous one,
+        // and a mix: on every quantile point, between them and outside the range
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int kind = 0; kind < 3; kind++) {
+            double[] v = new double[997];
+            for (int i = 0; i < v.length; i++) {
+                double d = 1 + random.nextInt(4);
+                double c = random.nextGaussian() * 3;
+                v[i] = kind == 0 ? d : kind == 1 ? c : random.nextBoolean() ? d : c;
+            }
+            QuantileSketch s = QuantileSketch.of(v.clone(), v.length, v.length);
+            java.util.List<Double> xs = new java.util.ArrayList<>();
+            for (int j = 0; j < QuantileSketch.POINTS; j++) {
+                double q = s.quantile((double) j / (QuantileSketch.POINTS - 1));
+                xs.add(q);
+                xs.add(Math.nextUp(q));
+                xs.add(Math.nextDown(q));
+            }
+            for (int i = 0; i < 2_000; i++) {
+                xs.add(random.nextDouble(-12, 12));
+            }
+            for (double x : xs) {
+                assertThat(s.midCdf(x)).as("x = %s", x).isEqualTo((s.cdfBelow(x) + s.cdf(x)) / 2);
+            }
+        }
+    }
+
+    @Test
     void rejectsBadQuantiles() {
         double[] q = new double[QuantileSketch.POINTS];
         q[5] = -1;
