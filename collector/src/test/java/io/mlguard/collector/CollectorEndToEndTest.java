@@ -197,8 +197,14 @@ class CollectorEndToEndTest {
                 // restored from the store (ingest has started already: it may be further on)
                 long before = c.stats().recordsRead();
                 assertThat(before).isGreaterThanOrEqualTo(read);
-                // stop as soon as something more was read: most runs stop mid-stream
-                while (c.stats().recordsRead() == before) {
+                // stop as soon as something more was read: most runs stop mid-stream. A run
+                // that had read everything before `before` was taken has nothing more to read.
+                long deadline =
+                        System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (c.stats().recordsRead() == before && before < total) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("no progress past record " + before + " in 60 s");
+                    }
                     Thread.onSpinWait();
                 }
             } finally {
