@@ -32,6 +32,15 @@ public interface InstrumentationModule {
     }
 
     /**
+     * The same instrumentation as {@link #typeAdvice()}, as {@link MethodHook}s: what the agent
+     * weaves at premain ({@link HookWeaver}, no Byte Buddy on the application's start path) and
+     * into JDK classes loaded before it. Each hook must do what the corresponding advice does.
+     */
+    default List<MethodHook> hooks() {
+        return List.of();
+    }
+
+    /**
      * When attaching: adds the matchers and advice of {@link #typeAdvice()} (except the classes
      * woven by retransformation at any time, {@link TypeAdvice#isLoadedEarly}).
      */
