@@ -59,7 +59,9 @@ public final class AgentInstaller {
         // Chronicle phones home and announces itself unless told not to, before its first use.
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
-        ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
+        if (dynamic) {
+            ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
+        }
 
         AgentLog.debug(
                 "configured in "
@@ -136,6 +138,11 @@ public final class AgentInstaller {
                             + (System.nanoTime() - start) / 1_000_000
                             + " ms"
                             + AgentLog.threadCpu());
+            // Only Chronicle needs these module openings, so not before the weaver is ready (in a
+            // class-load log of the demo's start, 60 ms of the init thread's wall time went between
+            // ModuleOpener and the next class); records written meanwhile wait in memory until the
+            // queue opens, which is after this.
+            ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
             // Chronicle loads once inferences start, or once the application's start is over
             writer.openWhenAsked(own);
             Thread quiet =
