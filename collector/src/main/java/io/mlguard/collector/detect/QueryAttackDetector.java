@@ -68,7 +68,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     /** Shortest fingerprint worth comparing: a handful of tabular cells says nothing. */
     static final int MIN_LENGTH = 16;
 
-    private static final class ClientState {
+    private static final class ClientState extends IncrementalCapture.Tracked {
         final FingerprintRing ring;
         final SimilaritySeries series;
         long queries;
@@ -104,7 +104,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         }
     }
 
-    private static final class ModelState {
+    private static final class ModelState extends IncrementalCapture.Tracked {
         final NearDuplicateIndex index;
         long queries;
         long quietUntil;
@@ -238,7 +238,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             int limit) {
         String key = r.modelId + '\u0000' + r.clientId;
         ClientState c = clients.get(key, k -> new ClientState());
-        capturedClients.touched(key);
+        capturedClients.touched(c);
         c.queries++;
         FingerprintRing ring = c.ring;
         int matches = 0;
@@ -317,7 +317,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private void acrossClients(ModelState m, InferenceRecord r, long index, SignalSink sink) {
-        capturedModels.touched(r.modelId); // its counters now, its index right after
+        capturedModels.touched(m); // its counters now, its index right after
         m.queries++;
         int matches = found.others;
         int distinct = found.otherClients;
