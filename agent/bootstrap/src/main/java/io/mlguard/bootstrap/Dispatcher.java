@@ -98,4 +98,169 @@ public final class Dispatcher {
                 ? new ContextTask.Future((java.util.concurrent.RunnableFuture<?>) task, context)
                 : new ContextTask(task, context);
     }
+
+    // The entry points below are called by the premain's hook weaver (agent core's HookWeaver),
+    // which inserts plain static calls instead of inlining advice: each swallows its own failures,
+    // as suppressing advice did, and the exits take the returned value or the thrown exception
+    // first and hand it back, so the woven code needs no local variable and no branch for it.
+
+    /** {@link #enterInference}, failing to 0 (no record). */
+    public static long enterInferenceHook(int runtime) {
+        try {
+            return hooks.enterInference(runtime);
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    /** {@link #exitInference} for a call that returned {@code result}; returns it. */
+    public static Object returnInference(
+            Object result, int runtime, long token, Object target, Object input) {
+        try {
+            hooks.exitInference(runtime, token, target, input, result, null);
+        } catch (Throwable t) {
+            // fail-open
+        }
+        return result;
+    }
+
+    /** {@link #exitInference} for a call that threw {@code thrown}; returns it. */
+    public static Throwable throwInference(
+            Throwable thrown, int runtime, long token, Object target, Object input) {
+        try {
+            hooks.exitInference(runtime, token, target, input, null, thrown);
+        } catch (Throwable t) {
+            // fail-open
+        }
+        return thrown;
+    }
+
+    /**
+     * A run that fetches nothing ({@code fetches}, a {@code List}, is empty) only executes targets
+     * (initialisers, saves): it is not an inference, is never refused and makes no record.
+     */
+    private static boolean fetchesSomething(Object fetches) {
+        return fetches instanceof java.util.List && !((java.util.List<?>) fetches).isEmpty();
+    }
+
+    /** {@link #checkAllowed} for a run that fetches something. */
+    public static void checkFetching(int runtime, Object fetches, Object target) {
+        if (fetchesSomething(fetches)) {
+            hooks.checkAllowed(runtime, target);
+        }
+    }
+
+    /** {@link #enterInferenceHook} for a run that fetches something; 0 otherwise. */
+    public static long enterFetching(int runtime, Object fetches) {
+        try {
+            return fetchesSomething(fetches) ? hooks.enterInference(runtime) : 0;
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    /** {@link #returnInference} for a run that fetches something; returns {@code result}. */
+    public static Object returnFetching(
+            Object result, int runtime, long token, Object fetches, Object target, Object input) {
+        try {
+            if (fetchesSomething(fetches)) {
+                hooks.exitInference(runtime, token, target, input, result, null);
+            }
+        } catch (Throwable t) {
+            // fail-open
+        }
+        return result;
+    }
+
+    /** {@link #throwInference} for a run that fetches something; returns {@code thrown}. */
+    public static Throwable throwFetching(
+            Throwable thrown,
+            int runtime,
+            long token,
+            Object fetches,
+            Object target,
+            Object input) {
+        try {
+            if (fetchesSomething(fetches)) {
+                hooks.exitInference(runtime, token, target, input, null, thrown);
+            }
+        } catch (Throwable t) {
+            // fail-open
+        }
+        return thrown;
+    }
+
+    /** {@link #enterModelLoad}, failing to 0. */
+    public static long enterModelLoadHook(int runtime) {
+        try {
+            return hooks.enterModelLoad(runtime);
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    /** {@link #exitModelLoad} for a load that returned {@code model}; returns it. */
+    public static Object returnModelLoad(
+            Object model, int runtime, long token, Object source, Object options) {
+        try {
+            hooks.exitModelLoad(runtime, token, model, source, options, null);
+        } catch (Throwable t) {
+            // fail-open
+        }
+        return model;
+    }
+
+    /** {@link #exitModelLoad} for a load that threw {@code thrown}; returns it. */
+    public static Throwable throwModelLoad(
+            Throwable thrown, int runtime, long token, Object source, Object options) {
+        try {
+            hooks.exitModelLoad(runtime, token, null, source, options, thrown);
+        } catch (Throwable t) {
+            // fail-open
+        }
+        return thrown;
+    }
+
+    /** {@link #enterRequest}, swallowing failures. */
+    public static void enterRequestHook(int server, Object request) {
+        try {
+            hooks.enterRequest(server, request);
+        } catch (Throwable t) {
+            // fail-open
+        }
+    }
+
+    /** {@link #exitRequest}, swallowing failures. */
+    public static void exitRequestHook(int server) {
+        try {
+            hooks.exitRequest(server);
+        } catch (Throwable t) {
+            // fail-open
+        }
+    }
+
+    /** {@link #enterMessage}, failing to {@code false}. */
+    public static boolean enterMessageHook(int server, Object message, Object connection) {
+        try {
+            return hooks.enterMessage(server, message, connection);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** Ends the request {@link #enterMessageHook} entered, if it did. */
+    public static void exitMessage(int server, boolean entered) {
+        if (entered) {
+            exitRequestHook(server);
+        }
+    }
+
+    /** {@link #wrapTask}, failing to the task itself. */
+    public static Runnable wrapTaskHook(Runnable task) {
+        try {
+            return wrapTask(task);
+        } catch (Throwable t) {
+            return task;
+        }
+    }
 }

@@ -59,7 +59,9 @@ public final class AgentInstaller {
         // Chronicle phones home and announces itself unless told not to, before its first use.
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
-        ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
+        if (dynamic) {
+            ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
+        }
 
         AgentLog.debug(
                 "configured in "
@@ -92,11 +94,11 @@ public final class AgentInstaller {
                 servers[m.serverId()] = m.requestAdapter();
             }
         }
-        List<TypeAdvice> atLoad = new ArrayList<>();
-        List<TypeAdvice> loadedEarly = new ArrayList<>();
+        List<MethodHook> atLoad = new ArrayList<>();
+        List<MethodHook> loadedEarly = new ArrayList<>();
         for (InstrumentationModule m : modules) {
-            for (TypeAdvice t : m.typeAdvice()) {
-                (t.isLoadedEarly() ? loadedEarly : atLoad).add(t);
+            for (MethodHook h : m.hooks()) {
+                (h.isLoadedEarly() ? loadedEarly : atLoad).add(h);
             }
         }
         ControlRules rules = config.enforce ? new ControlRules() : null;
@@ -128,21 +130,19 @@ public final class AgentInstaller {
             builder.installOn(inst);
             LoadedClassWeaver.weave(loadedEarly, inst, counters);
         } else {
-            // At premain only the light weaver: every module names its classes exactly, so no
-            // AgentBuilder (some 1,000 more classes and their compilation) runs at start.
-            AdviceWeaver weaver = new AdviceWeaver(atLoad, inst, counters);
-            deferred.accept(weaver);
+            // At premain only the hook weaver: ASM's reader and writer, no Byte Buddy description,
+            // matching or advice (some 550 classes and their compilation) on the start path.
+            deferred.accept(new HookWeaver(atLoad, inst, counters));
             AgentLog.debug(
                     "transformer ready at "
                             + (System.nanoTime() - start) / 1_000_000
                             + " ms"
                             + AgentLog.threadCpu());
-            weaver.prepare(ClassLoader.getSystemClassLoader());
-            AgentLog.debug(
-                    "advice read at "
-                            + (System.nanoTime() - start) / 1_000_000
-                            + " ms"
-                            + AgentLog.threadCpu());
+            // Only Chronicle needs these module openings, so not before the weaver is ready (in a
+            // class-load log of the demo's start, 60 ms of the init thread's wall time went between
+            // ModuleOpener and the next class); records written meanwhile wait in memory until the
+            // queue opens, which is after this.
+            ModuleOpener.openForChronicle(inst, AgentInstaller.class.getModule());
             // Chronicle loads once inferences start, or once the application's start is over
             writer.openWhenAsked(own);
             Thread quiet =

@@ -13,11 +13,11 @@ import net.bytebuddy.dynamic.DynamicType;
  * in the agent class loader. A new runtime or HTTP server is a new module folder under {@code
  * agent/instrumentation/} that implements this; nothing else changes.
  *
- * <p>A module declares what it instruments in {@link #typeAdvice()}, by exact class name: at
- * premain the agent weaves that with its light {@link AdviceWeaver} (no {@code AgentBuilder}, no
- * matching of class hierarchies on the application's start path), and when attaching it builds the
- * same on an {@code AgentBuilder} ({@link #instrument}). JDK classes loaded before the agent are
- * woven by retransformation in both cases ({@link TypeAdvice#isLoadedEarly}).
+ * <p>A module declares what it instruments twice, by exact class name: as {@link MethodHook}s
+ * ({@link #hooks()}), which the agent weaves at premain with its {@link HookWeaver} (ASM only: no
+ * Byte Buddy on the application's start path) and into JDK classes loaded before it; and as Byte
+ * Buddy advice ({@link #typeAdvice()}), which it weaves on an {@code AgentBuilder} when attaching
+ * to a running JVM ({@link #instrument}). Both must name the same classes and do the same.
  */
 public interface InstrumentationModule {
     /** A short name, such as {@code onnxruntime-1.x}. */
@@ -28,6 +28,15 @@ public interface InstrumentationModule {
      * one the premain's {@code DeferredTransformer} waits for ({@code waitsFor}).
      */
     default List<TypeAdvice> typeAdvice() {
+        return List.of();
+    }
+
+    /**
+     * The same instrumentation as {@link #typeAdvice()}, as {@link MethodHook}s: what the agent
+     * weaves at premain ({@link HookWeaver}, no Byte Buddy on the application's start path) and
+     * into JDK classes loaded before it. Each hook must do what the corresponding advice does.
+     */
+    default List<MethodHook> hooks() {
         return List.of();
     }
 

@@ -9,29 +9,33 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Weaves advice into JDK classes that were loaded before the agent ({@link
- * TypeAdvice#isLoadedEarly}, such as {@code ThreadPoolExecutor}) by retransforming them with the
- * light {@link AdviceWeaver} (or as they load, if not loaded yet). Class loader: agent. Registered
- * as a retransforming transformer that hands over only those bootstrap classes: every later class
- * load costs one map lookup.
+ * MethodHook#isLoadedEarly}, such as {@code ThreadPoolExecutor}) by retransforming them with the
+ * {@link HookWeaver} (or as they load, if not loaded yet). Class loader: agent. Registered as a
+ * retransforming transformer that hands over only those bootstrap classes: every later class load
+ * costs one map lookup.
  */
 public final class LoadedClassWeaver implements ClassFileTransformer {
-    private final AdviceWeaver weaver;
+    private final HookWeaver weaver;
 
     /** Classes woven as they loaded, after this was registered: they need no retransformation. */
     private final Set<String> wovenAtLoad = ConcurrentHashMap.newKeySet();
 
-    private LoadedClassWeaver(AdviceWeaver weaver) {
+    private LoadedClassWeaver(HookWeaver weaver) {
         this.weaver = weaver;
     }
 
     /** Retransforms each class of {@code types}; one that fails is said once and left alone. */
-    public static void weave(List<TypeAdvice> types, Instrumentation inst, AgentCounters counters) {
+    public static void weave(List<MethodHook> types, Instrumentation inst, AgentCounters counters) {
         if (types.isEmpty()) {
             return;
         }
-        LoadedClassWeaver w = new LoadedClassWeaver(new AdviceWeaver(types, inst, counters));
+        LoadedClassWeaver w = new LoadedClassWeaver(new HookWeaver(types, inst, counters));
         inst.addTransformer(w, true);
-        for (TypeAdvice t : types) {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (MethodHook t : types) {
+            if (!done.add(t.typeName)) {
+                continue; // several hooks of one class: retransformed once
+            }
             try {
                 Class<?> c = Class.forName(t.typeName, false, null);
                 if (!w.wovenAtLoad.contains(t.internalName())) {

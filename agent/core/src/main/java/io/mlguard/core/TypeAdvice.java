@@ -8,10 +8,9 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * One class a module instruments, by exact name, and the advice woven into its methods. Class
- * loader: agent. Declaring instrumentation as data (rather than as AgentBuilder calls) lets the
- * agent weave at premain with the light {@link AdviceWeaver}, and build the same instrumentation on
- * an AgentBuilder when attaching to a running JVM.
+ * One class a module instruments, by exact name, and the Byte Buddy advice woven into its methods
+ * when the agent attaches to a running JVM (on an AgentBuilder). Class loader: agent. At premain
+ * the same instrumentation is woven from the module's {@link MethodHook}s instead.
  */
 public final class TypeAdvice {
     /** Advice applied to the methods one matcher selects. */

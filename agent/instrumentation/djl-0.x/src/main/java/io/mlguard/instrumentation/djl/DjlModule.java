@@ -5,6 +5,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.MethodHook;
+import io.mlguard.core.MethodHook.Methods;
+import io.mlguard.core.MethodHook.Value;
 import io.mlguard.core.RuntimeAdapter;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
@@ -23,8 +26,10 @@ import net.bytebuddy.matcher.ElementMatcher;
  * prediction is one record, with runtime {@code djl}.
  */
 public final class DjlModule implements InstrumentationModule {
-    private static final ElementMatcher.Junction<MethodDescription> PREDICT =
-            named("predictInternal").and(takesArguments(2));
+    // built when attaching only: Byte Buddy matchers stay off the premain path
+    private static ElementMatcher.Junction<MethodDescription> predict() {
+        return named("predictInternal").and(takesArguments(2));
+    }
 
     private final DjlAdapter adapter = new DjlAdapter();
 
@@ -39,10 +44,28 @@ public final class DjlModule implements InstrumentationModule {
                 // enforcement first: advice added first is inlined outermost, so a refused
                 // prediction never enters the recording advice
                 TypeAdvice.on("ai.djl.inference.Predictor")
-                        .advise(PREDICT, PredictEnforcementAdvice.class)
-                        .advise(PREDICT, PredictAdvice.class),
+                        .advise(predict(), PredictEnforcementAdvice.class)
+                        .advise(predict(), PredictAdvice.class),
                 TypeAdvice.on("ai.djl.repository.zoo.Criteria")
                         .advise(named("loadModel").and(takesArguments(0)), LoadModelAdvice.class));
+    }
+
+    @Override
+    public List<MethodHook> hooks() {
+        return List.of(
+                MethodHook.inference(
+                        "ai.djl.inference.Predictor",
+                        Methods.named("predictInternal").takesArguments(2),
+                        Dispatcher.DJL,
+                        Value.field("model"),
+                        Value.arg(1),
+                        true),
+                MethodHook.modelLoad(
+                        "ai.djl.repository.zoo.Criteria",
+                        Methods.named("loadModel").takesArguments(0),
+                        Dispatcher.DJL,
+                        Value.self(),
+                        Value.none()));
     }
 
     @Override

@@ -22,4 +22,26 @@ class WatchedPackagesTest {
         }
         assertThat(DeferredTransformer.waitsFor("ai/djl/ndarray/NDList")).isFalse();
     }
+
+    /**
+     * The premain weaves the modules' hooks, attaching weaves their advice: both must name the same
+     * classes, each hooked class being waited for at premain (or woven by retransformation).
+     */
+    @Test
+    void premainHooksNameTheClassesTheAdviceNames() {
+        for (io.mlguard.core.InstrumentationModule m : List.of(new DjlModule())) {
+            java.util.Set<String> hooked = new java.util.TreeSet<>();
+            for (io.mlguard.core.MethodHook h : m.hooks()) {
+                hooked.add(h.typeName);
+                assertThat(h.isLoadedEarly() || DeferredTransformer.waitsFor(h.internalName()))
+                        .as(h.typeName)
+                        .isTrue();
+            }
+            java.util.Set<String> advised = new java.util.TreeSet<>();
+            for (TypeAdvice t : m.typeAdvice()) {
+                advised.add(t.typeName);
+            }
+            assertThat(hooked).as(m.name()).isNotEmpty().isEqualTo(advised);
+        }
+    }
 }

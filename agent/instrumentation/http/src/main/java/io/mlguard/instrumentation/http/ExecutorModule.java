@@ -4,6 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.MethodHook;
+import io.mlguard.core.MethodHook.Methods;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
 
@@ -27,6 +29,16 @@ public final class ExecutorModule implements InstrumentationModule {
     @Override
     public String name() {
         return "java-executors";
+    }
+
+    @Override
+    public List<MethodHook> hooks() {
+        return List.of(
+                MethodHook.wrapTask(
+                        TARGET.replace('/', '.'),
+                        Methods.named("execute")
+                                .takesArguments(1)
+                                .takesArgument(0, "java.lang.Runnable")));
     }
 
     @Override

@@ -5,6 +5,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.MethodHook;
+import io.mlguard.core.MethodHook.Methods;
+import io.mlguard.core.MethodHook.Value;
 import io.mlguard.core.RequestAdapter;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
@@ -20,6 +23,16 @@ public final class JdkHttpServerModule implements InstrumentationModule {
     @Override
     public String name() {
         return "jdk-httpserver";
+    }
+
+    @Override
+    public List<MethodHook> hooks() {
+        return List.of(
+                MethodHook.request(
+                        "com.sun.net.httpserver.Filter$Chain",
+                        Methods.named("doFilter").takesArguments(1),
+                        Dispatcher.JDK_HTTP_SERVER,
+                        Value.arg(0)));
     }
 
     @Override

@@ -6,6 +6,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.MethodHook;
+import io.mlguard.core.MethodHook.Methods;
+import io.mlguard.core.MethodHook.Value;
 import io.mlguard.core.RequestAdapter;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
@@ -25,6 +28,19 @@ public final class NettyModule implements InstrumentationModule {
     @Override
     public String name() {
         return "netty-4.1";
+    }
+
+    @Override
+    public List<MethodHook> hooks() {
+        return List.of(
+                MethodHook.message(
+                        "io.netty.channel.AbstractChannelHandlerContext",
+                        Methods.named("invokeChannelRead")
+                                .takesArguments(1)
+                                .takesArgument(0, "java.lang.Object"),
+                        Dispatcher.NETTY,
+                        Value.arg(0),
+                        Value.self()));
     }
 
     @Override

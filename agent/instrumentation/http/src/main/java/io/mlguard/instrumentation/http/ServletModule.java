@@ -6,6 +6,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.MethodHook;
+import io.mlguard.core.MethodHook.Methods;
+import io.mlguard.core.MethodHook.Value;
 import io.mlguard.core.RequestAdapter;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
@@ -36,6 +39,19 @@ abstract class ServletModule implements InstrumentationModule {
     @Override
     public String name() {
         return namespace + "-servlet";
+    }
+
+    @Override
+    public List<MethodHook> hooks() {
+        return List.of(
+                MethodHook.request(
+                        namespace + ".servlet.http.HttpServlet",
+                        Methods.named("service")
+                                .isPublic()
+                                .takesArguments(2)
+                                .takesArgument(0, namespace + ".servlet.ServletRequest"),
+                        serverId,
+                        Value.arg(0)));
     }
 
     @Override

@@ -97,7 +97,7 @@ class ExecutorModuleTest {
         Instrumentation inst = ByteBuddyAgent.install();
         // as premain does: the dispatcher must be visible from the JDK's own classes
         inst.appendToBootstrapClassLoaderSearch(new JarFile(bootstrapJar().toFile()));
-        LoadedClassWeaver.weave(new ExecutorModule().typeAdvice(), inst, new AgentCounters());
+        LoadedClassWeaver.weave(new ExecutorModule().hooks(), inst, new AgentCounters());
         Dispatcher.install(ContextHooks.HOOKS);
         assertThat(Dispatcher.class.getClassLoader())
                 .as("the dispatcher is a bootstrap class")

@@ -7,6 +7,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.MethodHook;
+import io.mlguard.core.MethodHook.Methods;
+import io.mlguard.core.MethodHook.Value;
 import io.mlguard.core.RuntimeAdapter;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
@@ -21,8 +24,10 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class OnnxRuntimeModule implements InstrumentationModule {
     /** Every public {@code run} overload; they all take the inputs map first. */
-    private static final ElementMatcher.Junction<MethodDescription> RUN =
-            named("run").and(isPublic()).and(takesArgument(0, Map.class));
+    // built when attaching only: Byte Buddy matchers stay off the premain path
+    private static ElementMatcher.Junction<MethodDescription> run() {
+        return named("run").and(isPublic()).and(takesArgument(0, Map.class));
+    }
 
     private final OrtAdapter adapter = new OrtAdapter();
 
@@ -38,13 +43,31 @@ public final class OnnxRuntimeModule implements InstrumentationModule {
         // nesting depth it checks is still the caller's.
         return List.of(
                 TypeAdvice.on("ai.onnxruntime.OrtSession")
-                        .advise(RUN, EnforcementAdvice.class)
-                        .advise(RUN, OrtSessionRunAdvice.class),
+                        .advise(run(), EnforcementAdvice.class)
+                        .advise(run(), OrtSessionRunAdvice.class),
                 TypeAdvice.on("ai.onnxruntime.OrtEnvironment")
                         .advise(
                                 named("createSession")
                                         .and(returns(named("ai.onnxruntime.OrtSession"))),
                                 CreateSessionAdvice.class));
+    }
+
+    @Override
+    public List<MethodHook> hooks() {
+        return List.of(
+                MethodHook.inference(
+                        "ai.onnxruntime.OrtSession",
+                        Methods.named("run").isPublic().takesArgument(0, "java.util.Map"),
+                        Dispatcher.ONNX_RUNTIME,
+                        Value.self(),
+                        Value.arg(0),
+                        true),
+                MethodHook.modelLoad(
+                        "ai.onnxruntime.OrtEnvironment",
+                        Methods.named("createSession").returns("ai.onnxruntime.OrtSession"),
+                        Dispatcher.ONNX_RUNTIME,
+                        Value.arg(0),
+                        Value.allArgs()));
     }
 
     @Override

@@ -8,6 +8,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
+import io.mlguard.core.MethodHook;
+import io.mlguard.core.MethodHook.Methods;
+import io.mlguard.core.MethodHook.Value;
 import io.mlguard.core.RuntimeAdapter;
 import io.mlguard.core.TypeAdvice;
 import java.util.List;
@@ -24,10 +27,15 @@ import net.bytebuddy.matcher.ElementMatcher;
  * classes and calls only the bootstrap {@link Dispatcher}).
  */
 public final class TensorFlowModule implements InstrumentationModule {
-    private static final ElementMatcher.Junction<MethodDescription> RUN =
-            named("run").or(named("runAndFetchMetadata")).and(takesArguments(0));
-    private static final ElementMatcher.Junction<MethodDescription> CALL =
-            named("call").and(takesArguments(1)).and(takesArgument(0, Map.class));
+    // built when attaching only: Byte Buddy matchers stay off the premain path
+    private static ElementMatcher.Junction<MethodDescription> run() {
+        return named("run").or(named("runAndFetchMetadata")).and(takesArguments(0));
+    }
+
+    // built when attaching only: Byte Buddy matchers stay off the premain path
+    private static ElementMatcher.Junction<MethodDescription> call() {
+        return named("call").and(takesArguments(1)).and(takesArgument(0, Map.class));
+    }
 
     private final TensorFlowAdapter adapter = new TensorFlowAdapter();
 
@@ -42,11 +50,11 @@ public final class TensorFlowModule implements InstrumentationModule {
                 // enforcement first: advice added first is inlined outermost, so a refused call
                 // never enters the recording advice
                 TypeAdvice.on("org.tensorflow.Session$Runner")
-                        .advise(RUN, RunnerEnforcementAdvice.class)
-                        .advise(RUN, RunnerRunAdvice.class),
+                        .advise(run(), RunnerEnforcementAdvice.class)
+                        .advise(run(), RunnerRunAdvice.class),
                 TypeAdvice.on("org.tensorflow.ConcreteFunction")
-                        .advise(CALL, FunctionEnforcementAdvice.class)
-                        .advise(CALL, FunctionCallAdvice.class),
+                        .advise(call(), FunctionEnforcementAdvice.class)
+                        .advise(call(), FunctionCallAdvice.class),
                 TypeAdvice.on("org.tensorflow.SavedModelBundle")
                         .advise(
                                 named("load")
@@ -54,6 +62,31 @@ public final class TensorFlowModule implements InstrumentationModule {
                                         .and(isStatic())
                                         .and(takesArguments(4)),
                                 SavedModelLoadAdvice.class));
+    }
+
+    @Override
+    public List<MethodHook> hooks() {
+        return List.of(
+                MethodHook.fetchingInference(
+                        "org.tensorflow.Session$Runner",
+                        Methods.named("run", "runAndFetchMetadata").takesArguments(0),
+                        Dispatcher.TENSORFLOW,
+                        Value.field("outputs"),
+                        Value.field("this$0"),
+                        Value.self()),
+                MethodHook.inference(
+                        "org.tensorflow.ConcreteFunction",
+                        Methods.named("call").takesArguments(1).takesArgument(0, "java.util.Map"),
+                        Dispatcher.TENSORFLOW,
+                        Value.self(),
+                        Value.arg(0),
+                        true),
+                MethodHook.modelLoad(
+                        "org.tensorflow.SavedModelBundle",
+                        Methods.named("load").isPrivateStatic().takesArguments(4),
+                        Dispatcher.TENSORFLOW,
+                        Value.arg(0),
+                        Value.allArgs()));
     }
 
     @Override
