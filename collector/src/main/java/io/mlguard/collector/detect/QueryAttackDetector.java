@@ -30,7 +30,10 @@ import java.util.function.Supplier;
  * different input is a near-duplicate at distance 0, which is what an attack's tiny probes look
  * like. A burst of near-identical frames gives at most burst-1 matches, so bursts shorter than the
  * threshold pass. Account-free: {@link #GLOBAL_MATCHES} distinct near-duplicates from at least
- * {@link #GLOBAL_CLIENTS} other client ids flag an attack spread over rotating ids.
+ * {@link #GLOBAL_CLIENTS} other client ids flag an attack spread over rotating ids. Two more tests
+ * for image inputs catch attacks whose queries are not near-duplicates: the windowed test (see
+ * {@link #WINDOW_UNCHANGED}) and, within a few queries, the out-of-profile test (see {@link
+ * #PROFILE_MATCHES}).
  *
  * <p>Cost per query: at most CLIENT_RING comparisons (most stop at the block sums) plus the index's
  * bounded bucket lookups; memory: {@link #MAX_CLIENTS} client rings (evictions counted) and {@link
@@ -68,13 +71,13 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
 
     /**
      * The out-of-profile test, for image fingerprints only: a query whose input lies outside the
-     * model's {@link InputProfile}, that passes the windowed test, from a client with at least
-     * {@link #PROFILE_MATCHES} out-of-profile queries among its last {@link #WINDOW_RECENT}, is
-     * flagged at once. A score-based attack that first perturbs the whole image (Square's stripes)
-     * is out of profile from its second query and edits windows of it from its third, so it is
-     * flagged at query 3, long before it holds {@code CLIENT_MATCHES} windowed changes. Either half
-     * alone is common enough in benign traffic (noisy camera frames are out of profile; a windowed
-     * change happens) that only both together count.
+     * model's {@link InputProfile}, that passes the windowed test and rewrites its window (see
+     * {@link #REWRITE_CHANGE}), from a client with at least {@link #PROFILE_MATCHES} out-of-profile
+     * queries among its last {@link #WINDOW_RECENT}, is flagged at once. A score-based attack that
+     * first perturbs the whole image (Square's stripes) is out of profile from its second query and
+     * edits windows of it from its third, so it is flagged at query 3, long before it holds {@code
+     * CLIENT_MATCHES} windowed changes. Either half alone is common enough in benign traffic (noisy
+     * camera frames are out of profile; a windowed change happens) that only both together count.
      */
     static final int PROFILE_MATCHES = 2;
 
