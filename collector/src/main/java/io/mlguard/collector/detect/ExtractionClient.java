@@ -16,7 +16,7 @@ import java.util.Arrays;
  * measured against an ancestor several steps back and the distances looked normal (W ≥ 0.90); with
  * every query kept the same attack fell to W ≈ 0.56 and benign clients stayed at W ≥ 0.96.
  */
-final class ExtractionClient {
+final class ExtractionClient extends IncrementalCapture.Tracked {
     /** Classes share a set modulo this, so a model with thousands of classes stays bounded. */
     static final int PARTITIONS = 16;
 

@@ -113,7 +113,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
             c = new ExtractionClient();
             clients.put(key, c);
         }
-        captured.touched(key);
+        captured.touched(c);
         int label = label(r);
         c.queries++;
         if (c.firstMillis == Long.MIN_VALUE) {

@@ -2,21 +2,20 @@ package io.mlguard.collector.detect;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
  * Keyed detector state (per client, per model) captured for a checkpoint without copying or
- * serialising everything each time. The detector reports each key it touches ({@link #touched}); a
- * capture, on the ingest thread, deep-copies only the values touched since the previous capture and
- * reuses the previous capture's entries for the others; each entry is turned into JSON once, on
- * whichever thread first writes it (the committer), and that JSON is reused by later captures until
- * the key is touched again. So the ingest thread pays for the changed values only, and the
- * committer serialises the changed values only.
+ * serialising everything each time. The detector reports each value it touches ({@link #touched}: a
+ * mark in the value, no set of keys to grow per record under 100,000 clients); a capture, on the
+ * ingest thread, deep-copies only the values touched since the previous capture and reuses the
+ * previous capture's entries for the others; each entry is turned into JSON once, on whichever
+ * thread first writes it (the committer), and that JSON is reused by later captures until the key
+ * is touched again. So the ingest thread pays for the changed values only, and the committer
+ * serialises the changed values only.
  *
  * <p>Entries are never changed after a capture (the copy is private to it, its JSON is memoised
  * under the entry's lock), so a capture stays the state of its moment however long the committer
@@ -24,13 +23,18 @@ import java.util.function.BiFunction;
  *
  * @param <V> the live, mutable value
  */
-final class IncrementalCapture<V> {
+final class IncrementalCapture<V extends IncrementalCapture.Tracked> {
     /**
      * Makes a deep copy of a live value, sharing nothing mutable with it; into {@code spare} (a
      * copy an earlier capture no longer needs) when that is not null.
      */
     interface Copier<V> {
         V copy(V live, V spare);
+    }
+
+    /** A live value: remembers the capture it was last touched before. */
+    abstract static class Tracked {
+        long touchedIn = -1;
     }
 
     /** One key's value as of a capture: a private copy until written, then its JSON. */
@@ -62,21 +66,23 @@ final class IncrementalCapture<V> {
 
     private final Copier<V> copier;
     private final AtomicReference<V> spare = new AtomicReference<>();
-    private final Set<String> touched = new HashSet<>();
     private Map<String, Entry<V>> previous = new HashMap<>();
+
+    /** Counts captures (and resets): a value marked with the current one changed since the last. */
+    private long generation;
 
     IncrementalCapture(Copier<V> copier) {
         this.copier = copier;
     }
 
-    /** The value of {@code key} changed (or was created, reused or moved in eviction order). */
-    void touched(String key) {
-        touched.add(key);
+    /** {@code value} changed (or was created, or reused for another key) since the last capture. */
+    void touched(V value) {
+        value.touchedIn = generation;
     }
 
     /** Forgets every previous capture: the next one copies everything (after a restore). */
     void reset() {
-        touched.clear();
+        generation++;
         previous = new HashMap<>();
     }
 
@@ -88,7 +94,7 @@ final class IncrementalCapture<V> {
         List<Entry<V>> out = new ArrayList<>();
         Map<String, Entry<V>> next = new HashMap<>(Math.max(16, previous.size() * 2));
         for (Map.Entry<String, V> e : live) {
-            Entry<V> kept = touched.contains(e.getKey()) ? null : previous.get(e.getKey());
+            Entry<V> kept = e.getValue().touchedIn == generation ? null : previous.get(e.getKey());
             if (kept == null) {
                 kept =
                         new Entry<>(
@@ -100,7 +106,7 @@ final class IncrementalCapture<V> {
             next.put(e.getKey(), kept);
         }
         previous = next;
-        touched.clear();
+        generation++;
         return out;
     }
 }

@@ -96,7 +96,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     /** Shortest fingerprint worth comparing: a handful of tabular cells says nothing. */
     static final int MIN_LENGTH = 16;
 
-    private static final class ClientState {
+    private static final class ClientState extends IncrementalCapture.Tracked {
         final FingerprintRing ring;
         final SimilaritySeries series;
         long queries;
@@ -135,7 +135,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         }
     }
 
-    private static final class ModelState {
+    private static final class ModelState extends IncrementalCapture.Tracked {
         final NearDuplicateIndex index;
         InputProfile profile = new InputProfile();
         long queries;
@@ -284,7 +284,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             boolean outOfProfile) {
         String key = r.modelId + '\u0000' + r.clientId;
         ClientState c = clients.get(key, k -> new ClientState());
-        capturedClients.touched(key);
+        capturedClients.touched(c);
         c.queries++;
         FingerprintRing ring = c.ring;
         int matches = 0;
@@ -386,7 +386,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private void acrossClients(ModelState m, InferenceRecord r, long index, SignalSink sink) {
-        capturedModels.touched(r.modelId); // its counters now, its index right after
+        capturedModels.touched(m); // its counters now, its index right after
         m.queries++;
         int matches = found.others;
         int distinct = found.otherClients;

@@ -100,7 +100,10 @@ public final class QuantileSketch {
         }
         int first = firstAtLeast(x);
         if (quantiles[first] == x) {
-            return (p(first) + cdf(x)) / 2;
+            // a mass point (discrete features land on one every time): its last index by the
+            // same branch-free search, one ulp above x, instead of cdf's branchy one
+            double atMost = x == quantiles[POINTS - 1] ? 1 : p(firstAtLeast(Math.nextUp(x)) - 1);
+            return (p(first) + atMost) / 2;
         }
         double q0 = quantiles[first - 1];
         double q1 = quantiles[first];

@@ -102,49 +102,58 @@ class IncrementalCaptureTest {
     @Test
     void onlyTouchedKeysAreCopiedAgainIntoCopiesNoLongerNeeded() {
         List<String> copied = new ArrayList<>();
-        List<int[]> spares = new ArrayList<>();
-        IncrementalCapture<int[]> c =
+        List<Box> spares = new ArrayList<>();
+        IncrementalCapture<Box> c =
                 new IncrementalCapture<>(
                         (v, spare) -> {
-                            copied.add(String.valueOf(v[0]));
-                            int[] out = spare == null ? new int[1] : spare;
+                            copied.add(String.valueOf(v.v));
+                            Box out = spare == null ? new Box(0) : spare;
                             if (spare != null) {
                                 spares.add(spare);
                             }
-                            out[0] = v[0];
+                            out.v = v.v;
                             return out;
                         });
-        Map<String, int[]> live = new LinkedHashMap<>();
-        live.put("a", new int[] {1});
-        live.put("b", new int[] {2});
-        List<IncrementalCapture.Entry<int[]>> first = c.capture(live.entrySet());
+        Map<String, Box> live = new LinkedHashMap<>();
+        live.put("a", new Box(1));
+        live.put("b", new Box(2));
+        List<IncrementalCapture.Entry<Box>> first = c.capture(live.entrySet());
         assertThat(copied).containsExactly("1", "2");
-        live.get("b")[0] = 3;
-        c.touched("b");
-        live.put("c", new int[] {4}); // new, so copied though never reported
-        List<IncrementalCapture.Entry<int[]>> second = c.capture(live.entrySet());
+        live.get("b").v = 3;
+        c.touched(live.get("b"));
+        live.put("c", new Box(4)); // new, so copied though never reported
+        List<IncrementalCapture.Entry<Box>> second = c.capture(live.entrySet());
         assertThat(copied).containsExactly("1", "2", "3", "4");
         assertThat(spares).isEmpty(); // nothing written yet: every copy is still needed
         assertThat(second.get(0)).isSameAs(first.get(0));
         assertThat(second.get(1)).isNotSameAs(first.get(1));
         // each capture keeps its own moment, and the JSON of an entry is made once
-        assertThat(first.get(1).json((k, v) -> k + v[0])).isEqualTo("b2");
-        assertThat(second.get(1).json((k, v) -> k + v[0])).isEqualTo("b3");
-        assertThat(first.get(0).json((k, v) -> k + v[0])).isEqualTo("a1");
+        assertThat(first.get(1).json((k, v) -> k + v.v)).isEqualTo("b2");
+        assertThat(second.get(1).json((k, v) -> k + v.v)).isEqualTo("b3");
+        assertThat(first.get(0).json((k, v) -> k + v.v)).isEqualTo("a1");
         assertThat(second.get(0).json((k, v) -> "again")).isEqualTo("a1");
         // a written copy is reused by the next capture, and what was written stays as it was
-        live.get("b")[0] = 5;
-        c.touched("b");
-        List<IncrementalCapture.Entry<int[]>> third = c.capture(live.entrySet());
+        live.get("b").v = 5;
+        c.touched(live.get("b"));
+        List<IncrementalCapture.Entry<Box>> third = c.capture(live.entrySet());
         assertThat(spares).hasSize(1);
-        assertThat(third.get(1).json((k, v) -> k + v[0])).isEqualTo("b5");
-        assertThat(first.get(1).json((k, v) -> k + v[0])).isEqualTo("b2");
-        assertThat(second.get(1).json((k, v) -> k + v[0])).isEqualTo("b3");
-        assertThat(third.get(2).json((k, v) -> k + v[0])).isEqualTo("c4"); // unwritten till now
+        assertThat(third.get(1).json((k, v) -> k + v.v)).isEqualTo("b5");
+        assertThat(first.get(1).json((k, v) -> k + v.v)).isEqualTo("b2");
+        assertThat(second.get(1).json((k, v) -> k + v.v)).isEqualTo("b3");
+        assertThat(third.get(2).json((k, v) -> k + v.v)).isEqualTo("c4"); // unwritten till now
         live.remove("a");
         c.reset();
-        List<IncrementalCapture.Entry<int[]>> fourth = c.capture(live.entrySet());
+        List<IncrementalCapture.Entry<Box>> fourth = c.capture(live.entrySet());
         assertThat(fourth).extracting(e -> e.key).containsExactly("b", "c");
         assertThat(copied).containsExactly("1", "2", "3", "4", "5", "5", "4");
+    }
+
+    /** A live value of the capture tests. */
+    private static final class Box extends IncrementalCapture.Tracked {
+        int v;
+
+        Box(int v) {
+            this.v = v;
+        }
     }
 }
