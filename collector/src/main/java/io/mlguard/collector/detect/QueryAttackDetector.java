@@ -111,7 +111,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
      * whose box of moved cells is dense (both strokes in the middle of the grid) move cells both
      * ways.
      */
-    static final int REWRITE_AGAINST_ONE_IN = 3;
+    static final int REWRITE_AGAINST_ONE_IN = 4;
 
     /** Shortest fingerprint worth comparing: a handful of tabular cells says nothing. */
     static final int MIN_LENGTH = 16;

@@ -31,7 +31,6 @@ class NoisyDigitsQueryAttackTest {
                     RT.digits("reference-" + i % 5, index, RT.digits.get(i)), index++, s -> {});
         }
         Random random = new Random(seed);
-        List<byte[]> hist = new ArrayList<>();
         int n = 1_000;
         for (int q = 0; q < n; q++) {
             double sigma = from + (to - from) * q / (n - 1);
@@ -40,27 +39,8 @@ class NoisyDigitsQueryAttackTest {
                 float v = (float) (x[p] + sigma * random.nextGaussian());
                 x[p] = v < 0f ? 0f : v > 1f ? 1f : v;
             }
-            InferenceRecord rec = RT.digits("drift-client", 2_000_000L + q, x);
-            byte[] f = rec.fingerprint.clone();
-            final int qq = q;
-            d.onInference(
-                    rec,
-                    index++,
-                    s -> {
-                        signals.add(s);
-                        if (s.reason().equals(RULE)) {
-                            for (int k = 0; k < 8 && k < hist.size(); k++) {
-                                byte[] g = hist.get(hist.size() - 1 - k);
-                                StringBuilder b = new StringBuilder("DBG q" + qq + " k" + k + ":");
-                                for (int i = 0; i < 64; i++) {
-                                    b.append(i % 8 == 0 ? " |" : " ")
-                                            .append((f[i] & 0xff) - (g[i] & 0xff));
-                                }
-                                System.out.println(b);
-                            }
-                        }
-                    });
-            hist.add(f);
+            InferenceRecord r = RT.digits("drift-client", 2_000_000L + q, x);
+            d.onInference(r, index++, signals::add);
         }
         Map<String, Integer> reasons = new TreeMap<>();
         for (Signal s : signals) {
