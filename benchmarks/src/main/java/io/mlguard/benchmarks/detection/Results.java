@@ -122,8 +122,9 @@ final class Results {
             out.println(
                     DetectionBenchmark.fmt(
                             "%s runs ended after (queries, attack's own count): %s; %d of %d"
-                                    + " succeeded within %d queries, before any count of %d"
-                                    + " near-duplicates could flag them",
+                                    + " succeeded within %d queries, before a count of %d"
+                                    + " near-duplicates or windowed changes could flag them"
+                                    + " (the out-of-profile test can)",
                             e.getKey(),
                             e.getValue(),
                             tooShort,

@@ -286,6 +286,24 @@ final class FingerprintRing {
         return unchanged;
     }
 
+    /**
+     * How many cells of f differ from slot's by more than {@code threshold} (of 255): a window
+     * rewritten by an attack moves some cells far, sensor noise moves all of them a little.
+     */
+    int changedAt(int slot, byte[] f, int length, int threshold) {
+        if (lengths[slot] != length) {
+            return 0;
+        }
+        int base = slot * MAX_LENGTH;
+        int changed = 0;
+        for (int i = 0; i < length; i++) {
+            if (Math.abs((f[i] & 0xff) - (cells[base + i] & 0xff)) > threshold) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
     /** Whether slot holds exactly these bytes. */
     boolean equalsAt(int slot, byte[] f, int length) {
         if (lengths[slot] != length) {

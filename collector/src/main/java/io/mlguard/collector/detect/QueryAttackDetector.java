@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
+import io.mlguard.protocol.TensorSummary;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +30,10 @@ import java.util.function.Supplier;
  * different input is a near-duplicate at distance 0, which is what an attack's tiny probes look
  * like. A burst of near-identical frames gives at most burst-1 matches, so bursts shorter than the
  * threshold pass. Account-free: {@link #GLOBAL_MATCHES} distinct near-duplicates from at least
- * {@link #GLOBAL_CLIENTS} other client ids flag an attack spread over rotating ids.
+ * {@link #GLOBAL_CLIENTS} other client ids flag an attack spread over rotating ids. Two more tests
+ * for image inputs catch attacks whose queries are not near-duplicates: the windowed test (see
+ * {@link #WINDOW_UNCHANGED}) and, within a few queries, the out-of-profile test (see {@link
+ * #PROFILE_MATCHES}).
  *
  * <p>Cost per query: at most CLIENT_RING comparisons (most stop at the block sums) plus the index's
  * bounded bucket lookups; memory: {@link #MAX_CLIENTS} client rings (evictions counted) and {@link
@@ -65,6 +69,30 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
 
     static final int WINDOW_RECENT = 8;
 
+    /**
+     * The out-of-profile test, for image fingerprints only: a query whose input lies outside the
+     * model's {@link InputProfile}, that passes the windowed test and rewrites its window (see
+     * {@link #REWRITE_CHANGE}), from a client with at least {@link #PROFILE_MATCHES} out-of-profile
+     * queries among its last {@link #WINDOW_RECENT}, is flagged at once. A score-based attack that
+     * first perturbs the whole image (Square's stripes) is out of profile from its second query and
+     * edits windows of it from its third, so it is flagged at query 3, long before it holds {@code
+     * CLIENT_MATCHES} windowed changes. Either half alone is common enough in benign traffic (noisy
+     * camera frames are out of profile; a windowed change happens) that only both together count.
+     */
+    static final int PROFILE_MATCHES = 2;
+
+    /**
+     * For the out-of-profile test, the windowed change must rewrite its window: at least {@link
+     * #REWRITE_CELLS} cells moved by more than {@link #REWRITE_CHANGE} (of 255). Noisy camera
+     * frames of one digit (the demo's noise, 0.02) are out of profile and often windowed changes of
+     * each other, since their noise moves every cell by a few units, past the near-duplicate limit;
+     * but of 4,000 such pairs of real digits none moved two cells by more than 12, while 97 % of
+     * Square's third queries moved at least three against its second.
+     */
+    static final int REWRITE_CHANGE = 12;
+
+    static final int REWRITE_CELLS = 3;
+
     /** Shortest fingerprint worth comparing: a handful of tabular cells says nothing. */
     static final int MIN_LENGTH = 16;
 
@@ -75,6 +103,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         long repeats;
         long quietUntil;
         long windowed; // bit k: the k-th newest query passed the windowed test
+        long outOfProfile; // bit k: the k-th newest query was outside the model's profile
 
         ClientState() {
             this(new FingerprintRing(CLIENT_RING), new SimilaritySeries(CLIENT_RING));
@@ -91,6 +120,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             c.repeats = repeats;
             c.quietUntil = quietUntil;
             c.windowed = windowed;
+            c.outOfProfile = outOfProfile;
             return c;
         }
 
@@ -101,11 +131,13 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             repeats = 0;
             quietUntil = 0;
             windowed = 0;
+            outOfProfile = 0;
         }
     }
 
     private static final class ModelState extends IncrementalCapture.Tracked {
         final NearDuplicateIndex index;
+        InputProfile profile = new InputProfile();
         long queries;
         long quietUntil;
 
@@ -123,6 +155,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                     spare == null
                             ? new ModelState(index.copy())
                             : new ModelState(index.copyInto(spare.index));
+            m.profile = profile.copy();
             m.queries = queries;
             m.quietUntil = quietUntil;
             return m;
@@ -186,9 +219,20 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         if (m != null) {
             m.index.scan(f, length, digest, owner, limit, found);
         }
+        boolean outOfProfile = false;
+        if (m != null
+                && r.fingerprintKind == InferenceRecord.FINGERPRINT_POOLED_2D
+                && r.inputCount > 0
+                && InputProfile.usable(r.inputs[0])) {
+            if (m.profile.complete()) {
+                outOfProfile = m.profile.outside(r.inputs[0]);
+            } else if (r.outcome == Outcome.OK) {
+                m.profile.learn(r.inputs[0]);
+            }
+        }
         boolean repeat = false;
         if (r.clientId != null) {
-            repeat = perClient(r, index, sink, f, length, hash, digest, limit);
+            repeat = perClient(r, index, sink, f, length, hash, digest, limit, m, outOfProfile);
         }
         if (m != null) {
             acrossClients(m, r, index, sink);
@@ -235,7 +279,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             int len,
             long hash,
             int digest,
-            int limit) {
+            int limit,
+            ModelState m,
+            boolean outOfProfile) {
         String key = r.modelId + '\u0000' + r.clientId;
         ClientState c = clients.get(key, k -> new ClientState());
         capturedClients.touched(c);
@@ -257,6 +303,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             }
         }
         boolean windowedChange = false;
+        boolean windowRewritten = false;
         if (r.fingerprintKind == InferenceRecord.FINGERPRINT_POOLED_2D) {
             for (int k = 0; k < WINDOW_RECENT && k < ring.size() && !windowedChange; k++) {
                 int slot = ring.newest(k);
@@ -272,10 +319,18 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                                                 shiftHistogram)
                                         >= WINDOW_UNCHANGED
                                 && ring.l1At(slot, f, len, limit) > limit;
+                windowRewritten =
+                        windowedChange
+                                && ring.changedAt(slot, f, len, REWRITE_CHANGE) >= REWRITE_CELLS;
             }
         }
         c.windowed = (c.windowed << 1) | (windowedChange ? 1 : 0);
         int windowedQueries = Long.bitCount(c.windowed);
+        c.outOfProfile = (c.outOfProfile << 1) | (outOfProfile ? 1 : 0);
+        int outOfProfileRecent = Long.bitCount(c.outOfProfile & ((1L << WINDOW_RECENT) - 1));
+        // only a query that is both out of profile and a windowed change can fire this test
+        boolean profileCandidate =
+                outOfProfile && windowRewritten && outOfProfileRecent >= PROFILE_MATCHES;
         // the ring's owner field holds the input digest: a client ring has one owner anyway
         ring.add(f, len, hash, digest);
         int fromRing = matches;
@@ -283,19 +338,22 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         c.series.add(r.timestampMillis, matches);
         int evidence = Math.max(matches, windowedQueries);
         double scale = 1.0;
-        if (evidence >= CLIENT_MATCHES && c.queries >= c.quietUntil) {
+        if ((evidence >= CLIENT_MATCHES || profileCandidate) && c.queries >= c.quietUntil) {
             scale = sensitivity.multiplier(SignalType.QUERY_ATTACK);
         }
         int threshold = threshold(CLIENT_MATCHES, scale);
-        if (evidence >= threshold && c.queries >= c.quietUntil) {
+        int profileThreshold = threshold(PROFILE_MATCHES, scale);
+        boolean profileFires = profileCandidate && outOfProfileRecent >= profileThreshold;
+        if ((evidence >= threshold || profileFires) && c.queries >= c.quietUntil) {
             c.quietUntil = c.queries + CLIENT_RING;
+            String reason =
+                    matches >= threshold
+                            ? "near_duplicate_queries"
+                            : windowedQueries >= threshold
+                                    ? "windowed_changes"
+                                    : "out_of_profile_windowed_changes";
             Signal.Builder b =
-                    Signal.builder(
-                                    SignalType.QUERY_ATTACK,
-                                    Severity.HIGH,
-                                    matches >= threshold
-                                            ? "near_duplicate_queries"
-                                            : "windowed_changes")
+                    Signal.builder(SignalType.QUERY_ATTACK, Severity.HIGH, reason)
                             .model(r.modelId)
                             .client(r.clientId)
                             .record(index, r.timestampMillis)
@@ -310,6 +368,17 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                             .evidence("maxMeanAbsDiffPerCell", NEAR_PER_CELL)
                             .evidence("clientQueries", c.queries)
                             .evidence("exactRepeatsIgnored", c.repeats);
+            if (m != null && m.profile.complete()) {
+                TensorSummary in = r.inputs[0];
+                b.evidence("outOfProfileInLast" + WINDOW_RECENT, outOfProfileRecent)
+                        .evidence("outOfProfileThreshold", profileThreshold)
+                        .evidence("inputZeroFraction", (double) in.zeroFraction)
+                        .evidence("referenceZeroFractionMin", m.profile.zeroFraction().min())
+                        .evidence("referenceZeroFractionMax", m.profile.zeroFraction().max())
+                        .evidence("inputNonZeroMean", InputProfile.nonZeroMean(in))
+                        .evidence("referenceNonZeroMeanMin", m.profile.nonZeroMean().min())
+                        .evidence("referenceNonZeroMeanMax", m.profile.nonZeroMean().max());
+            }
             c.series.addTo(b); // last, after the numbers a reader wants first
             sink.accept(b.build());
         }
@@ -401,6 +470,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         o.put("repeats", c.repeats);
         o.put("quietUntil", c.quietUntil);
         o.put("windowed", c.windowed);
+        o.put("outOfProfile", c.outOfProfile);
         o.set("ring", c.ring.saveState());
         o.set(SimilaritySeries.KEY, c.series.saveState());
         return o.toString();
@@ -410,6 +480,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         ObjectNode o = DetectorStateJson.MAPPER.createObjectNode();
         o.put("queries", m.queries);
         o.put("quietUntil", m.quietUntil);
+        o.set("profile", m.profile.saveState());
         o.set("index", m.index.saveState());
         return o.toString();
     }
@@ -424,6 +495,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             c.repeats = o.path("repeats").asLong();
             c.quietUntil = o.path("quietUntil").asLong();
             c.windowed = o.path("windowed").asLong(); // 0 in states saved before the test
+            c.outOfProfile = o.path("outOfProfile").asLong();
             c.ring.restoreState(o.path("ring"));
             c.series.restoreState(o.path(SimilaritySeries.KEY));
             cs.add(new AbstractMap.SimpleEntry<>(o.path("key").asText(), c));
@@ -435,6 +507,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             m.queries = e.getValue().path("queries").asLong();
             m.quietUntil = e.getValue().path("quietUntil").asLong();
             JsonNode saved = e.getValue();
+            m.profile = InputProfile.restore(saved.get("profile")); // learnt again if absent
             if (saved.has("index")) {
                 m.index.restoreState(saved.path("index"));
             } else {

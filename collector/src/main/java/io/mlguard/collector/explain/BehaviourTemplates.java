@@ -6,6 +6,7 @@ import static io.mlguard.collector.explain.ExplanationText.evidenceList;
 import static io.mlguard.collector.explain.ExplanationText.name;
 import static io.mlguard.collector.explain.ExplanationText.plural;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,15 +25,16 @@ final class BehaviourTemplates {
                         + name(f.model())
                         + " from "
                         + clients(f)
-                        + ": successive queries are near-duplicates of each other, the pattern of"
-                        + " black-box adversarial search"
+                        + ": "
+                        + queryAttackPattern(f)
+                        + ", the pattern of black-box adversarial search"
                         + evidenceList(f)
                         + ".",
                 "A client is searching for an adversarial example by querying the model many"
-                        + " times with small perturbations of one input (HopSkipJump, Boundary or"
-                        + " score-based attacks). Benign clients rarely send long runs of"
-                        + " near-identical inputs; retries and video frames are the usual"
-                        + " exceptions.",
+                        + " times with perturbations of one input (HopSkipJump, Boundary or"
+                        + " score-based attacks such as Square). Benign clients rarely send long"
+                        + " runs of near-identical inputs or edit parts of their own earlier"
+                        + " queries; retries and video frames are the usual exceptions.",
                 List.of(
                         "Throttle this client now; block it if the pattern continues after"
                                 + " throttling.",
@@ -45,6 +47,36 @@ final class BehaviourTemplates {
                 0.6,
                 List.of(ResponseAction.THROTTLE_CLIENT, ResponseAction.BLOCK_CLIENT),
                 List.copyOf(f.evidence().keySet()));
+    }
+
+    /**
+     * What the query attack's signals saw, by their reasons (the detector's tests differ: a reader
+     * must not be told of near-duplicates that a windowed test found no trace of).
+     */
+    static String queryAttackPattern(IncidentFacts f) {
+        List<String> seen = new ArrayList<>();
+        if (f.reasonCount("near_duplicate_queries") > 0) {
+            seen.add("the client's queries are near-duplicates of each other");
+        }
+        if (f.reasonCount("near_duplicate_queries_across_clients") > 0) {
+            seen.add("near-duplicate queries arrive from several client ids");
+        }
+        if (f.reasonCount("windowed_changes") > 0) {
+            seen.add(
+                    "many of the client's queries rewrite one window of one of its recent"
+                            + " queries and leave the rest unchanged");
+        }
+        if (f.reasonCount("out_of_profile_windowed_changes") > 0) {
+            seen.add(
+                    "the client's inputs lie outside the model's reference profile (fraction of"
+                            + " zeros or mean of the non-zero values, as a perturbation of the"
+                            + " whole image makes them) and each rewrites a window of one of its"
+                            + " recent queries");
+        }
+        if (seen.isEmpty()) {
+            return "the client's queries are perturbations of each other";
+        }
+        return String.join("; ", seen);
     }
 
     static Explanation extraction(IncidentFacts f) {

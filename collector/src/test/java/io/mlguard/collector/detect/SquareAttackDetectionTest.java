@@ -6,7 +6,9 @@ import io.mlguard.protocol.InferenceRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -209,5 +211,136 @@ class SquareAttackDetectionTest {
         }
         assertThat(at).isEqualTo(uninterrupted);
         assertThat(signals.get(0).reason()).isEqualTo("windowed_changes");
+    }
+
+    /** The model's reference: the even-numbered held-out digits, from ordinary clients. */
+    private static List<InferenceRecord> reference() {
+        List<InferenceRecord> out = new ArrayList<>();
+        for (int i = 0; out.size() < InputProfile.WINDOW; i += 2) {
+            out.add(RT.digits("reference-" + i % 5, i, RT.digits.get(i)));
+        }
+        return out;
+    }
+
+    private static QueryAttackDetector profiled(List<InferenceRecord> reference) {
+        QueryAttackDetector d = new QueryAttackDetector();
+        List<Signal> signals = new ArrayList<>();
+        for (int i = 0; i < reference.size(); i++) {
+            d.onInference(reference.get(i), i, signals::add);
+        }
+        assertThat(signals).isEmpty();
+        return d;
+    }
+
+    @Test
+    void withTheModelsProfileShortRunsAreFlaggedAtTheirThirdQuery() {
+        List<InferenceRecord> reference = reference();
+        int runs = 200;
+        int shortRuns = 0; // 3 to CLIENT_MATCHES queries: the windowed count cannot see them
+        int shortFlagged = 0;
+        int twoQueryRuns = 0;
+        int longRuns = 0;
+        int longFlagged = 0;
+        List<Integer> flaggedAt = new ArrayList<>();
+        Map<String, Integer> reasons = new TreeMap<>();
+        for (int k = 0; k < runs; k++) {
+            int i = (k * 37) % RT.digits.size();
+            List<InferenceRecord> q =
+                    SquareQueries.run(
+                            RT, RT.digits.get(i), RT.labels.get(i), 100 + k, 300, "square-" + k);
+            QueryAttackDetector d = profiled(reference);
+            List<Signal> signals = new ArrayList<>();
+            int at = -1;
+            for (int j = 0; j < q.size() && at < 0; j++) {
+                d.onInference(q.get(j), reference.size() + j, signals::add);
+                if (!signals.isEmpty()) {
+                    at = j + 1;
+                    reasons.merge(signals.get(0).reason(), 1, Integer::sum);
+                }
+            }
+            if (q.size() <= 2) {
+                twoQueryRuns++; // the stripes alone fool the model: one perturbed query
+                assertThat(at).isEqualTo(-1);
+            } else if (q.size() <= QueryAttackDetector.CLIENT_MATCHES) {
+                shortRuns++;
+                shortFlagged += at > 0 ? 1 : 0;
+            } else {
+                longRuns++;
+                longFlagged += at > 0 ? 1 : 0;
+            }
+            if (at > 0) {
+                flaggedAt.add(at);
+            }
+        }
+        Collections.sort(flaggedAt);
+        System.out.printf(
+                "square with profile: %d runs; %d of 2 queries (not judged); %d of %d short runs"
+                        + " (3..%d queries) flagged; %d of %d longer runs flagged; flagged at"
+                        + " query median %d, p90 %d; first reasons %s%n",
+                runs,
+                twoQueryRuns,
+                shortFlagged,
+                shortRuns,
+                QueryAttackDetector.CLIENT_MATCHES,
+                longFlagged,
+                longRuns,
+                flaggedAt.get(flaggedAt.size() / 2),
+                flaggedAt.get(flaggedAt.size() * 9 / 10),
+                reasons);
+        assertThat(shortRuns).isGreaterThanOrEqualTo(3);
+        // 25 of 28 here: of the three missed 3-query runs, two rewrote so much of the image that
+        // its quantisation moved and the windowed test saw no unchanged cells, one moved only two
+        // cells far
+        assertThat(shortFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.85 * shortRuns));
+        assertThat(longFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.98 * longRuns));
+        assertThat(flaggedAt.get(flaggedAt.size() / 2)).isLessThanOrEqualTo(4);
+        assertThat(reasons).containsKey("out_of_profile_windowed_changes");
+    }
+
+    @Test
+    void theProfileAndTheOutOfProfileBitsSurviveACheckpoint() {
+        List<InferenceRecord> reference = reference();
+        List<InferenceRecord> q = null;
+        for (int k = 0; q == null; k++) {
+            List<InferenceRecord> run =
+                    SquareQueries.run(
+                            RT,
+                            RT.digits.get(k * 37),
+                            RT.labels.get(k * 37),
+                            100 + k,
+                            10,
+                            "square-cp");
+            if (run.size() >= 3 && firstSignal(profiled(reference), run, reference.size()) == 3) {
+                q = run; // flagged at its third query without a restart
+            }
+        }
+        QueryAttackDetector before = profiled(reference);
+        before.onInference(q.get(0), 5000, s -> {});
+        before.onInference(q.get(1), 5001, s -> {}); // the stripes: out of profile
+        QueryAttackDetector after = new QueryAttackDetector();
+        after.restoreState(before.saveState());
+        List<Signal> signals = new ArrayList<>();
+        after.onInference(q.get(2), 5002, signals::add);
+        assertThat(signals).hasSize(1);
+        assertThat(signals.get(0).reason()).isEqualTo("out_of_profile_windowed_changes");
+        assertThat(signals.get(0).evidence()).containsEntry("outOfProfileInLast8", 2L);
+        // without the profile (a state saved before it existed) the same query passes
+        QueryAttackDetector unprofiled = new QueryAttackDetector();
+        unprofiled.restoreState(before.saveState().replaceAll("\"profile\":\\[[^\\]]*\\],?", ""));
+        List<Signal> none = new ArrayList<>();
+        unprofiled.onInference(q.get(2), 5002, none::add);
+        assertThat(none).isEmpty();
+    }
+
+    /** 1-based query number of the first signal after {@code offset} earlier records, or -1. */
+    private static int firstSignal(QueryAttackDetector d, List<InferenceRecord> q, int offset) {
+        List<Signal> signals = new ArrayList<>();
+        for (int j = 0; j < q.size(); j++) {
+            d.onInference(q.get(j), offset + j, signals::add);
+            if (!signals.isEmpty()) {
+                return j + 1;
+            }
+        }
+        return -1;
     }
 }

@@ -6,6 +6,7 @@ import io.mlguard.collector.detect.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,5 +52,44 @@ class BehaviourTemplatesTest {
         assertThat(e.severity()).isEqualTo(Severity.HIGH);
         assertThat(e.recommendedActions()).isNotEmpty();
         assertThat(e.confidence()).isBetween(0.0, 1.0);
+    }
+
+    private static IncidentFacts queryAttack(Map<String, Long> reasons) {
+        return new IncidentFacts(
+                "inc-2",
+                "query_attack",
+                Severity.HIGH,
+                "mnist",
+                List.of("square-run1"),
+                0,
+                1,
+                1L,
+                2L,
+                Map.of("nearDuplicates", 0L),
+                reasons);
+    }
+
+    @Test
+    void aQueryAttackIsDescribedByWhatItsSignalsSaw() {
+        String windowed =
+                new DeterministicExplainer()
+                        .explain(queryAttack(Map.of("windowed_changes", 1L)))
+                        .summary();
+        String profile =
+                new DeterministicExplainer()
+                        .explain(queryAttack(Map.of("out_of_profile_windowed_changes", 1L)))
+                        .summary();
+        String near =
+                new DeterministicExplainer()
+                        .explain(queryAttack(Map.of("near_duplicate_queries", 3L)))
+                        .summary();
+
+        // nearDuplicates 0 in the evidence: the summary must not claim near-duplicates
+        assertThat(windowed).contains("rewrite one window").doesNotContain("near-duplicate");
+        assertThat(profile)
+                .contains("outside the model's reference profile")
+                .contains("rewrites a window")
+                .doesNotContain("near-duplicate");
+        assertThat(near).contains("near-duplicates of each other").doesNotContain("window");
     }
 }
