@@ -1,10 +1,8 @@
 package io.mlguard.bootstrap;
 
 import java.io.File;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.URL;
 import java.util.function.Consumer;
 import java.util.jar.JarFile;
@@ -19,7 +17,8 @@ import java.util.jar.JarFile;
  * hands over to the installer inside it.
  */
 public final class AgentPremain {
-    static final String INSTALLER = "io.mlguard.core.AgentInstaller";
+    /** Calls {@code AgentInstaller.install} in the agent's loader; see {@code PremainEntry}. */
+    static final String ENTRY = "io.mlguard.core.PremainEntry";
 
     private static volatile boolean started;
 
@@ -96,7 +95,6 @@ public final class AgentPremain {
                             + " ignoring this one");
             return;
         }
-        final Method install;
         try {
             File jarPath = jar != null ? jar : agentJar();
             inst.appendToBootstrapClassLoaderSearch(new JarFile(jarPath, false));
@@ -105,17 +103,16 @@ public final class AgentPremain {
                             new JarFile(jarPath, false),
                             jarPath.toURI().toURL(),
                             ClassLoader.getPlatformClassLoader());
-            Class<?> installer = Class.forName(INSTALLER, false, loader);
-            install =
-                    installer.getMethod(
-                            "install",
-                            Instrumentation.class,
-                            String.class,
-                            File.class,
-                            Consumer.class);
+            // an interface call, not Method.invoke: no method-handle classes spun on the start path
+            @SuppressWarnings("unchecked")
+            Consumer<Object[]> install =
+                    (Consumer<Object[]>)
+                            Class.forName(ENTRY, true, loader)
+                                    .getDeclaredConstructor()
+                                    .newInstance();
             if (dynamic) {
                 // attached to a running JVM: install now, retransforming what is loaded
-                install.invoke(null, inst, args, jarPath, null);
+                install.accept(new Object[] {inst, args, jarPath, null});
                 return;
             }
             // at premain: the application starts now, the agent in the background
@@ -123,19 +120,7 @@ public final class AgentPremain {
             inst.addTransformer(deferred, false);
             Thread init =
                     new Thread(
-                            () -> {
-                                try {
-                                    Consumer<ClassFileTransformer> ready = deferred::ready;
-                                    install.invoke(null, inst, args, jarPath, ready);
-                                } catch (InvocationTargetException e) {
-                                    failed(e.getCause());
-                                } catch (Throwable t) {
-                                    failed(t);
-                                } finally {
-                                    deferred.abandon();
-                                }
-                            },
-                            "mlguard-init");
+                            new InitTask(install, inst, args, jarPath, deferred), "mlguard-init");
             init.setDaemon(true);
             deferred.initializingOn(init);
             init.start();

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * <p>So the application does not wait for the agent to start unless it loads a class the agent
  * instruments before it is ready, and then only for what remains.
  */
-public final class DeferredTransformer implements ClassFileTransformer {
+public final class DeferredTransformer
+        implements ClassFileTransformer, java.util.function.Consumer<ClassFileTransformer> {
     /**
      * Internal-name prefixes of the packages any instrumentation module instruments. A new module
      * for a new package adds its prefix here (a test in each module checks that it does).
@@ -88,6 +89,20 @@ public final class DeferredTransformer implements ClassFileTransformer {
     public void ready(ClassFileTransformer transformer) {
         delegate = transformer;
         settled.countDown();
+    }
+
+    /**
+     * {@link #ready} with a transformer; {@link #abandon} with {@code null} (the agent will not
+     * start, or is done starting). The premain's init thread calls it through this JDK interface:
+     * no lambda or method reference on the start path.
+     */
+    @Override
+    public void accept(ClassFileTransformer transformer) {
+        if (transformer == null) {
+            abandon();
+        } else {
+            ready(transformer);
+        }
     }
 
     /** The agent will not start: watched classes load unchanged, without waiting. */

@@ -107,10 +107,14 @@ public final class AgentInstaller {
         if (!dynamic) {
             // The JDK classes (ThreadPoolExecutor) carry a request's context: needed from the
             // first request on, not during the application's start.
+            // (anonymous classes, not lambdas, on the start path: a lambda spins a hidden class)
             rec.beforeFirstRequest(
-                    () -> {
-                        LoadedClassWeaver.weave(loadedEarly, inst, counters);
-                        AgentLog.debug("JDK classes woven" + AgentLog.threadCpu());
+                    new Runnable() {
+                        @Override
+                        public void run() {
+                            LoadedClassWeaver.weave(loadedEarly, inst, counters);
+                            AgentLog.debug("JDK classes woven" + AgentLog.threadCpu());
+                        }
                     });
         }
         recorder = rec;
@@ -147,10 +151,13 @@ public final class AgentInstaller {
             writer.openWhenAsked(own);
             Thread quiet =
                     new Thread(
-                            () -> {
-                                if (StartQuiet.await(inst, QUEUE_OPEN_LATEST_MILLIS)) {
-                                    AgentLog.debug("start over: opening the queue");
-                                    writer.openSoon();
+                            new Runnable() {
+                                @Override
+                                public void run() {
+                                    if (StartQuiet.await(inst, QUEUE_OPEN_LATEST_MILLIS)) {
+                                        AgentLog.debug("start over: opening the queue");
+                                        writer.openSoon();
+                                    }
                                 }
                             },
                             "mlguard-start-watch");
@@ -164,14 +171,17 @@ public final class AgentInstaller {
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(
-                                () -> {
-                                    try {
-                                        writer.flushAtExit();
-                                    } catch (Throwable t) {
-                                        // exit goes on; the records still waiting are lost
+                                new Runnable() {
+                                    @Override
+                                    public void run() {
+                                        try {
+                                            writer.flushAtExit();
+                                        } catch (Throwable t) {
+                                            // exit goes on; the records still waiting are lost
+                                        }
+                                        Dispatcher.install(null);
+                                        AgentLog.debug("counters at exit: " + counters);
                                     }
-                                    Dispatcher.install(null);
-                                    AgentLog.debug("counters at exit: " + counters);
                                 },
                                 "mlguard-shutdown"));
         AgentLog.info(

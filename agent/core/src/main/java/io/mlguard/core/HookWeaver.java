@@ -35,7 +35,13 @@ public final class HookWeaver implements ClassFileTransformer {
         this.inst = inst;
         this.counters = counters;
         for (MethodHook h : hooks) {
-            byInternalName.computeIfAbsent(h.internalName(), k -> new ArrayList<>()).add(h);
+            // no lambda here: this runs on the agent's start path
+            List<MethodHook> same = byInternalName.get(h.internalName());
+            if (same == null) {
+                same = new ArrayList<>();
+                byInternalName.put(h.internalName(), same);
+            }
+            same.add(h);
         }
     }
 

@@ -65,15 +65,19 @@ public final class InferenceRecorder implements Hooks {
                 config.clientIdKey == null ? null : new ClientIdPseudonymiser(config.clientIdKey);
         this.requests = new RequestAttribution(servers, config.clientHeader, pseudonyms);
         this.trace = new TraceContext(config.clientHeader);
+        // an anonymous class, not withInitial and a lambda: this runs at the agent's start, where
+        // each lambda spins a hidden class
         this.state =
-                ThreadLocal.withInitial(
-                        () ->
-                                new ThreadState(
-                                        new Summaries(
-                                                new TensorSummarizer(
-                                                        config.maxElements, config.topK),
-                                                config.captureFeatures,
-                                                config.featureLimit)));
+                new ThreadLocal<>() {
+                    @Override
+                    protected ThreadState initialValue() {
+                        return new ThreadState(
+                                new Summaries(
+                                        new TensorSummarizer(config.maxElements, config.topK),
+                                        config.captureFeatures,
+                                        config.featureLimit));
+                    }
+                };
     }
 
     public ModelRegistry models() {

@@ -66,6 +66,35 @@ public interface InstrumentationModule {
         return b;
     }
 
+    /**
+     * Where {@link #hooks()} and {@link #typeAdvice()} disagree, one line each (none: they agree):
+     * both must name the same classes, and each hooked class must be waited for at premain unless
+     * it is woven by retransformation. The modules' tests check it; it needs no running agent.
+     */
+    default List<String> hookMismatches() {
+        java.util.Set<String> hooked = new java.util.TreeSet<>();
+        List<String> problems = new java.util.ArrayList<>();
+        for (MethodHook h : hooks()) {
+            hooked.add(h.typeName);
+            if (!h.isLoadedEarly()
+                    && !io.mlguard.bootstrap.DeferredTransformer.waitsFor(h.internalName())) {
+                problems.add(
+                        name() + ": " + h.typeName + " is hooked but not waited for at premain");
+            }
+        }
+        java.util.Set<String> advised = new java.util.TreeSet<>();
+        for (TypeAdvice t : typeAdvice()) {
+            advised.add(t.typeName);
+        }
+        if (hooked.isEmpty()) {
+            problems.add(name() + ": no hooks");
+        }
+        if (!hooked.equals(advised)) {
+            problems.add(name() + ": hooks name " + hooked + ", advice names " + advised);
+        }
+        return problems;
+    }
+
     /** The runtime id of {@link io.mlguard.bootstrap.Dispatcher} this module reports, or -1. */
     default int runtimeId() {
         return -1;

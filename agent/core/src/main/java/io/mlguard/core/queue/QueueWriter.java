@@ -96,9 +96,12 @@ public final class QueueWriter implements AutoCloseable {
     private void openInBackground(ClassLoader agentLoader, boolean whenAsked) {
         Thread t =
                 new Thread(
-                        () -> {
-                            if (!whenAsked || awaitOpenRequest()) {
-                                openNow();
+                        new Runnable() { // not a lambda: this runs at the agent's start
+                            @Override
+                            public void run() {
+                                if (!whenAsked || awaitOpenRequest()) {
+                                    openNow();
+                                }
                             }
                         },
                         "mlguard-queue-open");

@@ -14,7 +14,13 @@ public final class RequestAttribution {
     private final RequestAdapter[] servers;
     private final String clientHeader;
     private final ClientIdPseudonymiser pseudonymiser;
-    private final ThreadLocal<Scope> scopes = ThreadLocal.withInitial(Scope::new);
+    private final ThreadLocal<Scope> scopes =
+            new ThreadLocal<>() { // not withInitial(Scope::new): no lambda at agent start
+                @Override
+                protected Scope initialValue() {
+                    return new Scope();
+                }
+            };
 
     /**
      * @param pseudonymiser replaces client identities before they are written; {@code null} keeps

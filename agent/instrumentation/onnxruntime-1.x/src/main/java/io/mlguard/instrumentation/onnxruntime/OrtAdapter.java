@@ -36,7 +36,13 @@ final class OrtAdapter implements RuntimeAdapter {
      * Walks inputs and outputs with {@code Map.forEach} and a per-thread visitor, so that a call
      * allocates no iterator, entry or lambda.
      */
-    private final ThreadLocal<TensorVisitor> visitors = ThreadLocal.withInitial(TensorVisitor::new);
+    private final ThreadLocal<TensorVisitor> visitors =
+            new ThreadLocal<>() { // not withInitial(TensorVisitor::new): no lambda at agent start
+                @Override
+                protected TensorVisitor initialValue() {
+                    return new TensorVisitor();
+                }
+            };
 
     @Override
     public void summarizeInference(
