@@ -304,6 +304,59 @@ final class FingerprintRing {
         return changed;
     }
 
+    /**
+     * The area (in cells) of the smallest axis-aligned box holding every cell of f that differs
+     * from slot's by more than {@code threshold}, with the fingerprint read as a square grid; 0 if
+     * no cell moved that far, {@code length} if the fingerprint is not a square grid or the lengths
+     * differ. A rewritten window fills its box; scattered sensor noise spreads a few far-moved
+     * cells over a box of most of the image.
+     */
+    int changedBoxAt(int slot, byte[] f, int length, int threshold) {
+        int side = (int) Math.round(Math.sqrt(length));
+        if (lengths[slot] != length || side * side != length) {
+            return length;
+        }
+        int base = slot * MAX_LENGTH;
+        int top = side;
+        int bottom = -1;
+        int left = side;
+        int right = -1;
+        for (int i = 0; i < length; i++) {
+            if (Math.abs((f[i] & 0xff) - (cells[base + i] & 0xff)) > threshold) {
+                int row = i / side;
+                int col = i % side;
+                top = Math.min(top, row);
+                bottom = Math.max(bottom, row);
+                left = Math.min(left, col);
+                right = Math.max(right, col);
+            }
+        }
+        return bottom < 0 ? 0 : (bottom - top + 1) * (right - left + 1);
+    }
+
+    /**
+     * How many cells of f moved by more than {@code threshold} against slot's in the direction
+     * fewer of them moved: a window set to one value moves its cells one way, two different images
+     * move strokes both ways.
+     */
+    int changedAgainstAt(int slot, byte[] f, int length, int threshold) {
+        if (lengths[slot] != length) {
+            return 0;
+        }
+        int base = slot * MAX_LENGTH;
+        int up = 0;
+        int down = 0;
+        for (int i = 0; i < length; i++) {
+            int d = (f[i] & 0xff) - (cells[base + i] & 0xff);
+            if (d > threshold) {
+                up++;
+            } else if (d < -threshold) {
+                down++;
+            }
+        }
+        return Math.min(up, down);
+    }
+
     /** Whether slot holds exactly these bytes. */
     boolean equalsAt(int slot, byte[] f, int length) {
         if (lengths[slot] != length) {

@@ -288,10 +288,12 @@ class SquareAttackDetectionTest {
                 flaggedAt.get(flaggedAt.size() * 9 / 10),
                 reasons);
         assertThat(shortRuns).isGreaterThanOrEqualTo(3);
-        // 25 of 28 here: of the three missed 3-query runs, two rewrote so much of the image that
-        // its quantisation moved and the windowed test saw no unchanged cells, one moved only two
-        // cells far
-        assertThat(shortFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.85 * shortRuns));
+        // 21 of 28 here (25 before the rewrite had to be local and one-way, which keeps noisy
+        // digits of a degrading camera from this test: NoisyDigitsQueryAttackTest): of the missed
+        // runs, two rewrote so much of the image that its quantisation moved and the windowed test
+        // saw no unchanged cells, one moved only two cells far, four more failed the new
+        // locality or one-way condition. Every longer run is still flagged, at query median 3.
+        assertThat(shortFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.75 * shortRuns));
         assertThat(longFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.98 * longRuns));
         assertThat(flaggedAt.get(flaggedAt.size() / 2)).isLessThanOrEqualTo(4);
         assertThat(reasons).containsKey("out_of_profile_windowed_changes");
