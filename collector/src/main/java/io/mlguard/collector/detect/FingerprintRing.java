@@ -287,42 +287,44 @@ final class FingerprintRing {
     }
 
     /**
-     * How many cells of f differ from slot's by more than {@code threshold} (of 255): a window
-     * rewritten by an attack moves some cells far, sensor noise moves all of them a little.
+     * Whether f rewrote one window of slot's fingerprint, in one pass over the cells moved by more
+     * than {@code threshold} (of 255): at least {@code minCells} of them; filling at least {@code
+     * densityPercent} % of the smallest axis-aligned box holding them, with the fingerprint read as
+     * a square grid (a fingerprint that is no square grid counts as a box of its whole length); and
+     * at most one in {@code againstOneIn} moving against the others. A window an attack sets to one
+     * value moves packed cells one way; sensor noise spreads a few far-moved cells over most of the
+     * image, and two different images move strokes both ways.
      */
-    int changedAt(int slot, byte[] f, int length, int threshold) {
+    boolean rewrittenWindowAt(
+            int slot,
+            byte[] f,
+            int length,
+            int threshold,
+            int minCells,
+            int densityPercent,
+            int againstOneIn) {
         if (lengths[slot] != length) {
-            return 0;
+            return false;
         }
-        int base = slot * MAX_LENGTH;
-        int changed = 0;
-        for (int i = 0; i < length; i++) {
-            if (Math.abs((f[i] & 0xff) - (cells[base + i] & 0xff)) > threshold) {
-                changed++;
-            }
-        }
-        return changed;
-    }
-
-    /**
-     * The area (in cells) of the smallest axis-aligned box holding every cell of f that differs
-     * from slot's by more than {@code threshold}, with the fingerprint read as a square grid; 0 if
-     * no cell moved that far, {@code length} if the fingerprint is not a square grid or the lengths
-     * differ. A rewritten window fills its box; scattered sensor noise spreads a few far-moved
-     * cells over a box of most of the image.
-     */
-    int changedBoxAt(int slot, byte[] f, int length, int threshold) {
         int side = (int) Math.round(Math.sqrt(length));
-        if (lengths[slot] != length || side * side != length) {
-            return length;
-        }
+        boolean grid = side * side == length;
         int base = slot * MAX_LENGTH;
-        int top = side;
+        int up = 0;
+        int down = 0;
+        int top = Integer.MAX_VALUE;
         int bottom = -1;
-        int left = side;
+        int left = Integer.MAX_VALUE;
         int right = -1;
         for (int i = 0; i < length; i++) {
-            if (Math.abs((f[i] & 0xff) - (cells[base + i] & 0xff)) > threshold) {
+            int d = (f[i] & 0xff) - (cells[base + i] & 0xff);
+            if (d > threshold) {
+                up++;
+            } else if (d < -threshold) {
+                down++;
+            } else {
+                continue;
+            }
+            if (grid) {
                 int row = i / side;
                 int col = i % side;
                 top = Math.min(top, row);
@@ -331,30 +333,11 @@ final class FingerprintRing {
                 right = Math.max(right, col);
             }
         }
-        return bottom < 0 ? 0 : (bottom - top + 1) * (right - left + 1);
-    }
-
-    /**
-     * How many cells of f moved by more than {@code threshold} against slot's in the direction
-     * fewer of them moved: a window set to one value moves its cells one way, two different images
-     * move strokes both ways.
-     */
-    int changedAgainstAt(int slot, byte[] f, int length, int threshold) {
-        if (lengths[slot] != length) {
-            return 0;
-        }
-        int base = slot * MAX_LENGTH;
-        int up = 0;
-        int down = 0;
-        for (int i = 0; i < length; i++) {
-            int d = (f[i] & 0xff) - (cells[base + i] & 0xff);
-            if (d > threshold) {
-                up++;
-            } else if (d < -threshold) {
-                down++;
-            }
-        }
-        return Math.min(up, down);
+        int moved = up + down;
+        long box = grid ? (long) (bottom - top + 1) * (right - left + 1) : length;
+        return moved >= minCells
+                && moved * 100L >= densityPercent * box
+                && (long) Math.min(up, down) * againstOneIn <= moved;
     }
 
     /** Whether slot holds exactly these bytes. */

@@ -95,12 +95,12 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
 
     /**
      * For the out-of-profile test, the rewritten cells must be local: they fill at least this
-     * percentage of the smallest box holding them ({@link FingerprintRing#changedBoxAt}). Square
-     * sets one square window of the image, so the cells it moves are packed into a box; two noisy
-     * frames of the same digit (a client whose camera degrades, sigma 0.06 to 0.14, where such
-     * pairs pass the windowed test and move three cells or more) move a few cells scattered over
-     * most of the grid. Measured on real MNIST (LocalityProbe figures in the commit): of 247 such
-     * noisy pairs 1 reached 40 %, of 151 Square third queries 133 did, of 29,164 later Square
+     * percentage of the smallest box holding them ({@link FingerprintRing#rewrittenWindowAt}).
+     * Square sets one square window of the image, so the cells it moves are packed into a box; two
+     * noisy frames of the same digit (a client whose camera degrades, sigma 0.06 to 0.14, where
+     * such pairs pass the windowed test and move three cells or more) move a few cells scattered
+     * over most of the grid. Measured on real MNIST (LocalityProbe figures in the commit): of 247
+     * such noisy pairs 1 reached 40 %, of 151 Square third queries 133 did, of 29,164 later Square
      * candidates 70 %.
      */
     static final int REWRITE_DENSITY_PERCENT = 40;
@@ -339,15 +339,18 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
                                                 shiftHistogram)
                                         >= WINDOW_UNCHANGED
                                 && ring.l1At(slot, f, len, limit) > limit;
-                int moved = windowedChange ? ring.changedAt(slot, f, len, REWRITE_CHANGE) : 0;
+                // read only by the out-of-profile test: no pass over the cells for others
                 windowRewritten =
-                        moved >= REWRITE_CELLS
-                                && moved * 100L
-                                        >= (long) REWRITE_DENSITY_PERCENT
-                                                * ring.changedBoxAt(slot, f, len, REWRITE_CHANGE)
-                                && ring.changedAgainstAt(slot, f, len, REWRITE_CHANGE)
-                                                * REWRITE_AGAINST_ONE_IN
-                                        <= moved;
+                        windowedChange
+                                && outOfProfile
+                                && ring.rewrittenWindowAt(
+                                        slot,
+                                        f,
+                                        len,
+                                        REWRITE_CHANGE,
+                                        REWRITE_CELLS,
+                                        REWRITE_DENSITY_PERCENT,
+                                        REWRITE_AGAINST_ONE_IN);
             }
         }
         c.windowed = (c.windowed << 1) | (windowedChange ? 1 : 0);
