@@ -79,6 +79,7 @@ final class NearDuplicateIndex {
     private final short[] blockSums = new short[CAPACITY * FingerprintRing.BLOCKS];
     private final int[] totals = new int[CAPACITY];
     private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
+    private long touchedSum; // keeps the pre-reads of scan from being optimised away
     private int absorbInto = -1; // the slot the last scanned query joins, -1 for a new entry
     private long added;
     private long addedBefore; // fingerprints added before the last restore, not held any more
@@ -133,6 +134,15 @@ final class NearDuplicateIndex {
             Arrays.fill(visited, 0);
             lookup = 1;
         }
+        // The eight buckets are far apart in 2 MB: read the first and last word of each first
+        // (a bucket's 64 bytes straddle two cache lines after the array header), loads that do not
+        // wait on one another, so their cache misses overlap instead of one per table in turn
+        long touched = 0;
+        for (int t = 0; t < TABLES; t++) {
+            int base = (t * BUCKETS + keys[t]) * BUCKET_SLOTS;
+            touched += buckets[base] + buckets[base + BUCKET_SLOTS - 1];
+        }
+        touchedSum = touched;
         for (int t = 0; t < TABLES; t++) {
             int base = (t * BUCKETS + keys[t]) * BUCKET_SLOTS;
             for (int i = 0; i < BUCKET_SLOTS; i++) {
