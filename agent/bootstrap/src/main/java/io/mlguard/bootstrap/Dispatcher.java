@@ -1,13 +1,12 @@
 package io.mlguard.bootstrap;
 
 /**
- * The one class that inlined advice calls. Class loader: bootstrap (the agent appends its jar to
- * the bootstrap search path in premain), so that advice woven into classes of any loader, the
- * platform loader's included, can see it.
+ * The one class the woven hooks call. Class loader: bootstrap (the agent appends its jar to the
+ * bootstrap search path in premain or on attach), so that hooks woven into classes of any loader,
+ * the platform loader's included, can see it.
  *
  * <p>It forwards to the {@link Hooks} the agent installed, and does nothing before that. Every
- * method is a static call with primitive or {@code Object} arguments; none throws (advice also
- * suppresses {@code Throwable}, but the hooks should not rely on that).
+ * method is a static call with primitive or {@code Object} arguments.
  */
 public final class Dispatcher {
     /** Runtime ids: the index of the runtime's adapter in the agent. */
