@@ -9,6 +9,7 @@ import io.mlguard.protocol.InferenceRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,15 @@ class AttachToRunningServerIT {
                 assertThat(attach.output()).contains("mlguard attached to process " + s.jvm.pid());
             }
             s.jvm.awaitLine("\\[mlguard\\] agent started \\(attached\\)", Duration.ofSeconds(30));
+            // ONNX Runtime's session and environment and the HTTP server's filter chain at least,
+            // all woven by retransformation, in one batch (fewer than eight)
+            Matcher woven =
+                    s.jvm.awaitLine(
+                            "\\[mlguard\\] attached: (\\d+) hooked classes already loaded, (\\d+)"
+                                    + " woven by retransformation in 1 batch;",
+                            Duration.ofSeconds(5));
+            assertThat(Integer.parseInt(woven.group(1))).isGreaterThanOrEqualTo(3);
+            assertThat(woven.group(2)).isEqualTo(woven.group(1));
 
             for (int i = 1; i <= 3; i++) {
                 String body = Requests.infer(new float[][] {heldOut.image(i)});

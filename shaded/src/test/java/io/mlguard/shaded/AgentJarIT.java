@@ -78,10 +78,14 @@ class AgentJarIT {
                 .noneMatch(e -> e.endsWith(".so") || e.endsWith(".dll") || e.endsWith(".dylib"))
                 .noneMatch(e -> e.contains("chronicle/analytics") || e.contains("com/sun/jna"));
         assertThat(entries)
-                .contains(
-                        "inst/io/mlguard/shaded/net/bytebuddy/agent/builder/AgentBuilder.classdata")
+                .contains("inst/io/mlguard/shaded/net/bytebuddy/jar/asm/ClassReader.classdata")
                 .contains(
                         "inst/io/mlguard/shaded/net/openhft/chronicle/queue/ChronicleQueue.classdata");
+        // of Byte Buddy only its repackaged ASM, which the agent's weaver uses
+        assertThat(entries)
+                .filteredOn(e -> e.endsWith(".classdata") && e.contains("/net/bytebuddy/"))
+                .isNotEmpty()
+                .allMatch(e -> e.startsWith("inst/io/mlguard/shaded/net/bytebuddy/jar/asm/"));
     }
 
     @Test
@@ -140,13 +144,11 @@ class AgentJarIT {
                 Class<?> c = Class.forName(n, false, loader);
                 assertThat(c.getClassLoader()).isSameAs(loader);
             }
-            // relocated Byte Buddy and Chronicle resolve inside the loader, not from the class path
-            Class<?> builder =
+            // relocated ASM and Chronicle resolve inside the loader, not from the class path
+            Class<?> reader =
                     Class.forName(
-                            "io.mlguard.shaded.net.bytebuddy.agent.builder.AgentBuilder",
-                            false,
-                            loader);
-            assertThat(builder.getClassLoader()).isSameAs(loader);
+                            "io.mlguard.shaded.net.bytebuddy.jar.asm.ClassReader", false, loader);
+            assertThat(reader.getClassLoader()).isSameAs(loader);
             assertThat(
                             loader.getResource(
                                     "META-INF/services/io.mlguard.core.InstrumentationModule"))
@@ -158,7 +160,7 @@ class AgentJarIT {
             assertThatThrownBy(
                             () ->
                                     Class.forName(
-                                            "io.mlguard.shaded.net.bytebuddy.ByteBuddy",
+                                            "io.mlguard.shaded.net.bytebuddy.jar.asm.ClassReader",
                                             false,
                                             bootstrapLike))
                     .isInstanceOf(ClassNotFoundException.class);

@@ -12,9 +12,9 @@ import java.util.jar.JarFile;
  * the agent jar). It must never stop the application from starting: any failure is printed as one
  * line and the application runs on without the agent.
  *
- * <p>It appends mlguard.jar to the bootstrap search path (so that the {@link Dispatcher} that
- * advice calls is visible from every class loader), creates the hidden {@link AgentClassLoader} and
- * hands over to the installer inside it.
+ * <p>It appends mlguard.jar to the bootstrap search path (so that the {@link Dispatcher} that the
+ * woven hooks call is visible from every class loader), creates the hidden {@link AgentClassLoader}
+ * and hands over to the installer inside it.
  */
 public final class AgentPremain {
     /** Calls {@code AgentInstaller.install} in the agent's loader; see {@code PremainEntry}. */

@@ -1,13 +1,12 @@
 package io.mlguard.bootstrap;
 
 /**
- * The one class that inlined advice calls. Class loader: bootstrap (the agent appends its jar to
- * the bootstrap search path in premain), so that advice woven into classes of any loader, the
- * platform loader's included, can see it.
+ * The one class the woven hooks call. Class loader: bootstrap (the agent appends its jar to the
+ * bootstrap search path in premain or on attach), so that hooks woven into classes of any loader,
+ * the platform loader's included, can see it.
  *
  * <p>It forwards to the {@link Hooks} the agent installed, and does nothing before that. Every
- * method is a static call with primitive or {@code Object} arguments; none throws (advice also
- * suppresses {@code Throwable}, but the hooks should not rely on that).
+ * method is a static call with primitive or {@code Object} arguments.
  */
 public final class Dispatcher {
     /** Runtime ids: the index of the runtime's adapter in the agent. */
@@ -41,46 +40,6 @@ public final class Dispatcher {
         hooks.checkAllowed(runtime, target);
     }
 
-    public static long enterInference(int runtime) {
-        return hooks.enterInference(runtime);
-    }
-
-    public static void exitInference(
-            int runtime, long token, Object target, Object input, Object result, Throwable thrown) {
-        hooks.exitInference(runtime, token, target, input, result, thrown);
-    }
-
-    public static long enterModelLoad(int runtime) {
-        return hooks.enterModelLoad(runtime);
-    }
-
-    public static void exitModelLoad(
-            int runtime,
-            long token,
-            Object model,
-            Object source,
-            Object options,
-            Throwable thrown) {
-        hooks.exitModelLoad(runtime, token, model, source, options, thrown);
-    }
-
-    public static void enterRequest(int server, Object request) {
-        hooks.enterRequest(server, request);
-    }
-
-    public static void exitRequest(int server) {
-        hooks.exitRequest(server);
-    }
-
-    /**
-     * A server hands a message to a handler ({@code connection} is where it came from): when the
-     * message is an HTTP request, a request starts on this thread and this returns {@code true}
-     * (the caller then calls {@link #exitRequest}); for any other message it does nothing.
-     */
-    public static boolean enterMessage(int server, Object message, Object connection) {
-        return hooks.enterMessage(server, message, connection);
-    }
-
     /**
      * A task is handed to an executor: returns it wrapped so that it runs in the current request's
      * context, or the task itself when this thread serves no request (the common case, which
@@ -99,12 +58,12 @@ public final class Dispatcher {
                 : new ContextTask(task, context);
     }
 
-    // The entry points below are called by the premain's hook weaver (agent core's HookWeaver),
-    // which inserts plain static calls instead of inlining advice: each swallows its own failures,
-    // as suppressing advice did, and the exits take the returned value or the thrown exception
-    // first and hand it back, so the woven code needs no local variable and no branch for it.
+    // The entry points below are the calls the agent's hook weaver (agent core's HookWeaver)
+    // inserts: each swallows its own failures, and the exits take the returned value or the thrown
+    // exception first and hand it back, so the woven code needs no local variable and no branch
+    // for it.
 
-    /** {@link #enterInference}, failing to 0 (no record). */
+    /** {@link Hooks#enterInference}, failing to 0 (no record). */
     public static long enterInferenceHook(int runtime) {
         try {
             return hooks.enterInference(runtime);
@@ -113,7 +72,7 @@ public final class Dispatcher {
         }
     }
 
-    /** {@link #exitInference} for a call that returned {@code result}; returns it. */
+    /** {@link Hooks#exitInference} for a call that returned {@code result}; returns it. */
     public static Object returnInference(
             Object result, int runtime, long token, Object target, Object input) {
         try {
@@ -124,7 +83,7 @@ public final class Dispatcher {
         return result;
     }
 
-    /** {@link #exitInference} for a call that threw {@code thrown}; returns it. */
+    /** {@link Hooks#exitInference} for a call that threw {@code thrown}; returns it. */
     public static Throwable throwInference(
             Throwable thrown, int runtime, long token, Object target, Object input) {
         try {
@@ -190,7 +149,7 @@ public final class Dispatcher {
         return thrown;
     }
 
-    /** {@link #enterModelLoad}, failing to 0. */
+    /** {@link Hooks#enterModelLoad}, failing to 0. */
     public static long enterModelLoadHook(int runtime) {
         try {
             return hooks.enterModelLoad(runtime);
@@ -199,7 +158,7 @@ public final class Dispatcher {
         }
     }
 
-    /** {@link #exitModelLoad} for a load that returned {@code model}; returns it. */
+    /** {@link Hooks#exitModelLoad} for a load that returned {@code model}; returns it. */
     public static Object returnModelLoad(
             Object model, int runtime, long token, Object source, Object options) {
         try {
@@ -210,7 +169,7 @@ public final class Dispatcher {
         return model;
     }
 
-    /** {@link #exitModelLoad} for a load that threw {@code thrown}; returns it. */
+    /** {@link Hooks#exitModelLoad} for a load that threw {@code thrown}; returns it. */
     public static Throwable throwModelLoad(
             Throwable thrown, int runtime, long token, Object source, Object options) {
         try {
@@ -221,7 +180,7 @@ public final class Dispatcher {
         return thrown;
     }
 
-    /** {@link #enterRequest}, swallowing failures. */
+    /** {@link Hooks#enterRequest}, swallowing failures. */
     public static void enterRequestHook(int server, Object request) {
         try {
             hooks.enterRequest(server, request);
@@ -230,7 +189,7 @@ public final class Dispatcher {
         }
     }
 
-    /** {@link #exitRequest}, swallowing failures. */
+    /** {@link Hooks#exitRequest}, swallowing failures. */
     public static void exitRequestHook(int server) {
         try {
             hooks.exitRequest(server);
@@ -239,7 +198,7 @@ public final class Dispatcher {
         }
     }
 
-    /** {@link #enterMessage}, failing to {@code false}. */
+    /** {@link Hooks#enterMessage}, failing to {@code false}. */
     public static boolean enterMessageHook(int server, Object message, Object connection) {
         try {
             return hooks.enterMessage(server, message, connection);

@@ -4,8 +4,8 @@ package io.mlguard.bootstrap;
  * What the agent does when instrumented code reaches a hook. Lives on the bootstrap class loader
  * (with {@link Dispatcher}); the implementation lives in the hidden agent class loader.
  *
- * <p>Arguments are typed {@code Object} so that no runtime or agent type appears in an advice
- * signature. Integer ids say which runtime or server called: see {@link Dispatcher}.
+ * <p>Arguments are typed {@code Object} so that no runtime or agent type appears in the woven code.
+ * Integer ids say which runtime or server called: see {@link Dispatcher}.
  */
 public interface Hooks {
     /**

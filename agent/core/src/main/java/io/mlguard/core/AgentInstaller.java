@@ -1,7 +1,5 @@
 package io.mlguard.core;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlChannel;
@@ -14,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 
 /**
  * Starts the agent inside its hidden class loader. Class loader: agent. Called reflectively by
@@ -127,12 +122,11 @@ public final class AgentInstaller {
                         + " ms"
                         + AgentLog.threadCpu());
         if (dynamic) {
-            AgentBuilder builder = baseBuilder(counters, true);
-            for (InstrumentationModule m : modules) {
-                builder = m.instrument(builder, inst);
-            }
-            builder.installOn(inst);
-            LoadedClassWeaver.weave(loadedEarly, inst, counters);
+            // The same weaver as at premain, by retransformation: the hooked classes loaded now,
+            // in batches, and any that load later.
+            List<MethodHook> all = new ArrayList<>(atLoad);
+            all.addAll(loadedEarly);
+            AgentLog.info(LoadedClassWeaver.attach(all, inst, counters));
         } else {
             // At premain only the hook weaver: ASM's reader and writer, no Byte Buddy description,
             // matching or advice (some 550 classes and their compilation) on the start path.
@@ -196,31 +190,6 @@ public final class AgentInstaller {
                         + (config.enforce
                                 ? "; enforcing commands from " + config.controlQueueDir
                                 : ""));
-    }
-
-    /**
-     * The builder every module adds to. Matching must stay cheap, because it runs for every class
-     * the application loads: the ignore list uses names only (a modifier such as synthetic would
-     * make Byte Buddy parse every class file). At premain no class the agent instruments is loaded
-     * yet, so the costly walk over loaded classes is only done when attaching to a running JVM.
-     */
-    static AgentBuilder baseBuilder(AgentCounters counters, boolean dynamic) {
-        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(
-                        dynamic
-                                ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                                : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new TransformListener(counters))
-                .ignore(
-                        nameStartsWith("net.bytebuddy.")
-                                .or(nameStartsWith("io.mlguard."))
-                                .or(nameStartsWith("java."))
-                                .or(nameStartsWith("jdk."))
-                                .or(nameStartsWith("sun."))
-                                .or(nameStartsWith("org.glowroot."))
-                                .or(nameStartsWith("co.elastic.apm.")));
     }
 
     /** Waits until the queue is open; for tests. */

@@ -16,15 +16,18 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * The agent's transformer at premain: inserts the static {@link Dispatcher} calls of the modules'
- * {@link MethodHook}s into the few classes they name, with two ASM passes over the class file and
- * nothing else. Class loader: agent.
+ * The agent's weaver: inserts the static {@link Dispatcher} calls of the modules' {@link
+ * MethodHook}s into the few classes they name, with two ASM passes over the class file and nothing
+ * else. Class loader: agent. At premain it is the transformer the premain's deferred transformer
+ * hands the watched classes to; on attach, and for JDK classes loaded before the agent, {@link
+ * LoadedClassWeaver} hands it the classes it retransforms.
  *
- * <p>Why not Byte Buddy's {@code Advice} here (it is still used when attaching): describing advice
- * and woven classes loads some 550 Byte Buddy classes, and a server that loads its model at start
- * waits for them, and for their compilation, on two cores (measured: ONNX Runtime's first class
- * loaded 1.1 s later than without the agent). This weaver needs only ASM's reader and writer. No
- * class format change is made (no member added), so it also serves retransformation.
+ * <p>Why not Byte Buddy's {@code Advice}: describing advice and woven classes loads some 550 Byte
+ * Buddy classes, and a server that loads its model at start waits for them, and for their
+ * compilation, on two cores (measured: ONNX Runtime's first class loaded 1.1 s later than without
+ * the agent). This weaver needs only ASM's reader and writer (Byte Buddy's shaded copy). It changes
+ * method bodies only: the class, its fields and its methods keep their names, descriptors,
+ * modifiers and attributes (no member is added), as retransformation requires.
  */
 public final class HookWeaver implements ClassFileTransformer {
     private final Map<String, List<MethodHook>> byInternalName = new HashMap<>();

@@ -7,10 +7,8 @@ import net.bytebuddy.jar.asm.Type;
  * One hook as data: which methods of which class, and which {@link io.mlguard.bootstrap.Dispatcher}
  * calls the {@link HookWeaver} inserts at their entry and exits. Class loader: agent. It names no
  * Byte Buddy type but ASM's (a few classes), so declaring and weaving hooks at premain loads none
- * of Byte Buddy's description, matching and advice machinery.
- *
- * <p>Each shape does what the module's advice class does when the agent attaches (Byte Buddy {@code
- * Advice}); a module declares both, and its tests check they name the same classes.
+ * of Byte Buddy's description, matching and advice machinery. The same hooks are woven at premain
+ * and when the agent attaches to a running JVM.
  */
 public final class MethodHook {
     /** What the inserted calls do. */

@@ -72,8 +72,8 @@ class HandoffAndStatsTest {
     }
 
     void infer() {
-        long t = Dispatcher.enterInference(0);
-        Dispatcher.exitInference(0, t, "model", null, null, null);
+        long t = Dispatcher.enterInferenceHook(0);
+        Dispatcher.returnInference(null, 0, t, "model", null);
     }
 
     @Test
@@ -83,12 +83,12 @@ class HandoffAndStatsTest {
         recorder.beforeFirstRequest(() -> order.add("before"));
         infer(); // an inference outside any request does not count as one
         assertThat(order).isEmpty();
-        Dispatcher.enterRequest(0, "alice");
+        Dispatcher.enterRequestHook(0, "alice");
         order.add("request 1");
-        Dispatcher.exitRequest(0);
-        Dispatcher.enterRequest(0, "bob");
+        Dispatcher.exitRequestHook(0);
+        Dispatcher.enterRequestHook(0, "bob");
         order.add("request 2");
-        Dispatcher.exitRequest(0);
+        Dispatcher.exitRequestHook(0);
         assertThat(order).containsExactly("before", "request 1", "request 2");
     }
 
@@ -99,12 +99,12 @@ class HandoffAndStatsTest {
         try {
             Runnable task = this::infer;
             assertThat(Dispatcher.wrapTask(task)).as("outside a request").isSameAs(task);
-            Dispatcher.enterRequest(0, "alice-raw");
+            Dispatcher.enterRequestHook(0, "alice-raw");
             Runnable wrapped = Dispatcher.wrapTask(task);
             java.util.concurrent.FutureTask<Object> future =
                     new java.util.concurrent.FutureTask<>(task, null);
             Runnable wrappedFuture = Dispatcher.wrapTask(future);
-            Dispatcher.exitRequest(0);
+            Dispatcher.exitRequestHook(0);
             assertThat(wrapped).isNotSameAs(task);
             assertThat(wrappedFuture).isInstanceOf(java.util.concurrent.Future.class);
             pool.submit(wrapped).get(30, TimeUnit.SECONDS);
@@ -132,11 +132,11 @@ class HandoffAndStatsTest {
     @Test
     void statsRecordsCarryTheCounters() throws Exception {
         start(",statsIntervalSeconds=0");
-        Dispatcher.enterRequest(0, "bob");
+        Dispatcher.enterRequestHook(0, "bob");
         for (int i = 0; i < 130; i++) {
             infer();
         }
-        Dispatcher.exitRequest(0);
+        Dispatcher.exitRequestHook(0);
         counters.recordsDropped.add(2);
         AgentStatsReporter reporter =
                 new AgentStatsReporter(

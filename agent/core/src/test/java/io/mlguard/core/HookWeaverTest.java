@@ -16,6 +16,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -289,6 +295,186 @@ class HookWeaverTest {
         byte[] garbage = {(byte) 0xCA, (byte) 0xFE, 0, 1, 2, 3};
         assertThat(weaver.transform(null, loader(), SESSION, null, null, garbage)).isNull();
         assertThat(counters.internalErrors.sum()).isEqualTo(1);
+    }
+
+    /**
+     * Retransformation (attach, JDK classes) may change method bodies only: the woven class keeps
+     * its header, fields, methods (names, descriptors, modifiers, exceptions) and class attributes,
+     * and every hooked method's code changes.
+     */
+    @Test
+    void weavingChangesMethodBodiesOnly() throws Exception {
+        MethodHook[] all = {
+            runHook(),
+            MethodHook.inference(
+                    TYPE, Methods.named("count"), 1, Value.field("outputs"), Value.arg(0), false),
+            MethodHook.modelLoad(
+                    TYPE,
+                    Methods.named("load").takesArguments(4),
+                    2,
+                    Value.arg(0),
+                    Value.allArgs()),
+            MethodHook.message(TYPE, Methods.named("serve"), 1, Value.arg(0), Value.self()),
+            MethodHook.fetchingInference(
+                    TYPE,
+                    Methods.named("fetch"),
+                    2,
+                    Value.field("outputs"),
+                    Value.self(),
+                    Value.none())
+        };
+        byte[] original = original();
+        byte[] woven = HookWeaver.weave(List.of(all), original);
+        assertThat(schema(woven)).isEqualTo(schema(original)).isNotEmpty();
+        Map<String, Integer> before = instructionCounts(original);
+        Map<String, Integer> after = instructionCounts(woven);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        for (String m : List.of("run", "count", "load", "serve", "fetch")) {
+            assertThat(after.get(m)).as(m).isGreaterThan(before.get(m));
+        }
+        assertThat(after.get("unhooked")).isEqualTo(before.get("unhooked"));
+    }
+
+    /** Everything of a class file that retransformation must keep, one line each. */
+    private static List<String> schema(byte[] bytes) {
+        List<String> lines = new ArrayList<>();
+        new ClassReader(bytes)
+                .accept(
+                        new ClassVisitor(Opcodes.ASM9) {
+                            @Override
+                            public void visit(
+                                    int version,
+                                    int access,
+                                    String name,
+                                    String signature,
+                                    String superName,
+                                    String[] interfaces) {
+                                lines.add(
+                                        "class "
+                                                + version
+                                                + " "
+                                                + access
+                                                + " "
+                                                + name
+                                                + " "
+                                                + signature
+                                                + " "
+                                                + superName
+                                                + " "
+                                                + java.util.Arrays.toString(interfaces));
+                            }
+
+                            @Override
+                            public void visitNestHost(String nestHost) {
+                                lines.add("nest host " + nestHost);
+                            }
+
+                            @Override
+                            public void visitNestMember(String nestMember) {
+                                lines.add("nest member " + nestMember);
+                            }
+
+                            @Override
+                            public void visitInnerClass(
+                                    String name, String outer, String inner, int access) {
+                                lines.add(
+                                        "inner " + name + " " + outer + " " + inner + " " + access);
+                            }
+
+                            @Override
+                            public FieldVisitor visitField(
+                                    int access,
+                                    String name,
+                                    String descriptor,
+                                    String signature,
+                                    Object value) {
+                                lines.add(
+                                        "field "
+                                                + access
+                                                + " "
+                                                + name
+                                                + " "
+                                                + descriptor
+                                                + " "
+                                                + signature
+                                                + " "
+                                                + value);
+                                return null;
+                            }
+
+                            @Override
+                            public MethodVisitor visitMethod(
+                                    int access,
+                                    String name,
+                                    String descriptor,
+                                    String signature,
+                                    String[] exceptions) {
+                                lines.add(
+                                        "method "
+                                                + access
+                                                + " "
+                                                + name
+                                                + descriptor
+                                                + " "
+                                                + signature
+                                                + " "
+                                                + java.util.Arrays.toString(exceptions));
+                                return null;
+                            }
+                        },
+                        0);
+        return lines;
+    }
+
+    /**
+     * Each method's count of plain, local-variable and call instructions, by name (no overloads).
+     */
+    private static Map<String, Integer> instructionCounts(byte[] bytes) {
+        Map<String, Integer> counts = new TreeMap<>();
+        new ClassReader(bytes)
+                .accept(
+                        new ClassVisitor(Opcodes.ASM9) {
+                            @Override
+                            public MethodVisitor visitMethod(
+                                    int access,
+                                    String name,
+                                    String descriptor,
+                                    String signature,
+                                    String[] exceptions) {
+                                MethodVisitor counting =
+                                        new MethodVisitor(Opcodes.ASM9) {
+                                            int insns;
+
+                                            @Override
+                                            public void visitInsn(int opcode) {
+                                                insns++;
+                                            }
+
+                                            @Override
+                                            public void visitVarInsn(int opcode, int var) {
+                                                insns++;
+                                            }
+
+                                            @Override
+                                            public void visitMethodInsn(
+                                                    int opcode,
+                                                    String owner,
+                                                    String n,
+                                                    String d,
+                                                    boolean itf) {
+                                                insns++;
+                                            }
+
+                                            @Override
+                                            public void visitEnd() {
+                                                counts.put(name, insns);
+                                            }
+                                        };
+                                return counting;
+                            }
+                        },
+                        0);
+        return counts;
     }
 
     private static ClassLoader loader() {

@@ -13,10 +13,10 @@ import java.lang.instrument.Instrumentation;
  * of mlguard.jar).
  *
  * <p>Why a listener that starts mlguard's own transformer, not OpenTelemetry {@code
- * InstrumentationModule}s: mlguard's advice, Byte Buddy and Chronicle are relocated and hidden in
- * its own class loader, and its advice calls a dispatcher on the bootstrap loader, so they need
+ * InstrumentationModule}s: mlguard's weaver, its ASM and Chronicle are relocated and hidden in its
+ * own class loader, and its woven hooks call a dispatcher on the bootstrap loader, so they need
  * nothing from the OpenTelemetry agent's isolated loaders. Modules would need a second copy of
- * every advice compiled against OpenTelemetry's unrelocated Byte Buddy, muzzle checks and helper
+ * every hook as advice compiled against OpenTelemetry's Byte Buddy, muzzle checks and helper
  * injection lists, and would instrument nothing when mlguard runs without OpenTelemetry. This way
  * one code path serves {@code -javaagent:mlguard.jar} and the extension alike; the only thing taken
  * from OpenTelemetry is the {@link Instrumentation} it holds.

@@ -36,7 +36,7 @@ final class ClassPriorMonitor {
         }
         window[next] = bin;
         counts[bin]++;
-        next = (next + 1) % window.length;
+        next = next + 1 == window.length ? 0 : next + 1; // no division per value
     }
 
     /** The window's bins in arrival order, oldest first (the counts follow from them). */

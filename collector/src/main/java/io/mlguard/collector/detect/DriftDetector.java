@@ -64,6 +64,7 @@ public final class DriftDetector implements Detector, Checkpointable {
     private InferenceRecord record;
     private long recordIndex;
     private SignalSink recordSink;
+    private boolean recordOnStep; // the record's m.seen is a multiple of step(): one division
     private final RecordStatistics.SlotVisitor inputVisitor =
             (slot, v) -> observe(slot, v, SignalType.DATA_DRIFT);
     private final RecordStatistics.SlotVisitor outputVisitor =
@@ -162,6 +163,7 @@ public final class DriftDetector implements Detector, Checkpointable {
             return; // the same input again: one observation, already counted
         }
         m.seen++;
+        recordOnStep = m.seen % step() == 0;
         current = m;
         record = r;
         recordIndex = index;
@@ -234,7 +236,7 @@ public final class DriftDetector implements Detector, Checkpointable {
                             .evidence("recentValues", (long) s.filled());
             chartData(b, s.distribution());
             recordSink.accept(b.build());
-        } else if (s.windowFull() && m.seen % step() == 0) {
+        } else if (recordOnStep && s.windowFull()) {
             windowTest(m, s, type, scale);
         }
     }

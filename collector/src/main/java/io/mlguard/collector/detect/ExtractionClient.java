@@ -95,6 +95,16 @@ final class ExtractionClient extends IncrementalCapture.Tracked {
         return filled;
     }
 
+    /**
+     * Fingerprints stored in the two sets a query of class {@code label} can add to (the recent
+     * queries and the label's partition): what {@link #allocated()} can change by with that query,
+     * without reading all {@link #PARTITIONS} sets (a cache miss each) twice per query.
+     */
+    int allocatedFor(int label) {
+        NearestQuerySet k = kept[Math.floorMod(label, PARTITIONS)];
+        return recent.allocated() + (k == null ? 0 : k.allocated());
+    }
+
     /** Fingerprints stored, for the detector's memory budget. */
     int allocated() {
         int n = recent.allocated();

@@ -127,9 +127,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         } else if (c.length != len) {
             return; // another input shape: not comparable with what the client sent so far
         }
-        int before = c.allocated();
+        int before = c.allocatedFor(label);
         double d = distance(c, r.fingerprint, len, label);
-        stored += c.allocated() - before;
+        stored += c.allocatedFor(label) - before;
         evictBeyondBounds(key);
         if (d < 0) {
             return;

@@ -19,7 +19,7 @@ import java.util.Base64;
  * buckets; varied traffic takes a slot per query.
  *
  * <p>Cost per query: {@code TABLES × BUCKET_SLOTS} candidate comparisons at most. Memory: fixed
- * arrays of about 3.1 MB per model, allocated once. Entries leave when the ring wraps (aged out) or
+ * arrays of about 4.1 MB per model, allocated once. Entries leave when the ring wraps (aged out) or
  * when a full bucket drops its oldest entry (counted as {@link #bucketEvictions()}).
  */
 final class NearDuplicateIndex {
@@ -68,7 +68,10 @@ final class NearDuplicateIndex {
     private final EntryOwners owners = new EntryOwners(CAPACITY);
     private final int[] sequences = new int[CAPACITY]; // what a bucket entry must equal to be live
     private final int[] visited = new int[CAPACITY]; // the lookup that last compared the slot
-    private final int[] buckets = new int[TABLES * BUCKETS * BUCKET_SLOTS];
+    // per bucket slot, the entry (low 32 bits) and the two half sums of its cells (16 bits each,
+    // see #halves): a lower bound of the L1 distance that turns most candidates away without
+    // touching their slot's arrays, one cache line per bucket instead of one per candidate
+    private final long[] buckets = new long[TABLES * BUCKETS * BUCKET_SLOTS];
     private final byte[] cursors = new byte[TABLES * BUCKETS];
     private final int[] keys = new int[TABLES];
     // per slot, the block sums and their total: lower bounds of the L1 distance that turn most
@@ -76,6 +79,7 @@ final class NearDuplicateIndex {
     private final short[] blockSums = new short[CAPACITY * FingerprintRing.BLOCKS];
     private final int[] totals = new int[CAPACITY];
     private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
+    private long touchedSum; // keeps the pre-reads of scan from being optimised away
     private int absorbInto = -1; // the slot the last scanned query joins, -1 for a new entry
     private long added;
     private long addedBefore; // fingerprints added before the last restore, not held any more
@@ -84,7 +88,7 @@ final class NearDuplicateIndex {
 
     /**
      * A deep copy of the entries, tables and counters (a checkpoint's view of the index while the
-     * original goes on); the per-lookup scratch starts afresh, which changes no result. About 3 MB
+     * original goes on); the per-lookup scratch starts afresh, which changes no result. About 4 MB
      * of array copies: far less than serialising the index, which the committer does later.
      */
     NearDuplicateIndex copy() {
@@ -123,16 +127,39 @@ final class NearDuplicateIndex {
         int newest = 0;
         LshKeys.keys(f, length, keys);
         FingerprintRing.blockSums(f, length, querySums);
+        int queryHalves = halves(querySums, 0);
+        int queryLow = queryHalves & 0xffff;
+        int queryHigh = queryHalves >>> 16;
         if (++lookup == 0) {
             Arrays.fill(visited, 0);
             lookup = 1;
         }
+        // The eight buckets are far apart in 2 MB: read the first and last word of each first
+        // (a bucket's 64 bytes straddle two cache lines after the array header), loads that do not
+        // wait on one another, so their cache misses overlap instead of one per table in turn
+        long touched = 0;
+        for (int t = 0; t < TABLES; t++) {
+            int base = (t * BUCKETS + keys[t]) * BUCKET_SLOTS;
+            touched += buckets[base] + buckets[base + BUCKET_SLOTS - 1];
+        }
+        touchedSum = touched;
         for (int t = 0; t < TABLES; t++) {
             int base = (t * BUCKETS + keys[t]) * BUCKET_SLOTS;
             for (int i = 0; i < BUCKET_SLOTS; i++) {
-                int entry = buckets[base + i];
+                long packed = buckets[base + i];
+                int entry = (int) packed;
+                if (entry == 0) {
+                    continue;
+                }
+                int tag = (int) (packed >>> 32);
+                // the half sums are those of the entry this bucket slot was given: if the slot
+                // holds another entry since, the sequence test below would turn it away anyway
+                if (Math.abs((tag & 0xffff) - queryLow) + Math.abs((tag >>> 16) - queryHigh)
+                        > limit) {
+                    continue;
+                }
                 int slot = entry & MASK;
-                if (entry == 0 || sequences[slot] != entry || visited[slot] == lookup) {
+                if (sequences[slot] != entry || visited[slot] == lookup) {
                     continue;
                 }
                 visited[slot] = lookup;
@@ -198,18 +225,20 @@ final class NearDuplicateIndex {
 
     /** Puts the slot's entry into the buckets of its keys in the given tables. */
     private void insertInto(int slot, int tables) {
-        int entry = sequences[slot];
+        long packed =
+                (sequences[slot] & 0xffffffffL)
+                        | ((long) halves(blockSums, slot * FingerprintRing.BLOCKS) << 32);
         for (int t = 0; t < TABLES; t++) {
             if ((tables & (1 << t)) == 0) {
                 continue;
             }
             int b = t * BUCKETS + keys[t];
             int i = cursors[b];
-            int old = buckets[b * BUCKET_SLOTS + i];
+            int old = (int) buckets[b * BUCKET_SLOTS + i];
             if (old != 0 && sequences[old & MASK] == old) {
                 bucketEvictions++;
             }
-            buckets[b * BUCKET_SLOTS + i] = entry;
+            buckets[b * BUCKET_SLOTS + i] = packed;
             cursors[b] = (byte) ((i + 1) % BUCKET_SLOTS);
         }
     }
@@ -218,6 +247,32 @@ final class NearDuplicateIndex {
     void add(byte[] f, int length, int digest, int owner) {
         LshKeys.keys(f, length, keys);
         insert(f, length, digest, owner, ALL_TABLES);
+    }
+
+    /**
+     * The sums of the first and of the second half of the blocks at {@code from} (cells 0-31 and
+     * 32-63, at most 8160 each), low and high 16 bits: |low - low'| + |high - high'| is at most the
+     * L1 distance, and at most the block bound of {@link #surelyFarther}, so what it turns away
+     * that test would have turned away too.
+     */
+    private static int halves(short[] sums, int from) {
+        int low = 0;
+        int high = 0;
+        for (int b = 0; b < FingerprintRing.BLOCKS / 2; b++) {
+            low += sums[from + b];
+            high += sums[from + FingerprintRing.BLOCKS / 2 + b];
+        }
+        return low | high << 16;
+    }
+
+    private static int halves(int[] sums, int from) {
+        int low = 0;
+        int high = 0;
+        for (int b = 0; b < FingerprintRing.BLOCKS / 2; b++) {
+            low += sums[from + b];
+            high += sums[from + FingerprintRing.BLOCKS / 2 + b];
+        }
+        return low | high << 16;
     }
 
     private boolean surelyFarther(int slot, int limit) {
@@ -310,7 +365,7 @@ final class NearDuplicateIndex {
             for (int i = t * BUCKETS * BUCKET_SLOTS, end = i + BUCKETS * BUCKET_SLOTS;
                     i < end;
                     i++) {
-                int entry = buckets[i];
+                int entry = (int) buckets[i];
                 if (entry != 0 && sequences[entry & MASK] == entry) {
                     out[entry & MASK] |= (byte) (1 << t);
                 }

@@ -13,9 +13,14 @@ import io.mlguard.protocol.InferenceRecord;
  * model had a near-identical input: fingerprints within {@link #NEAR_IDENTICAL} per cell on average
  * (of 255), or, without a fingerprint, the very same input mean, std and features.
  *
- * <p>Memory is bounded by {@link #MAX_CLIENTS}; a client evicted and seen again simply has its next
- * input counted. The filter is not checkpointed for the same reason: after a restart each client's
- * first input counts once more, which costs nothing in calibration.
+ * <p>Memory is bounded by {@link #MAX_CLIENTS}: a set-associative table of that many clients,
+ * {@link #WAYS} per set, the set chosen by the id's hash; a new client takes the place of the least
+ * recently seen of its set (no linked list, no allocation per client: under 100,000 rotating ids
+ * the access-ordered map this replaces cost a node, a relink and an eviction per record, cache
+ * misses all). A client can thus be forgotten before {@code MAX_CLIENTS} others were seen, when its
+ * set fills; a client forgotten and seen again simply has its next input counted. The filter is not
+ * checkpointed for the same reason: after a restart each client's first input counts once more,
+ * which costs nothing in calibration.
  */
 final class RepeatFilter {
     /**
@@ -29,6 +34,11 @@ final class RepeatFilter {
     static final double RELATIVE_TOLERANCE = 0.02;
 
     static final int MAX_CLIENTS = 16_384;
+
+    /** Clients per set of the table. */
+    static final int WAYS = 4;
+
+    private static final int SET_BITS = Integer.numberOfTrailingZeros(MAX_CLIENTS / WAYS);
 
     /** The last input of one client. */
     private static final class LastInput {
@@ -48,16 +58,21 @@ final class RepeatFilter {
         }
     }
 
-    private final BoundedClientMap<LastInput> clients =
-            new BoundedClientMap<>(MAX_CLIENTS, LastInput::reset);
+    // per table slot: the id's hash, the id, its last input, the stamp of its last use (0: empty)
+    private final int[] hashes = new int[MAX_CLIENTS];
+    private final String[] ids = new String[MAX_CLIENTS];
+    private final LastInput[] inputs = new LastInput[MAX_CLIENTS];
+    private final long[] used = new long[MAX_CLIENTS];
+    private long clock;
     private long repeats;
+    private long evictions;
 
     /** Whether {@code r} repeats its client's previous input; remembers it either way. */
     boolean repeat(InferenceRecord r) {
         if (r.inputCount == 0) {
             return false;
         }
-        LastInput last = clients.get(r.clientId == null ? "" : r.clientId, c -> new LastInput());
+        LastInput last = client(r.clientId == null ? "" : r.clientId);
         boolean same =
                 r.modelId.equals(last.model)
                         && nearSummary(r, last)
@@ -68,6 +83,36 @@ final class RepeatFilter {
         }
         remember(r, last);
         return same;
+    }
+
+    /** The client's last input, a reset one if the client is new (or was forgotten). */
+    private LastInput client(String id) {
+        int h = id.hashCode();
+        int base = ((h * 0x9e3779b9) >>> (32 - SET_BITS)) * WAYS;
+        int victim = base;
+        for (int i = base; i < base + WAYS; i++) {
+            if (used[i] != 0 && hashes[i] == h && id.equals(ids[i])) {
+                used[i] = ++clock;
+                return inputs[i];
+            }
+            if (used[i] < used[victim]) {
+                victim = i;
+            }
+        }
+        if (used[victim] != 0) {
+            evictions++;
+        }
+        LastInput last = inputs[victim];
+        if (last == null) {
+            last = new LastInput();
+            inputs[victim] = last;
+        } else {
+            last.reset();
+        }
+        hashes[victim] = h;
+        ids[victim] = id;
+        used[victim] = ++clock;
+        return last;
     }
 
     private static boolean nearFingerprint(InferenceRecord r, LastInput last) {
@@ -119,5 +164,19 @@ final class RepeatFilter {
     /** Records found to repeat their client's previous input. */
     long repeats() {
         return repeats;
+    }
+
+    /** Clients whose last input is held (at most {@link #MAX_CLIENTS}). */
+    int trackedClients() {
+        int n = 0;
+        for (long u : used) {
+            n += u != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Clients forgotten to make room for others. */
+    long evictions() {
+        return evictions;
     }
 }

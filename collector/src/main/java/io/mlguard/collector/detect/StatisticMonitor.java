@@ -92,7 +92,7 @@ final class StatisticMonitor {
         bins[next] = (byte) bin;
         binCounts[bin]++;
         window[next] = x;
-        next = (next + 1) % window.length;
+        next = next + 1 == window.length ? 0 : next + 1; // no division per value
         filled = Math.min(filled + 1, window.length);
         return cusum.add(x, thresholdScale);
     }

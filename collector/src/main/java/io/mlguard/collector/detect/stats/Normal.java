@@ -17,7 +17,14 @@ public final class Normal {
         return 0.5 * erfc(z / Math.sqrt(2));
     }
 
-    /** The z with {@code cdf(z) == p}; infinite at 0 and 1. */
+    /**
+     * The z with {@code cdf(z) == p}; infinite at 0 and 1. Wichura's algorithm AS 241 (PPND16,
+     * Applied Statistics 37, 1988): rational functions of degree 7 accurate to about 1e-16, no
+     * refinement step. The drift and operational detectors call this for every value of every
+     * watched statistic: about 9 ns here, where Acklam's approximation refined by a Halley step on
+     * the exact CDF (erfc and two exponentials) took about 90 ns. Both agree to about 1e-15 but
+     * near 1, where the old step's {@code cdf(x) - p} cancelled (up to 1e-9 relative off there).
+     */
     public static double quantile(double p) {
         if (Double.isNaN(p) || p < 0 || p > 1) {
             throw new IllegalArgumentException("probability out of [0, 1]: " + p);
@@ -28,55 +35,96 @@ public final class Normal {
         if (p == 1) {
             return Double.POSITIVE_INFINITY;
         }
-        double x = acklam(p);
-        // One Halley step on the exact CDF brings Acklam's 1e-9 relative error to double precision.
-        double e = cdf(x) - p;
-        double u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
-        return x - u / (1 + x * u / 2);
+        double q = p - 0.5;
+        if (Math.abs(q) <= 0.425) {
+            double r = 0.180625 - q * q;
+            return q
+                    * horner(
+                            r,
+                            3.3871328727963666080e0,
+                            1.3314166789178437745e2,
+                            1.9715909503065514427e3,
+                            1.3731693765509461125e4,
+                            4.5921953931549871457e4,
+                            6.7265770927008700853e4,
+                            3.3430575583588128105e4,
+                            2.5090809287301226727e3)
+                    / horner(
+                            r,
+                            1.0,
+                            4.2313330701600911252e1,
+                            6.8718700749205790830e2,
+                            5.3941960214247511077e3,
+                            2.1213794301586595867e4,
+                            3.9307895800092710610e4,
+                            2.8729085735721942674e4,
+                            5.2264952788528545610e3);
+        }
+        // 1 - p is exact for p in [0.5, 1]
+        double r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+        double x;
+        if (r <= 5) {
+            r -= 1.6;
+            x =
+                    horner(
+                                    r,
+                                    1.42343711074968357734e0,
+                                    4.63033784615654529590e0,
+                                    5.76949722146069140550e0,
+                                    3.64784832476320460504e0,
+                                    1.27045825245236838258e0,
+                                    2.41780725177450611770e-1,
+                                    2.27238449892691845833e-2,
+                                    7.74545014278341407640e-4)
+                            / horner(
+                                    r,
+                                    1.0,
+                                    2.05319162663775882187e0,
+                                    1.67638483018380384940e0,
+                                    6.89767334985100004550e-1,
+                                    1.48103976427480074590e-1,
+                                    1.51986665636164571966e-2,
+                                    5.47593808499534494600e-4,
+                                    1.05075007164441684324e-9);
+        } else {
+            r -= 5;
+            x =
+                    horner(
+                                    r,
+                                    6.65790464350110377720e0,
+                                    5.46378491116411436990e0,
+                                    1.78482653991729133580e0,
+                                    2.96560571828504891230e-1,
+                                    2.65321895265761230930e-2,
+                                    1.24266094738807843860e-3,
+                                    2.71155556874348757815e-5,
+                                    2.01033439929228813265e-7)
+                            / horner(
+                                    r,
+                                    1.0,
+                                    5.99832206555887937690e-1,
+                                    1.36929880922735805310e-1,
+                                    1.48753612908506148525e-2,
+                                    7.86869131145613259100e-4,
+                                    1.84631831751005468180e-5,
+                                    1.42151175831644588870e-7,
+                                    2.04426310338993978564e-15);
+        }
+        return q < 0 ? -x : x;
     }
 
-    // Acklam's rational approximation of the normal quantile. Constants, not locals: the drift
-    // detector calls this for every value of every watched statistic.
-    private static final double[] A = {
-        -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-        1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
-    };
-    private static final double[] B = {
-        -5.447609879822406e+01,
-        1.615858368580409e+02,
-        -1.556989798598866e+02,
-        6.680131188771972e+01,
-        -1.328068155288572e+01
-    };
-    private static final double[] C = {
-        -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-        -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00
-    };
-    private static final double[] D = {
-        7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00
-    };
-
-    private static double acklam(double p) {
-        final double[] a = A;
-        final double[] b = B;
-        final double[] c = C;
-        final double[] d = D;
-        double low = 0.02425;
-        if (p < low) {
-            double q = Math.sqrt(-2 * Math.log(p));
-            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
-                    / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-        }
-        if (p > 1 - low) {
-            double q = Math.sqrt(-2 * Math.log(1 - p));
-            return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
-                    / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-        }
-        double q = p - 0.5;
-        double r = q * q;
-        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
-                * q
-                / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    /** c0 + c1 r + ... + c7 r^7. */
+    private static double horner(
+            double r,
+            double c0,
+            double c1,
+            double c2,
+            double c3,
+            double c4,
+            double c5,
+            double c6,
+            double c7) {
+        return ((((((c7 * r + c6) * r + c5) * r + c4) * r + c3) * r + c2) * r + c1) * r + c0;
     }
 
     /** The complementary error function, by a Chebyshev fit (Numerical Recipes 3rd ed., 6.2.2). */

@@ -30,5 +30,19 @@ class NormalTest {
             assertThat(Normal.cdf(Normal.quantile(p))).isCloseTo(p, within(1e-12));
         }
         assertThat(Normal.quantile(0)).isInfinite();
+        assertThat(Normal.quantile(1)).isInfinite().isPositive();
+    }
+
+    @Test
+    void quantileHoldsInTheFarTailsAndIsSymmetric() {
+        // p below exp(-25) takes the third rational function; the CDF is accurate there
+        for (int k = 3; k <= 300; k += 7) {
+            double p = Math.pow(10, -k);
+            assertThat(Normal.cdf(Normal.quantile(p)) / p).isCloseTo(1.0, within(1e-11));
+        }
+        for (double p = 0.0001; p < 0.5; p += 0.0173) {
+            assertThat(Normal.quantile(1 - p)).isCloseTo(-Normal.quantile(p), within(1e-12));
+        }
+        assertThat(Normal.quantile(0.5)).isEqualTo(0.0);
     }
 }

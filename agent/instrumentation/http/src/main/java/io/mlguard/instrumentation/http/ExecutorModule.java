@@ -1,12 +1,8 @@
 package io.mlguard.instrumentation.http;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.MethodHook;
 import io.mlguard.core.MethodHook.Methods;
-import io.mlguard.core.TypeAdvice;
 import java.util.List;
 
 /**
@@ -16,7 +12,7 @@ import java.util.List;
  *
  * <p>{@code ThreadPoolExecutor} is a JDK class, usually loaded before the agent is ready and
  * outside the packages the premain's transformer watches: the agent weaves it by retransformation
- * once its hooks are installed ({@link TypeAdvice#isLoadedEarly}). The advice only adds code to
+ * once its hooks are installed ({@link MethodHook#isLoadedEarly}). The hook only adds code to
  * {@code execute}, which retransformation allows.
  *
  * <p>Not covered: {@code ForkJoinPool} (the common pool of {@code parallelStream} and of {@code
@@ -39,14 +35,5 @@ public final class ExecutorModule implements InstrumentationModule {
                         Methods.named("execute")
                                 .takesArguments(1)
                                 .takesArgument(0, "java.lang.Runnable")));
-    }
-
-    @Override
-    public List<TypeAdvice> typeAdvice() {
-        return List.of(
-                TypeAdvice.on(TARGET.replace('/', '.'))
-                        .advise(
-                                named("execute").and(takesArguments(Runnable.class)),
-                                ThreadPoolExecuteAdvice.class));
     }
 }

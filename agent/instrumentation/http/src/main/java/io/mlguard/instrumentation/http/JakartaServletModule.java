@@ -8,6 +8,6 @@ import io.mlguard.bootstrap.Dispatcher;
  */
 public final class JakartaServletModule extends ServletModule {
     public JakartaServletModule() {
-        super("jakarta", Dispatcher.SERVLET_JAKARTA, JakartaServletAdvice.class);
+        super("jakarta", Dispatcher.SERVLET_JAKARTA);
     }
 }

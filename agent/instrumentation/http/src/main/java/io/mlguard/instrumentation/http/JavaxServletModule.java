@@ -8,6 +8,6 @@ import io.mlguard.bootstrap.Dispatcher;
  */
 public final class JavaxServletModule extends ServletModule {
     public JavaxServletModule() {
-        super("javax", Dispatcher.SERVLET_JAVAX, JavaxServletAdvice.class);
+        super("javax", Dispatcher.SERVLET_JAVAX);
     }
 }

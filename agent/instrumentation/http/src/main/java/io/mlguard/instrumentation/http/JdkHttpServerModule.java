@@ -1,15 +1,11 @@
 package io.mlguard.instrumentation.http;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.MethodHook;
 import io.mlguard.core.MethodHook.Methods;
 import io.mlguard.core.MethodHook.Value;
 import io.mlguard.core.RequestAdapter;
-import io.mlguard.core.TypeAdvice;
 import java.util.List;
 
 /**
@@ -33,15 +29,6 @@ public final class JdkHttpServerModule implements InstrumentationModule {
                         Methods.named("doFilter").takesArguments(1),
                         Dispatcher.JDK_HTTP_SERVER,
                         Value.arg(0)));
-    }
-
-    @Override
-    public List<TypeAdvice> typeAdvice() {
-        return List.of(
-                TypeAdvice.on("com.sun.net.httpserver.Filter$Chain")
-                        .advise(
-                                named("doFilter").and(takesArguments(1)),
-                                JdkHttpServerAdvice.class));
     }
 
     @Override

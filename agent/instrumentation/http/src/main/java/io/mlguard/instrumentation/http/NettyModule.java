@@ -1,16 +1,11 @@
 package io.mlguard.instrumentation.http;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.InstrumentationModule;
 import io.mlguard.core.MethodHook;
 import io.mlguard.core.MethodHook.Methods;
 import io.mlguard.core.MethodHook.Value;
 import io.mlguard.core.RequestAdapter;
-import io.mlguard.core.TypeAdvice;
 import java.util.List;
 
 /**
@@ -41,17 +36,6 @@ public final class NettyModule implements InstrumentationModule {
                         Dispatcher.NETTY,
                         Value.arg(0),
                         Value.self()));
-    }
-
-    @Override
-    public List<TypeAdvice> typeAdvice() {
-        return List.of(
-                TypeAdvice.on("io.netty.channel.AbstractChannelHandlerContext")
-                        .advise(
-                                named("invokeChannelRead")
-                                        .and(takesArguments(1))
-                                        .and(takesArgument(0, Object.class)),
-                                NettyChannelReadAdvice.class));
     }
 
     @Override

@@ -17,7 +17,10 @@ import io.mlguard.protocol.Outcome;
 import io.mlguard.protocol.RecordFormatException;
 import io.mlguard.protocol.RecordReader;
 import io.mlguard.protocol.TensorSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,6 +28,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -39,10 +44,33 @@ class OnnxRuntimeInstrumentationTest {
     static OrtEnvironment env;
 
     @BeforeAll
-    static void installAgent() {
+    static void installAgent() throws Exception {
         queueDir = dir.resolve("queue");
-        // installing into a running JVM is an attach: ONNX Runtime classes may already be loaded
-        AgentInstaller.install(ByteBuddyAgent.install(), "queue=" + queueDir, null, null);
+        // installing into a running JVM is an attach: OrtSession is loaded before, so it is woven
+        // by retransformation; the ONNX Runtime classes loaded later are woven as they load
+        Class.forName(
+                "ai.onnxruntime.OrtSession",
+                false,
+                OnnxRuntimeInstrumentationTest.class.getClassLoader());
+        PrintStream err = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            AgentInstaller.install(ByteBuddyAgent.install(), "queue=" + queueDir, null, null);
+        } finally {
+            System.setErr(err);
+        }
+        String said = log.toString(StandardCharsets.UTF_8);
+        err.print(said);
+        Matcher m =
+                Pattern.compile(
+                                "attached: (\\d+) hooked classes already loaded, (\\d+) woven by"
+                                        + " retransformation in 1 batch;")
+                        .matcher(said);
+        assertThat(m.find()).as(said).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as(said).isPositive();
+        assertThat(m.group(2)).as("every loaded hooked class woven").isEqualTo(m.group(1));
+        assertThat(said).doesNotContain("could not instrument");
         env = OrtEnvironment.getEnvironment();
     }
 
