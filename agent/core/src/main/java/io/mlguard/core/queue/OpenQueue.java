@@ -8,6 +8,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
@@ -19,24 +20,54 @@ import net.openhft.chronicle.wire.DocumentContext;
 final class OpenQueue implements AutoCloseable {
     private final ChronicleQueue queue;
     private final ThreadLocal<ExcerptAppender> appenders;
+    private QueuePretoucher pretoucher;
+
+    /** Each thread's record as it is serialised, before it is copied into the queue. */
+    private final ThreadLocal<Bytes<byte[]>> scratch =
+            ThreadLocal.withInitial(OpenQueue::newScratch);
 
     OpenQueue(File dir) {
         queue = ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
         appenders = ThreadLocal.withInitial(queue::createAppender);
     }
 
-    /** Appends one record as a document; returns the bytes written. */
+    QueuePretoucher pretoucher() {
+        return pretoucher;
+    }
+
+    private static Bytes<byte[]> newScratch() {
+        Bytes<byte[]> b = Bytes.allocateElasticOnHeap(1024);
+        b.singleThreadedCheckDisabled(true); // one per thread
+        return b;
+    }
+
+    /** Starts touching the pages ahead of the writers (see {@link QueuePretoucher}). */
+    void startPretouch(DiskGuard disk) {
+        if (queue instanceof SingleChronicleQueue) {
+            pretoucher = new QueuePretoucher((SingleChronicleQueue) queue, disk);
+            pretoucher.start();
+        }
+    }
+
+    /**
+     * Appends one record as a document; returns the bytes written. The record is first serialised
+     * into this thread's heap buffer and then copied into the queue in one piece: its hundred or so
+     * small writes cost less there than on the queue's mapped bytes, which check every write's
+     * offset against the mapped chunk and that they are not closed.
+     */
     long append(InferenceRecord record) {
+        Bytes<byte[]> s = scratch.get();
+        s.clear();
+        record.writeTo(s);
         try (DocumentContext dc = appenders.get().writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
-            // Chronicle checks the calling thread on every field written (two volatile reads and a
-            // currentThread() each, some 100 per record); this appender and its bytes belong to
-            // this thread alone (one per thread, above), so the check can never fail. Set on each
-            // append: the appender moves to new bytes when the queue rolls to a new cycle.
+            // Chronicle checks the calling thread on every write (two volatile reads and a
+            // currentThread() each); this appender and its bytes belong to this thread alone (one
+            // per thread, above), so the check can never fail. Set on each append: the appender
+            // moves to new bytes when the queue rolls to a new cycle.
             b.singleThreadedCheckDisabled(true);
-            long start = b.writePosition();
-            record.writeTo(b);
-            return b.writePosition() - start;
+            b.write(s);
+            return s.readRemaining();
         }
     }
 
@@ -72,6 +103,9 @@ final class OpenQueue implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pretoucher != null) {
+            pretoucher.stop();
+        }
         queue.close();
     }
 }

@@ -172,6 +172,7 @@ public final class QueueWriter implements AutoCloseable {
                 pending.clear();
                 queue = q;
             }
+            q.startPretouch(disk);
             AgentLog.debug("queue open: " + dir + AgentLog.threadCpu());
             Thread checker =
                     new Thread(
@@ -197,6 +198,12 @@ public final class QueueWriter implements AutoCloseable {
                             + t
                             + "); nothing is captured, the server keeps serving");
         }
+    }
+
+    /** The open queue's pretoucher, or {@code null}; for tests. */
+    QueuePretoucher pretoucher() {
+        OpenQueue q = queue;
+        return q == null ? null : q.pretoucher();
     }
 
     /** Whether the queue is open and writing. */

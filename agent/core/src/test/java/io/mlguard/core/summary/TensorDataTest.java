@@ -1,6 +1,7 @@
 package io.mlguard.core.summary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
@@ -89,6 +90,59 @@ class TensorDataTest {
             new Fingerprinter().fingerprint(inPlace, shape, 2, rc);
             assertThat(ra.fingerprintLength).isEqualTo(64);
             assertThat(ra.fingerprint()).isEqualTo(rc.fingerprint());
+        }
+    }
+
+    /**
+     * The copied loop keeps four partial sums, taking four elements at a time: for every length
+     * modulo 4 and every position of a NaN or infinity it must agree bit for bit with the in-place
+     * loop, and with one running sum up to rounding.
+     */
+    @Test
+    void partialSumsAgreeWithTheInPlaceLoopAndWithOneRunningSum() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int n = 1; n <= 23; n++) {
+            for (int special = -1; special < n; special++) {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = rnd.nextInt(4) == 0 ? 0f : (float) rnd.nextDouble(-3, 3);
+                }
+                if (special >= 0) {
+                    v[special] = special % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+                }
+                FloatBuffer b = FloatBuffer.wrap(v);
+                TensorSummary a = new TensorSummary();
+                TensorSummary c = new TensorSummary();
+                summarizer.summarize(
+                        new TensorData(TensorData.DENSE_LIMIT).of(b, DType.FLOAT32, n), n, a);
+                summarizer.summarize(new TensorData(0).of(b, DType.FLOAT32, n), n, c);
+                String what = "n=" + n + ", special at " + special;
+                assertThat(a.toString()).as(what).isEqualTo(c.toString());
+                assertThat(Double.doubleToLongBits(a.mean))
+                        .as(what)
+                        .isEqualTo(Double.doubleToLongBits(c.mean));
+                assertThat(Double.doubleToLongBits(a.std))
+                        .as(what)
+                        .isEqualTo(Double.doubleToLongBits(c.std));
+                assertThat(Double.doubleToLongBits(a.l2Norm))
+                        .as(what)
+                        .isEqualTo(Double.doubleToLongBits(c.l2Norm));
+                double sum = 0;
+                double sumSq = 0;
+                long finite = 0;
+                for (float f : v) {
+                    if (Float.isFinite(f)) {
+                        sum += f;
+                        sumSq += (double) f * f;
+                        finite++;
+                    }
+                }
+                assertThat(a.nanCount + a.infCount).as(what).isEqualTo(n - finite);
+                if (finite > 0) {
+                    assertThat(a.mean).as(what).isCloseTo(sum / finite, within(1e-12));
+                    assertThat(a.l2Norm).as(what).isCloseTo(Math.sqrt(sumSq), within(1e-12));
+                }
+            }
         }
     }
 

@@ -1,0 +1,121 @@
+package io.mlguard.core.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlguard.core.AgentCounters;
+import io.mlguard.protocol.AgentStatsRecord;
+import io.mlguard.protocol.ClientIdSource;
+import io.mlguard.protocol.DType;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.ModelLoadRecord;
+import io.mlguard.protocol.RecordFormatException;
+import io.mlguard.protocol.RecordReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pretoucher writes into the very file the writers append to, ahead of them: every record must
+ * still read back whole and in order, whether the writer is behind the touched pages or, writing
+ * faster than it touches, ahead of them.
+ */
+class QueuePretoucherTest {
+    @TempDir Path tmp;
+
+    @Test
+    void recordsWrittenOverTouchedPagesReadBackWholeAndInOrder() throws Exception {
+        AgentCounters counters = new AgentCounters();
+        QueueWriter w = QueueWriter.create(tmp.toFile(), counters, 1L << 20);
+        InferenceRecord r = record();
+        r.timestampMillis = -1;
+        w.write(r); // kept until the queue opens
+        w.flushAtExit(); // opens it now, with its pretoucher
+        assertThat(w.isOpen()).isTrue();
+        QueuePretoucher pretoucher = w.pretoucher();
+        assertThat(pretoucher).isNotNull();
+        int written = 0;
+        // bursts far faster than pages are touched, and pauses that let the pretoucher get ahead
+        for (int burst = 0; burst < 40; burst++) {
+            for (int i = 0; i < 500; i++) {
+                r.timestampMillis = written;
+                r.clientId = "client-" + written;
+                r.inputs[0].mean = written * 0.5;
+                assertThat(w.write(r)).isTrue();
+                written++;
+            }
+            Thread.sleep(15);
+        }
+        long touched = pretoucher.pagesTouched();
+        // 20,000 records of some 300 bytes: 6 MB; the pretoucher ran ahead at least once
+        assertThat(touched).isGreaterThan(QueuePretoucher.AHEAD / 4096);
+        w.close();
+
+        List<InferenceRecord> read = read();
+        assertThat(read).hasSize(written + 1);
+        assertThat(read.get(0).timestampMillis).isEqualTo(-1);
+        for (int i = 0; i < written; i++) {
+            InferenceRecord got = read.get(i + 1);
+            assertThat(got.timestampMillis).isEqualTo(i);
+            assertThat(got.clientId).isEqualTo("client-" + i);
+            assertThat(got.inputs[0].mean).isEqualTo(i * 0.5);
+            assertThat(got.outputs[0].topClasses[0]).isEqualTo(7);
+        }
+        assertThat(counters.recordsDropped.sum()).isZero();
+    }
+
+    private static InferenceRecord record() {
+        InferenceRecord r = new InferenceRecord();
+        r.agentId = "1@test";
+        r.runtime = "onnxruntime";
+        r.modelId = "mnist";
+        r.clientIdSource = ClientIdSource.HEADER;
+        r.inputCount = 1;
+        r.inputs[0].matrix("input", DType.FLOAT32, 1, 784);
+        r.outputCount = 1;
+        r.outputs[0].matrix("probabilities", DType.FLOAT32, 1, 10);
+        r.outputs[0].topK = 1;
+        r.outputs[0].topClasses[0] = 7;
+        r.outputs[0].topScores[0] = 0.9f;
+        r.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_2D;
+        r.fingerprintLength = 64;
+        for (int i = 0; i < 64; i++) {
+            r.fingerprint[i] = (byte) (i * 3);
+        }
+        return r;
+    }
+
+    private List<InferenceRecord> read() {
+        List<InferenceRecord> out = new ArrayList<>();
+        try (ChronicleQueue q = ChronicleQueue.singleBuilder(tmp).build()) {
+            ExcerptTailer t = q.createTailer();
+            while (RecordReader.readOne(
+                    t,
+                    new RecordReader.Handler() {
+                        @Override
+                        public void inference(InferenceRecord record, long index) {
+                            out.add(record);
+                        }
+
+                        @Override
+                        public void modelLoad(ModelLoadRecord record, long index) {
+                            throw new AssertionError("no model load was written");
+                        }
+
+                        @Override
+                        public void malformed(RecordFormatException error, long index) {
+                            throw new AssertionError(error);
+                        }
+
+                        @Override
+                        public void agentStats(AgentStatsRecord record, long index) {
+                            throw new AssertionError("no agent stats were written");
+                        }
+                    })) {}
+        }
+        return out;
+    }
+}

@@ -1,0 +1,166 @@
+package io.mlguard.benchmarks;
+
+import io.mlguard.core.AgentCounters;
+import io.mlguard.core.queue.QueueWriter;
+import io.mlguard.core.summary.Summaries;
+import io.mlguard.core.summary.TensorSummarizer;
+import io.mlguard.protocol.ClientIdSource;
+import io.mlguard.protocol.DType;
+import io.mlguard.protocol.InferenceRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Where the agent's time per inference goes, without ONNX Runtime: the work {@code
+ * InferenceRecorder} does after an MNIST inference, taken apart. The tensors are the ones ONNX
+ * Runtime hands over for the MNIST MLP: a direct {@code FloatBuffer} of 784 pixels (the input's own
+ * copy), a little-endian {@code ByteBuffer} of 10 class scores and one of an int64 label (what
+ * {@code getBuffer()} returns for outputs). Each benchmark runs one part on the inference thread,
+ * {@link #capture} all of them; run with {@code -prof gc} for the allocation of each part.
+ *
+ * <p>{@code benchmarks/run-jmh.sh} runs it with {@code BENCH=AgentCapture}. The queue is written
+ * under {@code java.io.tmpdir} and deleted after each fork.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xms1g",
+            "-Xmx1g",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true",
+            "-Dchronicle.announcer.disable=true"
+        })
+public class AgentCapture {
+    private static final long[] INPUT_SHAPE = {1, 784};
+    private static final long[] SCORES_SHAPE = {1, 10};
+    private static final long[] LABEL_SHAPE = {1};
+
+    private final InferenceRecord record = new InferenceRecord();
+    private Summaries summaries;
+    private FloatBuffer input;
+    private ByteBuffer scores;
+    private ByteBuffer label;
+    private Path dir;
+    private QueueWriter writer;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        summaries = new Summaries(new TensorSummarizer(65536, 5), false, 64);
+        Random rnd = new Random(7);
+        input = ByteBuffer.allocateDirect(784 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < 784; i++) {
+            input.put(i, rnd.nextFloat() < 0.8f ? 0f : rnd.nextFloat());
+        }
+        scores = ByteBuffer.allocateDirect(10 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        float sum = 0;
+        for (int i = 0; i < 10; i++) {
+            float s = rnd.nextFloat();
+            scores.putFloat(i * 4, s);
+            sum += s;
+        }
+        for (int i = 0; i < 10; i++) {
+            scores.putFloat(i * 4, scores.getFloat(i * 4) / sum);
+        }
+        label = ByteBuffer.allocateDirect(8).order(ByteOrder.LITTLE_ENDIAN);
+        label.putLong(0, 3);
+        dir = Files.createTempDirectory("mlguard-capture-bench");
+        writer = QueueWriter.create(dir.toFile(), new AgentCounters(), 1L << 20);
+        describe();
+        summarizeInput();
+        summarizeOutputs();
+        writer.write(record); // kept in memory until the queue opens: now
+        writer.flushAtExit();
+        if (!writer.isOpen() || !writer.write(record)) {
+            throw new IllegalStateException("the queue did not open in " + dir);
+        }
+    }
+
+    /** The scalar fields the recorder sets before asking for the summaries. */
+    private void describe() {
+        record.clear();
+        record.timestampMillis = System.currentTimeMillis();
+        record.latencyNanos = 10_500;
+        record.agentId = "4242@bench-host";
+        record.runtime = "onnxruntime";
+        record.modelId = "mnist";
+        record.modelHashPrefix = 0x1234_5678_9abc_def0L;
+        record.clientIdSource = ClientIdSource.HEADER;
+        record.clientId = "client-17";
+        record.requestPath = "/v1/models/mnist:predict";
+    }
+
+    @Benchmark
+    public InferenceRecord summarizeInput() {
+        record.inputCount = 0;
+        summaries.input(record, "input", DType.FLOAT32, INPUT_SHAPE, input);
+        return record;
+    }
+
+    @Benchmark
+    public InferenceRecord summarizeOutputs() {
+        record.outputCount = 0;
+        summaries.output(record, "probabilities", DType.FLOAT32, SCORES_SHAPE, scores);
+        summaries.output(record, "label", DType.INT64, LABEL_SHAPE, label);
+        return record;
+    }
+
+    @Benchmark
+    public boolean write() {
+        return writer.write(record);
+    }
+
+    @Benchmark
+    public boolean capture() {
+        describe();
+        summarizeInput();
+        summarizeOutputs();
+        return writer.write(record);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        writer.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.delete(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
+        }
+    }
+}
