@@ -4,25 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.config.AgentConfig;
+import io.mlguard.core.queue.QueueContents;
 import io.mlguard.core.queue.QueueWriter;
 import io.mlguard.core.request.ClientIdPseudonymiser;
 import io.mlguard.protocol.AgentStatsRecord;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.InferenceRecord;
-import io.mlguard.protocol.ModelLoadRecord;
-import io.mlguard.protocol.RecordFormatException;
-import io.mlguard.protocol.RecordReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,33 +171,6 @@ class HandoffAndStatsTest {
     }
 
     private List<Object> read() {
-        List<Object> out = new ArrayList<>();
-        try (ChronicleQueue q = ChronicleQueue.singleBuilder(tmp.resolve("q")).build()) {
-            ExcerptTailer t = q.createTailer();
-            while (RecordReader.readOne(
-                    t,
-                    new RecordReader.Handler() {
-                        @Override
-                        public void inference(InferenceRecord record, long index) {
-                            out.add(record);
-                        }
-
-                        @Override
-                        public void modelLoad(ModelLoadRecord record, long index) {
-                            out.add(record);
-                        }
-
-                        @Override
-                        public void malformed(RecordFormatException error, long index) {
-                            throw new AssertionError(error);
-                        }
-
-                        @Override
-                        public void agentStats(AgentStatsRecord record, long index) {
-                            out.add(record);
-                        }
-                    })) {}
-        }
-        return out;
+        return QueueContents.read(tmp.resolve("q"));
     }
 }

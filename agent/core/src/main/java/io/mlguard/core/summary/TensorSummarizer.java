@@ -165,91 +165,59 @@ public final class TensorSummarizer {
         long inf = 0;
         long zeros = 0;
         int i = 0;
-        for (; i + 3 < n; i += 4) {
-            double v0 = a[i];
-            double v1 = a[i + 1];
-            double v2 = a[i + 2];
-            double v3 = a[i + 3];
-            if (Double.isFinite(v0)
-                    && Double.isFinite(v1)
-                    && Double.isFinite(v2)
-                    && Double.isFinite(v3)) {
-                // not Math.min/max: they order -0.0 before 0.0, the generic loop does not
-                if (v0 < min) {
-                    min = v0;
-                }
-                if (v0 > max) {
-                    max = v0;
-                }
-                if (v1 < min) {
-                    min = v1;
-                }
-                if (v1 > max) {
-                    max = v1;
-                }
-                if (v2 < min) {
-                    min = v2;
-                }
-                if (v2 > max) {
-                    max = v2;
-                }
-                if (v3 < min) {
-                    min = v3;
-                }
-                if (v3 > max) {
-                    max = v3;
-                }
-                zeros +=
-                        (v0 == 0 ? 1 : 0)
-                                + (v1 == 0 ? 1 : 0)
-                                + (v2 == 0 ? 1 : 0)
-                                + (v3 == 0 ? 1 : 0);
-                sum0 += v0;
-                sum1 += v1;
-                sum2 += v2;
-                sum3 += v3;
-                sq0 += v0 * v0;
-                sq1 += v1 * v1;
-                sq2 += v2 * v2;
-                sq3 += v3 * v3;
-                continue;
-            }
-            // a NaN or infinity among the four: one by one, as the generic loop
-            for (int k = 0; k < 4; k++) {
-                double v = a[i + k];
-                if (Double.isNaN(v)) {
-                    nan++;
-                } else if (Double.isInfinite(v)) {
-                    inf++;
-                } else {
-                    if (v < min) {
-                        min = v;
+        while (i < n) {
+            if ((i & 3) == 0 && i + 3 < n) {
+                double v0 = a[i];
+                double v1 = a[i + 1];
+                double v2 = a[i + 2];
+                double v3 = a[i + 3];
+                if (Double.isFinite(v0)
+                        && Double.isFinite(v1)
+                        && Double.isFinite(v2)
+                        && Double.isFinite(v3)) {
+                    // not Math.min/max: they order -0.0 before 0.0, the generic loop does not
+                    if (v0 < min) {
+                        min = v0;
                     }
-                    if (v > max) {
-                        max = v;
+                    if (v0 > max) {
+                        max = v0;
                     }
-                    zeros += v == 0 ? 1 : 0;
-                    switch (k) {
-                        case 0:
-                            sum0 += v;
-                            sq0 += v * v;
-                            break;
-                        case 1:
-                            sum1 += v;
-                            sq1 += v * v;
-                            break;
-                        case 2:
-                            sum2 += v;
-                            sq2 += v * v;
-                            break;
-                        default:
-                            sum3 += v;
-                            sq3 += v * v;
+                    if (v1 < min) {
+                        min = v1;
                     }
+                    if (v1 > max) {
+                        max = v1;
+                    }
+                    if (v2 < min) {
+                        min = v2;
+                    }
+                    if (v2 > max) {
+                        max = v2;
+                    }
+                    if (v3 < min) {
+                        min = v3;
+                    }
+                    if (v3 > max) {
+                        max = v3;
+                    }
+                    zeros +=
+                            (v0 == 0 ? 1 : 0)
+                                    + (v1 == 0 ? 1 : 0)
+                                    + (v2 == 0 ? 1 : 0)
+                                    + (v3 == 0 ? 1 : 0);
+                    sum0 += v0;
+                    sum1 += v1;
+                    sum2 += v2;
+                    sum3 += v3;
+                    sq0 += v0 * v0;
+                    sq1 += v1 * v1;
+                    sq2 += v2 * v2;
+                    sq3 += v3 * v3;
+                    i += 4;
+                    continue;
                 }
             }
-        }
-        for (; i < n; i++) { // the last n % 4, into sums 0, 1, 2 as their index says
+            // one element, into sum i % 4: the four around a NaN or infinity, and the last n % 4
             double v = a[i];
             if (Double.isNaN(v)) {
                 nan++;
@@ -272,11 +240,16 @@ public final class TensorSummarizer {
                         sum1 += v;
                         sq1 += v * v;
                         break;
-                    default:
+                    case 2:
                         sum2 += v;
                         sq2 += v * v;
+                        break;
+                    default:
+                        sum3 += v;
+                        sq3 += v * v;
                 }
             }
+            i++;
         }
         double sum = (sum0 + sum1) + (sum2 + sum3);
         double sumSq = (sq0 + sq1) + (sq2 + sq3);
