@@ -66,7 +66,18 @@ public class AgentCapture {
     private static final long[] SCORES_SHAPE = {1, 10};
     private static final long[] LABEL_SHAPE = {1};
 
+    /** The sentence of {@link MiniLmEmbedding}, as all-MiniLM-L6-v2's tokenizer splits it. */
+    private static final int TOKENS = 18;
+
+    private static final long[] TOKEN_SHAPE = {1, TOKENS};
+    private static final long[] HIDDEN_SHAPE = {1, TOKENS, 384};
+
     private final InferenceRecord record = new InferenceRecord();
+    private final InferenceRecord embedding = new InferenceRecord();
+    private ByteBuffer tokenIds;
+    private ByteBuffer tokenMask;
+    private ByteBuffer tokenTypes;
+    private ByteBuffer hidden;
     private Summaries summaries;
     private FloatBuffer input;
     private ByteBuffer scores;
@@ -94,6 +105,21 @@ public class AgentCapture {
         }
         label = ByteBuffer.allocateDirect(8).order(ByteOrder.LITTLE_ENDIAN);
         label.putLong(0, 3);
+        tokenIds = ByteBuffer.allocateDirect(TOKENS * 8).order(ByteOrder.LITTLE_ENDIAN);
+        tokenMask = ByteBuffer.allocateDirect(TOKENS * 8).order(ByteOrder.LITTLE_ENDIAN);
+        tokenTypes = ByteBuffer.allocateDirect(TOKENS * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < TOKENS; i++) {
+            tokenIds.putLong(
+                    i * 8, i == 0 ? 101 : i == TOKENS - 1 ? 102 : 1000 + rnd.nextInt(29000));
+            tokenMask.putLong(i * 8, 1);
+        }
+        hidden = ByteBuffer.allocateDirect(TOKENS * 384 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < TOKENS * 384; i++) {
+            hidden.putFloat(i * 4, (float) rnd.nextGaussian() * 0.3f);
+        }
+        embedding.agentId = "4242@bench-host";
+        embedding.runtime = "onnxruntime";
+        embedding.modelId = "all-minilm-l6-v2";
         dir = Files.createTempDirectory("mlguard-capture-bench");
         writer = QueueWriter.create(dir.toFile(), new AgentCounters(), 1L << 20);
         describe();
@@ -146,6 +172,24 @@ public class AgentCapture {
         summarizeInput();
         summarizeOutputs();
         return writer.write(record);
+    }
+
+    /**
+     * {@link #capture} for one sentence embedded by all-MiniLM-L6-v2 ({@link MiniLmEmbedding}):
+     * three int64 inputs of 18 tokens and the last hidden state, 18 by 384 floats; the agent's
+     * share of that benchmark's added time.
+     */
+    @Benchmark
+    public boolean captureEmbedding() {
+        InferenceRecord r = embedding;
+        r.inputCount = 0;
+        r.outputCount = 0;
+        r.timestampMillis = System.currentTimeMillis();
+        summaries.input(r, "input_ids", DType.INT64, TOKEN_SHAPE, tokenIds);
+        summaries.input(r, "attention_mask", DType.INT64, TOKEN_SHAPE, tokenMask);
+        summaries.input(r, "token_type_ids", DType.INT64, TOKEN_SHAPE, tokenTypes);
+        summaries.output(r, "last_hidden_state", DType.FLOAT32, HIDDEN_SHAPE, hidden);
+        return writer.write(r);
     }
 
     @TearDown(Level.Trial)

@@ -107,4 +107,36 @@ class TensorSummarizerTest {
         }
         assertThat((double) s.entropy).isCloseTo(h, within(1e-6));
     }
+
+    /** The one-pass entropy of logits against -sum(p log p) over a softmax computed apart. */
+    @Test
+    void entropyOfManyLogitsMatchesTheSoftmaxDefinition() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int classes : new int[] {2, 10, 384, 30522}) {
+            float[] logits = new float[classes];
+            for (int c = 0; c < classes; c++) {
+                logits[c] = (float) (rnd.nextGaussian() * 4);
+            }
+            logits[classes / 2] = Float.NEGATIVE_INFINITY; // a class ruled out
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : logits) {
+                max = Math.max(max, v);
+            }
+            double z = 0;
+            for (float v : logits) {
+                z += Math.exp(v - max);
+            }
+            double h = 0;
+            for (float v : logits) {
+                double p = Math.exp(v - max) / z;
+                if (p > 0) {
+                    h -= p * Math.log(p);
+                }
+            }
+            TensorSummary s = new TensorSummary();
+            new TensorSummarizer(1 << 16, 3).classify(floats(logits), DType.FLOAT32, classes, s);
+            assertThat((double) s.entropy).as("%d classes", classes).isCloseTo(h, within(1e-5 * h));
+            assertThat(s.entropy).isGreaterThanOrEqualTo(0f);
+        }
+    }
 }
