@@ -66,8 +66,9 @@ final class OpenQueue implements AutoCloseable {
             // per thread, above), so the check can never fail. Set on each append: the appender
             // moves to new bytes when the queue rolls to a new cycle.
             b.singleThreadedCheckDisabled(true);
+            long size = s.readRemaining(); // taken before the copy, whatever it does to s
             b.write(s);
-            return s.readRemaining();
+            return size;
         }
     }
 
