@@ -30,8 +30,15 @@ final class QueuePretoucher implements Runnable {
     /** How far ahead of the write position pages are touched: 1 MiB, some 1,700 records. */
     static final long AHEAD = 1 << 20;
 
-    /** Between rounds that found little to do. */
-    private static final long PERIOD_MILLIS = 5;
+    /** Between rounds while records are being written. */
+    static final long PERIOD_MILLIS = 5;
+
+    /**
+     * The longest pause, reached by doubling while rounds find nothing to touch: a server that
+     * serves nothing wakes the thread 10 times a second, not 200. Writers that start again
+     * meanwhile take their own page faults for at most that long.
+     */
+    static final long IDLE_MILLIS = 100;
 
     private final SingleChronicleQueue queue;
     private final DiskGuard disk;
@@ -64,10 +71,12 @@ final class QueuePretoucher implements Runnable {
     @Override
     public void run() {
         try {
+            long pause = PERIOD_MILLIS;
             while (!stopped) {
-                // a round that had to touch much means the writers are fast: go again at once
-                if (disk.paused() || touchAhead() < AHEAD / PAGE / 4) {
-                    Thread.sleep(PERIOD_MILLIS);
+                long touched = disk.paused() ? 0 : touchAhead();
+                pause = nextPause(pause, touched);
+                if (pause > 0) {
+                    Thread.sleep(pause);
                 }
             }
         } catch (InterruptedException e) {
@@ -83,6 +92,22 @@ final class QueuePretoucher implements Runnable {
         } finally {
             release();
         }
+    }
+
+    /**
+     * The pause after a round that touched {@code touched} pages, the last one being {@code pause}:
+     * none after a round that had much to do (the writers are fast: go again at once), the short
+     * period after one that had some, and twice the last, up to {@link #IDLE_MILLIS}, after one
+     * that had none.
+     */
+    static long nextPause(long pause, long touched) {
+        if (touched >= AHEAD / PAGE / 4) {
+            return 0;
+        }
+        if (touched > 0) {
+            return PERIOD_MILLIS;
+        }
+        return Math.min(IDLE_MILLIS, Math.max(PERIOD_MILLIS, pause * 2));
     }
 
     /**

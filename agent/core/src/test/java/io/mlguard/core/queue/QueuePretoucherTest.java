@@ -61,6 +61,21 @@ class QueuePretoucherTest {
         assertThat(counters.recordsDropped.sum()).isZero();
     }
 
+    @Test
+    void pausesLengthenWhileNothingIsWrittenAndShortenAsSoonAsSomethingIs() {
+        long pause = QueuePretoucher.PERIOD_MILLIS;
+        List<Long> idle = new ArrayList<>();
+        for (int round = 0; round < 8; round++) {
+            pause = QueuePretoucher.nextPause(pause, 0);
+            idle.add(pause);
+        }
+        assertThat(idle).containsExactly(10L, 20L, 40L, 80L, 100L, 100L, 100L, 100L);
+        assertThat(QueuePretoucher.nextPause(100, 3)).isEqualTo(QueuePretoucher.PERIOD_MILLIS);
+        // a quarter of the window or more to touch: the writers are fast, no pause at all
+        assertThat(QueuePretoucher.nextPause(100, QueuePretoucher.AHEAD / 4096 / 4)).isZero();
+        assertThat(QueuePretoucher.nextPause(0, 0)).isEqualTo(QueuePretoucher.PERIOD_MILLIS);
+    }
+
     private static InferenceRecord record() {
         InferenceRecord r = new InferenceRecord();
         r.agentId = "1@test";
