@@ -19,26 +19,33 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 final class OpenQueue implements AutoCloseable {
     private final ChronicleQueue queue;
-    private final ThreadLocal<ExcerptAppender> appenders;
+
+    /** Each writing thread's appender and record buffer: one lookup per record. */
+    private final ThreadLocal<ThreadWriter> writers;
+
     private QueuePretoucher pretoucher;
 
-    /** Each thread's record as it is serialised, before it is copied into the queue. */
-    private final ThreadLocal<Bytes<byte[]>> scratch =
-            ThreadLocal.withInitial(OpenQueue::newScratch);
+    /**
+     * A thread's appender (Chronicle's rule: one per thread) and the buffer its record is
+     * serialised into before it is copied into the queue.
+     */
+    private static final class ThreadWriter {
+        final ExcerptAppender appender;
+        final Bytes<byte[]> scratch = Bytes.allocateElasticOnHeap(1024);
+
+        ThreadWriter(ChronicleQueue queue) {
+            appender = queue.createAppender();
+            scratch.singleThreadedCheckDisabled(true); // one per thread
+        }
+    }
 
     OpenQueue(File dir) {
         queue = ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
-        appenders = ThreadLocal.withInitial(queue::createAppender);
+        writers = ThreadLocal.withInitial(() -> new ThreadWriter(queue));
     }
 
     QueuePretoucher pretoucher() {
         return pretoucher;
-    }
-
-    private static Bytes<byte[]> newScratch() {
-        Bytes<byte[]> b = Bytes.allocateElasticOnHeap(1024);
-        b.singleThreadedCheckDisabled(true); // one per thread
-        return b;
     }
 
     /** Starts touching the pages ahead of the writers (see {@link QueuePretoucher}). */
@@ -56,10 +63,11 @@ final class OpenQueue implements AutoCloseable {
      * offset against the mapped chunk and that they are not closed.
      */
     long append(InferenceRecord record) {
-        Bytes<byte[]> s = scratch.get();
+        ThreadWriter w = writers.get();
+        Bytes<byte[]> s = w.scratch;
         s.clear();
         record.writeTo(s);
-        try (DocumentContext dc = appenders.get().writingDocument()) {
+        try (DocumentContext dc = w.appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             // Chronicle checks the calling thread on every write (two volatile reads and a
             // currentThread() each); this appender and its bytes belong to this thread alone (one
@@ -73,20 +81,20 @@ final class OpenQueue implements AutoCloseable {
     }
 
     void append(ModelLoadRecord record) {
-        try (DocumentContext dc = appenders.get().writingDocument()) {
+        try (DocumentContext dc = writers.get().appender.writingDocument()) {
             record.writeTo(dc.wire().bytes());
         }
     }
 
     void append(AgentStatsRecord record) {
-        try (DocumentContext dc = appenders.get().writingDocument()) {
+        try (DocumentContext dc = writers.get().appender.writingDocument()) {
             record.writeTo(dc.wire().bytes());
         }
     }
 
     /** Appends a record kept before the queue opened: serialised bytes or a model-load record. */
     void appendKept(Object record) {
-        try (DocumentContext dc = appenders.get().writingDocument()) {
+        try (DocumentContext dc = writers.get().appender.writingDocument()) {
             if (record instanceof byte[]) {
                 dc.wire().bytes().write((byte[]) record);
             } else {
