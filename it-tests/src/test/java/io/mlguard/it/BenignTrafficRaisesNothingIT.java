@@ -62,18 +62,20 @@ class BenignTrafficRaisesNothingIT {
             long records = q.inferences.size() + q.modelLoads.size();
             JsonNode health = collector.awaitHealth(records);
             assertThat(health.get("detectorErrors").asLong()).isZero();
-            // A latency shift is the host's, not the traffic's: on a shared 2-core machine another
-            // process can slow every inference down after the 200-record profile (seen once in a
-            // CI run while a build ran beside it: median 147 us in the profile, 305 us later). Such
-            // an incident is let through only when its evidence shows the latency did rise above
-            // the profile's p95; any other incident fails the test.
+            // A latency shift is the host's, not the traffic's: on a shared 2-core machine the
+            // server, collector and traffic generator (and anything else running) can slow
+            // inferences down after the 200-record profile (seen in CI runs: profile median 147 us,
+            // 305 us later). Such an incident is let through, and printed, only when its evidence
+            // shows an upward shift: the CUSUM's last step took it over its threshold, so the
+            // latency that raised it lies above the profile's median. Any other incident fails.
             List<JsonNode> rest = new ArrayList<>();
             for (JsonNode incident : collector.get("/api/incidents")) {
                 if (isLatencyShiftOnly(incident)) {
                     JsonNode e = incident.get("evidence");
+                    System.out.println("latency shift let through: " + e);
                     assertThat(e.get("latencyMicros").asDouble())
                             .as("latency of %s", incident.get("id"))
-                            .isGreaterThan(e.get("referenceP95Micros").asDouble());
+                            .isGreaterThanOrEqualTo(e.get("referenceMedianMicros").asDouble());
                 } else {
                     rest.add(incident);
                 }
