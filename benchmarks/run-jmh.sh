@@ -4,6 +4,8 @@
 # purpose on a quiet machine; never part of CI.
 #   benchmarks/run-jmh.sh [extra JMH options]   e.g. -f 1 -wi 3 -i 5 for a quick look
 #   BENCH=OrtInference benchmarks/run-jmh.sh    only the MNIST pair (BENCH is a JMH regexp)
+#   BENCH=OrtOutputViews benchmarks/run-jmh.sh  ONNX Runtime's own cost of viewing the outputs (no agent)
+#   BENCH=AgentCapture benchmarks/run-jmh.sh    the agent's capture work in process, part by part
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f benchmarks/target/benchmarks.jar ] && [ -f shaded/target/mlguard.jar ] ||
