@@ -1,12 +1,9 @@
 package io.mlguard.benchmarks;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,28 +26,15 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public abstract class OrtInference {
-    private OrtEnvironment env;
+    private MnistSession mnist;
     private OrtSession session;
-    private OnnxTensor input;
     private Map<String, OnnxTensor> inputs;
 
     @Setup(Level.Trial)
     public void setUp() throws OrtException {
-        String model = System.getProperty("mlguard.bench.model");
-        if (model == null) {
-            throw new IllegalStateException("set -Dmlguard.bench.model to an MNIST ONNX model");
-        }
-        env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(1);
-        session = env.createSession(model, options);
-        float[] digit = new float[784];
-        Random rnd = new Random(7);
-        for (int i = 0; i < digit.length; i++) {
-            digit[i] = rnd.nextFloat() < 0.8f ? 0f : rnd.nextFloat();
-        }
-        input = OnnxTensor.createTensor(env, FloatBuffer.wrap(digit), new long[] {1, 784});
-        inputs = Map.of("input", input);
+        mnist = new MnistSession();
+        session = mnist.session;
+        inputs = mnist.inputs;
     }
 
     @Benchmark
@@ -62,7 +46,6 @@ public abstract class OrtInference {
 
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
-        input.close();
-        session.close();
+        mnist.close();
     }
 }

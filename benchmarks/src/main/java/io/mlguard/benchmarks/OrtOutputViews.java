@@ -1,7 +1,6 @@
 package io.mlguard.benchmarks;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.lang.invoke.MethodHandle;
@@ -9,9 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,29 +39,16 @@ import org.openjdk.jmh.annotations.TearDown;
         value = 3,
         jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class OrtOutputViews {
-    private OrtEnvironment env;
+    private MnistSession mnist;
     private OrtSession session;
-    private OnnxTensor input;
     private Map<String, OnnxTensor> inputs;
     private MethodHandle view;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        String model = System.getProperty("mlguard.bench.model");
-        if (model == null) {
-            throw new IllegalStateException("set -Dmlguard.bench.model to an MNIST ONNX model");
-        }
-        env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(1);
-        session = env.createSession(model, options);
-        float[] digit = new float[784];
-        Random rnd = new Random(7);
-        for (int i = 0; i < digit.length; i++) {
-            digit[i] = rnd.nextFloat() < 0.8f ? 0f : rnd.nextFloat();
-        }
-        input = OnnxTensor.createTensor(env, FloatBuffer.wrap(digit), new long[] {1, 784});
-        inputs = Map.of("input", input);
+        mnist = new MnistSession();
+        session = mnist.session;
+        inputs = mnist.inputs;
         Method m = OnnxTensor.class.getDeclaredMethod("getBuffer");
         m.setAccessible(true);
         view =
@@ -96,7 +80,6 @@ public class OrtOutputViews {
 
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
-        input.close();
-        session.close();
+        mnist.close();
     }
 }
