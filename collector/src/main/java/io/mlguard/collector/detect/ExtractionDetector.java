@@ -4,10 +4,8 @@ import io.mlguard.collector.detect.stats.ShapiroWilk;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -60,8 +58,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
     /** Bins of the distance histogram in the evidence. */
     static final int DISTANCE_BINS = 12;
 
-    private final LinkedHashMap<String, ExtractionClient> clients =
-            new LinkedHashMap<>(1024, 0.75f, true);
+    private final BoundedClientMap<ExtractionClient> clients;
     // the clients touched since the last checkpoint capture: only they are copied by the next one
     private final IncrementalCapture<ExtractionClient> captured =
             new IncrementalCapture<>((live, spare) -> live.copy());
@@ -71,7 +68,6 @@ public final class ExtractionDetector implements Detector, Checkpointable {
     private final int maxClients;
     private final long maxStored;
     private long stored;
-    private long evictions;
 
     public ExtractionDetector() {
         this(Sensitivity.untuned());
@@ -90,6 +86,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         this.sensitivity = sensitivity;
         this.maxClients = maxClients;
         this.maxStored = maxStored;
+        this.clients = new BoundedClientMap<>(maxClients);
     }
 
     @Override
@@ -107,11 +104,12 @@ public final class ExtractionDetector implements Detector, Checkpointable {
                 || len > NearestQuerySet.MAX_LENGTH) {
             return;
         }
-        String key = r.modelId + '\u0000' + r.clientId;
-        ExtractionClient c = clients.get(key);
+        ExtractionClient c = clients.get(r.modelId, r.clientId);
         if (c == null) {
-            c = new ExtractionClient();
-            clients.put(key, c);
+            if (clients.size() == maxClients) {
+                stored -= clients.evictEldestExcept(null).allocated();
+            }
+            c = clients.add(r.modelId, r.clientId, ExtractionClient::new);
         }
         captured.touched(c);
         int label = label(r);
@@ -130,7 +128,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         int before = c.allocatedFor(label);
         double d = distance(c, r.fingerprint, len, label);
         stored += c.allocatedFor(label) - before;
-        evictBeyondBounds(key);
+        evictBeyondStorage(c);
         if (d < 0) {
             return;
         }
@@ -191,19 +189,17 @@ public final class ExtractionDetector implements Detector, Checkpointable {
                         .build());
     }
 
-    private void evictBeyondBounds(String current) {
-        if (clients.size() <= maxClients && stored <= maxStored) {
-            return;
-        }
-        Iterator<Map.Entry<String, ExtractionClient>> eldest = clients.entrySet().iterator();
-        while ((clients.size() > maxClients || stored > maxStored) && eldest.hasNext()) {
-            Map.Entry<String, ExtractionClient> e = eldest.next();
-            if (e.getKey().equals(current)) {
-                continue;
+    /**
+     * Evicts the least recently seen clients but {@code current} while more fingerprints than
+     * {@code maxStored} are kept.
+     */
+    private void evictBeyondStorage(ExtractionClient current) {
+        while (stored > maxStored) {
+            ExtractionClient gone = clients.evictEldestExcept(current);
+            if (gone == null) {
+                return;
             }
-            stored -= e.getValue().allocated();
-            eldest.remove();
-            evictions++;
+            stored -= gone.allocated();
         }
     }
 
@@ -227,7 +223,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
 
     @Override
     public String saveState() {
-        return ExtractionState.save(clients, evictions);
+        return ExtractionState.save(clients.entries(), clients.evictions());
     }
 
     /**
@@ -237,8 +233,8 @@ public final class ExtractionDetector implements Detector, Checkpointable {
      */
     @Override
     public Supplier<String> captureState() {
-        List<IncrementalCapture.Entry<ExtractionClient>> cs = captured.capture(clients.entrySet());
-        long ev = evictions;
+        List<IncrementalCapture.Entry<ExtractionClient>> cs = captured.capture(clients.entries());
+        long ev = clients.evictions();
         return () -> {
             List<String> json = new ArrayList<>(cs.size());
             for (IncrementalCapture.Entry<ExtractionClient> e : cs) {
@@ -255,20 +251,18 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         if (restored.size() > maxClients) {
             throw new IllegalArgumentException("more extraction clients than the detector holds");
         }
-        clients.clear();
-        clients.putAll(restored);
-        evictions = ev;
+        clients.restore(new ArrayList<>(restored.entrySet()), ev);
         captured.reset();
         stored = 0;
         for (ExtractionClient c : clients.values()) {
             stored += c.allocated();
         }
-        evictBeyondBounds("");
+        evictBeyondStorage(null);
     }
 
     /** Clients whose state was evicted to stay within the client or storage bound. */
     public long clientEvictions() {
-        return evictions;
+        return clients.evictions();
     }
 
     int trackedClients() {

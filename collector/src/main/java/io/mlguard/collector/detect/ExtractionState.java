@@ -26,9 +26,9 @@ final class ExtractionState {
     private ExtractionState() {}
 
     /** Clients least recently seen first, the eviction order. */
-    static String save(Map<String, ExtractionClient> clients, long evictions) {
+    static String save(List<Map.Entry<String, ExtractionClient>> clients, long evictions) {
         List<String> cs = new ArrayList<>(clients.size());
-        for (Map.Entry<String, ExtractionClient> e : clients.entrySet()) {
+        for (Map.Entry<String, ExtractionClient> e : clients) {
             cs.add(client(e.getKey(), e.getValue()));
         }
         return assemble(cs, evictions);

@@ -1,7 +1,6 @@
 package io.mlguard.collector.detect;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +34,11 @@ final class IncrementalCapture<V extends IncrementalCapture.Tracked> {
     /** A live value: remembers the capture it was last touched before. */
     abstract static class Tracked {
         long touchedIn = -1;
+        // the entry of the last capture that held this value, valid in capture number entryFor
+        // (so no map from key to entry is built per capture: one per capture cost as much as the
+        // copies under 100,000 clients)
+        Entry<?> entry;
+        long entryFor = -1;
     }
 
     /** One key's value as of a capture: a private copy until written, then its JSON. */
@@ -66,7 +70,6 @@ final class IncrementalCapture<V extends IncrementalCapture.Tracked> {
 
     private final Copier<V> copier;
     private final AtomicReference<V> spare = new AtomicReference<>();
-    private Map<String, Entry<V>> previous = new HashMap<>();
 
     /** Counts captures (and resets): a value marked with the current one changed since the last. */
     private long generation;
@@ -83,29 +86,29 @@ final class IncrementalCapture<V extends IncrementalCapture.Tracked> {
     /** Forgets every previous capture: the next one copies everything (after a restore). */
     void reset() {
         generation++;
-        previous = new HashMap<>();
     }
 
     /**
      * The live entries, in the order given, as of now: copies of those touched since the last
      * capture (or new to it), the last capture's entries for the rest. Keys not given are dropped.
      */
+    @SuppressWarnings("unchecked")
     List<Entry<V>> capture(Iterable<Map.Entry<String, V>> live) {
         List<Entry<V>> out = new ArrayList<>();
-        Map<String, Entry<V>> next = new HashMap<>(Math.max(16, previous.size() * 2));
         for (Map.Entry<String, V> e : live) {
-            Entry<V> kept = e.getValue().touchedIn == generation ? null : previous.get(e.getKey());
+            V v = e.getValue();
+            // an untouched value keeps its key: a value reused for another key is touched
+            Entry<V> kept =
+                    v.touchedIn != generation && v.entryFor == generation
+                            ? (Entry<V>) v.entry
+                            : null;
             if (kept == null) {
-                kept =
-                        new Entry<>(
-                                e.getKey(),
-                                copier.copy(e.getValue(), spare.getAndSet(null)),
-                                spare);
+                kept = new Entry<>(e.getKey(), copier.copy(v, spare.getAndSet(null)), spare);
             }
             out.add(kept);
-            next.put(e.getKey(), kept);
+            v.entry = kept;
+            v.entryFor = generation + 1;
         }
-        previous = next;
         generation++;
         return out;
     }

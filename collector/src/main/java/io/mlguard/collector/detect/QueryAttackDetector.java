@@ -302,8 +302,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             int limit,
             ModelState m,
             boolean outOfProfile) {
-        String key = r.modelId + '\u0000' + r.clientId;
-        ClientState c = clients.get(key, k -> new ClientState());
+        ClientState c = clients.get(r.modelId, r.clientId, ClientState::new);
         capturedClients.touched(c);
         c.queries++;
         FingerprintRing ring = c.ring;

@@ -58,11 +58,12 @@ final class RepeatFilter {
         }
     }
 
-    // per table slot: the id's hash, the id, its last input, the stamp of its last use (0: empty)
-    private final int[] hashes = new int[MAX_CLIENTS];
+    // per table slot: the stamp of its last use (0: empty) and the id's hash side by side at
+    // meta[2i] and meta[2i + 1], so a set's four ways are one cache line, not two; the id; its
+    // last input
+    private final long[] meta = new long[2 * MAX_CLIENTS];
     private final String[] ids = new String[MAX_CLIENTS];
     private final LastInput[] inputs = new LastInput[MAX_CLIENTS];
-    private final long[] used = new long[MAX_CLIENTS];
     private long clock;
     private long repeats;
     private long evictions;
@@ -91,15 +92,15 @@ final class RepeatFilter {
         int base = ((h * 0x9e3779b9) >>> (32 - SET_BITS)) * WAYS;
         int victim = base;
         for (int i = base; i < base + WAYS; i++) {
-            if (used[i] != 0 && hashes[i] == h && id.equals(ids[i])) {
-                used[i] = ++clock;
+            if (meta[2 * i] != 0 && (int) meta[2 * i + 1] == h && id.equals(ids[i])) {
+                meta[2 * i] = ++clock;
                 return inputs[i];
             }
-            if (used[i] < used[victim]) {
+            if (meta[2 * i] < meta[2 * victim]) {
                 victim = i;
             }
         }
-        if (used[victim] != 0) {
+        if (meta[2 * victim] != 0) {
             evictions++;
         }
         LastInput last = inputs[victim];
@@ -109,9 +110,9 @@ final class RepeatFilter {
         } else {
             last.reset();
         }
-        hashes[victim] = h;
+        meta[2 * victim + 1] = h;
         ids[victim] = id;
-        used[victim] = ++clock;
+        meta[2 * victim] = ++clock;
         return last;
     }
 
@@ -169,8 +170,8 @@ final class RepeatFilter {
     /** Clients whose last input is held (at most {@link #MAX_CLIENTS}). */
     int trackedClients() {
         int n = 0;
-        for (long u : used) {
-            n += u != 0 ? 1 : 0;
+        for (int i = 0; i < MAX_CLIENTS; i++) {
+            n += meta[2 * i] != 0 ? 1 : 0;
         }
         return n;
     }
