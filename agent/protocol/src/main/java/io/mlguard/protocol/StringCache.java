@@ -1,5 +1,6 @@
 package io.mlguard.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import net.openhft.chronicle.bytes.BytesIn;
 
@@ -10,9 +11,11 @@ import net.openhft.chronicle.bytes.BytesIn;
  *
  * <p>Direct-mapped with {@link #SLOTS} entries of at most {@link #MAX_BYTES} bytes, so its memory
  * is fixed (about 300 kB) whatever the traffic: a string that misses evicts the one in its slot.
- * Only a hit's bytes are ever compared, and a miss is decoded by {@link Records#readString} itself,
- * so a string is the very one (checks included) that the plain reader would have returned. Not
- * thread-safe: one per reader.
+ * Only a hit's bytes are ever compared. A miss of ASCII bytes (client ids, mostly: under many
+ * clients most misses are theirs) is made from the bytes already read, one character per byte, the
+ * same string any UTF-8 reader returns; any other miss is decoded by {@link Records#readString}
+ * itself, so a string is the very one (checks included) that the plain reader would have returned.
+ * Not thread-safe: one per reader.
  */
 final class StringCache {
     static final int SLOTS = 4096;
@@ -44,12 +47,28 @@ final class StringCache {
             hits++;
             return values[slot];
         }
-        in.readPosition(start);
-        String s = Records.readString(in, field);
+        String s;
+        if (ascii(scratch, n)) {
+            // one byte per character in UTF-8, whichever decoder reads it: make the string from
+            // the bytes already read instead of reading them again through readUtf8
+            s = new String(scratch, 0, n, StandardCharsets.ISO_8859_1);
+        } else {
+            in.readPosition(start);
+            s = Records.readString(in, field);
+        }
         System.arraycopy(scratch, 0, keys, base, n);
         lengths[slot] = n;
         values[slot] = s;
         return s;
+    }
+
+    private static boolean ascii(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int slot(byte[] b, int n) {

@@ -55,6 +55,22 @@ class StringCacheTest {
     }
 
     @Test
+    void everyAsciiCharacterAndTheFirstNonAsciiOnesReadAsThePlainReaderReadsThem() {
+        List<String> written = new ArrayList<>();
+        for (int c = 0; c < 0x100; c++) {
+            written.add("id-" + (char) c + "-" + c); // misses: each string is new
+        }
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        written.forEach(s -> Records.writeString(b, s));
+        StringCache cache = new StringCache();
+        for (String s : written) {
+            assertThat(cache.read(b, "s")).isEqualTo(s);
+        }
+        assertThat(b.readRemaining()).isZero();
+        assertThat(cache.hits()).isZero();
+    }
+
+    @Test
     void aTruncatedStringFailsAsWithoutTheCache() {
         Bytes<?> b = Bytes.allocateElasticOnHeap();
         Records.writeString(b, "a-client-id");
