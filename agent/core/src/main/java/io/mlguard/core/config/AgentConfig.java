@@ -41,6 +41,12 @@ public final class AgentConfig {
      */
     public final byte[] clientIdKey;
 
+    /**
+     * Whether inference records are written to the queue by a writer thread of the agent's (the
+     * serving thread only copies them into a ring) rather than by the serving thread itself.
+     */
+    public final boolean asyncWrite;
+
     /** How often the agent writes its own counters to the queue; 0 never. */
     public final int statsIntervalSeconds;
 
@@ -74,6 +80,7 @@ public final class AgentConfig {
         clientIdKey =
                 ClientIdKey.load(src.get("clientIdKeyFile", null), src.get("clientIdKey", null));
         statsIntervalSeconds = src.getInt("statsIntervalSeconds", 10, 0, 86_400);
+        asyncWrite = src.getBoolean("asyncWrite", true);
     }
 
     /**
@@ -155,7 +162,9 @@ public final class AgentConfig {
                 + (enforce ? ", controlQueue=" + controlQueueDir : "")
                 + (clientIdKey != null ? ", client ids pseudonymised" : "")
                 + ", statsIntervalSeconds="
-                + statsIntervalSeconds;
+                + statsIntervalSeconds
+                + ", asyncWrite="
+                + asyncWrite;
     }
 
     private static final class Source {
