@@ -202,8 +202,8 @@ final class OpenQueue implements AutoCloseable {
         }
     }
 
-    void append(AgentStatsRecord record) {
-        try (DocumentContext dc = writers.get().appender.writingDocument()) {
+    void append(AgentStatsRecord record, QueueWriter sink) {
+        try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
             record.writeTo(dc.wire().bytes());
         }
     }

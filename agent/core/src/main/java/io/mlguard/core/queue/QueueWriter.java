@@ -164,9 +164,7 @@ public final class QueueWriter implements AutoCloseable {
      * open, writes the records still waiting in the serving threads' rings.
      */
     public void flushAtExit() {
-        OpenQueue open = queue;
-        if (open != null) {
-            open.drainAll();
+        if (flush()) {
             return;
         }
         synchronized (pending) {
@@ -176,6 +174,19 @@ public final class QueueWriter implements AutoCloseable {
         }
         requestOpen();
         openNow();
+    }
+
+    /**
+     * Writes the records waiting in the serving threads' rings now, on the calling thread, rather
+     * than when the writer thread next wakes; false if the queue is not open yet.
+     */
+    public boolean flush() {
+        OpenQueue open = queue;
+        if (open == null) {
+            return false;
+        }
+        open.drainAll();
+        return true;
     }
 
     private void openNow() {
@@ -316,7 +327,7 @@ public final class QueueWriter implements AutoCloseable {
             return false;
         }
         try {
-            queue.append(record);
+            queue.append(record, this);
         } catch (Throwable t) {
             return failed(t);
         }
