@@ -88,9 +88,10 @@ final class OpenQueue implements AutoCloseable {
      * or so small writes cost less there than on the queue's mapped bytes, which check every
      * write's offset against the mapped chunk and that they are not closed.
      *
-     * <p>When the ring is full (or the drainer has stopped), this thread writes its waiting records
-     * and then this one itself, so that its records stay in order and none is lost; the sink counts
-     * the records it wrote for the drainer, the caller this one.
+     * <p>When the ring is full, this thread writes its oldest waiting records itself until this one
+     * fits; if the drainer has stopped (or the record is larger than a ring), all of them and then
+     * this one. Either way its records stay in order and none is lost; the sink counts the records
+     * written from the ring, the caller this one.
      */
     long append(InferenceRecord record, QueueWriter sink) {
         ThreadWriter w = writers.get();
@@ -104,12 +105,21 @@ final class OpenQueue implements AutoCloseable {
                 // once per serving thread
                 ring = w.ring = d.register(new RecordRing(RING_BYTES, Thread.currentThread()));
             }
-            if (d.running() && ring.offer(s)) {
-                d.offered();
-                return HANDED_OFF;
+            if (d.running()) {
+                if (ring.offer(s)) {
+                    d.offered();
+                    return HANDED_OFF;
+                }
+                // full (the writer thread is behind): write the oldest records here until this one
+                // fits, so it still follows them; one or two records, not the whole ring
+                sink.wroteInline();
+                drain(ring, sink, RecordRing.room(s.readRemaining()));
+                if (ring.offer(s)) {
+                    d.offered();
+                    return HANDED_OFF;
+                }
             }
-            sink.wroteInline();
-            drain(ring, sink);
+            drain(ring, sink, Integer.MAX_VALUE);
         }
         return appendNow(w.appender, s);
     }
@@ -135,6 +145,13 @@ final class OpenQueue implements AutoCloseable {
      * thread.
      */
     int drain(RecordRing ring, QueueWriter sink) {
+        return drain(ring, sink, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #drain(RecordRing, QueueWriter)}, until {@code room} bytes of the ring are free.
+     */
+    private int drain(RecordRing ring, QueueWriter sink, long room) {
         if (ring.isEmpty()) {
             return 0;
         }
@@ -142,7 +159,7 @@ final class OpenQueue implements AutoCloseable {
         int n = 0;
         synchronized (ring) {
             int len;
-            while ((len = ring.nextLength()) >= 0) {
+            while (ring.free() < room && (len = ring.nextLength()) >= 0) {
                 n++;
                 if (!sink.accepting()) {
                     ring.take(null);
@@ -191,7 +208,7 @@ final class OpenQueue implements AutoCloseable {
     private ThreadWriter inOrder(QueueWriter sink) {
         ThreadWriter w = writers.get();
         if (w.ring != null) {
-            drain(w.ring, sink);
+            drain(w.ring, sink, Integer.MAX_VALUE);
         }
         return w;
     }

@@ -56,7 +56,7 @@ final class RecordRing {
             return false;
         }
         int len = (int) remaining;
-        int need = 4 + ((len + 3) & ~3);
+        int need = (int) room(len);
         long t = tail;
         if (need > buf.length - (t - headSeen)) {
             headSeen = head;
@@ -75,6 +75,16 @@ final class RecordRing {
         }
         tail = t + need;
         return true;
+    }
+
+    /** The room a record of {@code length} bytes takes in a ring. */
+    static long room(long length) {
+        return 4 + ((length + 3) & ~3L);
+    }
+
+    /** The free bytes; exact for the consumer, a lower bound for anyone else. */
+    long free() {
+        return buf.length - (tail - head);
     }
 
     /** Whether no record waits; from any thread. */
@@ -104,7 +114,7 @@ final class RecordRing {
                 out.write(buf, 0, len - first);
             }
         }
-        head = h + 4 + ((len + 3) & ~3);
+        head = h + room(len);
     }
 
     private void putInt(int at, int v) {

@@ -89,6 +89,7 @@ class AsyncWriteTest {
         assertThat(counters.inferencesRecorded.sum()).isEqualTo(1 + threads * perThread);
         assertThat(counters.modelLoadsRecorded.sum()).isEqualTo(threads);
         assertThat(counters.recordsDropped.sum()).isZero();
+        System.out.println("burst: " + counters); // how often the rings were full
     }
 
     @Test

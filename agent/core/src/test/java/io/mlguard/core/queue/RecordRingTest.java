@@ -63,6 +63,9 @@ class RecordRingTest {
             accepted++;
         }
         assertThat(accepted).isEqualTo(5); // 220 bytes taken, 36 left
+        assertThat(ring.free()).isEqualTo(36);
+        assertThat(RecordRing.room(40)).isEqualTo(44);
+        assertThat(RecordRing.room(32)).isEqualTo(36);
         assertThat(ring.offer(record(accepted, 40))).isFalse();
         assertThat(ring.offer(record(accepted, 32))).isTrue(); // 4 + 32: exactly what is left
         assertThat(ring.offer(record(99, 0))).isFalse(); // not even a length fits
