@@ -43,7 +43,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * under {@code java.io.tmpdir} and deleted after each fork.
  *
  * <p>{@code -p asyncWrite=false,true} compares the agent's two ways of writing the queue: on the
- * benchmark thread, or handed to the writer thread (the default). {@link #capture} calls back to
+ * benchmark thread (the default), or handed to the writer thread. {@link #capture} calls back to
  * back measure a server saturated with captures; {@link #captureAfterInference} paces them with
  * {@link #inference}'s CPU work, as a real inference does, leaving the writer thread time to write.
  */
@@ -92,8 +92,8 @@ public class AgentCapture {
     private Path dir;
     private QueueWriter writer;
 
-    /** Whether records are handed to the agent's writer thread (asyncWrite, the default). */
-    @Param({"true"})
+    /** Whether records are handed to the agent's writer thread (asyncWrite; off by default). */
+    @Param({"false"})
     public boolean asyncWrite;
 
     /** CPU work standing in for an inference: some 15 us here, the MNIST MLP's time in ORT. */

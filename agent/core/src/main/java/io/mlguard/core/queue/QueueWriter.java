@@ -21,7 +21,7 @@ import java.util.List;
  * <p>Once the queue is open, an inference record is serialised on the serving thread into that
  * thread's ring and written to the queue by one writer thread ({@link RingDrainer}), so the queue
  * write is off the inference's path; a full ring makes the serving thread write its records itself,
- * in order. {@code asyncWrite=false} keeps every write on the serving thread.
+ * in order. That is {@code asyncWrite=true}; by default every write is on the serving thread.
  *
  * <p>Failures never reach the caller: a record that cannot be written is dropped and counted, and
  * after repeated failures (an unwritable directory, a full disk) the writer stops trying, says so
@@ -78,7 +78,7 @@ public final class QueueWriter implements AutoCloseable {
      * written before it is open are kept in memory (up to a bound) and written once it is.
      */
     public static QueueWriter create(File dir, AgentCounters counters, long minFreeBytes) {
-        return create(dir, counters, minFreeBytes, true);
+        return create(dir, counters, minFreeBytes, false);
     }
 
     /**
