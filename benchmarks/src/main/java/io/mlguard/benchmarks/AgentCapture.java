@@ -24,10 +24,12 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Where the agent's time per inference goes, without ONNX Runtime: the work {@code
@@ -39,6 +41,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>{@code benchmarks/run-jmh.sh} runs it with {@code BENCH=AgentCapture}. The queue is written
  * under {@code java.io.tmpdir} and deleted after each fork.
+ *
+ * <p>{@code -p asyncWrite=false,true} compares the agent's two ways of writing the queue: on the
+ * benchmark thread (the default), or handed to the writer thread. {@link #capture} calls back to
+ * back measure a server saturated with captures; {@link #captureAfterInference} paces them with
+ * {@link #inference}'s CPU work, as a real inference does, leaving the writer thread time to write.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -85,6 +92,13 @@ public class AgentCapture {
     private Path dir;
     private QueueWriter writer;
 
+    /** Whether records are handed to the agent's writer thread (asyncWrite; off by default). */
+    @Param({"false"})
+    public boolean asyncWrite;
+
+    /** CPU work standing in for an inference: some 15 us here, the MNIST MLP's time in ORT. */
+    static final long INFERENCE_TOKENS = 6000;
+
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         summaries = new Summaries(new TensorSummarizer(65536, 5), false, 64);
@@ -121,7 +135,7 @@ public class AgentCapture {
         embedding.runtime = "onnxruntime";
         embedding.modelId = "all-minilm-l6-v2";
         dir = Files.createTempDirectory("mlguard-capture-bench");
-        writer = QueueWriter.create(dir.toFile(), new AgentCounters(), 1L << 20);
+        writer = QueueWriter.create(dir.toFile(), new AgentCounters(), 1L << 20, asyncWrite);
         describe();
         summarizeInput();
         summarizeOutputs();
@@ -172,6 +186,19 @@ public class AgentCapture {
         summarizeInput();
         summarizeOutputs();
         return writer.write(record);
+    }
+
+    /** The stand-in for an inference alone: subtract it from {@link #captureAfterInference}. */
+    @Benchmark
+    public void inference() {
+        Blackhole.consumeCPU(INFERENCE_TOKENS);
+    }
+
+    /** An inference's CPU work, then the agent's capture of it, as on a serving thread. */
+    @Benchmark
+    public boolean captureAfterInference() {
+        Blackhole.consumeCPU(INFERENCE_TOKENS);
+        return capture();
     }
 
     /**

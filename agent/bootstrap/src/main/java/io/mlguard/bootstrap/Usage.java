@@ -33,6 +33,8 @@ final class Usage {
                     "  topK=N               classes kept per output (default: 5)",
                     "  captureFeatures=B    copy small tabular inputs into records"
                             + " (default: false)",
+                    "  asyncWrite=B         write records to the queue on an agent thread, not"
+                            + " on the serving thread (default: false)",
                     "  enabled=B            false switches the agent off (default: true)",
                     "  debug=B              print agent diagnostics (default: false)",
                     "");

@@ -13,6 +13,12 @@ public final class AgentCounters {
     public final LongAdder internalErrors = new LongAdder();
     public final LongAdder inferencesRefused = new LongAdder();
 
+    /**
+     * Inference records a serving thread wrote itself because its ring to the queue's writer thread
+     * was full (or that thread had stopped): each one cost that inference the queue write.
+     */
+    public final LongAdder recordsWrittenInline = new LongAdder();
+
     /** Inferences whose capture time was measured, and that time in total (a sample). */
     public final LongAdder captureSamples = new LongAdder();
 
@@ -29,6 +35,8 @@ public final class AgentCounters {
                 + ", errors="
                 + internalErrors.sum()
                 + ", refused="
-                + inferencesRefused.sum();
+                + inferencesRefused.sum()
+                + ", writtenInline="
+                + recordsWrittenInline.sum();
     }
 }

@@ -65,7 +65,9 @@ public final class AgentInstaller {
                         + AgentLog.threadCpu());
         AgentCounters counters = new AgentCounters();
         ClassLoader own = AgentInstaller.class.getClassLoader();
-        writer = QueueWriter.create(config.queueDir, counters, config.minFreeDiskBytes);
+        writer =
+                QueueWriter.create(
+                        config.queueDir, counters, config.minFreeDiskBytes, config.asyncWrite);
         if (dynamic) {
             writer.openInBackground(own);
         }

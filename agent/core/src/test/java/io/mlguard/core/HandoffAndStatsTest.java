@@ -109,6 +109,7 @@ class HandoffAndStatsTest {
         } finally {
             pool.shutdownNow();
         }
+        writer.flush(); // the pool thread's records, handed to the writer thread
         List<Object> records = read();
         String pseudonym =
                 new ClientIdPseudonymiser(KEY.getBytes(StandardCharsets.UTF_8))
@@ -132,6 +133,7 @@ class HandoffAndStatsTest {
             infer();
         }
         Dispatcher.exitRequestHook(0);
+        writer.flush(); // counted once written, by the writer thread or now
         counters.recordsDropped.add(2);
         AgentStatsReporter reporter =
                 new AgentStatsReporter(

@@ -25,6 +25,15 @@ final class OpenQueue implements AutoCloseable {
 
     private QueuePretoucher pretoucher;
 
+    /** Writes the serving threads' rings into the queue, or {@code null}: they write it. */
+    private RingDrainer drainer;
+
+    /** What {@link #append(InferenceRecord)} returns for a record handed to the drainer. */
+    static final long HANDED_OFF = -1;
+
+    /** Each serving thread's ring: some 100 MNIST records, 64 KiB of heap per thread. */
+    static final int RING_BYTES = 64 * 1024;
+
     /**
      * A thread's appender (Chronicle's rule: one per thread) and the buffer its record is
      * serialised into before it is copied into the queue.
@@ -32,6 +41,9 @@ final class OpenQueue implements AutoCloseable {
     private static final class ThreadWriter {
         final ExcerptAppender appender;
         final Bytes<byte[]> scratch = Bytes.allocateElasticOnHeap(1024);
+
+        /** This thread's records on their way to the drainer; made at its first inference. */
+        RecordRing ring;
 
         ThreadWriter(ChronicleQueue queue) {
             appender = queue.createAppender();
@@ -48,6 +60,19 @@ final class OpenQueue implements AutoCloseable {
         return pretoucher;
     }
 
+    /**
+     * Starts the thread that writes the serving threads' records: from now on {@link
+     * #append(InferenceRecord)} hands them over instead of writing them.
+     */
+    void startDrainer(QueueWriter sink) {
+        drainer = new RingDrainer(this, sink);
+        drainer.start();
+    }
+
+    RingDrainer drainer() {
+        return drainer;
+    }
+
     /** Starts touching the pages ahead of the writers (see {@link QueuePretoucher}). */
     void startPretouch(DiskGuard disk) {
         if (queue instanceof SingleChronicleQueue) {
@@ -57,17 +82,50 @@ final class OpenQueue implements AutoCloseable {
     }
 
     /**
-     * Appends one record as a document; returns the bytes written. The record is first serialised
-     * into this thread's heap buffer and then copied into the queue in one piece: its hundred or so
-     * small writes cost less there than on the queue's mapped bytes, which check every write's
-     * offset against the mapped chunk and that they are not closed.
+     * Appends one inference record as a document, or hands it to the drainer that does; returns the
+     * bytes written, or {@link #HANDED_OFF}. The record is first serialised into this thread's heap
+     * buffer and then copied in one piece, into the queue or into this thread's ring: its hundred
+     * or so small writes cost less there than on the queue's mapped bytes, which check every
+     * write's offset against the mapped chunk and that they are not closed.
+     *
+     * <p>When the ring is full, this thread writes its oldest waiting records itself until this one
+     * fits; if the drainer has stopped (or the record is larger than a ring), all of them and then
+     * this one. Either way its records stay in order and none is lost; the sink counts the records
+     * written from the ring, the caller this one.
      */
-    long append(InferenceRecord record) {
+    long append(InferenceRecord record, QueueWriter sink) {
         ThreadWriter w = writers.get();
         Bytes<byte[]> s = w.scratch;
         s.clear();
         record.writeTo(s);
-        try (DocumentContext dc = w.appender.writingDocument()) {
+        RingDrainer d = drainer;
+        if (d != null) {
+            RecordRing ring = w.ring;
+            if (ring == null) {
+                // once per serving thread
+                ring = w.ring = d.register(new RecordRing(RING_BYTES, Thread.currentThread()));
+            }
+            if (d.running()) {
+                if (ring.offer(s)) {
+                    d.offered();
+                    return HANDED_OFF;
+                }
+                // full (the writer thread is behind): write the oldest records here until this one
+                // fits, so it still follows them; one or two records, not the whole ring
+                sink.wroteInline();
+                drain(ring, sink, RecordRing.room(s.readRemaining()));
+                if (ring.offer(s)) {
+                    d.offered();
+                    return HANDED_OFF;
+                }
+            }
+            drain(ring, sink, Integer.MAX_VALUE);
+        }
+        return appendNow(w.appender, s);
+    }
+
+    private static long appendNow(ExcerptAppender appender, Bytes<byte[]> s) {
+        try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             // Chronicle checks the calling thread on every write (two volatile reads and a
             // currentThread() each); this appender and its bytes belong to this thread alone (one
@@ -80,21 +138,96 @@ final class OpenQueue implements AutoCloseable {
         }
     }
 
-    void append(ModelLoadRecord record) {
-        try (DocumentContext dc = writers.get().appender.writingDocument()) {
+    /**
+     * Writes the records waiting in {@code ring}, oldest first, with the calling thread's appender,
+     * and tells {@code sink} of each; returns how many it took. A record the sink no longer accepts
+     * (capture paused or stopped) or that fails to write is dropped and counted, as on the serving
+     * thread.
+     */
+    int drain(RecordRing ring, QueueWriter sink) {
+        return drain(ring, sink, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #drain(RecordRing, QueueWriter)}, until {@code room} bytes of the ring are free.
+     */
+    private int drain(RecordRing ring, QueueWriter sink, long room) {
+        if (ring.isEmpty()) {
+            return 0;
+        }
+        ExcerptAppender appender = writers.get().appender;
+        int n = 0;
+        synchronized (ring) {
+            int len;
+            while (ring.free() < room && (len = ring.nextLength()) >= 0) {
+                n++;
+                if (!sink.accepting()) {
+                    ring.take(null);
+                    sink.dropped();
+                    continue;
+                }
+                boolean taken = false;
+                try (DocumentContext dc = appender.writingDocument()) {
+                    Bytes<?> b = dc.wire().bytes();
+                    b.singleThreadedCheckDisabled(true); // this thread's appender, see appendNow
+                    ring.take(b);
+                    taken = true;
+                } catch (Throwable t) {
+                    if (!taken) {
+                        ring.take(null);
+                    }
+                    sink.failed(t);
+                    continue;
+                }
+                sink.written(len);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Writes every ring's waiting records on the calling thread: at close and at exit, after the
+     * drainer has stopped or while it may still run (the rings' monitors keep the two apart).
+     */
+    void drainAll() {
+        RingDrainer d = drainer;
+        if (d != null) {
+            d.drainAll();
+        }
+    }
+
+    /** Stops the drainer thread; records offered later are written by their threads. */
+    void stopDrainer() {
+        RingDrainer d = drainer;
+        if (d != null) {
+            d.stop();
+        }
+    }
+
+    /** Writes this thread's waiting records first, so that its records stay in order. */
+    private ThreadWriter inOrder(QueueWriter sink) {
+        ThreadWriter w = writers.get();
+        if (w.ring != null) {
+            drain(w.ring, sink, Integer.MAX_VALUE);
+        }
+        return w;
+    }
+
+    void append(ModelLoadRecord record, QueueWriter sink) {
+        try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
             record.writeTo(dc.wire().bytes());
         }
     }
 
-    void append(AgentStatsRecord record) {
-        try (DocumentContext dc = writers.get().appender.writingDocument()) {
+    void append(AgentStatsRecord record, QueueWriter sink) {
+        try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
             record.writeTo(dc.wire().bytes());
         }
     }
 
     /** Appends a record kept before the queue opened: serialised bytes or a model-load record. */
-    void appendKept(Object record) {
-        try (DocumentContext dc = writers.get().appender.writingDocument()) {
+    void appendKept(Object record, QueueWriter sink) {
+        try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
             if (record instanceof byte[]) {
                 dc.wire().bytes().write((byte[]) record);
             } else {
@@ -112,6 +245,7 @@ final class OpenQueue implements AutoCloseable {
 
     @Override
     public void close() {
+        stopDrainer();
         if (pretoucher != null) {
             pretoucher.stop();
         }

@@ -18,6 +18,11 @@ import java.util.List;
  * second that the application's start should not wait for. Until it is open, records are kept in
  * memory (up to a bound, beyond which they are dropped and counted) and written once it opens.
  *
+ * <p>Once the queue is open, an inference record is serialised on the serving thread into that
+ * thread's ring and written to the queue by one writer thread ({@link RingDrainer}), so the queue
+ * write is off the inference's path; a full ring makes the serving thread write its records itself,
+ * in order. That is {@code asyncWrite=true}; by default every write is on the serving thread.
+ *
  * <p>Failures never reach the caller: a record that cannot be written is dropped and counted, and
  * after repeated failures (an unwritable directory, a full disk) the writer stops trying, says so
  * once, and inference goes on.
@@ -43,9 +48,13 @@ public final class QueueWriter implements AutoCloseable {
     private int consecutiveFailures;
     private final DiskGuard disk;
 
-    private QueueWriter(File dir, AgentCounters counters, long minFreeBytes) {
+    /** Whether inference records are written by a writer thread rather than the serving thread. */
+    private final boolean async;
+
+    private QueueWriter(File dir, AgentCounters counters, long minFreeBytes, boolean async) {
         this.dir = dir;
         this.counters = counters;
+        this.async = async;
         try {
             this.disk = new DiskGuard(dir.toPath(), minFreeBytes);
         } catch (java.io.IOException e) {
@@ -69,13 +78,22 @@ public final class QueueWriter implements AutoCloseable {
      * written before it is open are kept in memory (up to a bound) and written once it is.
      */
     public static QueueWriter create(File dir, AgentCounters counters, long minFreeBytes) {
+        return create(dir, counters, minFreeBytes, false);
+    }
+
+    /**
+     * As {@link #create(File, AgentCounters, long)}; {@code async} false writes every record on the
+     * thread that hands it over.
+     */
+    public static QueueWriter create(
+            File dir, AgentCounters counters, long minFreeBytes, boolean async) {
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new IllegalStateException("cannot create queue directory " + dir);
         }
         if (!dir.canWrite()) {
             throw new IllegalStateException("queue directory " + dir + " is not writable");
         }
-        return new QueueWriter(dir, counters, minFreeBytes);
+        return new QueueWriter(dir, counters, minFreeBytes, async);
     }
 
     /** Opens the queue on a background thread, now. */
@@ -142,9 +160,13 @@ public final class QueueWriter implements AutoCloseable {
     /**
      * At JVM exit: if records still wait for the queue (a short-lived program can end before the
      * delayed open), opens it now and writes them, so none is lost; if the background thread is
-     * opening it, waits for that to finish, so the queue's files are never left half made.
+     * opening it, waits for that to finish, so the queue's files are never left half made. If it is
+     * open, writes the records still waiting in the serving threads' rings.
      */
     public void flushAtExit() {
+        if (flush()) {
+            return;
+        }
         synchronized (pending) {
             if (queue != null || pending.isEmpty()) {
                 return;
@@ -152,6 +174,19 @@ public final class QueueWriter implements AutoCloseable {
         }
         requestOpen();
         openNow();
+    }
+
+    /**
+     * Writes the records waiting in the serving threads' rings now, on the calling thread, rather
+     * than when the writer thread next wakes; false if the queue is not open yet.
+     */
+    public boolean flush() {
+        OpenQueue open = queue;
+        if (open == null) {
+            return false;
+        }
+        open.drainAll();
+        return true;
     }
 
     private void openNow() {
@@ -167,9 +202,12 @@ public final class QueueWriter implements AutoCloseable {
             OpenQueue q = new OpenQueue(dir);
             synchronized (pending) {
                 for (Object r : pending) {
-                    q.appendKept(r);
+                    q.appendKept(r, this);
                 }
                 pending.clear();
+                if (async) {
+                    q.startDrainer(this);
+                }
                 queue = q;
             }
             q.startPretouch(disk);
@@ -206,6 +244,12 @@ public final class QueueWriter implements AutoCloseable {
         return q == null ? null : q.pretoucher();
     }
 
+    /** The open queue's writer thread, or {@code null}; for tests. */
+    RingDrainer drainer() {
+        OpenQueue q = queue;
+        return q == null ? null : q.drainer();
+    }
+
     /** Whether the queue is open and writing. */
     public boolean isOpen() {
         return queue != null && !disabled;
@@ -222,14 +266,36 @@ public final class QueueWriter implements AutoCloseable {
         }
         long size;
         try {
-            size = queue.append(record);
+            size = queue.append(record, this);
         } catch (Throwable t) {
             return failed(t);
         }
+        if (size != OpenQueue.HANDED_OFF) {
+            written(size);
+        }
+        return true;
+    }
+
+    /** Whether records are still to be written: capture neither stopped nor paused. */
+    boolean accepting() {
+        return !disabled && !disk.paused();
+    }
+
+    /** An inference record of {@code size} bytes was written (by its thread or the drainer). */
+    void written(long size) {
         disk.spend(size + 64);
         consecutiveFailures = 0;
         counters.inferencesRecorded.increment();
-        return true;
+    }
+
+    /** A record handed to the drainer was dropped: capture stopped or paused meanwhile. */
+    void dropped() {
+        counters.recordsDropped.increment();
+    }
+
+    /** A serving thread wrote its records itself: its ring was full. */
+    void wroteInline() {
+        counters.recordsWrittenInline.increment();
     }
 
     public boolean write(ModelLoadRecord record) {
@@ -242,7 +308,7 @@ public final class QueueWriter implements AutoCloseable {
             return keep(record, counters.modelLoadsRecorded);
         }
         try {
-            queue.append(record);
+            queue.append(record, this);
         } catch (Throwable t) {
             return failed(t);
         }
@@ -261,7 +327,7 @@ public final class QueueWriter implements AutoCloseable {
             return false;
         }
         try {
-            queue.append(record);
+            queue.append(record, this);
         } catch (Throwable t) {
             return failed(t);
         }
@@ -284,7 +350,7 @@ public final class QueueWriter implements AutoCloseable {
         synchronized (pending) {
             if (queue != null) {
                 // opened meanwhile: write it now, in order after the buffered ones
-                queue.appendKept(record);
+                queue.appendKept(record, this);
             } else if (pending.size() < MAX_PENDING) {
                 pending.add(record);
             } else {
@@ -296,7 +362,7 @@ public final class QueueWriter implements AutoCloseable {
         return true;
     }
 
-    private boolean failed(Throwable t) {
+    boolean failed(Throwable t) {
         counters.recordsDropped.increment();
         AgentLog.once(
                 "queue-write",
@@ -320,8 +386,13 @@ public final class QueueWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        disabled = true;
         OpenQueue q = queue;
+        if (q != null) {
+            // the handed-over records first, while they are still accepted
+            q.stopDrainer();
+            q.drainAll();
+        }
+        disabled = true;
         if (q != null) {
             q.close();
         }

@@ -19,6 +19,8 @@ class ClientIdKeyConfigTest {
         AgentConfig c = AgentConfig.load("", Map.of());
         assertThat(c.clientIdKey).isNull();
         assertThat(c.statsIntervalSeconds).isEqualTo(10);
+        assertThat(c.asyncWrite).as("queue writes on the serving thread by default").isFalse();
+        assertThat(AgentConfig.load("asyncWrite=true", Map.of()).asyncWrite).isTrue();
     }
 
     @Test

@@ -21,9 +21,9 @@ class OpenQueueTest {
         r.timestampMillis = 42;
         int expected = OpenQueue.serialise(r).length;
         try (OpenQueue q = new OpenQueue(tmp.toFile())) {
-            assertThat(q.append(r)).isEqualTo(expected);
+            assertThat(q.append(r, null)).isEqualTo(expected);
             r.clientId = "x".repeat(3000); // larger than the buffer's first size
-            assertThat(q.append(r)).isEqualTo(OpenQueue.serialise(r).length);
+            assertThat(q.append(r, null)).isEqualTo(OpenQueue.serialise(r).length);
         }
         List<Object> read = QueueContents.read(tmp);
         assertThat(read).hasSize(2);
