@@ -3,7 +3,6 @@ package io.mlguard.core.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.core.AgentCounters;
-import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import java.nio.file.Path;
@@ -163,21 +162,9 @@ class AsyncWriteTest {
     }
 
     static InferenceRecord record(int client, long timestamp) {
-        InferenceRecord r = new InferenceRecord();
-        r.agentId = "1@test";
-        r.runtime = "onnxruntime";
-        r.modelId = "mnist";
+        InferenceRecord r = QueueContents.mnistRecord();
         r.clientId = "client-" + client;
         r.timestampMillis = timestamp;
-        r.inputCount = 1;
-        r.inputs[0].matrix("input", DType.FLOAT32, 1, 784);
-        r.outputCount = 1;
-        r.outputs[0].matrix("probabilities", DType.FLOAT32, 1, 10);
-        r.outputs[0].topK = 1;
-        r.outputs[0].topClasses[0] = 7;
-        r.outputs[0].topScores[0] = 0.9f;
-        r.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_2D;
-        r.fingerprintLength = 64;
         return r;
     }
 }

@@ -1,6 +1,7 @@
 package io.mlguard.core.queue;
 
 import io.mlguard.protocol.AgentStatsRecord;
+import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
 import io.mlguard.protocol.RecordFormatException;
@@ -14,6 +15,27 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 /** For tests: every record of a queue, in order; a malformed one fails the test. */
 public final class QueueContents {
     private QueueContents() {}
+
+    /**
+     * An MNIST-like inference record of the size the agent writes for one: a 784-float input, a
+     * 10-score output with its top class, a 64-cell fingerprint (cells left at 0).
+     */
+    public static InferenceRecord mnistRecord() {
+        InferenceRecord r = new InferenceRecord();
+        r.agentId = "1@test";
+        r.runtime = "onnxruntime";
+        r.modelId = "mnist";
+        r.inputCount = 1;
+        r.inputs[0].matrix("input", DType.FLOAT32, 1, 784);
+        r.outputCount = 1;
+        r.outputs[0].matrix("probabilities", DType.FLOAT32, 1, 10);
+        r.outputs[0].topK = 1;
+        r.outputs[0].topClasses[0] = 7;
+        r.outputs[0].topScores[0] = 0.9f;
+        r.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_2D;
+        r.fingerprintLength = 64;
+        return r;
+    }
 
     /** Inference, model-load and agent-stats records, as decoded. */
     public static List<Object> read(Path dir) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.core.AgentCounters;
 import io.mlguard.protocol.ClientIdSource;
-import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,20 +76,8 @@ class QueuePretoucherTest {
     }
 
     private static InferenceRecord record() {
-        InferenceRecord r = new InferenceRecord();
-        r.agentId = "1@test";
-        r.runtime = "onnxruntime";
-        r.modelId = "mnist";
+        InferenceRecord r = QueueContents.mnistRecord();
         r.clientIdSource = ClientIdSource.HEADER;
-        r.inputCount = 1;
-        r.inputs[0].matrix("input", DType.FLOAT32, 1, 784);
-        r.outputCount = 1;
-        r.outputs[0].matrix("probabilities", DType.FLOAT32, 1, 10);
-        r.outputs[0].topK = 1;
-        r.outputs[0].topClasses[0] = 7;
-        r.outputs[0].topScores[0] = 0.9f;
-        r.fingerprintKind = InferenceRecord.FINGERPRINT_POOLED_2D;
-        r.fingerprintLength = 64;
         for (int i = 0; i < 64; i++) {
             r.fingerprint[i] = (byte) (i * 3);
         }
