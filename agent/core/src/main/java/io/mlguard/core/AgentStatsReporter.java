@@ -69,6 +69,7 @@ final class AgentStatsReporter implements Runnable {
         r.capturePauses = writer.capturePauses();
         r.captureSamples = counters.captureSamples.sum();
         r.captureSampleNanos = counters.captureSampleNanos.sum();
+        r.recordsWrittenInline = counters.recordsWrittenInline.sum();
         return r;
     }
 }

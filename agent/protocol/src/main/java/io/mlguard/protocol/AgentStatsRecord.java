@@ -39,6 +39,13 @@ public final class AgentStatsRecord {
 
     public long captureSampleNanos;
 
+    /**
+     * Inference records a serving thread wrote itself because its ring to the agent's writer thread
+     * was full ({@code asyncWrite=true}; always 0 otherwise). The last field: a record from an
+     * agent that predates it ends before it and reads as 0.
+     */
+    public long recordsWrittenInline;
+
     public void writeTo(BytesOut<?> out) {
         Records.writeHeader(out, RecordType.AGENT_STATS);
         out.writeLong(timestampMillis);
@@ -53,6 +60,7 @@ public final class AgentStatsRecord {
         out.writeLong(capturePauses);
         out.writeLong(captureSamples);
         out.writeLong(captureSampleNanos);
+        out.writeLong(recordsWrittenInline);
     }
 
     void readBody(BytesIn<?> in) {
@@ -72,6 +80,8 @@ public final class AgentStatsRecord {
         capturePauses = counter(in, "capturePauses");
         captureSamples = counter(in, "captureSamples");
         captureSampleNanos = counter(in, "captureSampleNanos");
+        // absent from the records of agents before it: the document ends here
+        recordsWrittenInline = in.readRemaining() == 0 ? 0 : counter(in, "recordsWrittenInline");
     }
 
     private static long counter(BytesIn<?> in, String field) {

@@ -31,6 +31,7 @@ class AgentStatsRecordTest {
         r.capturePauses = 1;
         r.captureSamples = 40;
         r.captureSampleNanos = 123_456;
+        r.recordsWrittenInline = 7;
         return r;
     }
 
@@ -51,6 +52,18 @@ class AgentStatsRecordTest {
         assertThatThrownBy(() -> Records.read(b))
                 .isInstanceOf(RecordFormatException.class)
                 .hasMessageContaining("recordsDropped is negative");
+    }
+
+    @Test
+    void aRecordOfAnAgentBeforeTheInlineCountReadsItAsZero() {
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        sample().writeTo(b);
+        Bytes<?> old = Bytes.allocateElasticOnHeap();
+        old.write(b, 0, b.writePosition() - 8); // the layout before recordsWrittenInline
+        AgentStatsRecord r = (AgentStatsRecord) Records.read(old);
+        assertThat(r.recordsWrittenInline).isZero();
+        assertThat(r.captureSampleNanos).isEqualTo(123_456);
+        assertThat(old.readRemaining()).isZero();
     }
 
     @Test

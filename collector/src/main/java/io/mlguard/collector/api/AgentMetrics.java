@@ -68,6 +68,14 @@ final class AgentMetrics {
         family(
                 p,
                 agents,
+                "mlguard_agent_records_written_inline_total",
+                "counter",
+                "Records a serving thread wrote itself because its ring to the agent's writer thread"
+                        + " was full (asyncWrite=true only).",
+                r -> r.recordsWrittenInline);
+        family(
+                p,
+                agents,
                 "mlguard_agent_report_timestamp_seconds",
                 "gauge",
                 "When the agent last reported its counters.",

@@ -31,6 +31,7 @@ class AgentMetricsTest {
         r.capturePauses = paused ? 1 : 0;
         r.captureSamples = 4;
         r.captureSampleNanos = 2_000_000_000L;
+        r.recordsWrittenInline = written / 5;
         return r;
     }
 
@@ -72,6 +73,9 @@ class AgentMetricsTest {
                     .contains("mlguard_agent_capture_paused{agent=\"2@b\\\"x\"} 1\n")
                     .contains("mlguard_agent_capture_paused{agent=\"1@a\"} 0\n")
                     .contains("mlguard_agent_capture_sampled_seconds_total{agent=\"1@a\"} 2\n")
+                    .contains("# TYPE mlguard_agent_records_written_inline_total counter\n")
+                    .contains("mlguard_agent_records_written_inline_total{agent=\"1@a\"} 4\n")
+                    .contains("mlguard_agent_records_written_inline_total{agent=\"2@b\\\"x\"} 1\n")
                     .contains("mlguard_records_total{kind=\"malformed\"} 0\n");
         }
     }
