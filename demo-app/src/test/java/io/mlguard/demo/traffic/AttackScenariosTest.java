@@ -16,6 +16,7 @@ import io.mlguard.demo.traffic.attack.NesAttack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,36 @@ class AttackScenariosTest {
         assertThat(result.progress().size()).isGreaterThan(5);
         assertThat(result.last()).as(result.summary()).isLessThan(result.first() - 0.5);
         assertThat(linf(result.example(), source)).isLessThanOrEqualTo(0.12f + 1e-6f);
+    }
+
+    @Test
+    void scoreBasedAttacksStartFromADigitTheServerClassifiesCorrectly() throws Exception {
+        // a seed whose first drawn digit the server gets wrong, asked as the attacker will ask
+        QueryOracle probe = oracle("probe", 5000);
+        long seed = 0;
+        while (true) {
+            int k = new SplittableRandom(seed).nextInt(DIGITS.size());
+            if (probe.label(DIGITS.image(k)) != DIGITS.label(k)) {
+                break;
+            }
+            seed++;
+        }
+        for (Scenario scenario : List.of(Scenario.NES, Scenario.SQUARE)) {
+            TrafficReport report =
+                    new TrafficGenerator(
+                                    server.baseUrl(),
+                                    models,
+                                    5,
+                                    seed,
+                                    AttackSettings.defaults().withBudget(60))
+                            .run(scenario);
+            AttackResult result = report.attacks().get(0);
+            assertThat(report.notes())
+                    .as("seed %d", seed)
+                    .anyMatch(n -> n.contains("is already misclassified"));
+            assertThat(result.first()).as(result.summary()).isGreaterThanOrEqualTo(0);
+            assertThat(result.queries()).isGreaterThan(2);
+        }
     }
 
     @Test

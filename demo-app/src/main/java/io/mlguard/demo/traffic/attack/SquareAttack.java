@@ -40,34 +40,37 @@ public final class SquareAttack {
         float[] best = source;
         double bestMargin = Double.NaN;
         try {
-            margins.add(margin(oracle.probabilities(source), truth));
-            for (int col = 0; col < SIDE; col++) {
-                float sign = random.nextBoolean() ? 1f : -1f;
-                for (int row = 0; row < SIDE; row++) {
-                    delta[row * SIDE + col] = (float) (sign * epsilon);
-                }
-            }
-            best = apply(source, delta);
-            bestMargin = margin(oracle.probabilities(best), truth);
+            bestMargin = margin(oracle.probabilities(source), truth);
             margins.add(bestMargin);
-            for (int i = 1; bestMargin >= 0; i++) {
-                int s = side(i);
-                int top = random.nextInt(SIDE - s + 1);
-                int left = random.nextInt(SIDE - s + 1);
-                float[] trial = delta.clone();
-                float sign = random.nextBoolean() ? 1f : -1f;
-                for (int r = top; r < top + s; r++) {
-                    for (int c = left; c < left + s; c++) {
-                        trial[r * SIDE + c] = (float) (sign * epsilon);
+            if (bestMargin >= 0) { // a digit misclassified already needs no attack
+                for (int col = 0; col < SIDE; col++) {
+                    float sign = random.nextBoolean() ? 1f : -1f;
+                    for (int row = 0; row < SIDE; row++) {
+                        delta[row * SIDE + col] = (float) (sign * epsilon);
                     }
                 }
-                float[] x = apply(source, trial);
-                double m = margin(oracle.probabilities(x), truth);
-                if (m < bestMargin) {
-                    bestMargin = m;
-                    delta = trial;
-                    best = x;
-                    margins.add(m);
+                best = apply(source, delta);
+                bestMargin = margin(oracle.probabilities(best), truth);
+                margins.add(bestMargin);
+                for (int i = 1; bestMargin >= 0; i++) {
+                    int s = side(i);
+                    int top = random.nextInt(SIDE - s + 1);
+                    int left = random.nextInt(SIDE - s + 1);
+                    float[] trial = delta.clone();
+                    float sign = random.nextBoolean() ? 1f : -1f;
+                    for (int r = top; r < top + s; r++) {
+                        for (int c = left; c < left + s; c++) {
+                            trial[r * SIDE + c] = (float) (sign * epsilon);
+                        }
+                    }
+                    float[] x = apply(source, trial);
+                    double m = margin(oracle.probabilities(x), truth);
+                    if (m < bestMargin) {
+                        bestMargin = m;
+                        delta = trial;
+                        best = x;
+                        margins.add(m);
+                    }
                 }
             }
         } catch (QueryOracle.BudgetExhausted e) {
