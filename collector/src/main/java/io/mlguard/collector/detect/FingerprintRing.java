@@ -264,16 +264,7 @@ final class FingerprintRing {
             return 0;
         }
         int base = slot * MAX_LENGTH;
-        int mode = 0;
-        int modeCount = 0;
-        for (int i = 0; i < length; i++) {
-            int d = (f[i] & 0xff) - (cells[base + i] & 0xff) + 255;
-            int c = ++histogram[d];
-            if (c > modeCount) {
-                modeCount = c;
-                mode = d - 255;
-            }
-        }
+        int mode = modeOfDifferences(base, f, length, histogram);
         int unchanged = 0;
         for (int i = 0; i < length; i++) {
             int a = f[i] & 0xff;
@@ -287,18 +278,55 @@ final class FingerprintRing {
     }
 
     /**
+     * The modal difference f - slot, cell by cell: the uniform shift that the fingerprint's per-row
+     * quantisation adds when a window changes the row's range. Leaves {@code histogram} filled; the
+     * caller zeroes it.
+     */
+    private int modeOfDifferences(int base, byte[] f, int length, int[] histogram) {
+        int mode = 0;
+        int modeCount = 0;
+        for (int i = 0; i < length; i++) {
+            int d = (f[i] & 0xff) - (cells[base + i] & 0xff) + 255;
+            int c = ++histogram[d];
+            if (c > modeCount) {
+                modeCount = c;
+                mode = d - 255;
+            }
+        }
+        return mode;
+    }
+
+    /**
+     * The modal difference between f and slot's fingerprint (see {@link #unchangedAt}), 0 when the
+     * lengths differ. {@code histogram} is 511 zeros, scratch, left as zeros.
+     */
+    int modalShiftAt(int slot, byte[] f, int length, int[] histogram) {
+        if (lengths[slot] != length) {
+            return 0;
+        }
+        int base = slot * MAX_LENGTH;
+        int mode = modeOfDifferences(base, f, length, histogram);
+        for (int i = 0; i < length; i++) {
+            histogram[(f[i] & 0xff) - (cells[base + i] & 0xff) + 255] = 0;
+        }
+        return mode;
+    }
+
+    /**
      * Whether f rewrote one window of slot's fingerprint, in one pass over the cells moved by more
-     * than {@code threshold} (of 255): at least {@code minCells} of them; filling at least {@code
-     * densityPercent} % of the smallest axis-aligned box holding them, with the fingerprint read as
-     * a square grid (a fingerprint that is no square grid counts as a box of its whole length); and
-     * at most one in {@code againstOneIn} moving against the others. A window an attack sets to one
-     * value moves packed cells one way; sensor noise spreads a few far-moved cells over most of the
-     * image, and two different images move strokes both ways.
+     * than {@code threshold} (of 255) beyond the uniform {@code shift} (the quantisation's, {@link
+     * #modalShiftAt}): at least {@code minCells} of them; filling at least {@code densityPercent} %
+     * of the smallest axis-aligned box holding them, with the fingerprint read as a square grid (a
+     * fingerprint that is no square grid counts as a box of its whole length); and at most one in
+     * {@code againstOneIn} moving against the others. A window an attack sets to one value moves
+     * packed cells one way; sensor noise spreads a few far-moved cells over most of the image, and
+     * two different images move strokes both ways.
      */
     boolean rewrittenWindowAt(
             int slot,
             byte[] f,
             int length,
+            int shift,
             int threshold,
             int minCells,
             int densityPercent,
@@ -316,7 +344,7 @@ final class FingerprintRing {
         int left = Integer.MAX_VALUE;
         int right = -1;
         for (int i = 0; i < length; i++) {
-            int d = (f[i] & 0xff) - (cells[base + i] & 0xff);
+            int d = (f[i] & 0xff) - (cells[base + i] & 0xff) - shift;
             if (d > threshold) {
                 up++;
             } else if (d < -threshold) {

@@ -57,6 +57,30 @@ class FingerprintRingTest {
     }
 
     @Test
+    void aRewrittenWindowIsMeasuredBeyondTheQuantisationsUniformShift() {
+        // the window's range change lifted every cell by 11; the window's 2 x 2 cells only by 1
+        byte[] before = new byte[64];
+        byte[] after = new byte[64];
+        for (int i = 0; i < 64; i++) {
+            before[i] = (byte) (40 + i);
+            int lift = (i / 8 == 2 || i / 8 == 3) && (i % 8 == 5 || i % 8 == 6) ? 1 : 11;
+            after[i] = (byte) (40 + i + lift);
+        }
+        FingerprintRing ring = new FingerprintRing(4);
+        ring.add(before, 64, FingerprintRing.hash(before, 64), 0);
+        int[] histogram = new int[511];
+        int shift = ring.modalShiftAt(0, after, 64, histogram);
+        assertThat(shift).isEqualTo(11);
+        assertThat(histogram).containsOnly(0);
+        // raw differences: 60 cells moved by 11, 4 by 1, none by more than 12
+        assertThat(ring.rewrittenWindowAt(0, after, 64, 0, 12, 3, 40, 4)).isFalse();
+        // beyond the shift: 4 packed cells moved by -10 (more than 9), one way, filling their box
+        assertThat(ring.rewrittenWindowAt(0, after, 64, shift, 9, 3, 40, 4)).isTrue();
+        assertThat(ring.rewrittenWindowAt(0, after, 64, shift, 10, 3, 40, 4)).isFalse();
+        assertThat(ring.modalShiftAt(0, new byte[63], 63, histogram)).isZero();
+    }
+
+    @Test
     void restoresItsCompactStateAndTheOlderPerSlotForm() {
         FingerprintRing ring = new FingerprintRing(4);
         byte[][] fs = {{1, 2, 3}, {9, 8, 7, 6}, {(byte) 200, 0, 5}};

@@ -288,12 +288,14 @@ class SquareAttackDetectionTest {
                 flaggedAt.get(flaggedAt.size() * 9 / 10),
                 reasons);
         assertThat(shortRuns).isGreaterThanOrEqualTo(3);
-        // 21 of 28 here (25 before the rewrite had to be local and one-way, which keeps noisy
-        // digits of a degrading camera from this test: NoisyDigitsQueryAttackTest): of the missed
-        // runs, two rewrote so much of the image that its quantisation moved and the windowed test
-        // saw no unchanged cells, one moved only two cells far, four more failed the new
-        // locality or one-way condition. Every longer run is still flagged, at query median 3.
-        assertThat(shortFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.75 * shortRuns));
+        // 23 of 28 here: 25 before the rewrite had to be local and one-way (which keeps noisy
+        // digits of a degrading camera from this test: NoisyDigitsQueryAttackTest), 21 after, 23
+        // since moves are counted beyond the quantisation's uniform shift (two runs whose window
+        // widened the row's range, so that every cell moved a little and the window's own cells
+        // too little). Of the other misses, two rewrote so much of the image that its
+        // quantisation moved and the windowed test saw no unchanged cells. Every longer run is
+        // still flagged, at query median 3.
+        assertThat(shortFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.8 * shortRuns));
         assertThat(longFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.98 * longRuns));
         assertThat(flaggedAt.get(flaggedAt.size() / 2)).isLessThanOrEqualTo(4);
         assertThat(reasons).containsKey("out_of_profile_windowed_changes");
