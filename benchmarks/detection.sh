@@ -4,8 +4,9 @@
 # detection rate, queries until detection, false positives, inference-to-API latency and the
 # collector's RSS. Run on purpose (minutes per run); never part of CI.
 #   benchmarks/detection.sh [runs per attack, default 5]
-# MLGUARD_BENCH_SCENARIOS=extraction,drift-rotate,swap plays only those scenarios (the benign
-# clients always play); MLGUARD_BENCH_DIR keeps the work directory where you say.
+# MLGUARD_BENCH_SCENARIOS=extraction,drift-rotate,swap,nes-rot10 plays only those scenarios (the benign
+# clients always play); MLGUARD_BENCH_DIR keeps the work directory where you say;
+# MLGUARD_BENCH_COLLECTOR_HEAP is the collector's -Xmx (default 1g, empty for the JVM's default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}

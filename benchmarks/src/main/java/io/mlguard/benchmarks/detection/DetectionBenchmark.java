@@ -27,8 +27,11 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code DetectionBenchmark <work dir> <agent jar> <collector jar> <demo jar> <runs>
  * [java]}. The environment variable {@code MLGUARD_BENCH_SCENARIOS} (comma-separated names such as
- * {@code extraction,drift-rotate,swap}) plays only those scenarios; the attack session's benign
- * clients always play, so false positives are measured in every run.
+ * {@code extraction,drift-rotate,swap,nes-rot10}) plays only those scenarios; the attack session's
+ * benign clients always play, so false positives are measured in every run. {@code
+ * MLGUARD_BENCH_COLLECTOR_HEAP} is the collector's maximum heap ({@code 1g} unless set; empty for
+ * the JVM's default, a quarter of the machine's memory, which the JVM then fills before it
+ * collects).
  */
 public final class DetectionBenchmark {
     static final List<String> QUERY_ATTACKS = List.of("hopskipjump", "boundary", "square", "nes");
@@ -49,6 +52,8 @@ public final class DetectionBenchmark {
     private final String java;
     private final Results results = new Results();
     private final List<String> only = selected(System.getenv("MLGUARD_BENCH_SCENARIOS"));
+    private final String collectorHeap =
+            System.getenv().getOrDefault("MLGUARD_BENCH_COLLECTOR_HEAP", "1g").trim();
 
     private DetectionBenchmark(String[] a) {
         work = Paths.get(a[0]);
@@ -126,7 +131,11 @@ public final class DetectionBenchmark {
             queue = dir.resolve("queue");
             models = dir.resolve("models");
             copy(sourceModels, models);
-            List<String> c = new ArrayList<>(List.of(java, "-jar", collector));
+            List<String> c = new ArrayList<>(List.of(java));
+            if (!collectorHeap.isEmpty()) {
+                c.add("-Xmx" + collectorHeap); // sized as a sidecar is: its state is bounded
+            }
+            c.addAll(List.of("-jar", collector));
             c.addAll(
                     List.of(
                             "--queue",
@@ -199,6 +208,7 @@ public final class DetectionBenchmark {
                 incidents = again;
             }
             results.collectorRssMb(name(), Processes.peakRssMb(collectorProcess));
+            results.collectorHeap(collectorHeap.isEmpty() ? "the JVM's default" : collectorHeap);
             saveMetrics();
             return new Outcome(q, incidents, watcher);
         }
@@ -261,6 +271,9 @@ public final class DetectionBenchmark {
             }
             Map<String, List<String>> rotatingRuns = new LinkedHashMap<>();
             for (String attack : ROTATING_ATTACKS) {
+                if (!plays(attack + "-rot" + ROTATE_EVERY)) {
+                    continue;
+                }
                 for (int k = 1; k <= runs; k++) {
                     // ids <client>-r1, -r2, ... (the demo's QueryOracle), a new one every N queries
                     String client = attack + "-rotating-run" + k;

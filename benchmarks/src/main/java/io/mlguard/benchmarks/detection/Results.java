@@ -20,6 +20,7 @@ final class Results {
     private long benignSignals;
     private final List<String> benignIncidents = new ArrayList<>();
     private final Map<String, Double> rss = new LinkedHashMap<>();
+    private String collectorHeap = "?";
     private final Set<String> modelLevelWithBenign = new java.util.TreeSet<>();
 
     /** Incident types grouped per client: these flag a client. */
@@ -34,6 +35,12 @@ final class Results {
 
     /** The per-client query-attack check needs this many matches, so at least one more query. */
     static final int PER_CLIENT_MATCHES = 12;
+
+    /**
+     * The fewest queries that make a query sequence: a score-based run that ends at its second
+     * query won with its initial perturbation alone (Square's stripes), a single-shot attack.
+     */
+    static final int MIN_ATTACK_QUERIES = 3;
 
     void attackEnd(String attack, String end) {
         attackEnds.computeIfAbsent(attack, a -> new ArrayList<>()).add(end);
@@ -53,6 +60,10 @@ final class Results {
 
     void collectorRssMb(String session, double mb) {
         rss.put(session, mb);
+    }
+
+    void collectorHeap(String maxHeap) {
+        collectorHeap = maxHeap;
     }
 
     /** Benign clients of a session: how many ever appear in an incident, and its signals. */
@@ -131,6 +142,28 @@ final class Results {
                             e.getValue().size(),
                             PER_CLIENT_MATCHES,
                             PER_CLIENT_MATCHES));
+            List<Outcome.Detection> detections = attacks.getOrDefault(e.getKey(), List.of());
+            int iterated = 0;
+            int iteratedDetected = 0;
+            for (int i = 0; i < e.getValue().size() && i < detections.size(); i++) {
+                String end = e.getValue().get(i);
+                int space = end.indexOf(' ');
+                if (space > 0 && Long.parseLong(end.substring(0, space)) >= MIN_ATTACK_QUERIES) {
+                    iterated++;
+                    iteratedDetected += detections.get(i).detected() ? 1 : 0;
+                }
+            }
+            out.println(
+                    DetectionBenchmark.fmt(
+                            "%s: %d of %d runs that sent %d queries or more detected (%d ended"
+                                    + " sooner: the clean digit and one perturbed image, which no"
+                                    + " test of a query sequence can tell from a client's two"
+                                    + " photos of one digit)",
+                            e.getKey(),
+                            iteratedDetected,
+                            iterated,
+                            MIN_ATTACK_QUERIES,
+                            e.getValue().size() - iterated));
         }
         out.println(
                 DetectionBenchmark.fmt(
@@ -156,7 +189,8 @@ final class Results {
                         pct(allLatencies, 99),
                         allLatencies.isEmpty() ? -1 : allLatencies.get(allLatencies.size() - 1),
                         IncidentWatcher.POLL_MILLIS));
-        out.println("collector peak RSS per session (MB): " + rss);
+        out.println(
+                "collector peak RSS per session (MB), maximum heap " + collectorHeap + ": " + rss);
     }
 
     private static void row(
