@@ -147,23 +147,28 @@ final class Results {
             int iteratedDetected = 0;
             for (int i = 0; i < e.getValue().size() && i < detections.size(); i++) {
                 String end = e.getValue().get(i);
-                int space = end.indexOf(' ');
-                if (space > 0 && Long.parseLong(end.substring(0, space)) >= MIN_ATTACK_QUERIES) {
+                String count = end.indexOf(' ') > 0 ? end.substring(0, end.indexOf(' ')) : end;
+                if (count.chars().allMatch(Character::isDigit)
+                        && !count.isEmpty()
+                        && Long.parseLong(count) >= MIN_ATTACK_QUERIES) {
                     iterated++;
                     iteratedDetected += detections.get(i).detected() ? 1 : 0;
                 }
             }
-            out.println(
-                    DetectionBenchmark.fmt(
-                            "%s: %d of %d runs that sent %d queries or more detected (%d ended"
-                                    + " sooner: the clean digit and one perturbed image, which no"
-                                    + " test of a query sequence can tell from a client's two"
-                                    + " photos of one digit)",
-                            e.getKey(),
-                            iteratedDetected,
-                            iterated,
-                            MIN_ATTACK_QUERIES,
-                            e.getValue().size() - iterated));
+            if (iterated < e.getValue().size()) {
+                out.println(
+                        DetectionBenchmark.fmt(
+                                "%s: %d of %d runs that sent %d queries or more detected (%d"
+                                        + " ended sooner or said nothing: a run that ends at its"
+                                        + " second query is the clean digit and one perturbed"
+                                        + " image, which no test of a query sequence can tell"
+                                        + " from a client's two photos of one digit)",
+                                e.getKey(),
+                                iteratedDetected,
+                                iterated,
+                                MIN_ATTACK_QUERIES,
+                                e.getValue().size() - iterated));
+            }
         }
         out.println(
                 DetectionBenchmark.fmt(
