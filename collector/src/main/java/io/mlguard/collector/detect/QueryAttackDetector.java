@@ -360,7 +360,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         boolean profileCandidate =
                 outOfProfile && windowRewritten && outOfProfileRecent >= PROFILE_MATCHES;
         // the ring's owner field holds the input digest: a client ring has one owner anyway
-        ring.add(f, len, hash, digest);
+        ring.add(f, len, hash, digest, querySums); // the sums computed above
         int fromRing = matches;
         matches = Math.max(matches, found.own); // older near-duplicates the index still holds
         c.series.add(r.timestampMillis, matches);
