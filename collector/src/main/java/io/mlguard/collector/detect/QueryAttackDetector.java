@@ -185,6 +185,10 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     private final BoundedClientMap<ClientState> clients =
             new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
     private final Map<String, ModelState> models = new HashMap<>();
+    // the last record's model id (the very string) and its state: no map look-up per record of a
+    // run of one model's records
+    private String lastModelId;
+    private ModelState lastModel;
     // what changed since the last checkpoint capture: only that is copied by the next one
     private final IncrementalCapture<ClientState> capturedClients =
             new IncrementalCapture<>((live, spare) -> live.copy());
@@ -278,6 +282,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private ModelState model(String modelId) {
+        if (modelId != null && modelId == lastModelId) {
+            return lastModel;
+        }
         ModelState m = models.get(modelId);
         if (m == null) {
             if (models.size() >= MAX_MODELS) {
@@ -287,6 +294,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             m = new ModelState();
             models.put(modelId, m);
         }
+        lastModelId = modelId;
+        lastModel = m;
         return m;
     }
 
@@ -549,6 +558,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         clients.restore(cs, n.path("clientEvictions").asLong());
         models.clear();
         models.putAll(ms);
+        lastModelId = null;
+        lastModel = null;
         modelsRefused = n.path("modelsRefused").asLong();
         capturedClients.reset();
         capturedModels.reset();
