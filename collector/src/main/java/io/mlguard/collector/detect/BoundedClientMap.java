@@ -110,16 +110,28 @@ final class BoundedClientMap<V> {
      * evicting the least recently seen client when full (whose value, reset, is the new one's when
      * a reset was given), else from {@code create}.
      */
+    @SuppressWarnings("unchecked")
     V get(String model, String client, Supplier<V> create) {
-        V v = get(model, client);
-        return v != null ? v : add(model, client, create);
+        model = String.valueOf(model);
+        client = String.valueOf(client);
+        int h = hash(model, client); // once for the look-up and, for a new client, the insert
+        int slot = find(h, model, client);
+        if (slot != NONE) {
+            touch(slot);
+            return (V) value(slot);
+        }
+        return add(h, model, client, create);
     }
 
     /** Adds a client not held (see {@link #get(String, String, Supplier)}). */
-    @SuppressWarnings("unchecked")
     V add(String model, String client, Supplier<V> create) {
         model = String.valueOf(model);
         client = String.valueOf(client);
+        return add(hash(model, client), model, client, create);
+    }
+
+    @SuppressWarnings("unchecked")
+    private V add(int h, String model, String client, Supplier<V> create) {
         V v = null;
         if (size == capacity) {
             v = evictEldest(NONE);
@@ -132,7 +144,7 @@ final class BoundedClientMap<V> {
         if (v == null) {
             v = create.get();
         }
-        insert(hash(model, client), model, client, null, v);
+        insert(h, model, client, null, v);
         return v;
     }
 

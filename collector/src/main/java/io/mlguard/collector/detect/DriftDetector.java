@@ -56,6 +56,10 @@ public final class DriftDetector implements Detector, Checkpointable {
     private final int windowSize;
     private final double arl0;
     private final Map<String, ModelDrift> models = new HashMap<>();
+    // the last record's model id (the very string: the record reader's cache hands out one per
+    // id) and its monitors, so that a run of one model's records costs no map look-up each
+    private String lastModelId;
+    private ModelDrift lastModel;
     private final RepeatFilter repeats = new RepeatFilter();
     private long modelsRefused;
 
@@ -146,7 +150,8 @@ public final class DriftDetector implements Detector, Checkpointable {
         if (!RecordStatistics.usable(r)) {
             return; // errors and NaN inputs are other detectors' business
         }
-        ModelDrift m = models.get(r.modelId);
+        ModelDrift m =
+                r.modelId != null && r.modelId == lastModelId ? lastModel : models.get(r.modelId);
         if (m == null) {
             ModelProfile p = profiles.profile(r.modelId);
             if (p == null) {
@@ -159,6 +164,8 @@ public final class DriftDetector implements Detector, Checkpointable {
             m = new ModelDrift(p);
             models.put(r.modelId, m);
         }
+        lastModelId = r.modelId;
+        lastModel = m;
         if (repeats.repeat(r)) {
             return; // the same input again: one observation, already counted
         }
@@ -348,6 +355,8 @@ public final class DriftDetector implements Detector, Checkpointable {
         }
         models.clear();
         models.putAll(restored);
+        lastModelId = null;
+        lastModel = null;
         modelsRefused = n.path("modelsRefused").asLong();
     }
 

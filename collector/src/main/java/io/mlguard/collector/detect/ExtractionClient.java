@@ -40,6 +40,9 @@ final class ExtractionClient extends IncrementalCapture.Tracked {
     long classesSeen; // a bit per predicted class below 64
     long quietUntil;
     int length; // cells of this client's fingerprints; 0 until the first
+    // allocated(), kept by the detector as the client's sets grow, so that evicting a client (a
+    // cold one: the least recently seen) costs no read of its seventeen sets
+    int allocatedKnown;
 
     ExtractionClient() {
         this(new NearestQuerySet(RECENT, NearestQuerySet.Replacement.OLDEST));
@@ -64,6 +67,7 @@ final class ExtractionClient extends IncrementalCapture.Tracked {
         c.classesSeen = classesSeen;
         c.quietUntil = quietUntil;
         c.length = length;
+        c.allocatedKnown = allocatedKnown;
         return c;
     }
 

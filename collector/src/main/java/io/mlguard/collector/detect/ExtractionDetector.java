@@ -107,9 +107,10 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         ExtractionClient c = clients.get(r.modelId, r.clientId);
         if (c == null) {
             if (clients.size() == maxClients) {
-                stored -= clients.evictEldestExcept(null).allocated();
+                stored -= clients.evictEldestExcept(null).allocatedKnown;
             }
             c = clients.add(r.modelId, r.clientId, ExtractionClient::new);
+            c.allocatedKnown = c.allocated(); // hot, and 0: sets allocate on their first entry
         }
         captured.touched(c);
         int label = label(r);
@@ -127,7 +128,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         }
         int before = c.allocatedFor(label);
         double d = distance(c, r.fingerprint, len, label);
-        stored += c.allocatedFor(label) - before;
+        int grown = c.allocatedFor(label) - before;
+        stored += grown;
+        c.allocatedKnown += grown;
         evictBeyondStorage(c);
         if (d < 0) {
             return;
@@ -199,7 +202,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
             if (gone == null) {
                 return;
             }
-            stored -= gone.allocated();
+            stored -= gone.allocatedKnown;
         }
     }
 
@@ -255,7 +258,8 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         captured.reset();
         stored = 0;
         for (ExtractionClient c : clients.values()) {
-            stored += c.allocated();
+            c.allocatedKnown = c.allocated();
+            stored += c.allocatedKnown;
         }
         evictBeyondStorage(null);
     }
@@ -267,6 +271,21 @@ public final class ExtractionDetector implements Detector, Checkpointable {
 
     int trackedClients() {
         return clients.size();
+    }
+
+    /**
+     * The fingerprints stored, counted afresh from every client's sets; -1 when a client's kept
+     * count differs from its sets' (tests: the running counts must be exact).
+     */
+    long recountStored() {
+        long n = 0;
+        for (ExtractionClient c : clients.values()) {
+            if (c.allocatedKnown != c.allocated()) {
+                return -1;
+            }
+            n += c.allocatedKnown;
+        }
+        return n;
     }
 
     long storedFingerprints() {

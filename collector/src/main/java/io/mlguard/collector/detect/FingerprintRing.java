@@ -155,6 +155,22 @@ final class FingerprintRing {
     }
 
     /**
+     * As {@link #add(byte[], int, long, int)}, with the block sums of f already at hand ({@code
+     * sums}, as {@link #blockSums} gives them): no second pass over the cells.
+     */
+    void add(byte[] f, int length, long hash, int owner, int[] sums) {
+        int n = Math.min(length, MAX_LENGTH);
+        System.arraycopy(f, 0, cells, next * MAX_LENGTH, n);
+        lengths[next] = n;
+        hashes[next] = hash;
+        owners[next] = owner;
+        System.arraycopy(sums, 0, blockSums, next * BLOCKS, BLOCKS);
+        totals[next] = sums[BLOCKS];
+        next = (next + 1) % lengths.length;
+        size = Math.min(size + 1, lengths.length);
+    }
+
+    /**
      * The filled slots in slot order and the next slot. Compact, because a collector saves up to
      * thousands of rings per commit: one base64 string of {@code [length][cells][owner (4 bytes)]}
      * per slot. Hashes and block sums are recomputed on restore.

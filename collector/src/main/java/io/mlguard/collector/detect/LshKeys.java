@@ -57,6 +57,15 @@ final class LshKeys {
      * the key.
      */
     static void keys(byte[] f, int length, int[] out) {
+        if (length >= LEN) {
+            fullKeys(f, length, out);
+        } else {
+            checkedKeys(f, length, out);
+        }
+    }
+
+    /** {@link #keys} for any length: a cell past it counts as 0. */
+    static void checkedKeys(byte[] f, int length, int[] out) {
         for (int t = 0; t < TABLES; t++) {
             int h = 0x9e3779b9 * (length + 1) + t;
             for (int c = 0; c < COMPONENTS; c++) {
@@ -65,6 +74,28 @@ final class LshKeys {
                 for (int g = 0; g < GROUP; g++) {
                     int cell = CELLS[base + g];
                     sum += cell < length ? f[cell] & 0xff : 0;
+                }
+                h = (h ^ (sum / WIDTH)) * 0x01000193;
+            }
+            h ^= h >>> 15;
+            h *= 0x2c1b3c6d;
+            h ^= h >>> 12;
+            out[t] = h & (NearDuplicateIndex.BUCKETS - 1);
+        }
+    }
+
+    /**
+     * {@link #keys} for a fingerprint of at least {@link #LEN} cells, the usual 8 by 8: every
+     * group's cells lie within the length, so the sums need no test per cell.
+     */
+    private static void fullKeys(byte[] f, int length, int[] out) {
+        for (int t = 0; t < TABLES; t++) {
+            int h = 0x9e3779b9 * (length + 1) + t;
+            for (int c = 0; c < COMPONENTS; c++) {
+                int base = (t * COMPONENTS + c) * GROUP;
+                int sum = OFFSETS[t * COMPONENTS + c];
+                for (int g = 0; g < GROUP; g++) {
+                    sum += f[CELLS[base + g]] & 0xff;
                 }
                 h = (h ^ (sum / WIDTH)) * 0x01000193;
             }

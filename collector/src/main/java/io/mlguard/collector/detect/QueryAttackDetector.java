@@ -188,6 +188,10 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     private final BoundedClientMap<ClientState> clients =
             new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
     private final Map<String, ModelState> models = new HashMap<>();
+    // the last record's model id (the very string) and its state: no map look-up per record of a
+    // run of one model's records
+    private String lastModelId;
+    private ModelState lastModel;
     // what changed since the last checkpoint capture: only that is copied by the next one
     private final IncrementalCapture<ClientState> capturedClients =
             new IncrementalCapture<>((live, spare) -> live.copy());
@@ -281,6 +285,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private ModelState model(String modelId) {
+        if (modelId != null && modelId == lastModelId) {
+            return lastModel;
+        }
         ModelState m = models.get(modelId);
         if (m == null) {
             if (models.size() >= MAX_MODELS) {
@@ -290,6 +297,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             m = new ModelState();
             models.put(modelId, m);
         }
+        lastModelId = modelId;
+        lastModel = m;
         return m;
     }
 
@@ -364,7 +373,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         boolean profileCandidate =
                 outOfProfile && windowRewritten && outOfProfileRecent >= PROFILE_MATCHES;
         // the ring's owner field holds the input digest: a client ring has one owner anyway
-        ring.add(f, len, hash, digest);
+        ring.add(f, len, hash, digest, querySums); // the sums computed above
         int fromRing = matches;
         matches = Math.max(matches, found.own); // older near-duplicates the index still holds
         c.series.add(r.timestampMillis, matches);
@@ -553,6 +562,8 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         clients.restore(cs, n.path("clientEvictions").asLong());
         models.clear();
         models.putAll(ms);
+        lastModelId = null;
+        lastModel = null;
         modelsRefused = n.path("modelsRefused").asLong();
         capturedClients.reset();
         capturedModels.reset();

@@ -40,16 +40,22 @@ final class RepeatFilter {
 
     private static final int SET_BITS = Integer.numberOfTrailingZeros(MAX_CLIENTS / WAYS);
 
+    private static final byte[] NO_BYTES = {};
+    private static final float[] NO_FLOATS = {};
+
     /** The last input of one client. */
     private static final class LastInput {
         String model;
         int kind;
         int length;
-        final byte[] fingerprint = new byte[io.mlguard.protocol.Records.MAX_FINGERPRINT];
+        // as long as the longest input remembered so far, up to the records' maxima: a client's
+        // table slot costs what its inputs need (a 64-cell fingerprint and a few features), not
+        // the 1.3 kB of the maxima, allocated and zeroed for each of 16,384 slots
+        byte[] fingerprint = NO_BYTES;
         double mean;
         double std;
         int featureCount;
-        final float[] features = new float[io.mlguard.protocol.Records.MAX_FEATURES];
+        float[] features = NO_FLOATS;
 
         void reset() {
             model = null;
@@ -154,11 +160,17 @@ final class RepeatFilter {
     private static void remember(InferenceRecord r, LastInput last) {
         last.model = r.modelId;
         last.kind = r.fingerprintKind;
-        last.length = Math.min(r.fingerprintLength, last.fingerprint.length);
+        last.length = Math.min(r.fingerprintLength, io.mlguard.protocol.Records.MAX_FINGERPRINT);
+        if (last.fingerprint.length < last.length) {
+            last.fingerprint = new byte[last.length];
+        }
         System.arraycopy(r.fingerprint, 0, last.fingerprint, 0, last.length);
         last.mean = r.inputs[0].mean;
         last.std = r.inputs[0].std;
-        last.featureCount = Math.min(r.featureCount, last.features.length);
+        last.featureCount = Math.min(r.featureCount, io.mlguard.protocol.Records.MAX_FEATURES);
+        if (last.features.length < last.featureCount) {
+            last.features = new float[last.featureCount];
+        }
         System.arraycopy(r.features, 0, last.features, 0, last.featureCount);
     }
 

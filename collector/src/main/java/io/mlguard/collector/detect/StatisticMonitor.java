@@ -46,6 +46,12 @@ final class StatisticMonitor {
     private final double[] expected;
     private final byte[] bins; // window[i]'s bin on edges
     private final double[] binCounts; // exact integers: the window's values per bin
+    // psi() per value without a logarithm per bin: each bin's term, kept for the count and the
+    // total it was computed for (a window moves two bins per value, and is full)
+    private final double[] expectedShares;
+    private final double[] terms;
+    private final double[] termCounts;
+    private double termTotal = -1;
     private int filled;
     private int next;
 
@@ -62,6 +68,9 @@ final class StatisticMonitor {
         this.expected = reference.binShares(edges);
         this.bins = new byte[windowSize];
         this.binCounts = new double[edges.length + 1];
+        this.expectedShares = Divergences.psiShares(expected);
+        this.terms = new double[binCounts.length];
+        this.termCounts = new double[binCounts.length];
     }
 
     /** The bin of x on {@link #edges}: the number of edges below it, as {@link #sortAndBin}. */
@@ -111,7 +120,31 @@ final class StatisticMonitor {
      * sorting the window.
      */
     double psi() {
-        return Divergences.psi(expected, binCounts);
+        // the same terms, summed in the same order, as Divergences.psi(expected, binCounts): a
+        // term is computed again only when its bin's count (or the total) changed
+        double total = 0;
+        for (double c : binCounts) {
+            total += c;
+        }
+        if (!(total > 0) || Double.isInfinite(total)) {
+            return Divergences.psi(expected, binCounts); // as it answers an empty window
+        }
+        if (total != termTotal) {
+            termTotal = total;
+            Arrays.fill(termCounts, -1);
+        }
+        double sum = 0;
+        for (int i = 0; i < binCounts.length; i++) {
+            double c = binCounts[i];
+            if (c != termCounts[i]) {
+                termCounts[i] = c;
+                terms[i] =
+                        Divergences.psiTerm(
+                                Math.max(c / total, Divergences.EPSILON), expectedShares[i]);
+            }
+            sum += terms[i];
+        }
+        return sum;
     }
 
     WindowResult compare() {

@@ -173,4 +173,38 @@ class ExtractionDetectorTest {
         assertThat(small.clientEvictions()).isPositive();
         assertThat(small.trackedClients()).isBetween(1, 40);
     }
+
+    @Test
+    void runningStoredCountsAreTheClientsSetsRecountedThroughEvictionsAndARestore() {
+        // each client's stored count is kept as its sets grow, not read from them at eviction:
+        // after every record it must equal a recount, and the total the detector's budget uses
+        ExtractionDetector small = new ExtractionDetector(Sensitivity.untuned(), 60, 400);
+        List<byte[]> digits = QueryStreams.independent(300, 9);
+        Random random = new Random(13);
+        for (int q = 0; q < 12_000; q++) {
+            if (q == 6_000) {
+                ExtractionDetector back = new ExtractionDetector(Sensitivity.untuned(), 60, 400);
+                back.restoreState(small.saveState());
+                assertThat(back.recountStored()).isEqualTo(back.storedFingerprints());
+                small = back;
+            }
+            int client = random.nextInt(q < 3_000 ? 20 : 90);
+            io.mlguard.protocol.InferenceRecord r =
+                    TestTraffic.withFingerprint(
+                            "mnist",
+                            "client-" + client,
+                            1000L * q,
+                            digits.get(random.nextInt(digits.size())));
+            r.outputCount = 1;
+            r.outputs[0].topK = 1;
+            r.outputs[0].topClasses[0] = random.nextInt(40);
+            small.onInference(r, q, s -> {});
+            assertThat(small.recountStored())
+                    .as("record %d", q)
+                    .isEqualTo(small.storedFingerprints());
+        }
+        assertThat(small.clientEvictions()).isPositive();
+        // a budget below what the 60 clients store without it (about 600): it evicted too
+        assertThat(small.storedFingerprints()).isBetween(200L, 400L + 2 * 128);
+    }
 }

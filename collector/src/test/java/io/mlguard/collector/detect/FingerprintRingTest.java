@@ -120,4 +120,34 @@ class FingerprintRingTest {
         assertThatThrownBy(() -> new FingerprintRing(4).restoreState(state))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void addingWithTheQuerysBlockSumsStoresWhatAddingAloneStores() {
+        SplittableRandom r = new SplittableRandom(17);
+        FingerprintRing plain = new FingerprintRing(32);
+        FingerprintRing given = new FingerprintRing(32);
+        int[] sums = new int[FingerprintRing.BLOCKS + 1];
+        int[] query = new int[FingerprintRing.BLOCKS + 1];
+        for (int k = 0; k < 300; k++) {
+            int length = 1 + r.nextInt(FingerprintRing.MAX_LENGTH);
+            byte[] f = new byte[length];
+            for (int i = 0; i < length; i++) {
+                f[i] = (byte) r.nextInt(256);
+            }
+            FingerprintRing.blockSums(f, length, sums);
+            long hash = FingerprintRing.hash(f, length);
+            plain.add(f, length, hash, k);
+            given.add(f, length, hash, k, sums);
+            assertThat(given.saveState()).isEqualTo(plain.saveState());
+            FingerprintRing.blockSums(f, length, query);
+            for (int s = 0; s < plain.size(); s++) {
+                assertThat(given.l1LowerBound(s, query)).isEqualTo(plain.l1LowerBound(s, query));
+                for (int limit : new int[] {0, 100, 1000, 5000}) {
+                    assertThat(given.surelyFarther(s, query, limit))
+                            .isEqualTo(plain.surelyFarther(s, query, limit));
+                }
+                assertThat(given.hashAt(s)).isEqualTo(plain.hashAt(s));
+            }
+        }
+    }
 }

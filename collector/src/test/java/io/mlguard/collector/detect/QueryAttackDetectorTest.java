@@ -210,4 +210,35 @@ class QueryAttackDetectorTest {
         // twelve of its own; r3's two see r2's eleven as another client's, one client only
         assertThat(signals).isEmpty();
     }
+
+    @Test
+    void theLastModelShortcutAnswersAsTheMapWouldAcrossModelsAndARestore() {
+        // one detector sees each model id as one string (the reader's cache), the other as a new
+        // string per record (never the same reference, so always the map): same signals, same
+        // state, through interleaved models, an attack in each and a restore in between
+        QueryAttackDetector shared = new QueryAttackDetector();
+        QueryAttackDetector copies = new QueryAttackDetector();
+        List<Signal> a = new ArrayList<>();
+        List<Signal> b = new ArrayList<>();
+        List<byte[]> walk = QueryStreams.attackWalk(3, 300, 9);
+        List<byte[]> digits = QueryStreams.independent(300, 4);
+        String[] models = {"mnist", "other", "third"};
+        Random random = new Random(2);
+        for (int q = 0; q < 600; q++) {
+            if (q == 300) {
+                QueryAttackDetector back = new QueryAttackDetector();
+                back.restoreState(shared.saveState());
+                shared = back;
+            }
+            int m = random.nextInt(q < 200 ? 1 : 3);
+            String client = random.nextBoolean() ? "attacker-" + m : "client-" + random.nextInt(9);
+            byte[] f = client.startsWith("attacker") ? walk.get(q / 2) : digits.get(q / 2);
+            shared.onInference(TestTraffic.withFingerprint(models[m], client, q, f), q, a::add);
+            copies.onInference(
+                    TestTraffic.withFingerprint(new String(models[m]), client, q, f), q, b::add);
+        }
+        assertThat(a).isNotEmpty();
+        assertThat(a.toString()).isEqualTo(b.toString());
+        assertThat(shared.saveState()).isEqualTo(copies.saveState());
+    }
 }

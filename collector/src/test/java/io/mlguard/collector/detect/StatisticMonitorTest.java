@@ -49,6 +49,21 @@ class StatisticMonitorTest {
     }
 
     @Test
+    void cachedPsiTermsGiveExactlyTheSortedWindowsPsiAfterEveryValue() {
+        // psi() keeps each bin's term for its count: asked after every value (one or two bins
+        // changed, or none when the value left and entered one bin), from a partial window (the
+        // total changes) to a full one, it must still be the fresh computation's value
+        Random random = new Random(23);
+        QuantileSketch ref = reference(random);
+        StatisticMonitor m = new StatisticMonitor("s", ref, WINDOW, 1e6);
+        for (int i = 0; i < 2500; i++) {
+            m.add(value(random, ref, i));
+            assertThat(m.psi()).isEqualTo(m.compare().psi());
+        }
+        assertThat(m.psi()).isGreaterThan(0.1);
+    }
+
+    @Test
     void runningPsiSurvivesASaveAndRestore() {
         Random random = new Random(11);
         QuantileSketch ref = reference(random);

@@ -20,9 +20,22 @@ public final class Divergences {
         double[] a = normalised(actual, true);
         double sum = 0;
         for (int i = 0; i < e.length; i++) {
-            sum += (a[i] - e[i]) * Math.log(a[i] / e[i]);
+            sum += psiTerm(a[i], e[i]);
         }
         return sum;
+    }
+
+    /**
+     * The shares {@link #psi} compares: the counts over their total, each floored at {@link
+     * #EPSILON}.
+     */
+    public static double[] psiShares(double[] counts) {
+        return normalised(counts, true);
+    }
+
+    /** One bin's term of {@link #psi}, for shares as {@link #psiShares} gives them. */
+    public static double psiTerm(double actualShare, double expectedShare) {
+        return (actualShare - expectedShare) * Math.log(actualShare / expectedShare);
     }
 
     /** Jensen–Shannon divergence in bits (0 for equal distributions, 1 for disjoint ones). */
