@@ -120,6 +120,16 @@ final class ExtractionClient extends IncrementalCapture.Tracked {
         return n;
     }
 
+    /** Hands the storage of every set to {@code pool} (the client is evicted: no longer used). */
+    void release(NearestQuerySet.Pool pool) {
+        recent.release(pool);
+        for (NearestQuerySet k : kept) {
+            if (k != null) {
+                k.release(pool);
+            }
+        }
+    }
+
     /** Queries kept in the growing sets: how much of the input space the client has covered. */
     long keptQueries() {
         long n = 0;

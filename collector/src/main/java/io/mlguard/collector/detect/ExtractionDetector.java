@@ -55,6 +55,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
     /** Fingerprints kept over all clients (80 bytes each: about 42 MB). */
     static final long MAX_STORED = 1L << 19;
 
+    /** Fingerprints' storage kept for reuse per set size (at most 8 × 80 bytes × this: 1.3 MB). */
+    static final int POOLED_ENTRIES = 2048;
+
     /** Bins of the distance histogram in the evidence. */
     static final int DISTANCE_BINS = 12;
 
@@ -63,6 +66,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
     private final IncrementalCapture<ExtractionClient> captured =
             new IncrementalCapture<>((live, spare) -> live.copy());
     private final int[] sums = new int[NearestQuerySet.BLOCKS];
+    // evicted clients' storage, reused by new clients' sets (no allocation per new client once
+    // the bounds are reached); the budget counts the sets' storage the same either way
+    private final NearestQuerySet.Pool pool;
     private final double[] window = new double[DISTANCES];
     private final Sensitivity sensitivity;
     private final int maxClients;
@@ -83,6 +89,12 @@ public final class ExtractionDetector implements Detector, Checkpointable {
 
     /** With other bounds than the default ones (tests of eviction). */
     ExtractionDetector(Sensitivity sensitivity, int maxClients, long maxStored) {
+        this(sensitivity, maxClients, maxStored, POOLED_ENTRIES);
+    }
+
+    /** With another pool size (0: no reuse of evicted clients' storage; tests). */
+    ExtractionDetector(Sensitivity sensitivity, int maxClients, long maxStored, int pooled) {
+        this.pool = new NearestQuerySet.Pool(pooled);
         this.sensitivity = sensitivity;
         this.maxClients = maxClients;
         this.maxStored = maxStored;
@@ -107,7 +119,9 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         ExtractionClient c = clients.get(r.modelId, r.clientId);
         if (c == null) {
             if (clients.size() == maxClients) {
-                stored -= clients.evictEldestExcept(null).allocatedKnown;
+                ExtractionClient gone = clients.evictEldestExcept(null);
+                stored -= gone.allocatedKnown;
+                gone.release(pool);
             }
             c = clients.add(r.modelId, r.clientId, ExtractionClient::new);
             c.allocatedKnown = c.allocated(); // hot, and 0: sets allocate on their first entry
@@ -147,16 +161,16 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         long hash = hash(f, len);
         int near = (int) (NEAR_PER_CELL * len);
         if (c.recent.nearest(f, len, sums, near) == NearestQuerySet.NEAR_DUPLICATE) {
-            c.recent.add(f, len, sums, hash); // a burst of frames may drift: follow it
+            c.recent.add(f, len, sums, hash, pool); // a burst of frames may drift: follow it
             return -1;
         }
-        c.recent.add(f, len, sums, hash);
+        c.recent.add(f, len, sums, hash, pool);
         NearestQuerySet kept = c.kept(label);
         long squared = kept.nearest(f, len, sums, near);
         if (squared == NearestQuerySet.NEAR_DUPLICATE) {
             return -1; // a resubmission of something kept
         }
-        kept.add(f, len, sums, hash);
+        kept.add(f, len, sums, hash, pool);
         // the first of its class has no predecessor
         return squared == NearestQuerySet.EMPTY ? -1 : Math.sqrt(squared);
     }
@@ -203,6 +217,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
                 return;
             }
             stored -= gone.allocatedKnown;
+            gone.release(pool);
         }
     }
 
@@ -286,6 +301,11 @@ public final class ExtractionDetector implements Detector, Checkpointable {
             n += c.allocatedKnown;
         }
         return n;
+    }
+
+    /** Arrays held for reuse (tests). */
+    int pooledForTests() {
+        return pool.pooled();
     }
 
     long storedFingerprints() {

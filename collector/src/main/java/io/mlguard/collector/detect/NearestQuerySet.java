@@ -8,7 +8,11 @@ import java.util.Arrays;
  * sums; a search settles most entries from their block sums alone (a lower bound of both the L1 and
  * the L2 distance) and never looks at more than the set's capacity, so the cost of a query is
  * bounded whatever the client sent before. Storage grows with use (2, 4, 8, ... entries), so the
- * many clients that send a handful of queries cost little.
+ * many clients that send a handful of queries cost little. The arrays of a set that is given up
+ * ({@link #release}: an evicted client's) or outgrown go to a {@link Pool} and are reused by the
+ * next set that grows to their size, so that most new sets cost no allocation; a set's arrays are
+ * always exactly the size its growth rule gives, whether new or reused, so {@link #allocated()}
+ * (the memory budget's count) is the same either way.
  *
  * <p>Once full, a set either replaces its oldest entry ({@link Replacement#OLDEST}: a recency
  * window) or keeps a uniform sample of everything offered ({@link Replacement#RESERVOIR}: entry
@@ -42,8 +46,11 @@ final class NearestQuerySet {
 
     private final int capacity;
     private final Replacement replacement;
-    private byte[] cells = new byte[0];
-    private short[] blocks = new short[0]; // at most 8 × 255 per block
+    private static final byte[] NO_CELLS = new byte[0];
+    private static final short[] NO_BLOCKS = new short[0];
+
+    private byte[] cells = NO_CELLS;
+    private short[] blocks = NO_BLOCKS; // at most 8 × 255 per block
     private int size;
     private int next; // OLDEST: the slot the next entry overwrites
     private long offered;
@@ -125,11 +132,16 @@ final class NearestQuerySet {
      * Replacement} says. {@code hash} identifies the fingerprint (it draws the reservoir's slot).
      */
     void add(byte[] f, int length, int[] sums, long hash) {
+        add(f, length, sums, hash, null);
+    }
+
+    /** As {@link #add(byte[], int, int[], long)}, taking grown storage from {@code pool} if any. */
+    void add(byte[] f, int length, int[] sums, long hash, Pool pool) {
         offered++;
         int slot;
         if (size < capacity) {
             slot = size;
-            ensureRoom(size + 1);
+            ensureRoom(size + 1, pool);
             size++;
         } else if (replacement == Replacement.OLDEST) {
             slot = next;
@@ -153,14 +165,42 @@ final class NearestQuerySet {
         }
     }
 
-    private void ensureRoom(int entries) {
+    private void ensureRoom(int entries, Pool pool) {
         int have = blocks.length / BLOCKS;
         if (entries <= have) {
             return;
         }
         int grown = Math.min(capacity, Math.max(entries, Math.max(FIRST_ALLOCATION, have * 2)));
-        cells = Arrays.copyOf(cells, grown * MAX_LENGTH);
-        blocks = Arrays.copyOf(blocks, grown * BLOCKS);
+        if (pool == null) {
+            cells = Arrays.copyOf(cells, grown * MAX_LENGTH);
+            blocks = Arrays.copyOf(blocks, grown * BLOCKS);
+            return;
+        }
+        int i = pool.available(grown);
+        byte[] c;
+        short[] b;
+        if (i < 0) {
+            c = new byte[grown * MAX_LENGTH];
+            b = new short[grown * BLOCKS];
+        } else {
+            // stale entries past the copied ones are never read: store() overwrites a whole slot
+            c = pool.takeCells(i);
+            b = pool.takeBlocks(i);
+        }
+        System.arraycopy(cells, 0, c, 0, cells.length);
+        System.arraycopy(blocks, 0, b, 0, blocks.length);
+        pool.give(cells, blocks); // the outgrown storage serves a set that is smaller
+        cells = c;
+        blocks = b;
+    }
+
+    /**
+     * Hands this set's storage to {@code pool} and empties the set, as {@link #clear()}; the set
+     * must not share its arrays with anything else (a live set does not: copies clone them).
+     */
+    void release(Pool pool) {
+        pool.give(cells, blocks);
+        clear();
     }
 
     /** SplitMix64's finaliser: a well-spread pseudo-random number from any 64 bits. */
@@ -187,8 +227,8 @@ final class NearestQuerySet {
 
     /** Forgets every entry and frees the storage. */
     void clear() {
-        cells = new byte[0];
-        blocks = new short[0];
+        cells = NO_CELLS;
+        blocks = NO_BLOCKS;
         size = 0;
         next = 0;
         offered = 0;
@@ -212,7 +252,7 @@ final class NearestQuerySet {
             throw new IllegalArgumentException("query set state does not fit its set");
         }
         clear();
-        ensureRoom(entries.length);
+        ensureRoom(entries.length, null);
         int[] sums = new int[BLOCKS];
         for (int s = 0; s < entries.length; s++) {
             blockSums(entries[s], length, sums);
@@ -221,5 +261,85 @@ final class NearestQuerySet {
         size = entries.length;
         next = nextSlot;
         offered = offeredCount;
+    }
+
+    /**
+     * Storage given up by released sets, by entry count (powers of two up to {@link #POOLED_UP_TO}
+     * entries), at most {@code entriesPerSize} entries' worth of each size (so at most 8 ×
+     * entriesPerSize × 80 bytes in all, outside the detector's budget). Not thread-safe: the ingest
+     * thread owns it, with the sets.
+     */
+    static final class Pool {
+        static final int POOLED_UP_TO = 128;
+
+        private static final int SIZES = Integer.numberOfTrailingZeros(POOLED_UP_TO) + 1;
+
+        private final byte[][][] cells;
+        private final short[][][] blocks;
+        private final int[] count = new int[SIZES];
+
+        Pool(int entriesPerSize) {
+            this.cells = new byte[SIZES][][];
+            this.blocks = new short[SIZES][][];
+            for (int i = 0; i < SIZES; i++) {
+                int arrays = entriesPerSize == 0 ? 0 : Math.max(1, entriesPerSize >> i);
+                cells[i] = new byte[arrays][];
+                blocks[i] = new short[arrays][];
+            }
+        }
+
+        private static int sizeIndex(int entries) {
+            if (entries < 1 || entries > POOLED_UP_TO || Integer.bitCount(entries) != 1) {
+                return -1;
+            }
+            return Integer.numberOfTrailingZeros(entries);
+        }
+
+        /**
+         * The size index of pooled arrays for {@code entries} entries, or -1 when there are none.
+         */
+        int available(int entries) {
+            int i = sizeIndex(entries);
+            return i < 0 || count[i] == 0 ? -1 : i;
+        }
+
+        /** Removes the last arrays of size index {@code i} (see {@link #available}). */
+        byte[] takeCells(int i) {
+            byte[] c = cells[i][count[i] - 1];
+            cells[i][count[i] - 1] = null;
+            return c;
+        }
+
+        /** Removes the last block sums of size index {@code i}, after {@link #takeCells}. */
+        short[] takeBlocks(int i) {
+            int k = --count[i];
+            short[] b = blocks[i][k];
+            blocks[i][k] = null;
+            return b;
+        }
+
+        /**
+         * Keeps {@code c} and {@code b} (one set's storage, no longer used by it) for reuse, if
+         * there is room.
+         */
+        void give(byte[] c, short[] b) {
+            int entries = b.length / BLOCKS;
+            int i = sizeIndex(entries);
+            if (i < 0 || count[i] == blocks[i].length || c.length != entries * MAX_LENGTH) {
+                return;
+            }
+            cells[i][count[i]] = c;
+            blocks[i][count[i]] = b;
+            count[i]++;
+        }
+
+        /** Arrays kept for reuse (tests). */
+        int pooled() {
+            int n = 0;
+            for (int c : count) {
+                n += c;
+            }
+            return n;
+        }
     }
 }

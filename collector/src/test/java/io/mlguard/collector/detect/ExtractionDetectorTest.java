@@ -207,4 +207,63 @@ class ExtractionDetectorTest {
         // a budget below what the 60 clients store without it (about 600): it evicted too
         assertThat(small.storedFingerprints()).isBetween(200L, 400L + 2 * 128);
     }
+
+    @Test
+    void reusingEvictedClientsStorageChangesNoSignalStateOrEviction() {
+        // the same traffic, attackers among many short-lived benign clients, through a detector
+        // that reuses evicted clients' storage and one that allocates it afresh
+        ExtractionDetector pooled = new ExtractionDetector(Sensitivity.untuned(), 80, 700);
+        ExtractionDetector fresh = new ExtractionDetector(Sensitivity.untuned(), 80, 700, 0);
+        List<Signal> pooledSignals = new ArrayList<>();
+        List<Signal> freshSignals = new ArrayList<>();
+        List<byte[]> digits = QueryStreams.independent(300, 21);
+        List<byte[]> attack = jbda(3_000, 12, 4);
+        Random random = new Random(17);
+        int attackAt = 0;
+        for (int q = 0; q < 16_000; q++) {
+            if (q == 8_000) {
+                String state = pooled.saveState();
+                assertThat(fresh.saveState()).isEqualTo(state);
+                pooled = new ExtractionDetector(Sensitivity.untuned(), 80, 700);
+                pooled.restoreState(state);
+                ExtractionDetector back = new ExtractionDetector(Sensitivity.untuned(), 80, 700, 0);
+                back.restoreState(state);
+                fresh = back;
+            }
+            io.mlguard.protocol.InferenceRecord r;
+            if (q % 4 == 0) {
+                r =
+                        TestTraffic.withFingerprint(
+                                "mnist", "attacker", 1000L * q, attack.get(attackAt++ % 3_000));
+            } else {
+                r =
+                        TestTraffic.withFingerprint(
+                                "mnist",
+                                "client-" + random.nextInt(q < 4_000 ? 50 : 400),
+                                1000L * q,
+                                digits.get(random.nextInt(digits.size())));
+            }
+            r.outputCount = 1;
+            r.outputs[0].topK = 1;
+            r.outputs[0].topClasses[0] = random.nextInt(q % 3 == 0 ? 3 : 30);
+            pooled.onInference(r, q, pooledSignals::add);
+            fresh.onInference(r, q, freshSignals::add);
+            assertThat(pooled.storedFingerprints()).isEqualTo(fresh.storedFingerprints());
+            assertThat(pooled.clientEvictions()).isEqualTo(fresh.clientEvictions());
+            if (q % 1_000 == 999) {
+                assertThat(pooled.saveState()).as("record %d", q).isEqualTo(fresh.saveState());
+                assertThat(pooled.recountStored()).isEqualTo(pooled.storedFingerprints());
+            }
+        }
+        assertThat(pooled.clientEvictions()).isGreaterThan(1_000);
+        assertThat(pooled.pooledForTests()).isPositive();
+        assertThat(pooledSignals).isNotEmpty();
+        assertThat(pooledSignals).hasSameSizeAs(freshSignals);
+        for (int i = 0; i < pooledSignals.size(); i++) {
+            Signal a = pooledSignals.get(i);
+            Signal b = freshSignals.get(i);
+            assertThat(a.client() + "@" + a.recordIndex() + " " + a)
+                    .isEqualTo(b.client() + "@" + b.recordIndex() + " " + b);
+        }
+    }
 }
