@@ -56,10 +56,9 @@ public final class DriftDetector implements Detector, Checkpointable {
     private final int windowSize;
     private final double arl0;
     private final Map<String, ModelDrift> models = new HashMap<>();
-    // the last record's model id (the very string: the record reader's cache hands out one per
-    // id) and its monitors, so that a run of one model's records costs no map look-up each
-    private String lastModelId;
-    private ModelDrift lastModel;
+    // the last few records' models by the very id string (the record reader's cache hands out one
+    // per id), so that interleaved models' records cost no map look-up each
+    private final RecentModels<ModelDrift> recentModels = new RecentModels<>();
     private final RepeatFilter repeats = new RepeatFilter();
     private long modelsRefused;
 
@@ -150,22 +149,25 @@ public final class DriftDetector implements Detector, Checkpointable {
         if (!RecordStatistics.usable(r)) {
             return; // errors and NaN inputs are other detectors' business
         }
-        ModelDrift m =
-                r.modelId != null && r.modelId == lastModelId ? lastModel : models.get(r.modelId);
+        ModelDrift m = recentModels.get(r.modelId);
         if (m == null) {
-            ModelProfile p = profiles.profile(r.modelId);
-            if (p == null) {
-                return;
+            m = models.get(r.modelId);
+            if (m == null) {
+                ModelProfile p = profiles.profile(r.modelId);
+                if (p == null) {
+                    return;
+                }
+                if (models.size() >= MAX_MODELS) {
+                    modelsRefused++;
+                    return;
+                }
+                m = new ModelDrift(p);
+                models.put(r.modelId, m);
             }
-            if (models.size() >= MAX_MODELS) {
-                modelsRefused++;
-                return;
+            if (r.modelId != null) {
+                recentModels.put(r.modelId, m);
             }
-            m = new ModelDrift(p);
-            models.put(r.modelId, m);
         }
-        lastModelId = r.modelId;
-        lastModel = m;
         if (repeats.repeat(r)) {
             return; // the same input again: one observation, already counted
         }
@@ -355,8 +357,7 @@ public final class DriftDetector implements Detector, Checkpointable {
         }
         models.clear();
         models.putAll(restored);
-        lastModelId = null;
-        lastModel = null;
+        recentModels.clear();
         modelsRefused = n.path("modelsRefused").asLong();
     }
 

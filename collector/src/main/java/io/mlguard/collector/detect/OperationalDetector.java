@@ -42,6 +42,8 @@ public final class OperationalDetector implements Detector, Checkpointable {
     private final double arl0;
     private final Sensitivity sensitivity;
     private final Map<String, ModelOps> models = new HashMap<>();
+    // the last few records' models by the very id string (see RecentModels)
+    private final RecentModels<ModelOps> recentModels = new RecentModels<>();
     private long modelsRefused;
 
     private final class ModelOps {
@@ -92,18 +94,22 @@ public final class OperationalDetector implements Detector, Checkpointable {
         if (r.outcome == Outcome.BLOCKED || r.modelId == null) {
             return;
         }
-        ModelOps m = models.get(r.modelId);
+        ModelOps m = recentModels.get(r.modelId);
         if (m == null) {
-            ModelProfile p = profiles.profile(r.modelId);
-            if (p == null) {
-                return;
+            m = models.get(r.modelId);
+            if (m == null) {
+                ModelProfile p = profiles.profile(r.modelId);
+                if (p == null) {
+                    return;
+                }
+                if (models.size() >= MAX_MODELS) {
+                    modelsRefused++;
+                    return;
+                }
+                m = new ModelOps(p);
+                models.put(r.modelId, m);
             }
-            if (models.size() >= MAX_MODELS) {
-                modelsRefused++;
-                return;
-            }
-            m = new ModelOps(p);
-            models.put(r.modelId, m);
+            recentModels.put(r.modelId, m); // not null: returned above
         }
         throughput(m, r, index, sink);
         errors(m, r, index, sink);
@@ -256,6 +262,7 @@ public final class OperationalDetector implements Detector, Checkpointable {
         }
         models.clear();
         models.putAll(restored);
+        recentModels.clear();
         modelsRefused = n.path("modelsRefused").asLong();
     }
 

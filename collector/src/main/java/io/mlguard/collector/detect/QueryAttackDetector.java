@@ -188,10 +188,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     private final BoundedClientMap<ClientState> clients =
             new BoundedClientMap<>(MAX_CLIENTS, ClientState::reset);
     private final Map<String, ModelState> models = new HashMap<>();
-    // the last record's model id (the very string) and its state: no map look-up per record of a
-    // run of one model's records
-    private String lastModelId;
-    private ModelState lastModel;
+    // the last few records' models by the very id string (the record reader's cache hands out
+    // one per id): no map look-up per record while a few models interleave (see RecentModels)
+    private final RecentModels<ModelState> recentModels = new RecentModels<>();
     // what changed since the last checkpoint capture: only that is copied by the next one
     private final IncrementalCapture<ClientState> capturedClients =
             new IncrementalCapture<>((live, spare) -> live.copy());
@@ -285,10 +284,11 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private ModelState model(String modelId) {
-        if (modelId != null && modelId == lastModelId) {
-            return lastModel;
+        ModelState m = recentModels.get(modelId);
+        if (m != null) {
+            return m;
         }
-        ModelState m = models.get(modelId);
+        m = models.get(modelId);
         if (m == null) {
             if (models.size() >= MAX_MODELS) {
                 modelsRefused++;
@@ -297,8 +297,9 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             m = new ModelState();
             models.put(modelId, m);
         }
-        lastModelId = modelId;
-        lastModel = m;
+        if (modelId != null) {
+            recentModels.put(modelId, m);
+        }
         return m;
     }
 
@@ -562,8 +563,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         clients.restore(cs, n.path("clientEvictions").asLong());
         models.clear();
         models.putAll(ms);
-        lastModelId = null;
-        lastModel = null;
+        recentModels.clear();
         modelsRefused = n.path("modelsRefused").asLong();
         capturedClients.reset();
         capturedModels.reset();

@@ -1,0 +1,51 @@
+package io.mlguard.collector.detect;
+
+/**
+ * The state of the last few models a detector looked up, keyed by the very model-id string: the
+ * record reader's string cache hands out one instance per id, so traffic that interleaves a few
+ * models finds its state with a few reference comparisons instead of a hash-map look-up per record.
+ * A miss (a model not among the last few, or an id that is an equal but different string) says
+ * nothing: the caller looks in its map, which stays the truth, and {@link #put}s what it found.
+ * Values are never removed from the caller's map except by a restore, which must {@link #clear}
+ * this. Not thread-safe: the ingest thread owns it.
+ *
+ * @param <V> the per-model state
+ */
+final class RecentModels<V> {
+    /** Models remembered: the benchmarks' and demo's traffic interleaves two or three. */
+    static final int SIZE = 4;
+
+    private final String[] ids = new String[SIZE];
+    private final Object[] values = new Object[SIZE];
+    private int next;
+
+    /** The state put for this very string, or null ({@code id} null included). */
+    @SuppressWarnings("unchecked")
+    V get(String id) {
+        if (id == null) {
+            return null;
+        }
+        for (int i = 0; i < SIZE; i++) {
+            if (ids[i] == id) {
+                return (V) values[i];
+            }
+        }
+        return null;
+    }
+
+    /** Remembers {@code value} (not null) for {@code id} (not null), replacing the oldest. */
+    void put(String id, V value) {
+        ids[next] = id;
+        values[next] = value;
+        next = (next + 1) % SIZE;
+    }
+
+    /** Forgets everything (the caller's map was replaced). */
+    void clear() {
+        for (int i = 0; i < SIZE; i++) {
+            ids[i] = null;
+            values[i] = null;
+        }
+        next = 0;
+    }
+}
