@@ -29,6 +29,18 @@ final class ExtractionClient extends IncrementalCapture.Tracked {
     /** Last queries of any class, compared first to drop retries and bursts of frames. */
     static final int RECENT = 8;
 
+    /**
+     * Entries a class's set is first made for: under 100,000 clients of a handful of queries each,
+     * most classes of a client see one query (the budget still counts 2, as it always did).
+     */
+    static final int KEPT_FIRST_STORAGE = 1;
+
+    /**
+     * Entries the recent queries' set is first made for: such clients send 3 or 4 queries, which
+     * took a 2-entry array and its copy to 4 (the budget still counts 2 until the third query).
+     */
+    static final int RECENT_FIRST_STORAGE = 4;
+
     final NearestQuerySet[] kept = new NearestQuerySet[PARTITIONS];
     final NearestQuerySet recent;
     float[] distances = new float[0]; // a ring, grown up to the detector's window
@@ -45,7 +57,7 @@ final class ExtractionClient extends IncrementalCapture.Tracked {
     int allocatedKnown;
 
     ExtractionClient() {
-        this(new NearestQuerySet(RECENT, NearestQuerySet.Replacement.OLDEST));
+        this(new NearestQuerySet(RECENT, NearestQuerySet.Replacement.OLDEST, RECENT_FIRST_STORAGE));
     }
 
     private ExtractionClient(NearestQuerySet recent) {
@@ -75,7 +87,11 @@ final class ExtractionClient extends IncrementalCapture.Tracked {
     NearestQuerySet kept(int label) {
         int p = Math.floorMod(label, PARTITIONS);
         if (kept[p] == null) {
-            kept[p] = new NearestQuerySet(KEPT_PER_CLASS, NearestQuerySet.Replacement.RESERVOIR);
+            kept[p] =
+                    new NearestQuerySet(
+                            KEPT_PER_CLASS,
+                            NearestQuerySet.Replacement.RESERVOIR,
+                            KEPT_FIRST_STORAGE);
         }
         return kept[p];
     }
@@ -118,16 +134,6 @@ final class ExtractionClient extends IncrementalCapture.Tracked {
             }
         }
         return n;
-    }
-
-    /** Hands the storage of every set to {@code pool} (the client is evicted: no longer used). */
-    void release(NearestQuerySet.Pool pool) {
-        recent.release(pool);
-        for (NearestQuerySet k : kept) {
-            if (k != null) {
-                k.release(pool);
-            }
-        }
     }
 
     /** Queries kept in the growing sets: how much of the input space the client has covered. */

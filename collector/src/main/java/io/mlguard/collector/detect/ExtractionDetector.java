@@ -55,9 +55,6 @@ public final class ExtractionDetector implements Detector, Checkpointable {
     /** Fingerprints kept over all clients (80 bytes each: about 42 MB). */
     static final long MAX_STORED = 1L << 19;
 
-    /** Fingerprints' storage kept for reuse per set size (at most 8 × 80 bytes × this: 1.3 MB). */
-    static final int POOLED_ENTRIES = 2048;
-
     /** Bins of the distance histogram in the evidence. */
     static final int DISTANCE_BINS = 12;
 
@@ -66,9 +63,6 @@ public final class ExtractionDetector implements Detector, Checkpointable {
     private final IncrementalCapture<ExtractionClient> captured =
             new IncrementalCapture<>((live, spare) -> live.copy());
     private final int[] sums = new int[NearestQuerySet.BLOCKS];
-    // evicted clients' storage, reused by new clients' sets (no allocation per new client once
-    // the bounds are reached); the budget counts the sets' storage the same either way
-    private final NearestQuerySet.Pool pool;
     private final double[] window = new double[DISTANCES];
     private final Sensitivity sensitivity;
     private final int maxClients;
@@ -89,12 +83,6 @@ public final class ExtractionDetector implements Detector, Checkpointable {
 
     /** With other bounds than the default ones (tests of eviction). */
     ExtractionDetector(Sensitivity sensitivity, int maxClients, long maxStored) {
-        this(sensitivity, maxClients, maxStored, POOLED_ENTRIES);
-    }
-
-    /** With another pool size (0: no reuse of evicted clients' storage; tests). */
-    ExtractionDetector(Sensitivity sensitivity, int maxClients, long maxStored, int pooled) {
-        this.pool = new NearestQuerySet.Pool(pooled);
         this.sensitivity = sensitivity;
         this.maxClients = maxClients;
         this.maxStored = maxStored;
@@ -119,9 +107,7 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         ExtractionClient c = clients.get(r.modelId, r.clientId);
         if (c == null) {
             if (clients.size() == maxClients) {
-                ExtractionClient gone = clients.evictEldestExcept(null);
-                stored -= gone.allocatedKnown;
-                gone.release(pool);
+                stored -= clients.evictEldestExcept(null).allocatedKnown;
             }
             c = clients.add(r.modelId, r.clientId, ExtractionClient::new);
             c.allocatedKnown = c.allocated(); // hot, and 0: sets allocate on their first entry
@@ -161,16 +147,16 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         long hash = hash(f, len);
         int near = (int) (NEAR_PER_CELL * len);
         if (c.recent.nearest(f, len, sums, near) == NearestQuerySet.NEAR_DUPLICATE) {
-            c.recent.add(f, len, sums, hash, pool); // a burst of frames may drift: follow it
+            c.recent.add(f, len, sums, hash); // a burst of frames may drift: follow it
             return -1;
         }
-        c.recent.add(f, len, sums, hash, pool);
+        c.recent.add(f, len, sums, hash);
         NearestQuerySet kept = c.kept(label);
         long squared = kept.nearest(f, len, sums, near);
         if (squared == NearestQuerySet.NEAR_DUPLICATE) {
             return -1; // a resubmission of something kept
         }
-        kept.add(f, len, sums, hash, pool);
+        kept.add(f, len, sums, hash);
         // the first of its class has no predecessor
         return squared == NearestQuerySet.EMPTY ? -1 : Math.sqrt(squared);
     }
@@ -217,7 +203,6 @@ public final class ExtractionDetector implements Detector, Checkpointable {
                 return;
             }
             stored -= gone.allocatedKnown;
-            gone.release(pool);
         }
     }
 
@@ -301,11 +286,6 @@ public final class ExtractionDetector implements Detector, Checkpointable {
             n += c.allocatedKnown;
         }
         return n;
-    }
-
-    /** Arrays held for reuse (tests). */
-    int pooledForTests() {
-        return pool.pooled();
     }
 
     long storedFingerprints() {

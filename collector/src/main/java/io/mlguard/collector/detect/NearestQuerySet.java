@@ -8,11 +8,13 @@ import java.util.Arrays;
  * sums; a search settles most entries from their block sums alone (a lower bound of both the L1 and
  * the L2 distance) and never looks at more than the set's capacity, so the cost of a query is
  * bounded whatever the client sent before. Storage grows with use (2, 4, 8, ... entries), so the
- * many clients that send a handful of queries cost little. The arrays of a set that is given up
- * ({@link #release}: an evicted client's) or outgrown go to a {@link Pool} and are reused by the
- * next set that grows to their size, so that most new sets cost no allocation; a set's arrays are
- * always exactly the size its growth rule gives, whether new or reused, so {@link #allocated()}
- * (the memory budget's count) is the same either way.
+ * many clients that send a handful of queries cost little.
+ *
+ * <p>That growth is the set's {@link #allocated()} count, which the extraction detector's memory
+ * budget (and so its evictions) reads. The arrays behind it start at a size given by the owner, the
+ * size most sets of their kind end at (a client's one query of a class: 1 entry; its recent
+ * queries: 4), and then grow to the count: so the typical set is allocated once and never copied,
+ * while the count, and everything that depends on it, is the same as if the arrays were the count.
  *
  * <p>Once full, a set either replaces its oldest entry ({@link Replacement#OLDEST}: a recency
  * window) or keeps a uniform sample of everything offered ({@link Replacement#RESERVOIR}: entry
@@ -46,26 +48,38 @@ final class NearestQuerySet {
 
     private final int capacity;
     private final Replacement replacement;
-    private static final byte[] NO_CELLS = new byte[0];
-    private static final short[] NO_BLOCKS = new short[0];
-
-    private byte[] cells = NO_CELLS;
-    private short[] blocks = NO_BLOCKS; // at most 8 × 255 per block
+    private final int firstStorage; // entries of the arrays made on the first add
+    private int allocated; // the growth rule's count: what the budget reads
+    private byte[] cells = new byte[0];
+    private short[] blocks = new short[0]; // at most 8 × 255 per block
     private int size;
     private int next; // OLDEST: the slot the next entry overwrites
     private long offered;
 
     NearestQuerySet(int capacity, Replacement replacement) {
+        this(capacity, replacement, FIRST_ALLOCATION);
+    }
+
+    /**
+     * @param firstStorage entries the arrays are made for on the first add (at least 1; at most the
+     *     capacity is used); {@link #allocated()} does not depend on it
+     */
+    NearestQuerySet(int capacity, Replacement replacement, int firstStorage) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
+        if (firstStorage < 1) {
+            throw new IllegalArgumentException("first storage must be positive: " + firstStorage);
+        }
         this.capacity = capacity;
         this.replacement = replacement;
+        this.firstStorage = Math.min(capacity, firstStorage);
     }
 
     /** A deep copy (a checkpoint's view of the set while the original goes on). */
     NearestQuerySet copy() {
-        NearestQuerySet c = new NearestQuerySet(capacity, replacement);
+        NearestQuerySet c = new NearestQuerySet(capacity, replacement, firstStorage);
+        c.allocated = allocated;
         c.cells = cells.clone();
         c.blocks = blocks.clone();
         c.size = size;
@@ -132,16 +146,11 @@ final class NearestQuerySet {
      * Replacement} says. {@code hash} identifies the fingerprint (it draws the reservoir's slot).
      */
     void add(byte[] f, int length, int[] sums, long hash) {
-        add(f, length, sums, hash, null);
-    }
-
-    /** As {@link #add(byte[], int, int[], long)}, taking grown storage from {@code pool} if any. */
-    void add(byte[] f, int length, int[] sums, long hash, Pool pool) {
         offered++;
         int slot;
         if (size < capacity) {
             slot = size;
-            ensureRoom(size + 1, pool);
+            ensureRoom(size + 1);
             size++;
         } else if (replacement == Replacement.OLDEST) {
             slot = next;
@@ -165,42 +174,21 @@ final class NearestQuerySet {
         }
     }
 
-    private void ensureRoom(int entries, Pool pool) {
-        int have = blocks.length / BLOCKS;
-        if (entries <= have) {
+    private void ensureRoom(int entries) {
+        if (entries > allocated) {
+            allocated =
+                    Math.min(
+                            capacity, Math.max(entries, Math.max(FIRST_ALLOCATION, allocated * 2)));
+        }
+        int stored = blocks.length / BLOCKS;
+        if (entries <= stored) {
             return;
         }
-        int grown = Math.min(capacity, Math.max(entries, Math.max(FIRST_ALLOCATION, have * 2)));
-        if (pool == null) {
-            cells = Arrays.copyOf(cells, grown * MAX_LENGTH);
-            blocks = Arrays.copyOf(blocks, grown * BLOCKS);
-            return;
-        }
-        int i = pool.available(grown);
-        byte[] c;
-        short[] b;
-        if (i < 0) {
-            c = new byte[grown * MAX_LENGTH];
-            b = new short[grown * BLOCKS];
-        } else {
-            // stale entries past the copied ones are never read: store() overwrites a whole slot
-            c = pool.takeCells(i);
-            b = pool.takeBlocks(i);
-        }
-        System.arraycopy(cells, 0, c, 0, cells.length);
-        System.arraycopy(blocks, 0, b, 0, blocks.length);
-        pool.give(cells, blocks); // the outgrown storage serves a set that is smaller
-        cells = c;
-        blocks = b;
-    }
-
-    /**
-     * Hands this set's storage to {@code pool} and empties the set, as {@link #clear()}; the set
-     * must not share its arrays with anything else (a live set does not: copies clone them).
-     */
-    void release(Pool pool) {
-        pool.give(cells, blocks);
-        clear();
+        // the first arrays at their typical size, later ones at the count (never beyond it unless
+        // the first size is)
+        int grown = stored == 0 ? Math.max(entries, firstStorage) : allocated;
+        cells = Arrays.copyOf(cells, grown * MAX_LENGTH);
+        blocks = Arrays.copyOf(blocks, grown * BLOCKS);
     }
 
     /** SplitMix64's finaliser: a well-spread pseudo-random number from any 64 bits. */
@@ -222,13 +210,19 @@ final class NearestQuerySet {
 
     /** Entries storage is allocated for: what the set costs in memory. */
     int allocated() {
+        return allocated;
+    }
+
+    /** Entries the arrays have room for (tests: may differ from {@link #allocated()}). */
+    int storage() {
         return blocks.length / BLOCKS;
     }
 
     /** Forgets every entry and frees the storage. */
     void clear() {
-        cells = NO_CELLS;
-        blocks = NO_BLOCKS;
+        cells = new byte[0];
+        blocks = new short[0];
+        allocated = 0;
         size = 0;
         next = 0;
         offered = 0;
@@ -252,7 +246,7 @@ final class NearestQuerySet {
             throw new IllegalArgumentException("query set state does not fit its set");
         }
         clear();
-        ensureRoom(entries.length, null);
+        ensureRoom(entries.length);
         int[] sums = new int[BLOCKS];
         for (int s = 0; s < entries.length; s++) {
             blockSums(entries[s], length, sums);
@@ -261,85 +255,5 @@ final class NearestQuerySet {
         size = entries.length;
         next = nextSlot;
         offered = offeredCount;
-    }
-
-    /**
-     * Storage given up by released sets, by entry count (powers of two up to {@link #POOLED_UP_TO}
-     * entries), at most {@code entriesPerSize} entries' worth of each size (so at most 8 ×
-     * entriesPerSize × 80 bytes in all, outside the detector's budget). Not thread-safe: the ingest
-     * thread owns it, with the sets.
-     */
-    static final class Pool {
-        static final int POOLED_UP_TO = 128;
-
-        private static final int SIZES = Integer.numberOfTrailingZeros(POOLED_UP_TO) + 1;
-
-        private final byte[][][] cells;
-        private final short[][][] blocks;
-        private final int[] count = new int[SIZES];
-
-        Pool(int entriesPerSize) {
-            this.cells = new byte[SIZES][][];
-            this.blocks = new short[SIZES][][];
-            for (int i = 0; i < SIZES; i++) {
-                int arrays = entriesPerSize == 0 ? 0 : Math.max(1, entriesPerSize >> i);
-                cells[i] = new byte[arrays][];
-                blocks[i] = new short[arrays][];
-            }
-        }
-
-        private static int sizeIndex(int entries) {
-            if (entries < 1 || entries > POOLED_UP_TO || Integer.bitCount(entries) != 1) {
-                return -1;
-            }
-            return Integer.numberOfTrailingZeros(entries);
-        }
-
-        /**
-         * The size index of pooled arrays for {@code entries} entries, or -1 when there are none.
-         */
-        int available(int entries) {
-            int i = sizeIndex(entries);
-            return i < 0 || count[i] == 0 ? -1 : i;
-        }
-
-        /** Removes the last arrays of size index {@code i} (see {@link #available}). */
-        byte[] takeCells(int i) {
-            byte[] c = cells[i][count[i] - 1];
-            cells[i][count[i] - 1] = null;
-            return c;
-        }
-
-        /** Removes the last block sums of size index {@code i}, after {@link #takeCells}. */
-        short[] takeBlocks(int i) {
-            int k = --count[i];
-            short[] b = blocks[i][k];
-            blocks[i][k] = null;
-            return b;
-        }
-
-        /**
-         * Keeps {@code c} and {@code b} (one set's storage, no longer used by it) for reuse, if
-         * there is room.
-         */
-        void give(byte[] c, short[] b) {
-            int entries = b.length / BLOCKS;
-            int i = sizeIndex(entries);
-            if (i < 0 || count[i] == blocks[i].length || c.length != entries * MAX_LENGTH) {
-                return;
-            }
-            cells[i][count[i]] = c;
-            blocks[i][count[i]] = b;
-            count[i]++;
-        }
-
-        /** Arrays kept for reuse (tests). */
-        int pooled() {
-            int n = 0;
-            for (int c : count) {
-                n += c;
-            }
-            return n;
-        }
     }
 }

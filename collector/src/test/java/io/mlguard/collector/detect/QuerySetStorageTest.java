@@ -3,20 +3,19 @@ package io.mlguard.collector.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sets that take storage from a {@link NearestQuerySet.Pool} behave exactly as sets that allocate
- * it: the same allocated() (the memory budget's count), size, counters and nearest answers after
- * every operation, through releases, reuse of released storage by other sets and restores.
+ * Sets whose arrays start at another size than the growth rule's count behave exactly as sets whose
+ * arrays are that count: the same allocated() (the memory budget's count), size, counters, entries
+ * and nearest answers after every operation, through clears and checkpoint round trips.
  */
-class PooledQuerySetTest {
+class QuerySetStorageTest {
     private final int[] sums = new int[NearestQuerySet.BLOCKS];
 
-    /** The storage rule before pooling: allocate-and-copy growth, 2, 4, 8, ... entries. */
+    /** The storage rule before: arrays of the count, allocate-and-copy growth, 2, 4, 8, ... */
     private static final class Reference {
         final int capacity;
         final NearestQuerySet.Replacement replacement;
@@ -109,13 +108,12 @@ class PooledQuerySetTest {
     }
 
     @Test
-    void pooledSetsMatchAllocatingOnesAfterEveryOperation() {
+    void setsOfAnyFirstStorageMatchTheCountedRuleAfterEveryOperation() {
         Random r = new Random(7);
         int length = 64;
-        // a small pool, so that it is often full and often empty
-        NearestQuerySet.Pool pool = new NearestQuerySet.Pool(8);
         int[] capacities = {8, 128, 5, 3, 16, 1};
-        NearestQuerySet[] sets = new NearestQuerySet[24];
+        int[] firsts = {1, 4, 2, 3, 8, 200};
+        NearestQuerySet[] sets = new NearestQuerySet[36];
         Reference[] refs = new Reference[sets.length];
         for (int i = 0; i < sets.length; i++) {
             int capacity = capacities[i % capacities.length];
@@ -123,34 +121,28 @@ class PooledQuerySetTest {
                     i % 2 == 0
                             ? NearestQuerySet.Replacement.OLDEST
                             : NearestQuerySet.Replacement.RESERVOIR;
-            sets[i] = new NearestQuerySet(capacity, rep);
+            sets[i] = new NearestQuerySet(capacity, rep, firsts[(i / 6) % firsts.length]);
             refs[i] = new Reference(capacity, rep);
         }
-        int reused = 0;
+        int differing = 0;
         for (int op = 0; op < 20_000; op++) {
             int i = r.nextInt(sets.length);
             NearestQuerySet set = sets[i];
             Reference ref = refs[i];
             int what = r.nextInt(100);
-            if (what < 85) {
+            if (what < 88) {
                 byte[] f = random(r, length);
                 long hash = ExtractionDetector.hash(f, length);
-                int pooled = pool.pooled();
                 NearestQuerySet.blockSums(f, length, sums);
-                set.add(f, length, sums, hash, pool);
+                set.add(f, length, sums, hash);
                 ref.add(f, hash);
-                if (pool.pooled() < pooled) {
-                    reused++;
-                }
             } else if (what < 97) {
-                set.release(pool);
+                set.clear();
                 ref.clear();
             } else {
-                // a checkpoint round trip into a set that may hold reused storage
-                NearestQuerySet restored = new NearestQuerySet(ref.capacity, ref.replacement);
-                byte[] f = random(r, length);
-                NearestQuerySet.blockSums(f, length, sums);
-                restored.add(f, length, sums, 1, pool);
+                // a checkpoint round trip, as ExtractionState does it
+                NearestQuerySet restored =
+                        new NearestQuerySet(ref.capacity, ref.replacement, firsts[(i / 6) % 6]);
                 byte[][] entries = new byte[set.size()][];
                 for (int s = 0; s < entries.length; s++) {
                     entries[s] = set.entry(s, length);
@@ -158,44 +150,54 @@ class PooledQuerySetTest {
                 restored.restore(entries, length, set.next(), set.offered());
                 sets[i] = restored;
                 set = restored;
-                // a restore allocates what its entries need, as before pooling
+                // a restore counts what its entries need, as it always did
                 int n = ref.entries.size();
                 ref.allocated = n == 0 ? 0 : Math.min(ref.capacity, Math.max(n, 2));
             }
             check(set, ref, length, r);
+            assertThat(set.storage()).isGreaterThanOrEqualTo(set.size());
+            if (set.storage() != set.allocated()) {
+                differing++;
+            }
         }
-        // the pool was exercised: storage went round through it
-        assertThat(reused).isGreaterThan(500);
+        // the arrays were often another size than the count: the comparison meant something
+        assertThat(differing).isGreaterThan(1_000);
     }
 
     @Test
-    void aReleasedSetIsEmptyAndItsStorageServesTheNextSetOfThatSize() {
-        NearestQuerySet.Pool pool = new NearestQuerySet.Pool(16);
+    void typicalSetsAreAllocatedOnceAtTheirTypicalSize() {
         Random r = new Random(3);
-        NearestQuerySet a = new NearestQuerySet(8, NearestQuerySet.Replacement.OLDEST);
-        for (int i = 0; i < 3; i++) {
-            byte[] f = random(r, 64);
-            NearestQuerySet.blockSums(f, 64, sums);
-            a.add(f, 64, sums, i, pool);
-        }
-        assertThat(a.allocated()).isEqualTo(4);
-        // growing 2 -> 4 gave the 2-entry storage back
-        assertThat(pool.pooled()).isEqualTo(1);
-        a.release(pool);
-        assertThat(a.size()).isZero();
-        assertThat(a.allocated()).isZero();
-        assertThat(pool.pooled()).isEqualTo(2);
-        NearestQuerySet b = new NearestQuerySet(128, NearestQuerySet.Replacement.RESERVOIR);
+        NearestQuerySet kept =
+                new NearestQuerySet(
+                        ExtractionClient.KEPT_PER_CLASS,
+                        NearestQuerySet.Replacement.RESERVOIR,
+                        ExtractionClient.KEPT_FIRST_STORAGE);
+        NearestQuerySet recent =
+                new NearestQuerySet(
+                        ExtractionClient.RECENT,
+                        NearestQuerySet.Replacement.OLDEST,
+                        ExtractionClient.RECENT_FIRST_STORAGE);
         byte[] f = random(r, 64);
         NearestQuerySet.blockSums(f, 64, sums);
-        b.add(f, 64, sums, 9, pool);
-        assertThat(b.allocated()).isEqualTo(2);
-        assertThat(pool.pooled()).isEqualTo(1);
-        assertThat(b.entry(0, 64)).isEqualTo(f);
-        assertThat(b.nearest(f, 64, sums, 0)).isEqualTo(NearestQuerySet.NEAR_DUPLICATE);
-        byte[] g = Arrays.copyOf(f, 64);
-        g[0] ^= 1;
-        NearestQuerySet.blockSums(g, 64, sums);
-        assertThat(b.nearest(g, 64, sums, 0)).isEqualTo(1);
+        kept.add(f, 64, sums, 1);
+        recent.add(f, 64, sums, 1);
+        // counted as the growth rule always counted them, stored as they are typically used
+        assertThat(kept.allocated()).isEqualTo(2);
+        assertThat(kept.storage()).isEqualTo(1);
+        assertThat(recent.allocated()).isEqualTo(2);
+        assertThat(recent.storage()).isEqualTo(4);
+        for (int q = 0; q < 3; q++) {
+            byte[] g = random(r, 64);
+            NearestQuerySet.blockSums(g, 64, sums);
+            kept.add(g, 64, sums, q + 2);
+            recent.add(g, 64, sums, q + 2);
+        }
+        assertThat(kept.allocated()).isEqualTo(4);
+        assertThat(kept.storage()).isEqualTo(4);
+        assertThat(recent.allocated()).isEqualTo(4);
+        assertThat(recent.storage()).isEqualTo(4);
+        NearestQuerySet.blockSums(f, 64, sums);
+        assertThat(kept.nearest(f, 64, sums, 0)).isEqualTo(NearestQuerySet.NEAR_DUPLICATE);
+        assertThat(kept.copy().allocated()).isEqualTo(4);
     }
 }
