@@ -18,6 +18,13 @@ model=target/bench-model
 # DJL's tokenizer inside the embedding model calls home unless told not to (forks inherit this)
 export OPT_OUT_TRACKING=true
 java -Dmlguard.bench.model=$model/mnist/1/model.onnx -jar target/benchmarks.jar "${BENCH:-OrtInference|MiniLmEmbedding}" \
-  -jvmArgsPrepend "-Dmlguard.bench.model=$PWD/$model/mnist/1/model.onnx" \
+  -jvmArgsPrepend "-Dmlguard.bench.model=$PWD/$model/mnist/1/model.onnx -Dmlguard.statsIntervalSeconds=1" \
   -prof gc -rf json -rff target/jmh.json "$@"
+# the agent forks' own account of their capture time, from their stats records (none if no agent fork ran)
+if [ -d target/bench-agent/queue ]; then
+  flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' ../pom.xml)
+  # shellcheck disable=SC2086
+  java $flags -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp target/benchmarks.jar \
+    io.mlguard.benchmarks.AgentCaptureInSitu target/bench-agent/queue
+fi
 echo "results: benchmarks/target/jmh.json; the queue written by the agent forks: benchmarks/target/bench-agent/queue"
