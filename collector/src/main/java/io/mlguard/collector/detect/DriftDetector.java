@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Data drift (input statistics and captured features) and prediction drift (confidence, entropy,
@@ -59,6 +60,7 @@ public final class DriftDetector implements Detector, Checkpointable {
     // the last few records' models by the very id string (the record reader's cache hands out one
     // per id), so that interleaved models' records cost no map look-up each
     private final RecentModels<ModelDrift> recentModels = new RecentModels<>();
+    private final Function<String, ModelDrift> makeModel = this::newModel;
     private final RepeatFilter repeats = new RepeatFilter();
     private long modelsRefused;
 
@@ -144,29 +146,30 @@ public final class DriftDetector implements Detector, Checkpointable {
         return "drift";
     }
 
+    /**
+     * A new model's state from its profile: null before the profile is built or past {@link
+     * #MAX_MODELS} models (counted).
+     */
+    private ModelDrift newModel(String modelId) {
+        ModelProfile p = profiles.profile(modelId);
+        if (p == null) {
+            return null;
+        }
+        if (models.size() >= MAX_MODELS) {
+            modelsRefused++;
+            return null;
+        }
+        return new ModelDrift(p);
+    }
+
     @Override
     public void onInference(InferenceRecord r, long index, SignalSink sink) {
         if (!RecordStatistics.usable(r)) {
             return; // errors and NaN inputs are other detectors' business
         }
-        ModelDrift m = recentModels.get(r.modelId);
+        ModelDrift m = recentModels.find(r.modelId, models, makeModel);
         if (m == null) {
-            m = models.get(r.modelId);
-            if (m == null) {
-                ModelProfile p = profiles.profile(r.modelId);
-                if (p == null) {
-                    return;
-                }
-                if (models.size() >= MAX_MODELS) {
-                    modelsRefused++;
-                    return;
-                }
-                m = new ModelDrift(p);
-                models.put(r.modelId, m);
-            }
-            if (r.modelId != null) {
-                recentModels.put(r.modelId, m);
-            }
+            return; // no profile yet, or too many models
         }
         if (repeats.repeat(r)) {
             return; // the same input again: one observation, already counted

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Operational anomalies of each model: latency, error rate and throughput against its profile or a
@@ -44,6 +45,7 @@ public final class OperationalDetector implements Detector, Checkpointable {
     private final Map<String, ModelOps> models = new HashMap<>();
     // the last few records' models by the very id string (see RecentModels)
     private final RecentModels<ModelOps> recentModels = new RecentModels<>();
+    private final Function<String, ModelOps> makeModel = this::newModel;
     private long modelsRefused;
 
     private final class ModelOps {
@@ -89,27 +91,30 @@ public final class OperationalDetector implements Detector, Checkpointable {
         return "operational";
     }
 
+    /**
+     * A new model's state from its profile: null before the profile is built or past {@link
+     * #MAX_MODELS} models (counted).
+     */
+    private ModelOps newModel(String modelId) {
+        ModelProfile p = profiles.profile(modelId);
+        if (p == null) {
+            return null;
+        }
+        if (models.size() >= MAX_MODELS) {
+            modelsRefused++;
+            return null;
+        }
+        return new ModelOps(p);
+    }
+
     @Override
     public void onInference(InferenceRecord r, long index, SignalSink sink) {
         if (r.outcome == Outcome.BLOCKED || r.modelId == null) {
             return;
         }
-        ModelOps m = recentModels.get(r.modelId);
+        ModelOps m = recentModels.find(r.modelId, models, makeModel);
         if (m == null) {
-            m = models.get(r.modelId);
-            if (m == null) {
-                ModelProfile p = profiles.profile(r.modelId);
-                if (p == null) {
-                    return;
-                }
-                if (models.size() >= MAX_MODELS) {
-                    modelsRefused++;
-                    return;
-                }
-                m = new ModelOps(p);
-                models.put(r.modelId, m);
-            }
-            recentModels.put(r.modelId, m); // not null: returned above
+            return; // no profile yet, or too many models
         }
         throughput(m, r, index, sink);
         errors(m, r, index, sink);

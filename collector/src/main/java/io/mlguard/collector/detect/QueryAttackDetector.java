@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -191,6 +192,7 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     // the last few records' models by the very id string (the record reader's cache hands out
     // one per id): no map look-up per record while a few models interleave (see RecentModels)
     private final RecentModels<ModelState> recentModels = new RecentModels<>();
+    private final Function<String, ModelState> makeModel = this::newModel;
     // what changed since the last checkpoint capture: only that is copied by the next one
     private final IncrementalCapture<ClientState> capturedClients =
             new IncrementalCapture<>((live, spare) -> live.copy());
@@ -284,23 +286,16 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
     }
 
     private ModelState model(String modelId) {
-        ModelState m = recentModels.get(modelId);
-        if (m != null) {
-            return m;
+        return recentModels.find(modelId, models, makeModel);
+    }
+
+    /** A new model's state, or null past {@link #MAX_MODELS} (counted). */
+    private ModelState newModel(String modelId) {
+        if (models.size() >= MAX_MODELS) {
+            modelsRefused++;
+            return null;
         }
-        m = models.get(modelId);
-        if (m == null) {
-            if (models.size() >= MAX_MODELS) {
-                modelsRefused++;
-                return null;
-            }
-            m = new ModelState();
-            models.put(modelId, m);
-        }
-        if (modelId != null) {
-            recentModels.put(modelId, m);
-        }
-        return m;
+        return new ModelState();
     }
 
     /** The per-client check; returns whether the query repeats one of the client's recent ones. */
