@@ -19,6 +19,9 @@ public final class AgentCounters {
      */
     public final LongAdder recordsWrittenInline = new LongAdder();
 
+    /** Inferences whose tensors were copied and handed to the summary thread. */
+    public final LongAdder capturesDeferred = new LongAdder();
+
     /** Inferences whose capture time was measured, and that time in total (a sample). */
     public final LongAdder captureSamples = new LongAdder();
 
@@ -37,6 +40,8 @@ public final class AgentCounters {
                 + ", refused="
                 + inferencesRefused.sum()
                 + ", writtenInline="
-                + recordsWrittenInline.sum();
+                + recordsWrittenInline.sum()
+                + ", deferred="
+                + capturesDeferred.sum();
     }
 }

@@ -171,6 +171,7 @@ public final class AgentInstaller {
                                     @Override
                                     public void run() {
                                         try {
+                                            rec.flushAtExit();
                                             writer.flushAtExit();
                                         } catch (Throwable t) {
                                             // exit goes on; the records still waiting are lost

@@ -44,6 +44,9 @@ public final class InferenceRecorder implements Hooks {
     /** Block and throttle rules, or {@code null} when enforcement is off. */
     private final ControlRules rules;
 
+    /** Summarises and writes captured inferences, or {@code null}: the serving threads do. */
+    private final SummaryThread summaryThread;
+
     /** Runs once, before the first request is served; then {@code null}. */
     private volatile Runnable beforeFirstRequest;
 
@@ -71,13 +74,20 @@ public final class InferenceRecorder implements Hooks {
                 new ThreadLocal<>() {
                     @Override
                     protected ThreadState initialValue() {
-                        return new ThreadState(
-                                new Summaries(
-                                        new TensorSummarizer(config.maxElements, config.topK),
-                                        config.captureFeatures,
-                                        config.featureLimit));
+                        return new ThreadState(newSummaries());
                     }
                 };
+        this.summaryThread =
+                config.deferSummaries
+                        ? new SummaryThread(writer, counters, newSummaries(), config.captureSlots)
+                        : null;
+    }
+
+    private Summaries newSummaries() {
+        return new Summaries(
+                new TensorSummarizer(config.maxElements, config.topK),
+                config.captureFeatures,
+                config.featureLimit);
     }
 
     public ModelRegistry models() {
@@ -171,7 +181,8 @@ public final class InferenceRecorder implements Hooks {
             if (adapter == null) {
                 return;
             }
-            InferenceRecord r = st.record;
+            CaptureRing.Slot slot = summaryThread == null ? null : claimSlot(st);
+            InferenceRecord r = slot == null ? st.record : slot.record;
             r.clear();
             r.latencyNanos = latency;
             r.timestampMillis = System.currentTimeMillis() - latency / 1_000_000;
@@ -193,8 +204,10 @@ public final class InferenceRecorder implements Hooks {
                 context.describe(r);
             }
             describeTrace(r);
-            adapter.summarizeInference(target, input, result, r, st.summaries);
-            writer.write(r);
+            if (slot == null || !stage(adapter, target, input, result, st, slot)) {
+                adapter.summarizeInference(target, input, result, r, st.summaries);
+                writer.write(r);
+            }
             if ((++st.captures & CAPTURE_SAMPLE_MASK) == 0) {
                 // capture began at the clock read that ended the call (token + latency)
                 counters.captureSamples.increment();
@@ -203,6 +216,86 @@ public final class InferenceRecorder implements Hooks {
         } catch (Throwable t) {
             internalError("inference", t);
         }
+    }
+
+    /**
+     * A free slot of this thread's ring to the summary thread, or {@code null} when the inference
+     * is to be summarised here: no summary thread running (not yet started, or stopped, or the
+     * queue not open yet, whose records wait in memory as they are), or every slot waiting and this
+     * thread's own captures written here first, so that its records stay in order.
+     */
+    private CaptureRing.Slot claimSlot(ThreadState st) {
+        SummaryThread summaries = summaryThread;
+        CaptureRing ring = st.ring;
+        if (!summaries.running()) {
+            if (ring != null) {
+                // stopped (the JVM is exiting): this thread's waiting records go first
+                summaries.drain(ring, st.summaries);
+                return null;
+            }
+            if (!writer.isOpen()) {
+                return null;
+            }
+            summaries.start();
+            if (!summaries.running()) {
+                return null;
+            }
+        }
+        if (ring == null) {
+            ring =
+                    st.ring =
+                            summaries.register(
+                                    new CaptureRing(
+                                            config.captureSlots,
+                                            config.stageBytes,
+                                            Thread.currentThread()));
+        }
+        CaptureRing.Slot slot = ring.claim();
+        if (slot == null) {
+            // the summary thread is behind: this thread writes its own waiting records first
+            counters.recordsWrittenInline.increment();
+            summaries.drain(ring, st.summaries);
+            slot = ring.claim();
+        }
+        return slot;
+    }
+
+    /**
+     * Copies the inference's tensors into {@code slot} and hands it to the summary thread; false if
+     * they did not fit (the record, already described, is then summarised here, after this thread's
+     * waiting records).
+     */
+    private boolean stage(
+            RuntimeAdapter adapter,
+            Object target,
+            Object input,
+            Object result,
+            ThreadState st,
+            CaptureRing.Slot slot)
+            throws Throwable {
+        Summaries summaries = st.summaries;
+        slot.tensors.clear();
+        summaries.stageInto(slot.tensors);
+        try {
+            adapter.summarizeInference(target, input, result, slot.record, summaries);
+        } finally {
+            summaries.stageInto(null);
+        }
+        SummaryThread thread = summaryThread;
+        if (slot.tensors.overflowed()) {
+            slot.tensors.clear();
+            thread.drain(st.ring, summaries);
+            return false;
+        }
+        st.ring.publish();
+        counters.capturesDeferred.increment();
+        if (thread.running()) {
+            thread.offered();
+        } else {
+            // stopped meanwhile (the JVM is exiting): its last round may have missed this one
+            thread.drain(st.ring, summaries);
+        }
+        return true;
     }
 
     @Override
@@ -249,6 +342,10 @@ public final class InferenceRecorder implements Hooks {
                 r.outcome = Outcome.ERROR;
                 r.errorType = thrown.getClass().getName();
             }
+            if (st.ring != null) {
+                // this thread's captured inferences were served before this load
+                summaryThread.drain(st.ring, st.summaries);
+            }
             ModelIdentity id = adapter.describeModelLoad(model, source, options, r);
             if (model != null && id != null) {
                 models.register(model, id);
@@ -260,6 +357,30 @@ public final class InferenceRecorder implements Hooks {
             writer.write(r);
         } catch (Throwable t) {
             internalError("model load", t);
+        }
+    }
+
+    /**
+     * Summarises and writes every captured inference still waiting, on the calling thread, and
+     * stops the summary thread: at exit, before the queue's own flush. Inferences captured later
+     * are summarised on their threads.
+     */
+    public void flushAtExit() {
+        SummaryThread t = summaryThread;
+        if (t != null) {
+            t.stop();
+            t.drainAll(newSummaries());
+        }
+    }
+
+    /**
+     * Summarises and writes every captured inference waiting for the summary thread now, on the
+     * calling thread (not inside an inference); for tests and benchmarks that read the queue.
+     */
+    public void flush() {
+        SummaryThread t = summaryThread;
+        if (t != null) {
+            t.drainAll(state.get().summaries);
         }
     }
 

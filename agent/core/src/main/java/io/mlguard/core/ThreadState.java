@@ -17,6 +17,9 @@ final class ThreadState {
     final ModelLoadRecord loadRecord = new ModelLoadRecord();
     final Summaries summaries;
 
+    /** This thread's inferences on their way to the summary thread; made at its first capture. */
+    CaptureRing ring;
+
     ThreadState(Summaries summaries) {
         this.summaries = summaries;
     }

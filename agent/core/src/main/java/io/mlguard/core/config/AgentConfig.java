@@ -49,6 +49,21 @@ public final class AgentConfig {
      */
     public final boolean asyncWrite;
 
+    /**
+     * Whether an inference's tensors are copied and summarised on the agent's summary thread, with
+     * the record's write, rather than summarised on the serving thread.
+     */
+    public final boolean deferSummaries;
+
+    /** How many captured inferences each serving thread may have waiting for the summary thread. */
+    public final int captureSlots;
+
+    /**
+     * The most tensor bytes one captured inference may copy; an inference with more is summarised
+     * on its serving thread (its large tensors are sampled there, not copied).
+     */
+    public final int stageBytes;
+
     /** How often the agent writes its own counters to the queue; 0 never. */
     public final int statsIntervalSeconds;
 
@@ -83,6 +98,9 @@ public final class AgentConfig {
                 ClientIdKey.load(src.get("clientIdKeyFile", null), src.get("clientIdKey", null));
         statsIntervalSeconds = src.getInt("statsIntervalSeconds", 10, 0, 86_400);
         asyncWrite = src.getBoolean("asyncWrite", false);
+        deferSummaries = src.getBoolean("deferSummaries", false);
+        captureSlots = Integer.highestOneBit(src.getInt("captureSlots", 16, 1, 1024));
+        stageBytes = src.getInt("stageKb", 256, 1, 1 << 20) * 1024;
     }
 
     /**
@@ -166,7 +184,12 @@ public final class AgentConfig {
                 + ", statsIntervalSeconds="
                 + statsIntervalSeconds
                 + ", asyncWrite="
-                + asyncWrite;
+                + asyncWrite
+                + ", deferSummaries="
+                + deferSummaries
+                + (deferSummaries
+                        ? ", captureSlots=" + captureSlots + ", stageKb=" + stageBytes / 1024
+                        : "");
     }
 
     private static final class Source {

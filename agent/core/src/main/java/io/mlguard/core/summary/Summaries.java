@@ -21,6 +21,9 @@ public final class Summaries {
     private final boolean captureFeatures;
     private final int featureLimit;
 
+    /** Where tensors are copied instead of summarised, or {@code null}; see {@link #stageInto}. */
+    private StagedTensors staging;
+
     public Summaries(TensorSummarizer tensors, boolean captureFeatures, int featureLimit) {
         this.tensors = tensors;
         this.data = tensors.newData();
@@ -29,56 +32,111 @@ public final class Summaries {
     }
 
     /**
+     * From now on, until called with {@code null}, tensors handed to {@link #input} and {@link
+     * #output} are copied into {@code staged} instead of summarised; {@link #replay} summarises
+     * them later, on any thread.
+     */
+    public void stageInto(StagedTensors staged) {
+        this.staging = staged;
+    }
+
+    /**
+     * Summarises the tensors {@code staged} holds into {@code r}, in the order they were handed
+     * over: the same record as summarising them when they were.
+     */
+    public void replay(StagedTensors staged, InferenceRecord r) {
+        for (int i = 0; i < staged.size(); i++) {
+            long[] shape = staged.shape(i);
+            int rank = staged.rank(i);
+            TensorData d = staged.view(i, this.data);
+            try {
+                if (staged.isInput(i)) {
+                    summarizeInput(r, staged.name(i), staged.dtype(i), shape, rank, d);
+                } else {
+                    summarizeOutput(r, staged.name(i), staged.dtype(i), shape, rank, d);
+                }
+            } finally {
+                d.release();
+            }
+        }
+    }
+
+    /**
      * Adds an input tensor. The first input also gives the batch size, the fingerprint and, when
      * configured, the feature values of a small tabular row.
      */
     public void input(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
+        StagedTensors staged = staging;
+        if (staged != null) {
+            staged.add(true, name, dtype, shape, littleEndian(data));
+            return;
+        }
         if (r.inputCount >= Records.MAX_TENSORS) {
             return;
         }
-        TensorSummary s = r.inputs[r.inputCount++];
-        describe(s, name, dtype, shape);
-        long count = count(shape);
-        TensorData d = this.data.of(littleEndian(data), dtype, count);
+        TensorData d = this.data.of(littleEndian(data), dtype, count(shape));
         try {
-            tensors.summarize(d, count, s);
-            if (r.inputCount == 1) {
-                r.batchSize = shape.length > 1 ? shape[0] : 1;
-                fingerprints.fingerprint(d, s.shape, s.rank, r);
-                if (captureFeatures && d.present() && dtype.isNumeric()) {
-                    long row = shape.length > 1 ? count / Math.max(1, shape[0]) : count;
-                    if (row <= featureLimit) {
-                        for (int i = 0; i < row; i++) {
-                            r.features[i] = (float) d.get(i);
-                        }
-                        r.featureCount = (int) row;
-                    }
-                }
-            }
+            summarizeInput(r, name, dtype, shape, shape.length, d);
         } finally {
             d.release();
         }
     }
 
+    private void summarizeInput(
+            InferenceRecord r, String name, DType dtype, long[] shape, int rank, TensorData d) {
+        if (r.inputCount >= Records.MAX_TENSORS) {
+            return;
+        }
+        TensorSummary s = r.inputs[r.inputCount++];
+        describe(s, name, dtype, shape, rank);
+        long count = count(shape, rank);
+        tensors.summarize(d, count, s);
+        if (r.inputCount == 1) {
+            r.batchSize = rank > 1 ? shape[0] : 1;
+            fingerprints.fingerprint(d, s.shape, s.rank, r);
+            if (captureFeatures && d.present() && dtype.isNumeric()) {
+                long row = rank > 1 ? count / Math.max(1, shape[0]) : count;
+                if (row <= featureLimit) {
+                    for (int i = 0; i < row; i++) {
+                        r.features[i] = (float) d.get(i);
+                    }
+                    r.featureCount = (int) row;
+                }
+            }
+        }
+    }
+
     /** Adds an output tensor; float outputs with a class dimension also get top-k and entropy. */
     public void output(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
+        StagedTensors staged = staging;
+        if (staged != null) {
+            staged.add(false, name, dtype, shape, littleEndian(data));
+            return;
+        }
+        if (r.outputCount >= Records.MAX_TENSORS) {
+            return;
+        }
+        TensorData d = this.data.of(littleEndian(data), dtype, count(shape));
+        try {
+            summarizeOutput(r, name, dtype, shape, shape.length, d);
+        } finally {
+            d.release();
+        }
+    }
+
+    private void summarizeOutput(
+            InferenceRecord r, String name, DType dtype, long[] shape, int rank, TensorData d) {
         if (r.outputCount >= Records.MAX_TENSORS) {
             return;
         }
         TensorSummary s = r.outputs[r.outputCount++];
-        describe(s, name, dtype, shape);
-        long count = count(shape);
-        TensorData d = this.data.of(littleEndian(data), dtype, count);
-        try {
-            tensors.summarize(d, count, s);
-            if (shape.length >= 1) {
-                long classes = shape[shape.length - 1];
-                if (classes >= 2 && classes <= Integer.MAX_VALUE) {
-                    tensors.classify(d, (int) classes, s);
-                }
+        describe(s, name, dtype, shape, rank);
+        tensors.summarize(d, count(shape, rank), s);
+        if (rank >= 1) {
+            long classes = shape[rank - 1];
+            if (classes >= 2 && classes <= Integer.MAX_VALUE) {
+                tensors.classify(d, (int) classes, s);
             }
-        } finally {
-            d.release();
         }
     }
 
@@ -88,19 +146,25 @@ public final class Summaries {
                 : data; // typed views read their elements in their own order
     }
 
-    private static void describe(TensorSummary s, String name, DType dtype, long[] shape) {
+    private static void describe(
+            TensorSummary s, String name, DType dtype, long[] shape, int rank) {
         s.name = name;
         s.dtype = dtype;
-        s.rank = Math.min(shape.length, Records.MAX_RANK);
+        s.rank = Math.min(rank, Records.MAX_RANK);
         for (int i = 0; i < s.rank; i++) {
             s.shape[i] = shape[i];
         }
     }
 
     static long count(long[] shape) {
+        return count(shape, shape.length);
+    }
+
+    /** The elements of a tensor of the first {@code rank} dimensions of {@code shape}. */
+    static long count(long[] shape, int rank) {
         long n = 1;
-        for (long d : shape) {
-            n *= Math.max(0, d);
+        for (int i = 0; i < rank; i++) {
+            n *= Math.max(0, shape[i]);
         }
         return n;
     }

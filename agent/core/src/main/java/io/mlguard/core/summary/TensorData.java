@@ -29,6 +29,9 @@ final class TensorData {
     private DType dtype;
     private long available;
 
+    /** Where element 0 is in {@link #data}, in elements: 0 but for a staged copy. */
+    private int offset;
+
     TensorData() {
         this(DENSE_LIMIT);
     }
@@ -49,10 +52,28 @@ final class TensorData {
         this.data = data;
         this.dtype = dtype;
         this.copied = 0;
+        this.offset = 0;
         this.available = data == null ? 0 : Elements.count(data, dtype);
         long n = Math.min(count, available);
         if (dtype == DType.FLOAT32 && n > 0 && n <= denseLimit) {
             copy(data, (int) n);
+        }
+        return this;
+    }
+
+    /**
+     * Points at the {@code available} elements of a tensor copied into {@code stage} (see {@link
+     * StagedTensors}), the first at element {@code offset}; {@code stage} is {@code null} when the
+     * runtime handed over no data. Reads then as {@link #of} read the tensor itself.
+     */
+    TensorData ofStaged(ByteBuffer stage, DType dtype, int offset, long available) {
+        this.data = stage;
+        this.dtype = dtype;
+        this.copied = 0;
+        this.offset = offset;
+        this.available = stage == null ? 0 : available;
+        if (dtype == DType.FLOAT32 && this.available > 0 && this.available <= denseLimit) {
+            copy(stage, (int) this.available);
         }
         return this;
     }
@@ -66,8 +87,9 @@ final class TensorData {
             ((FloatBuffer) b).get(0, a, 0, n); // absolute: the buffer's position stays
         } else if (b instanceof ByteBuffer) {
             ByteBuffer bb = (ByteBuffer) b;
+            int at = offset;
             for (int i = 0; i < n; i++) {
-                a[i] = bb.getFloat(i << 2);
+                a[i] = bb.getFloat((at + i) << 2);
             }
         } else {
             return;
@@ -79,6 +101,7 @@ final class TensorData {
     void release() {
         data = null;
         copied = 0;
+        offset = 0;
         available = 0;
     }
 
@@ -108,6 +131,6 @@ final class TensorData {
 
     /** Element {@code i}, {@code 0 <= i < available()}, as a double. */
     double get(long i) {
-        return i < copied ? dense[(int) i] : Elements.get(data, dtype, i);
+        return i < copied ? dense[(int) i] : Elements.get(data, dtype, offset + i);
     }
 }

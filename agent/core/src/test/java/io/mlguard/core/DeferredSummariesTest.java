@@ -1,0 +1,214 @@
+package io.mlguard.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlguard.core.config.AgentConfig;
+import io.mlguard.core.queue.QueueContents;
+import io.mlguard.core.queue.QueueWriter;
+import io.mlguard.core.summary.Summaries;
+import io.mlguard.protocol.DType;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.ModelLoadRecord;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import net.openhft.chronicle.bytes.Bytes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With {@code deferSummaries=true} the serving threads only copy their tensors and the summary
+ * thread writes the records: the queue then holds the records that summarising on the serving
+ * threads writes, each thread's in the order of its inferences, also when the ring is full, when an
+ * inference's tensors are too large to copy, around a model load, and at exit.
+ */
+class DeferredSummariesTest {
+    @TempDir Path tmp;
+    final List<QueueWriter> writers = new ArrayList<>();
+    final Map<String, AgentCounters> counters = new LinkedHashMap<>();
+
+    /** Inputs are float arrays (the input tensor); results the logits, as a direct view. */
+    static final RuntimeAdapter RUNTIME =
+            new RuntimeAdapter() {
+                @Override
+                public String runtimeName() {
+                    return "fake";
+                }
+
+                @Override
+                public void summarizeInference(
+                        Object t, Object in, Object out, InferenceRecord rec, Summaries s) {
+                    float[] x = (float[]) in;
+                    s.input(
+                            rec,
+                            "input",
+                            DType.FLOAT32,
+                            new long[] {1, x.length},
+                            FloatBuffer.wrap(x));
+                    float[] y = (float[]) out;
+                    ByteBuffer view =
+                            ByteBuffer.allocateDirect(y.length * 4).order(ByteOrder.nativeOrder());
+                    view.asFloatBuffer().put(y);
+                    s.output(rec, "logits", DType.FLOAT32, new long[] {1, y.length}, view);
+                }
+
+                @Override
+                public ModelIdentity describeModelLoad(
+                        Object m, Object s, Object o, ModelLoadRecord r) {
+                    r.modelId = (String) m;
+                    return new ModelIdentity((String) m, 7);
+                }
+
+                @Override
+                public ModelIdentity identifyUnknownModel(Object target) {
+                    return new ModelIdentity(String.valueOf(target), 0);
+                }
+            };
+
+    @AfterEach
+    void tearDown() {
+        writers.forEach(QueueWriter::close);
+    }
+
+    InferenceRecorder recorder(String name, String args) throws Exception {
+        AgentConfig config =
+                AgentConfig.load(
+                        "queue="
+                                + tmp.resolve(name)
+                                + ",minFreeDiskMb=1,statsIntervalSeconds=0"
+                                + args,
+                        Map.of());
+        AgentCounters counters = new AgentCounters();
+        this.counters.put(name, counters);
+        QueueWriter writer =
+                QueueWriter.open(config.queueDir, counters, getClass().getClassLoader(), 1 << 20);
+        writers.add(writer);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!writer.isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(writer.isOpen()).isTrue();
+        return new InferenceRecorder(
+                config,
+                writer,
+                counters,
+                new RuntimeAdapter[] {RUNTIME},
+                new RequestAdapter[] {EnforcementTest.REQUESTS},
+                null);
+    }
+
+    /**
+     * {@code n} inferences by client {@code client}: digits with a {@code size}-element input every
+     * {@code everyLarge}-th, 784 otherwise; one model load after the {@code loadAt}-th.
+     */
+    static void serve(InferenceRecorder rec, String client, int n, int everyLarge, int loadAt) {
+        Random rnd = new Random(client.hashCode());
+        for (int i = 0; i < n; i++) {
+            float[] x = new float[i % everyLarge == everyLarge - 1 ? 20_000 : 784];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = rnd.nextFloat() < 0.6f ? 0 : rnd.nextFloat();
+            }
+            float[] y = new float[10];
+            for (int j = 0; j < y.length; j++) {
+                y[j] = (float) rnd.nextGaussian() * 4;
+            }
+            rec.enterRequest(0, client);
+            long token = rec.enterInference(0);
+            rec.exitInference(0, token, "mnist", x, y, null);
+            rec.exitRequest(0);
+            if (i == loadAt) {
+                long t = rec.enterModelLoad(0);
+                rec.exitModelLoad(0, t, "mnist-v" + i, null, null, null);
+            }
+        }
+    }
+
+    /** Two serving threads, the second a different client; then the recorder's exit flush. */
+    static void serveTwo(InferenceRecorder rec, int n, int everyLarge, int loadAt)
+            throws Exception {
+        Thread other = new Thread(() -> serve(rec, "bob", n, everyLarge, -1));
+        other.start();
+        serve(rec, "alice", n, everyLarge, loadAt);
+        other.join();
+        rec.flushAtExit();
+    }
+
+    /** Each client's records in queue order, as written but for the clock; load records by id. */
+    static Map<String, List<String>> byClient(Path queue) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Object o : QueueContents.read(queue)) {
+            if (o instanceof InferenceRecord) {
+                InferenceRecord r = (InferenceRecord) o;
+                r.timestampMillis = 0;
+                r.latencyNanos = 0;
+                Bytes<byte[]> b = Bytes.allocateElasticOnHeap(1024);
+                r.writeTo(b);
+                out.computeIfAbsent(r.clientId, k -> new ArrayList<>())
+                        .add(Arrays.toString(b.toByteArray()));
+            } else if (o instanceof ModelLoadRecord) {
+                // a load's place among the loading thread's (alice's) inferences
+                out.computeIfAbsent("alice", k -> new ArrayList<>())
+                        .add("load " + ((ModelLoadRecord) o).modelId);
+            }
+        }
+        return out;
+    }
+
+    /** Returns the deferred recorder's counters. */
+    AgentCounters compare(String args, int n, int everyLarge, int loadAt) throws Exception {
+        serveTwo(recorder("inline", ""), n, everyLarge, loadAt);
+        InferenceRecorder deferred = recorder("deferred", ",deferSummaries=true" + args);
+        serveTwo(deferred, n, everyLarge, loadAt);
+        Map<String, List<String>> expected = byClient(tmp.resolve("inline"));
+        assertThat(expected.get("alice")).hasSize(n + (loadAt >= 0 ? 1 : 0));
+        assertThat(expected.get("bob")).hasSize(n);
+        assertThat(byClient(tmp.resolve("deferred"))).isEqualTo(expected);
+        assertThat(counters.get("inline").capturesDeferred.sum()).isZero();
+        AgentCounters c = counters.get("deferred");
+        assertThat(c.inferencesRecorded.sum()).isEqualTo(2L * n);
+        assertThat(c.recordsDropped.sum()).isZero();
+        assertThat(c.internalErrors.sum()).isZero();
+        return c;
+    }
+
+    @Test
+    void theSummaryThreadWritesTheRecordsTheServingThreadsWould() throws Exception {
+        AgentCounters c = compare("", 2000, Integer.MAX_VALUE, 700);
+        assertThat(c.capturesDeferred.sum()).isEqualTo(4000);
+    }
+
+    @Test
+    void aFullRingMakesItsThreadWriteItsOwnRecordsFirst() throws Exception {
+        AgentCounters c = compare(",captureSlots=1", 500, Integer.MAX_VALUE, 100);
+        assertThat(c.capturesDeferred.sum()).isEqualTo(1000);
+        assertThat(c.recordsWrittenInline.sum()).isPositive();
+    }
+
+    @Test
+    void tensorsTooLargeToCopyAreSummarisedInPlaceInOrder() throws Exception {
+        // 20,000 floats are 80 KB, beyond a 64 KB copy
+        AgentCounters c = compare(",stageKb=64", 300, 7, 150);
+        assertThat(c.capturesDeferred.sum()).isEqualTo(2 * (300 - 300 / 7));
+    }
+
+    @Test
+    void afterTheExitFlushInferencesAreStillRecorded() throws Exception {
+        InferenceRecorder rec = recorder("after", ",deferSummaries=true");
+        serve(rec, "alice", 50, Integer.MAX_VALUE, -1);
+        rec.flushAtExit();
+        serve(rec, "carol", 50, Integer.MAX_VALUE, -1);
+        Map<String, List<String>> records = byClient(tmp.resolve("after"));
+        assertThat(records.get("alice")).hasSize(50);
+        assertThat(records.get("carol")).hasSize(50);
+        assertThat(counters.get("after").capturesDeferred.sum()).isEqualTo(50);
+    }
+}

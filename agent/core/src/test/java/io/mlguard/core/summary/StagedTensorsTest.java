@@ -1,0 +1,348 @@
+package io.mlguard.core.summary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlguard.protocol.DType;
+import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.Records;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.openhft.chronicle.bytes.Bytes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tensors copied on the serving thread and summarised later ({@link Summaries#stageInto}, {@link
+ * Summaries#replay}) give the record that summarising them at once gives, byte for byte as written
+ * to the queue, whatever the tensors' types, buffers, sizes and values.
+ */
+class StagedTensorsTest {
+    /** One tensor handed to the summaries: input or output, as a runtime hands it over. */
+    record Tensor(boolean input, String name, DType dtype, long[] shape, Buffer data) {}
+
+    private static final int LIMIT = 1 << 20;
+
+    static byte[] bytes(InferenceRecord r) {
+        Bytes<byte[]> b = Bytes.allocateElasticOnHeap(1024);
+        r.writeTo(b);
+        return b.toByteArray();
+    }
+
+    static Summaries summaries(int maxElements, boolean features) {
+        return new Summaries(new TensorSummarizer(maxElements, 5), features, 64);
+    }
+
+    static byte[] atOnce(Summaries s, List<Tensor> tensors) {
+        InferenceRecord r = new InferenceRecord();
+        for (Tensor t : tensors) {
+            hand(s, r, t);
+        }
+        return bytes(r);
+    }
+
+    /** Stages with {@code serving}, replays with {@code other} (another thread's summaries). */
+    static byte[] staged(Summaries serving, Summaries other, StagedTensors into, List<Tensor> ts) {
+        InferenceRecord r = new InferenceRecord();
+        into.clear();
+        serving.stageInto(into);
+        try {
+            for (Tensor t : ts) {
+                hand(serving, r, t);
+            }
+        } finally {
+            serving.stageInto(null);
+        }
+        assertThat(into.overflowed()).isFalse();
+        assertThat(bytes(r))
+                .as("staging leaves the record alone")
+                .isEqualTo(bytes(new InferenceRecord()));
+        other.replay(into, r);
+        return bytes(r);
+    }
+
+    private static void hand(Summaries s, InferenceRecord r, Tensor t) {
+        if (t.input) {
+            s.input(r, t.name, t.dtype, t.shape, t.data);
+        } else {
+            s.output(r, t.name, t.dtype, t.shape, t.data);
+        }
+    }
+
+    static float[] floats(int n, Random rnd) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextFloat() < 0.4f ? 0f : (float) rnd.nextGaussian() * 3;
+        }
+        return v;
+    }
+
+    static ByteBuffer le(float[] v, boolean direct) {
+        ByteBuffer b =
+                (direct
+                                ? ByteBuffer.allocateDirect(v.length * 4)
+                                : ByteBuffer.allocate(v.length * 4))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+            b.putFloat(f);
+        }
+        return b.clear();
+    }
+
+    static LongBuffer tokens(int n, Random rnd) {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextInt(30_000);
+        }
+        return LongBuffer.wrap(v);
+    }
+
+    /** The inferences to compare: every kind of tensor the runtimes hand over. */
+    static List<List<Tensor>> inferences(long seed) {
+        Random rnd = new Random(seed);
+        List<List<Tensor>> all = new ArrayList<>();
+        // an MNIST digit: float input as ONNX Runtime keeps it, logits as a direct view
+        float[] digit = floats(784, rnd);
+        digit[3] = Float.NaN;
+        digit[99] = Float.NEGATIVE_INFINITY;
+        all.add(
+                List.of(
+                        new Tensor(
+                                true,
+                                "input",
+                                DType.FLOAT32,
+                                new long[] {1, 784},
+                                FloatBuffer.wrap(digit)),
+                        new Tensor(
+                                false,
+                                "logits",
+                                DType.FLOAT32,
+                                new long[] {1, 10},
+                                le(floats(10, rnd), true))));
+        // probabilities (softmax already applied) as a heap little-endian buffer
+        float[] p = new float[10];
+        float sum = 0;
+        for (int i = 0; i < 10; i++) {
+            p[i] = rnd.nextFloat();
+            sum += p[i];
+        }
+        for (int i = 0; i < 10; i++) {
+            p[i] /= sum;
+        }
+        all.add(
+                List.of(
+                        new Tensor(
+                                true,
+                                "x",
+                                DType.FLOAT32,
+                                new long[] {28, 28},
+                                le(floats(784, rnd), false)),
+                        new Tensor(false, "p", DType.FLOAT32, new long[] {1, 10}, le(p, false))));
+        // a sentence embedding: three int64 inputs, a [1, 17, 384] hidden state
+        int n = 17;
+        all.add(
+                List.of(
+                        new Tensor(
+                                true, "input_ids", DType.INT64, new long[] {1, n}, tokens(n, rnd)),
+                        new Tensor(
+                                true,
+                                "attention_mask",
+                                DType.INT64,
+                                new long[] {1, n},
+                                tokens(n, rnd)),
+                        new Tensor(
+                                true,
+                                "token_type_ids",
+                                DType.INT64,
+                                new long[] {1, n},
+                                tokens(n, rnd)),
+                        new Tensor(
+                                false,
+                                "last_hidden_state",
+                                DType.FLOAT32,
+                                new long[] {1, n, 384},
+                                le(floats(n * 384, rnd), true))));
+        // a float tensor larger than the dense copy and than the sampling limit below
+        all.add(
+                List.of(
+                        new Tensor(
+                                true,
+                                "big",
+                                DType.FLOAT32,
+                                new long[] {1, 3, 100, 70},
+                                FloatBuffer.wrap(floats(21_000, rnd))),
+                        new Tensor(
+                                false,
+                                "out",
+                                DType.FLOAT32,
+                                new long[] {4, 1000},
+                                le(floats(4000, rnd), false))));
+        // a tabular row (features captured), other element types, a string tensor with no data
+        short[] halves = new short[64];
+        for (int i = 0; i < halves.length; i++) {
+            halves[i] = (short) rnd.nextInt(0x7c00);
+        }
+        byte[] pixels = new byte[300];
+        rnd.nextBytes(pixels);
+        double[] doubles = new double[40];
+        int[] ints = new int[40];
+        for (int i = 0; i < 40; i++) {
+            doubles[i] = rnd.nextGaussian();
+            ints[i] = rnd.nextInt();
+        }
+        all.add(
+                List.of(
+                        new Tensor(
+                                true,
+                                "row",
+                                DType.FLOAT32,
+                                new long[] {1, 20},
+                                FloatBuffer.wrap(floats(20, rnd))),
+                        new Tensor(
+                                true,
+                                "half",
+                                DType.FLOAT16,
+                                new long[] {8, 8},
+                                ShortBuffer.wrap(halves)),
+                        new Tensor(
+                                true,
+                                "pixels",
+                                DType.UINT8,
+                                new long[] {3, 10, 10},
+                                ByteBuffer.wrap(pixels)),
+                        new Tensor(true, "text", DType.STRING, new long[] {1}, null),
+                        new Tensor(
+                                false,
+                                "d",
+                                DType.FLOAT64,
+                                new long[] {2, 20},
+                                DoubleBuffer.wrap(doubles)),
+                        new Tensor(
+                                false, "i", DType.INT32, new long[] {40}, IntBuffer.wrap(ints))));
+        // a buffer holding fewer elements than the shape says; a shape longer than a record's
+        all.add(
+                List.of(
+                        new Tensor(
+                                true,
+                                "short",
+                                DType.FLOAT32,
+                                new long[] {1, 784},
+                                FloatBuffer.wrap(floats(500, rnd))),
+                        new Tensor(
+                                false,
+                                "deep",
+                                DType.FLOAT32,
+                                new long[] {1, 1, 1, 1, 1, 1, 1, 1, 2, 3},
+                                le(floats(6, rnd), false))));
+        // more tensors than a record holds: the same ones are kept
+        List<Tensor> many = new ArrayList<>();
+        for (int i = 0; i < Records.MAX_TENSORS + 3; i++) {
+            many.add(
+                    new Tensor(
+                            true,
+                            "in" + i,
+                            DType.FLOAT32,
+                            new long[] {1, 5},
+                            FloatBuffer.wrap(floats(5, rnd))));
+            many.add(
+                    new Tensor(
+                            false,
+                            "out" + i,
+                            DType.FLOAT32,
+                            new long[] {1, 5},
+                            le(floats(5, rnd), true)));
+        }
+        all.add(many);
+        return all;
+    }
+
+    @Test
+    void replayedSummariesAreTheSummariesOfTheTensorsAtOnce() {
+        for (boolean features : new boolean[] {false, true}) {
+            for (int maxElements : new int[] {65536, 1000}) {
+                Summaries serving = summaries(maxElements, features);
+                Summaries other = summaries(maxElements, features);
+                Summaries reference = summaries(maxElements, features);
+                StagedTensors slot = new StagedTensors(LIMIT);
+                for (long seed = 1; seed <= 3; seed++) {
+                    // one slot reused for every inference, as a ring's slot is
+                    for (List<Tensor> inference : inferences(seed)) {
+                        assertThat(staged(serving, other, slot, inference))
+                                .as(
+                                        "seed %d, maxElements %d, features %b",
+                                        seed, maxElements, features)
+                                .isEqualTo(atOnce(reference, inference));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theRecordsReallyDifferByTensor() {
+        // guards the test above against comparing records that hold nothing
+        List<List<Tensor>> a = inferences(1);
+        List<List<Tensor>> b = inferences(2);
+        Summaries s = summaries(65536, true);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(atOnce(s, a.get(i))).isNotEqualTo(atOnce(s, b.get(i)));
+        }
+    }
+
+    @Test
+    void stagingLeavesTheRuntimesBuffersWhereTheyWere() {
+        FloatBuffer in = FloatBuffer.wrap(new float[] {1, 2, 3, 4});
+        in.position(1);
+        ByteBuffer out = le(new float[] {0.5f, 0.5f}, true);
+        out.position(4);
+        StagedTensors slot = new StagedTensors(LIMIT);
+        Summaries s = summaries(65536, false);
+        s.stageInto(slot);
+        s.input(new InferenceRecord(), "x", DType.FLOAT32, new long[] {1, 4}, in);
+        s.output(new InferenceRecord(), "y", DType.FLOAT32, new long[] {1, 2}, out);
+        s.stageInto(null);
+        assertThat(in.position()).isEqualTo(1);
+        assertThat(out.position()).isEqualTo(4);
+        assertThat(slot.size()).isEqualTo(2);
+    }
+
+    @Test
+    void tensorsBeyondTheLimitOverflowAndAreNotHeld() {
+        StagedTensors slot = new StagedTensors(4096);
+        Summaries s = summaries(65536, false);
+        InferenceRecord r = new InferenceRecord();
+        s.stageInto(slot);
+        s.input(r, "small", DType.FLOAT32, new long[] {1, 10}, FloatBuffer.wrap(new float[10]));
+        assertThat(slot.overflowed()).isFalse();
+        s.output(
+                r, "large", DType.FLOAT32, new long[] {1, 2000}, FloatBuffer.wrap(new float[2000]));
+        s.stageInto(null);
+        assertThat(slot.overflowed()).isTrue();
+        assertThat(slot.capacityBytes()).isLessThanOrEqualTo(4096);
+        slot.clear();
+        assertThat(slot.overflowed()).isFalse();
+        assertThat(slot.size()).isZero();
+    }
+
+    @Test
+    void aBufferOfAnotherTypeThanTheTensorOverflowsRatherThanMisreads() {
+        StagedTensors slot = new StagedTensors(LIMIT);
+        Summaries s = summaries(65536, false);
+        s.stageInto(slot);
+        s.input(
+                new InferenceRecord(),
+                "ids",
+                DType.INT64,
+                new long[] {1, 4},
+                FloatBuffer.wrap(new float[4]));
+        s.stageInto(null);
+        assertThat(slot.overflowed()).isTrue();
+    }
+}
