@@ -252,9 +252,10 @@ public final class InferenceRecorder implements Hooks {
         }
         CaptureRing.Slot slot = ring.claim();
         if (slot == null) {
-            // the summary thread is behind: this thread writes its own waiting records first
+            // the summary thread is behind: this thread writes its own oldest waiting record, so
+            // that this one still follows it (one record's work, not the ring's)
             counters.recordsWrittenInline.increment();
-            summaries.drain(ring, st.summaries);
+            summaries.drain(ring, st.summaries, 1);
             slot = ring.claim();
         }
         return slot;
@@ -289,9 +290,7 @@ public final class InferenceRecorder implements Hooks {
         }
         st.ring.publish();
         counters.capturesDeferred.increment();
-        if (thread.running()) {
-            thread.offered();
-        } else {
+        if (!thread.running()) {
             // stopped meanwhile (the JVM is exiting): its last round may have missed this one
             thread.drain(st.ring, summaries);
         }

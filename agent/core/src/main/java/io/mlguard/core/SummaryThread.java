@@ -12,18 +12,22 @@ import java.util.concurrent.locks.LockSupport;
  * digit, 80 us after a sentence embedding, most of it cache misses after the model has run) happen
  * here. Class loader: agent.
  *
- * <p>Each serving thread's records are written in the order of its inferences. It never spins on an
- * idle server: after a round that found nothing it sleeps, twice as long each time from {@link
- * #MIN_IDLE_NANOS} to {@link #MAX_IDLE_NANOS}; after one that found some, {@link
- * #BUSY_PAUSE_NANOS}; after one that found many, none. While it sleeps {@link #WAKE_NANOS} or
- * longer, the first capture wakes it, so a record waits at most a few milliseconds and a busy
- * server pays no wake-up.
+ * <p>Each serving thread's records are written in the order of its inferences. Serving threads
+ * never wake it: a wake-up is a system call on the inference's path, and on a host whose cores are
+ * all busy the woken thread can take the serving thread's core at once, putting the very work it
+ * was to take off that path back on it. Instead it looks again after a pause: none after a round
+ * that found many captures, {@link #BUSY_PAUSE_NANOS} after one that found some, and after one that
+ * found none twice the last, from {@link #MIN_IDLE_NANOS} up to {@link #IDLE_NANOS}, so that a
+ * record waits at most some 10 ms; only after {@link #LONG_IDLE_ROUNDS} empty rounds at that pause
+ * (a second or more without an inference) up to {@link #MAX_IDLE_NANOS}, so an idle server's agent
+ * wakes ten times a second.
  */
 final class SummaryThread implements Runnable {
     static final long BUSY_PAUSE_NANOS = 100_000;
     static final long MIN_IDLE_NANOS = 1_000_000;
-    static final long WAKE_NANOS = 4_000_000;
+    static final long IDLE_NANOS = 10_000_000;
     static final long MAX_IDLE_NANOS = 100_000_000;
+    static final int LONG_IDLE_ROUNDS = 100;
 
     private final QueueWriter writer;
     private final AgentCounters counters;
@@ -35,9 +39,6 @@ final class SummaryThread implements Runnable {
 
     /** Every registered ring; replaced whole under {@code this} (rings come with new threads). */
     private volatile CaptureRing[] rings = new CaptureRing[0];
-
-    /** True while the thread sleeps long enough that a serving thread should wake it. */
-    private volatile boolean sleeping;
 
     private volatile boolean stopped;
     private volatile boolean started;
@@ -73,36 +74,22 @@ final class SummaryThread implements Runnable {
         return ring;
     }
 
-    /** Called by a serving thread after each capture it handed over: wakes the thread if asleep. */
-    void offered() {
-        if (sleeping) {
-            sleeping = false;
-            LockSupport.unpark(thread);
-        }
-    }
-
     @Override
     public void run() {
         long pause = MIN_IDLE_NANOS;
+        int idleRounds = 0;
         try {
             while (!stopped) {
                 long done = drainAll(summaries);
-                pause = nextPause(pause, done, batch);
+                idleRounds = done > 0 ? 0 : idleRounds + 1;
+                pause = nextPause(pause, done, batch, idleRounds);
                 if (pause == 0) {
                     continue;
                 }
                 if (done == 0) {
                     forgetEndedThreads();
                 }
-                if (pause >= WAKE_NANOS) {
-                    sleeping = true;
-                    if (anyWaiting()) { // handed over before it could see the flag
-                        sleeping = false;
-                        continue;
-                    }
-                }
                 LockSupport.parkNanos(pause);
-                sleeping = false;
             }
         } catch (Throwable t) {
             AgentLog.once(
@@ -116,18 +103,21 @@ final class SummaryThread implements Runnable {
     }
 
     /**
-     * The pause after a round that took {@code done} captures, the last pause being {@code pause}:
-     * none after a round with {@code batch} or more, {@link #BUSY_PAUSE_NANOS} after one with some,
-     * twice the last (from {@link #MIN_IDLE_NANOS} up to {@link #MAX_IDLE_NANOS}) after none.
+     * The pause after a round that took {@code done} captures, the last pause being {@code pause}
+     * and {@code idleRounds} rounds in a row having found none: none after a round with {@code
+     * batch} or more, {@link #BUSY_PAUSE_NANOS} after one with some, twice the last (from {@link
+     * #MIN_IDLE_NANOS} up to {@link #IDLE_NANOS}, or {@link #MAX_IDLE_NANOS} once idle long) after
+     * none.
      */
-    static long nextPause(long pause, long done, int batch) {
+    static long nextPause(long pause, long done, int batch, int idleRounds) {
         if (done >= batch) {
             return 0;
         }
         if (done > 0) {
             return BUSY_PAUSE_NANOS;
         }
-        return Math.min(MAX_IDLE_NANOS, Math.max(MIN_IDLE_NANOS, pause * 2));
+        long cap = idleRounds > LONG_IDLE_ROUNDS ? MAX_IDLE_NANOS : IDLE_NANOS;
+        return Math.min(cap, Math.max(MIN_IDLE_NANOS, pause * 2));
     }
 
     /** One round over every ring with {@code with}; returns the captures written. */
@@ -145,13 +135,18 @@ final class SummaryThread implements Runnable {
      * counted as an internal error and dropped, never retried.
      */
     int drain(CaptureRing ring, Summaries with) {
+        return drain(ring, with, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #drain(CaptureRing, Summaries)}, at most {@code max} captures. */
+    int drain(CaptureRing ring, Summaries with, int max) {
         if (ring.isEmpty()) {
             return 0;
         }
         int n = 0;
         synchronized (ring) {
             CaptureRing.Slot s;
-            while ((s = ring.peek()) != null) {
+            while (n < max && (s = ring.peek()) != null) {
                 n++;
                 try {
                     with.replay(s.tensors, s.record);
@@ -171,15 +166,6 @@ final class SummaryThread implements Runnable {
             }
         }
         return n;
-    }
-
-    private boolean anyWaiting() {
-        for (CaptureRing r : rings) {
-            if (!r.isEmpty()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Drops the rings of threads that have ended, once they are empty. */

@@ -211,4 +211,22 @@ class DeferredSummariesTest {
         assertThat(records.get("carol")).hasSize(50);
         assertThat(counters.get("after").capturesDeferred.sum()).isEqualTo(50);
     }
+
+    @Test
+    void theSummaryThreadPausesLongOnlyOnceIdleForLong() {
+        assertThat(SummaryThread.nextPause(SummaryThread.MAX_IDLE_NANOS, 8, 8, 0)).isZero();
+        assertThat(SummaryThread.nextPause(SummaryThread.MAX_IDLE_NANOS, 1, 8, 0))
+                .isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
+        long pause = SummaryThread.BUSY_PAUSE_NANOS;
+        int round = 0;
+        for (; round < SummaryThread.LONG_IDLE_ROUNDS; round++) {
+            pause = SummaryThread.nextPause(pause, 0, 8, round + 1);
+            assertThat(pause).isBetween(SummaryThread.MIN_IDLE_NANOS, SummaryThread.IDLE_NANOS);
+        }
+        assertThat(pause).isEqualTo(SummaryThread.IDLE_NANOS);
+        for (; round < 2 * SummaryThread.LONG_IDLE_ROUNDS; round++) {
+            pause = SummaryThread.nextPause(pause, 0, 8, round + 1);
+        }
+        assertThat(pause).isEqualTo(SummaryThread.MAX_IDLE_NANOS);
+    }
 }
