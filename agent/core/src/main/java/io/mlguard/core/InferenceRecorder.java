@@ -24,8 +24,8 @@ import io.mlguard.protocol.Outcome;
  * returns.
  */
 public final class InferenceRecorder implements Hooks {
-    /** One inference in 64 per thread has its capture time measured (a third clock read). */
-    private static final int CAPTURE_SAMPLE_MASK = 63;
+    /** One inference in this mask + 1 per thread has its capture time measured (a clock read). */
+    private final int captureSampleMask;
 
     private final AgentConfig config;
     private final QueueWriter writer;
@@ -61,6 +61,7 @@ public final class InferenceRecorder implements Hooks {
             ControlRules rules) {
         this.rules = rules;
         this.config = config;
+        this.captureSampleMask = config.captureSampleEvery - 1;
         this.writer = writer;
         this.counters = counters;
         this.runtimes = runtimes.clone();
@@ -182,7 +183,7 @@ public final class InferenceRecorder implements Hooks {
                 return;
             }
             CaptureRing.Slot slot = summaryThread == null ? null : claimSlot(st);
-            InferenceRecord r = slot == null ? st.record : slot.record;
+            InferenceRecord r = st.record;
             r.clear();
             r.latencyNanos = latency;
             r.timestampMillis = System.currentTimeMillis() - latency / 1_000_000;
@@ -208,7 +209,7 @@ public final class InferenceRecorder implements Hooks {
                 adapter.summarizeInference(target, input, result, r, st.summaries);
                 writer.write(r);
             }
-            if ((++st.captures & CAPTURE_SAMPLE_MASK) == 0) {
+            if ((++st.captures & captureSampleMask) == 0) {
                 // capture began at the clock read that ended the call (token + latency)
                 counters.captureSamples.increment();
                 counters.captureSampleNanos.add(System.nanoTime() - token - latency);
@@ -275,24 +276,30 @@ public final class InferenceRecorder implements Hooks {
             CaptureRing.Slot slot)
             throws Throwable {
         Summaries summaries = st.summaries;
-        slot.tensors.clear();
+        CaptureRing ring = st.ring;
+        slot.tensors.begin(ring.arena);
         summaries.stageInto(slot.tensors);
+        long end;
         try {
-            adapter.summarizeInference(target, input, result, slot.record, summaries);
+            // the record's summaries are left alone: the tensors go into the slot
+            adapter.summarizeInference(target, input, result, st.record, summaries);
         } finally {
             summaries.stageInto(null);
+            end = slot.tensors.end();
         }
         SummaryThread thread = summaryThread;
-        if (slot.tensors.overflowed()) {
+        if (end < 0) {
             slot.tensors.clear();
-            thread.drain(st.ring, summaries);
+            thread.drain(ring, summaries);
             return false;
         }
-        st.ring.publish();
+        slot.arenaEnd = end;
+        slot.takeHeader(st.record);
+        ring.publish();
         counters.capturesDeferred.increment();
         if (!thread.running()) {
             // stopped meanwhile (the JVM is exiting): its last round may have missed this one
-            thread.drain(st.ring, summaries);
+            thread.drain(ring, summaries);
         }
         return true;
     }

@@ -2,6 +2,7 @@ package io.mlguard.core;
 
 import io.mlguard.core.queue.QueueWriter;
 import io.mlguard.core.summary.Summaries;
+import io.mlguard.protocol.InferenceRecord;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
@@ -149,8 +150,10 @@ final class SummaryThread implements Runnable {
             while (n < max && (s = ring.peek()) != null) {
                 n++;
                 try {
-                    with.replay(s.tensors, s.record);
-                    writer.write(s.record);
+                    InferenceRecord r = ring.record;
+                    s.putHeader(r);
+                    with.replay(s.tensors, r);
+                    writer.write(r);
                 } catch (Throwable t) {
                     counters.internalErrors.increment();
                     counters.recordsDropped.increment();
@@ -160,8 +163,7 @@ final class SummaryThread implements Runnable {
                                     + " application is not affected): "
                                     + t);
                 } finally {
-                    s.tensors.clear();
-                    ring.release();
+                    ring.release(s);
                 }
             }
         }

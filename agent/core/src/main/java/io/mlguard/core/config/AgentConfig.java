@@ -64,6 +64,12 @@ public final class AgentConfig {
      */
     public final int stageBytes;
 
+    /**
+     * One inference in this many (a power of two) per thread has its capture time measured, for the
+     * agent's counters; 64 by default (one clock read more each time).
+     */
+    public final int captureSampleEvery;
+
     /** How often the agent writes its own counters to the queue; 0 never. */
     public final int statsIntervalSeconds;
 
@@ -99,8 +105,10 @@ public final class AgentConfig {
         statsIntervalSeconds = src.getInt("statsIntervalSeconds", 10, 0, 86_400);
         asyncWrite = src.getBoolean("asyncWrite", false);
         deferSummaries = src.getBoolean("deferSummaries", false);
-        captureSlots = Integer.highestOneBit(src.getInt("captureSlots", 16, 1, 1024));
+        captureSlots = Integer.highestOneBit(src.getInt("captureSlots", 64, 1, 1024));
         stageBytes = src.getInt("stageKb", 256, 1, 1 << 20) * 1024;
+        captureSampleEvery =
+                Integer.highestOneBit(src.getInt("captureSampleEvery", 64, 1, 1 << 20));
     }
 
     /**

@@ -4,24 +4,24 @@ import io.mlguard.protocol.DType;
 import io.mlguard.protocol.Records;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
+import java.util.Arrays;
 
 /**
  * One inference's tensors as a runtime handed them over, copied so that they can be summarised
  * later on another thread: name, type, shape and the elements the summaries would read. Class
- * loader: agent. Reused: one per capture slot, its copy buffer grown to the largest inference it
- * held and never beyond {@code limitBytes}.
+ * loader: agent. Reused: one per capture slot; the elements go into the serving thread's {@link
+ * StageArena}, the rest into arrays grown to the most tensors one inference had.
  *
  * <p>A tensor is copied whole, in the tensor's element type, so that {@link Summaries#replay} reads
  * exactly the values, in the same order, that summarising it on the serving thread would have read,
- * and the record comes out the same bit for bit. An inference whose tensors do not fit in {@code
- * limitBytes}, or that hands over a buffer of a kind this class does not copy, marks the copy
- * {@link #overflowed()}; it is then summarised on the serving thread, as without staging.
+ * and the record comes out the same bit for bit. An inference whose tensors do not fit in the arena
+ * now, or that hands over a buffer of a kind this class does not copy, marks the copy {@link
+ * #overflowed()}; it is then summarised on the serving thread, as without staging.
  */
 public final class StagedTensors {
     /** Longest shape kept; longer ones overflow (no runtime here makes them). */
@@ -29,43 +29,43 @@ public final class StagedTensors {
 
     private static final int MAX_ENTRIES = 2 * Records.MAX_TENSORS;
 
-    private final int limitBytes;
-
     private int count;
     private int inputs;
     private int outputs;
     private boolean overflowed;
 
-    private final boolean[] isInput = new boolean[MAX_ENTRIES];
-    private final String[] names = new String[MAX_ENTRIES];
-    private final DType[] dtypes = new DType[MAX_ENTRIES];
-    private final int[] ranks = new int[MAX_ENTRIES];
-    private final long[][] shapes = new long[MAX_ENTRIES][MAX_SHAPE];
+    /** The arena of this capture, from {@link #begin}, and where the capture started in it. */
+    private StageArena arena;
+
+    private long mark;
+
+    /** The arena's buffer the elements were copied into (it may grow for later captures). */
+    private ByteBuffer stage;
+
+    private boolean[] isInput = new boolean[4];
+    private String[] names = new String[4];
+    private DType[] dtypes = new DType[4];
 
     /** Whether the runtime handed over data for the tensor. */
-    private final boolean[] present = new boolean[MAX_ENTRIES];
+    private boolean[] present = new boolean[4];
 
     /** The tensor's first element in {@link #stage}, in elements of its own width. */
-    private final int[] offsets = new int[MAX_ENTRIES];
+    private int[] offsets = new int[4];
 
     /** How many elements were copied: those the summaries can read. */
-    private final long[] copied = new long[MAX_ENTRIES];
+    private long[] copied = new long[4];
 
-    /** Bytes of {@link #stage} in use. */
-    private int used;
+    /** Each tensor's shape: its rank, then where its dimensions start in {@link #dims}. */
+    private int[] ranks = new int[4];
 
-    private ByteBuffer stage = ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
-    private FloatBuffer floats = stage.asFloatBuffer();
-    private DoubleBuffer doubles = stage.asDoubleBuffer();
-    private ShortBuffer shorts = stage.asShortBuffer();
-    private IntBuffer ints = stage.asIntBuffer();
-    private LongBuffer longs = stage.asLongBuffer();
+    private int[] dimsAt = new int[4];
+    private long[] dims = new long[16];
+    private int dimsUsed;
 
-    public StagedTensors(int limitBytes) {
-        this.limitBytes = limitBytes;
-    }
+    /** One tensor's shape at a time, for {@link #shape}. */
+    private final long[] shapeScratch = new long[MAX_SHAPE];
 
-    /** Empties it for the next inference; keeps the copy buffer. */
+    /** Empties it for the next inference. */
     public void clear() {
         for (int i = 0; i < count; i++) {
             names[i] = null;
@@ -73,8 +73,31 @@ public final class StagedTensors {
         count = 0;
         inputs = 0;
         outputs = 0;
-        used = 0;
+        dimsUsed = 0;
         overflowed = false;
+        arena = null;
+        stage = null;
+    }
+
+    /** Starts a capture whose elements go into {@code arena}. Producer only. */
+    public void begin(StageArena arena) {
+        clear();
+        this.arena = arena;
+        this.mark = arena.begin();
+        this.stage = arena.bytes();
+    }
+
+    /**
+     * Ends the capture: the arena position to free once it is summarised, or -1 if it overflowed
+     * (its room in the arena is given back then).
+     */
+    public long end() {
+        StageArena a = arena;
+        if (overflowed) {
+            a.rollback(mark);
+            return -1;
+        }
+        return a.end();
     }
 
     /** Whether some tensor could not be copied: the inference must be summarised in place. */
@@ -85,11 +108,6 @@ public final class StagedTensors {
     /** How many tensors are held. */
     public int size() {
         return count;
-    }
-
-    /** The bytes the copy buffer holds now: what this slot costs in memory. */
-    public int capacityBytes() {
-        return stage.capacity();
     }
 
     /**
@@ -104,30 +122,37 @@ public final class StagedTensors {
         if (input ? inputs >= Records.MAX_TENSORS : outputs >= Records.MAX_TENSORS) {
             return;
         }
-        if (shape.length > MAX_SHAPE) {
+        if (shape.length > MAX_SHAPE || arena == null) {
             overflowed = true;
             return;
         }
         int i = count;
+        if (i == isInput.length) {
+            grow();
+        }
         long n = 0;
         int width = Elements.width(dtype);
         boolean has = data != null;
         if (has && width > 0) {
             n = Math.min(Summaries.count(shape), Elements.count(data, dtype));
             long bytes = n * width;
-            int at = (used + 7) & ~7; // every element aligned to its width
-            if (at + bytes > limitBytes || !copy(data, dtype, width, at, (int) n)) {
+            int at = bytes > Integer.MAX_VALUE ? -1 : arena.reserve((int) bytes);
+            if (at < 0 || !copy(data, dtype, width, at, (int) n)) {
                 overflowed = true;
                 return;
             }
             offsets[i] = at / width;
-            used = at + (int) bytes;
         }
+        if (dimsUsed + shape.length > dims.length) {
+            dims = Arrays.copyOf(dims, Math.max(2 * dims.length, dimsUsed + shape.length));
+        }
+        System.arraycopy(shape, 0, dims, dimsUsed, shape.length);
+        dimsAt[i] = dimsUsed;
+        dimsUsed += shape.length;
+        ranks[i] = shape.length;
         isInput[i] = input;
         names[i] = name;
         dtypes[i] = dtype;
-        ranks[i] = shape.length;
-        System.arraycopy(shape, 0, shapes[i], 0, shape.length);
         present[i] = has;
         copied[i] = n;
         count++;
@@ -138,46 +163,43 @@ public final class StagedTensors {
         }
     }
 
-    /** Copies {@code n} elements to byte {@code at} of the stage; false for a buffer it cannot. */
+    private void grow() {
+        int size = Math.min(MAX_ENTRIES, 2 * isInput.length);
+        isInput = Arrays.copyOf(isInput, size);
+        names = Arrays.copyOf(names, size);
+        dtypes = Arrays.copyOf(dtypes, size);
+        present = Arrays.copyOf(present, size);
+        offsets = Arrays.copyOf(offsets, size);
+        copied = Arrays.copyOf(copied, size);
+        ranks = Arrays.copyOf(ranks, size);
+        dimsAt = Arrays.copyOf(dimsAt, size);
+    }
+
+    /** Copies {@code n} elements to byte {@code at} of the arena; false for a buffer it cannot. */
     private boolean copy(Buffer data, DType dtype, int width, int at, int n) {
-        int end = at + n * width;
-        if (end > stage.capacity()) {
-            grow(end);
-        }
         if (n == 0) {
             return true;
         }
+        StageArena a = arena;
         // absolute bulk copies (JDK 16): neither buffer's position moves
         if (data instanceof ByteBuffer) {
-            stage.put(at, (ByteBuffer) data, 0, n * width);
+            a.bytes().put(at, (ByteBuffer) data, 0, n * width);
         } else if (!Elements.holdsElementsOf(data, dtype)) {
             return false;
         } else if (data instanceof FloatBuffer) {
-            floats.put(at / width, (FloatBuffer) data, 0, n);
+            a.floats().put(at / width, (FloatBuffer) data, 0, n);
         } else if (data instanceof LongBuffer) {
-            longs.put(at / width, (LongBuffer) data, 0, n);
+            a.longs().put(at / width, (LongBuffer) data, 0, n);
         } else if (data instanceof IntBuffer) {
-            ints.put(at / width, (IntBuffer) data, 0, n);
+            a.ints().put(at / width, (IntBuffer) data, 0, n);
         } else if (data instanceof DoubleBuffer) {
-            doubles.put(at / width, (DoubleBuffer) data, 0, n);
+            a.doubles().put(at / width, (DoubleBuffer) data, 0, n);
         } else if (data instanceof ShortBuffer) {
-            shorts.put(at / width, (ShortBuffer) data, 0, n);
+            a.shorts().put(at / width, (ShortBuffer) data, 0, n);
         } else {
             return false;
         }
         return true;
-    }
-
-    private void grow(int need) {
-        int size = Math.min(limitBytes, Math.max(need, 2 * stage.capacity()));
-        ByteBuffer bigger = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        bigger.put(0, stage, 0, used);
-        stage = bigger;
-        floats = bigger.asFloatBuffer();
-        doubles = bigger.asDoubleBuffer();
-        shorts = bigger.asShortBuffer();
-        ints = bigger.asIntBuffer();
-        longs = bigger.asLongBuffer();
     }
 
     boolean isInput(int i) {
@@ -196,8 +218,10 @@ public final class StagedTensors {
         return ranks[i];
     }
 
+    /** Tensor {@code i}'s shape, in its first {@link #rank} entries; valid until the next call. */
     long[] shape(int i) {
-        return shapes[i];
+        System.arraycopy(dims, dimsAt[i], shapeScratch, 0, ranks[i]);
+        return shapeScratch;
     }
 
     /** Points {@code data} at tensor {@code i}'s copy. */

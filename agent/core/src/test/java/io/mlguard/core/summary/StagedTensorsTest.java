@@ -48,23 +48,36 @@ class StagedTensorsTest {
         return bytes(r);
     }
 
-    /** Stages with {@code serving}, replays with {@code other} (another thread's summaries). */
-    static byte[] staged(Summaries serving, Summaries other, StagedTensors into, List<Tensor> ts) {
+    /**
+     * Stages with {@code serving}, replays with {@code other} (another thread's summaries). An
+     * inference larger than the arena so far overflows once; the arena then grows to hold it.
+     */
+    static byte[] staged(
+            Summaries serving,
+            Summaries other,
+            StagedTensors into,
+            StageArena arena,
+            List<Tensor> ts) {
         InferenceRecord r = new InferenceRecord();
-        into.clear();
-        serving.stageInto(into);
-        try {
-            for (Tensor t : ts) {
-                hand(serving, r, t);
+        long end = -1;
+        for (int attempt = 0; attempt < 3 && end < 0; attempt++) {
+            into.begin(arena);
+            serving.stageInto(into);
+            try {
+                for (Tensor t : ts) {
+                    hand(serving, r, t);
+                }
+            } finally {
+                serving.stageInto(null);
             }
-        } finally {
-            serving.stageInto(null);
+            end = into.end();
         }
-        assertThat(into.overflowed()).isFalse();
+        assertThat(end).isNotNegative();
         assertThat(bytes(r))
                 .as("staging leaves the record alone")
                 .isEqualTo(bytes(new InferenceRecord()));
         other.replay(into, r);
+        arena.free(end);
         return bytes(r);
     }
 
@@ -270,11 +283,12 @@ class StagedTensorsTest {
                 Summaries serving = summaries(maxElements, features);
                 Summaries other = summaries(maxElements, features);
                 Summaries reference = summaries(maxElements, features);
-                StagedTensors slot = new StagedTensors(LIMIT);
+                StagedTensors slot = new StagedTensors();
+                StageArena arena = new StageArena(LIMIT);
                 for (long seed = 1; seed <= 3; seed++) {
-                    // one slot reused for every inference, as a ring's slot is
+                    // one slot and arena reused for every inference, as a ring's are
                     for (List<Tensor> inference : inferences(seed)) {
-                        assertThat(staged(serving, other, slot, inference))
+                        assertThat(staged(serving, other, slot, arena, inference))
                                 .as(
                                         "seed %d, maxElements %d, features %b",
                                         seed, maxElements, features)
@@ -302,7 +316,8 @@ class StagedTensorsTest {
         in.position(1);
         ByteBuffer out = le(new float[] {0.5f, 0.5f}, true);
         out.position(4);
-        StagedTensors slot = new StagedTensors(LIMIT);
+        StagedTensors slot = new StagedTensors();
+        slot.begin(new StageArena(LIMIT));
         Summaries s = summaries(65536, false);
         s.stageInto(slot);
         s.input(new InferenceRecord(), "x", DType.FLOAT32, new long[] {1, 4}, in);
@@ -314,26 +329,73 @@ class StagedTensorsTest {
     }
 
     @Test
-    void tensorsBeyondTheLimitOverflowAndAreNotHeld() {
-        StagedTensors slot = new StagedTensors(4096);
+    void anInferenceThatDoesNotFitOverflowsAndGivesItsRoomBack() {
+        StageArena arena = new StageArena(64 * 1024);
+        StagedTensors slot = new StagedTensors();
         Summaries s = summaries(65536, false);
         InferenceRecord r = new InferenceRecord();
+        // 40 KB: more than the arena holds at first; it doubles once it has seen that
+        for (int attempt = 0; attempt < 2; attempt++) {
+            slot.begin(arena);
+            s.stageInto(slot);
+            s.input(r, "small", DType.FLOAT32, new long[] {1, 10}, FloatBuffer.wrap(new float[10]));
+            s.output(
+                    r,
+                    "large",
+                    DType.FLOAT32,
+                    new long[] {1, 10_000},
+                    FloatBuffer.wrap(new float[10_000]));
+            s.stageInto(null);
+            assertThat(slot.overflowed()).isEqualTo(attempt == 0);
+            long end = slot.end();
+            if (attempt == 0) {
+                assertThat(end).isEqualTo(-1);
+                assertThat(arena.end()).as("given back").isZero();
+                assertThat(arena.capacity()).isEqualTo(StageArena.INITIAL_BYTES);
+            } else {
+                assertThat(arena.capacity()).isEqualTo(64 * 1024);
+                assertThat(end).isEqualTo(arena.end()).isPositive();
+                arena.free(end);
+            }
+        }
+        // never beyond the limit
+        slot.begin(arena);
         s.stageInto(slot);
-        s.input(r, "small", DType.FLOAT32, new long[] {1, 10}, FloatBuffer.wrap(new float[10]));
-        assertThat(slot.overflowed()).isFalse();
         s.output(
-                r, "large", DType.FLOAT32, new long[] {1, 2000}, FloatBuffer.wrap(new float[2000]));
+                r,
+                "huge",
+                DType.FLOAT32,
+                new long[] {1, 20_000},
+                FloatBuffer.wrap(new float[20_000]));
         s.stageInto(null);
-        assertThat(slot.overflowed()).isTrue();
-        assertThat(slot.capacityBytes()).isLessThanOrEqualTo(4096);
-        slot.clear();
-        assertThat(slot.overflowed()).isFalse();
-        assertThat(slot.size()).isZero();
+        assertThat(slot.end()).isEqualTo(-1);
+        slot.begin(arena);
+        assertThat(arena.capacity()).isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void theArenaHoldsWaitingCapturesUntilFreedAndNeverSplitsATensor() {
+        StageArena arena = new StageArena(StageArena.INITIAL_BYTES);
+        int len = 6000; // two fit in 16 KB, a third only once the first is freed
+        assertThat(arena.begin()).isZero();
+        int first = arena.reserve(len);
+        long firstEnd = arena.end();
+        int second = arena.reserve(len);
+        long secondEnd = arena.end();
+        assertThat(first).isZero();
+        assertThat(second).isEqualTo(6000);
+        assertThat(arena.reserve(len)).as("would overwrite the first").isEqualTo(-1);
+        arena.free(firstEnd);
+        // 12,000..18,000 would cross the end: it goes to the start, over the freed first
+        assertThat(arena.reserve(len)).isZero();
+        arena.free(secondEnd);
+        assertThat(arena.reserve(len)).isEqualTo(6000);
     }
 
     @Test
     void aBufferOfAnotherTypeThanTheTensorOverflowsRatherThanMisreads() {
-        StagedTensors slot = new StagedTensors(LIMIT);
+        StagedTensors slot = new StagedTensors();
+        slot.begin(new StageArena(LIMIT));
         Summaries s = summaries(65536, false);
         s.stageInto(slot);
         s.input(

@@ -1,0 +1,144 @@
+package io.mlguard.core.summary;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+
+/**
+ * The bytes one serving thread's captured tensors are copied into until they are summarised: a
+ * circular buffer, filled by that thread and freed, in the same order, by whoever summarises them.
+ * Class loader: agent.
+ *
+ * <p>Positions are virtual byte counts that only grow; a tensor's bytes never wrap around the end
+ * of the buffer (a tensor that would is put at its start instead). The producer moves {@code tail};
+ * the consumer publishes what it has freed by a volatile write of {@code head}. The buffer starts
+ * small and grows, up to {@code limitBytes}, to hold two of a tensor that did not fit (or twice its
+ * size): only while nothing is held, so the captures waiting keep the buffer they were copied into.
+ */
+public final class StageArena {
+    static final int INITIAL_BYTES = 16 * 1024;
+
+    private final int limitBytes;
+
+    private ByteBuffer bytes;
+    private FloatBuffer floats;
+    private DoubleBuffer doubles;
+    private ShortBuffer shorts;
+    private IntBuffer ints;
+    private LongBuffer longs;
+    private int mask;
+
+    /** Where the next tensor goes; producer only. */
+    private long tail;
+
+    /** Everything before it is free again; written by the consumer. */
+    private volatile long head;
+
+    /**
+     * The largest tensor that did not fit, or 0: grow at the next capture that finds the buffer
+     * empty.
+     */
+    private int wanted;
+
+    /**
+     * @param limitBytes the largest the buffer grows to; rounded down to a power of two, and at
+     *     least {@link #INITIAL_BYTES}
+     */
+    public StageArena(int limitBytes) {
+        this.limitBytes = Math.max(INITIAL_BYTES, Integer.highestOneBit(limitBytes));
+        allocate(Math.min(INITIAL_BYTES, this.limitBytes));
+    }
+
+    private void allocate(int size) {
+        bytes = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        floats = bytes.asFloatBuffer();
+        doubles = bytes.asDoubleBuffer();
+        shorts = bytes.asShortBuffer();
+        ints = bytes.asIntBuffer();
+        longs = bytes.asLongBuffer();
+        mask = size - 1;
+    }
+
+    /** The buffer's size now. */
+    public int capacity() {
+        return mask + 1;
+    }
+
+    /**
+     * Starts a capture; returns the position to {@link #rollback} to if it does not fit. Grows the
+     * buffer first if a capture did not fit before and nothing is held now. Producer only.
+     */
+    long begin() {
+        if (wanted > 0 && head == tail) {
+            if (capacity() < limitBytes) {
+                // room for two such tensors, or twice what it had, whichever is more
+                long size = Math.max(2L * capacity(), Long.highestOneBit(4L * wanted - 1));
+                allocate((int) Math.min(limitBytes, size));
+            }
+            wanted = 0;
+        }
+        return tail;
+    }
+
+    /**
+     * Room for {@code length} bytes, aligned to 8: their offset in {@link #bytes()}, or -1 if they
+     * do not fit now. Producer only.
+     */
+    int reserve(int length) {
+        long p = (tail + 7) & ~7L;
+        int at = (int) (p & mask);
+        if (at + length > capacity()) {
+            p += capacity() - at; // not across the end: from the start
+            at = 0;
+        }
+        if (p + length - head > capacity()) {
+            wanted = Math.max(wanted, length);
+            return -1;
+        }
+        tail = p + length;
+        return at;
+    }
+
+    /** Gives back what a capture that did not fit had reserved. Producer only. */
+    void rollback(long mark) {
+        tail = mark;
+    }
+
+    /** The position after the last reserved byte: what a capture frees once summarised. */
+    long end() {
+        return tail;
+    }
+
+    /** Frees everything before {@code position} (a capture's {@link #end}). Consumer only. */
+    public void free(long position) {
+        head = position;
+    }
+
+    ByteBuffer bytes() {
+        return bytes;
+    }
+
+    FloatBuffer floats() {
+        return floats;
+    }
+
+    DoubleBuffer doubles() {
+        return doubles;
+    }
+
+    ShortBuffer shorts() {
+        return shorts;
+    }
+
+    IntBuffer ints() {
+        return ints;
+    }
+
+    LongBuffer longs() {
+        return longs;
+    }
+}
