@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in-process all-MiniLM-L6-v2, ONNX Runtime inside) in a forked JVM with mlguard.jar on each JDK:
  * every embedding is one ONNX Runtime record, the vectors printed are those printed without the
  * agent, and the model load, made from bytes inside langchain4j's jar, carries the SHA-256 of the
- * ONNX file in that jar.
+ * ONNX file in that jar. The same holds with {@code deferSummaries=true}, where the tensors are
+ * copied on the serving thread and summarised on the agent's summary thread.
  *
  * <p>What the record summarises is ONNX Runtime's output, {@code last_hidden_state} {@code [1,
  * tokens, 384]}; langchain4j mean-pools and normalises it in Java into the vector the application
@@ -106,7 +107,27 @@ class LangChain4jEmbeddingIT {
         assertThat(withAgent).as("vectors with the agent").isEqualTo(plain);
         List<String> sentences = MiniLmEmbeddingApp.SENTENCES;
         assertThat(withAgent).hasSize(sentences.size());
+        checkQueue(queue, sentences, withAgent);
 
+        // the same with the tensors summarised on the agent's summary thread
+        Path deferredQueue = work.resolve("queue-deferred-" + feature);
+        List<String> deferredFlags = new java.util.ArrayList<>(flags);
+        deferredFlags.add("-Dmlguard.deferSummaries=true");
+        List<String> deferred =
+                TestApps.run(
+                        jdk,
+                        cp,
+                        deferredFlags,
+                        app,
+                        List.of(),
+                        deferredQueue,
+                        work.resolve("agent-deferred-" + feature + ".log"));
+        assertThat(deferred).as("vectors with deferred summaries").isEqualTo(plain);
+        checkQueue(deferredQueue, sentences, deferred);
+    }
+
+    private static void checkQueue(Path queue, List<String> sentences, List<String> printed)
+            throws Exception {
         QueueContents q = QueueContents.read(queue);
         assertThat(q.modelLoads).as("one model load").hasSize(1);
         ModelLoadRecord load = q.modelLoads.get(0);
@@ -127,7 +148,7 @@ class LangChain4jEmbeddingIT {
             assertThat(r.runtime).isEqualTo("onnxruntime");
             assertThat(r.outcome).isEqualTo(Outcome.OK);
             assertThat(r.modelHashPrefix).isEqualTo(load.hashPrefix());
-            check(r, sentences.get(i), MiniLmEmbeddingApp.vector(withAgent.get(i)));
+            check(r, sentences.get(i), MiniLmEmbeddingApp.vector(printed.get(i)));
         }
     }
 

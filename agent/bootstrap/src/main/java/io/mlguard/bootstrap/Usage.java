@@ -35,6 +35,13 @@ final class Usage {
                             + " (default: false)",
                     "  asyncWrite=B         write records to the queue on an agent thread, not"
                             + " on the serving thread (default: false)",
+                    "  deferSummaries=B     copy tensors on the serving thread, summarise and"
+                            + " write them on an agent thread (default: false; pays where a core"
+                            + " is spare)",
+                    "  captureSlots=N       inferences a thread may have waiting for that"
+                            + " thread (default: 64)",
+                    "  stageKb=N            the most KB of tensors a thread keeps waiting;"
+                            + " larger are summarised in place (default: 256)",
                     "  enabled=B            false switches the agent off (default: true)",
                     "  debug=B              print agent diagnostics (default: false)",
                     "");

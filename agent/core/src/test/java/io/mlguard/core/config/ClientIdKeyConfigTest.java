@@ -24,6 +24,27 @@ class ClientIdKeyConfigTest {
     }
 
     @Test
+    void deferredSummariesAreOffByDefaultAndTheirSizesArePowersOfTwo() {
+        AgentConfig c = AgentConfig.load("", Map.of());
+        assertThat(c.deferSummaries).isFalse();
+        assertThat(c.captureSlots).isEqualTo(64);
+        assertThat(c.stageBytes).isEqualTo(256 * 1024);
+        assertThat(c.captureSampleEvery).isEqualTo(64);
+        AgentConfig set =
+                AgentConfig.load(
+                        "deferSummaries=true,captureSlots=100,stageKb=32",
+                        Map.of("MLGUARD_CAPTURE_SAMPLE_EVERY", "3"));
+        assertThat(set.deferSummaries).isTrue();
+        assertThat(set.captureSlots).as("rounded down").isEqualTo(64);
+        assertThat(set.stageBytes).isEqualTo(32 * 1024);
+        assertThat(set.captureSampleEvery).isEqualTo(2);
+        assertThat(set.toString()).contains("deferSummaries=true, captureSlots=64, stageKb=32");
+        assertThatThrownBy(() -> AgentConfig.load("captureSlots=0", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("captureSlots=0 is outside 1..1024");
+    }
+
+    @Test
     void theKeyFileIsReadWithoutItsTrailingLineBreak() throws Exception {
         Path key = tmp.resolve("key");
         Files.writeString(key, "0123456789abcdef-secret\n");
