@@ -113,6 +113,7 @@ class LangChain4jEmbeddingIT {
         Path deferredQueue = work.resolve("queue-deferred-" + feature);
         List<String> deferredFlags = new java.util.ArrayList<>(flags);
         deferredFlags.add("-Dmlguard.deferSummaries=true");
+        deferredFlags.add("-Dmlguard.debug=true"); // prints the agent's counters at exit
         List<String> deferred =
                 TestApps.run(
                         jdk,
@@ -123,6 +124,18 @@ class LangChain4jEmbeddingIT {
                         deferredQueue,
                         work.resolve("agent-deferred-" + feature + ".log"));
         assertThat(deferred).as("vectors with deferred summaries").isEqualTo(plain);
+        assertThat(
+                        java.nio.file.Files.readString(
+                                work.resolve("agent-deferred-" + feature + ".log")))
+                .as(
+                        "every embedding recorded, none dropped, no error (those made before the queue"
+                                + " opened are summarised on the serving thread)")
+                .containsPattern(
+                        "counters at exit: inferences="
+                                + sentences.size()
+                                + ", modelLoads=1, dropped=0, errors=0, .*, deferred=[0-"
+                                + sentences.size()
+                                + "]\\b");
         checkQueue(deferredQueue, sentences, deferred);
     }
 

@@ -220,10 +220,10 @@ public final class InferenceRecorder implements Hooks {
     }
 
     /**
-     * A free slot of this thread's ring to the summary thread, or {@code null} when the inference
-     * is to be summarised here: no summary thread running (not yet started, or stopped, or the
-     * queue not open yet, whose records wait in memory as they are), or every slot waiting and this
-     * thread's own captures written here first, so that its records stay in order.
+     * A free slot of this thread's ring to the summary thread (started by the first capture once
+     * the queue is open), or {@code null} when the inference is to be summarised here: the queue
+     * not open yet, or the summary thread stopped (this thread's waiting captures are then written
+     * here first, so that its records stay in order).
      */
     private CaptureRing.Slot claimSlot(ThreadState st) {
         SummaryThread summaries = summaryThread;
@@ -235,6 +235,9 @@ public final class InferenceRecorder implements Hooks {
                 return null;
             }
             if (!writer.isOpen()) {
+                // the queue opens in the background: until then records are kept in memory as
+                // serialised here, which also loads Chronicle's classes before any exit (their
+                // static set-up registers a shutdown hook, which fails once the JVM is exiting)
                 return null;
             }
             summaries.start();
@@ -277,15 +280,21 @@ public final class InferenceRecorder implements Hooks {
             throws Throwable {
         Summaries summaries = st.summaries;
         CaptureRing ring = st.ring;
-        slot.tensors.begin(ring.arena);
-        summaries.stageInto(slot.tensors);
-        long end;
-        try {
-            // the record's summaries are left alone: the tensors go into the slot
-            adapter.summarizeInference(target, input, result, st.record, summaries);
-        } finally {
-            summaries.stageInto(null);
-            end = slot.tensors.end();
+        long end = -1;
+        // a second try only when the first did not fit into an arena that can grow at once
+        for (int attempt = 0; attempt < 2 && end < 0; attempt++) {
+            if (attempt > 0 && !ring.arena.growsNext()) {
+                break;
+            }
+            slot.tensors.begin(ring.arena);
+            summaries.stageInto(slot.tensors);
+            try {
+                // the record's summaries are left alone: the tensors go into the slot
+                adapter.summarizeInference(target, input, result, st.record, summaries);
+            } finally {
+                summaries.stageInto(null);
+                end = slot.tensors.end();
+            }
         }
         SummaryThread thread = summaryThread;
         if (end < 0) {

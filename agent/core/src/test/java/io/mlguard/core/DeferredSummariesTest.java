@@ -231,4 +231,40 @@ class DeferredSummariesTest {
         }
         assertThat(pause).isEqualTo(SummaryThread.MAX_IDLE_NANOS);
     }
+
+    @Test
+    void beforeTheQueueOpensCapturesAreSummarisedOnTheirThreadAndKeptInOrder() throws Exception {
+        AgentConfig config =
+                AgentConfig.load(
+                        "queue="
+                                + tmp.resolve("late")
+                                + ",statsIntervalSeconds=0,deferSummaries=true",
+                        Map.of());
+        AgentCounters c = new AgentCounters();
+        QueueWriter writer = QueueWriter.create(config.queueDir, c, 1 << 20);
+        writers.add(writer);
+        InferenceRecorder rec =
+                new InferenceRecorder(
+                        config,
+                        writer,
+                        c,
+                        new RuntimeAdapter[] {RUNTIME},
+                        new RequestAdapter[] {EnforcementTest.REQUESTS},
+                        null);
+        serve(rec, "alice", 20, Integer.MAX_VALUE, -1);
+        assertThat(c.capturesDeferred.sum()).as("not before the queue is open").isZero();
+        writer.openInBackground(getClass().getClassLoader());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!writer.isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        serve(rec, "bob", 20, Integer.MAX_VALUE, -1);
+        // the first at least (its thread's arena is empty); most, unless the summary thread lags
+        assertThat(c.capturesDeferred.sum()).isBetween(1L, 20L);
+        rec.flushAtExit();
+        Map<String, List<String>> records = byClient(tmp.resolve("late"));
+        assertThat(records.get("alice")).hasSize(20);
+        assertThat(records.get("bob")).hasSize(20);
+        assertThat(records.keySet()).as("in the order served").containsExactly("alice", "bob");
+    }
 }

@@ -70,10 +70,10 @@ public final class StageArena {
 
     /**
      * Starts a capture; returns the position to {@link #rollback} to if it does not fit. Grows the
-     * buffer first if a capture did not fit before and nothing is held now. Producer only.
+     * buffer first if a capture did not fit before. Producer only.
      */
     long begin() {
-        if (wanted > 0 && head == tail) {
+        if (wanted > 0) {
             if (capacity() < limitBytes) {
                 // room for two such tensors, or twice what it had, whichever is more
                 long size = Math.max(2L * capacity(), Long.highestOneBit(4L * wanted - 1));
@@ -82,6 +82,14 @@ public final class StageArena {
             wanted = 0;
         }
         return tail;
+    }
+
+    /**
+     * Whether the next {@link #begin} grows the buffer: a capture did not fit, nothing is held, and
+     * it is below its limit. Producer only.
+     */
+    public boolean growsNext() {
+        return wanted > 0 && head == tail && capacity() < limitBytes;
     }
 
     /**

@@ -407,4 +407,52 @@ class StagedTensorsTest {
         s.stageInto(null);
         assertThat(slot.overflowed()).isTrue();
     }
+
+    @Test
+    void aCaptureStillWaitingKeepsItsDataWhenTheArenaGrows() {
+        Random rnd = new Random(5);
+        StageArena arena = new StageArena(1 << 20);
+        Summaries serving = summaries(65536, false);
+        List<Tensor> small =
+                List.of(
+                        new Tensor(
+                                true,
+                                "x",
+                                DType.FLOAT32,
+                                new long[] {1, 784},
+                                FloatBuffer.wrap(floats(784, rnd))),
+                        new Tensor(
+                                false,
+                                "y",
+                                DType.FLOAT32,
+                                new long[] {1, 10},
+                                le(floats(10, rnd), true)));
+        List<Tensor> large =
+                List.of(
+                        new Tensor(
+                                true,
+                                "big",
+                                DType.FLOAT32,
+                                new long[] {1, 10_000},
+                                FloatBuffer.wrap(floats(10_000, rnd))));
+        StagedTensors waiting = new StagedTensors();
+        waiting.begin(arena);
+        serving.stageInto(waiting);
+        for (Tensor t : small) {
+            hand(serving, new InferenceRecord(), t);
+        }
+        serving.stageInto(null);
+        long waitingEnd = waiting.end();
+        assertThat(waitingEnd).isPositive();
+        int before = arena.capacity();
+        // a later capture that does not fit, while the first still waits: the arena grows
+        StagedTensors next = new StagedTensors();
+        byte[] nextBytes = staged(serving, summaries(65536, false), next, arena, large);
+        assertThat(arena.capacity()).isGreaterThan(before);
+        assertThat(nextBytes).isEqualTo(atOnce(summaries(65536, false), large));
+        // the first is summarised only now, from the buffer it was copied into
+        InferenceRecord r = new InferenceRecord();
+        summaries(65536, false).replay(waiting, r);
+        assertThat(bytes(r)).isEqualTo(atOnce(summaries(65536, false), small));
+    }
 }
