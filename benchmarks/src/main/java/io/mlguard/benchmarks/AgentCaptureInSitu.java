@@ -21,10 +21,12 @@ import net.openhft.chronicle.wire.DocumentContext;
 /**
  * The agent's own account of its capture time inside a real inference, read back from the queue
  * that the JMH forks with the agent wrote (run-jmh.sh runs them with stats every second). The agent
- * times one inference in 64 from the end of the call to the end of its queue write; per fork (one
- * agent id each) this prints that time per sampled inference over the fork's last two thirds of
- * stats records (warm-up left out), which is the part of the added time spent on the serving thread
- * itself, measured where the end-to-end difference of two forks is lost in their noise.
+ * times one inference in 64 ({@code captureSampleEvery}) from the end of the call to the end of its
+ * own work on the serving thread (the queue write; with {@code deferSummaries=true}, the hand-over
+ * of the copied tensors to the summary thread); per fork (one agent id each) this prints that time
+ * per sampled inference over the fork's last two thirds of stats records (warm-up left out), which
+ * is the part of the added time spent on the serving thread itself, measured where the end-to-end
+ * difference of two forks is lost in their noise.
  *
  * <p>Usage: {@code AgentCaptureInSitu <queue dir>}
  */
@@ -85,7 +87,8 @@ public final class AgentCaptureInSitu {
         }
         System.out.println(
                 "agent's own capture time per inference (end of the call to the end of"
-                        + " the queue write; one inference in 64 timed), per fork:");
+                        + " the serving thread's part: the queue write, or the hand-over with"
+                        + " deferSummaries; one inference in captureSampleEvery timed), per fork:");
         for (Map.Entry<String, List<Sample>> e : byAgent.entrySet()) {
             System.out.println(
                     "  "

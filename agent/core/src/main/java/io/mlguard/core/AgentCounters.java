@@ -15,7 +15,9 @@ public final class AgentCounters {
 
     /**
      * Inference records a serving thread wrote itself because its ring to the queue's writer thread
-     * was full (or that thread had stopped): each one cost that inference the queue write.
+     * was full (or that thread had stopped): each one cost that inference the queue write. With
+     * {@code deferSummaries}, captures a serving thread summarised and wrote itself because its
+     * ring to the summary thread was full.
      */
     public final LongAdder recordsWrittenInline = new LongAdder();
 
