@@ -7,7 +7,6 @@ import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Records;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -98,15 +97,7 @@ class StagedTensorsTest {
     }
 
     static ByteBuffer le(float[] v, boolean direct) {
-        ByteBuffer b =
-                (direct
-                                ? ByteBuffer.allocateDirect(v.length * 4)
-                                : ByteBuffer.allocate(v.length * 4))
-                        .order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        return b.clear();
+        return TensorDataTest.littleEndian(v, direct);
     }
 
     static LongBuffer tokens(int n, Random rnd) {
