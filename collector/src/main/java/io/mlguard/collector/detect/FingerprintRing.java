@@ -27,32 +27,30 @@ final class FingerprintRing {
     static final int BLOCKS = MAX_LENGTH / BLOCK;
 
     private final byte[] cells;
-    // A slot's numbers side by side, STRIDE ints (one cache line) from slot * STRIDE: its length,
-    // owner, hash (low and high half), total (the sum of its cells: the coarsest bound, scanned
-    // first) and block sums. A client's ring is cold when its client comes back or its slot is
-    // reused for a new one, and five arrays cost five misses where this costs one.
-    private static final int STRIDE = 16;
-    private static final int LENGTH = 0;
-    private static final int OWNER = 1;
-    private static final int HASH_LOW = 2;
-    private static final int HASH_HIGH = 3;
-    private static final int TOTAL = 4;
-    private static final int SUMS = 5;
-    private final int[] slots;
-    private final int capacity;
+    private final int[] lengths;
+    private final long[] hashes;
+    private final int[] owners;
+    private final int[] blockSums;
+    private final int[] totals; // sum of each slot's cells: the coarsest bound, scanned first
     private int size;
     private int next;
 
     FingerprintRing(int capacity) {
         this.cells = new byte[capacity * MAX_LENGTH];
-        this.slots = new int[capacity * STRIDE];
-        this.capacity = capacity;
+        this.lengths = new int[capacity];
+        this.hashes = new long[capacity];
+        this.owners = new int[capacity];
+        this.blockSums = new int[capacity * BLOCKS];
+        this.totals = new int[capacity];
     }
 
     private FingerprintRing(FingerprintRing o) {
         this.cells = o.cells.clone();
-        this.slots = o.slots.clone();
-        this.capacity = o.capacity;
+        this.lengths = o.lengths.clone();
+        this.hashes = o.hashes.clone();
+        this.owners = o.owners.clone();
+        this.blockSums = o.blockSums.clone();
+        this.totals = o.totals.clone();
         this.size = o.size;
         this.next = o.next;
     }
@@ -88,17 +86,17 @@ final class FingerprintRing {
 
     private void storeBlockSums(int slot) {
         int base = slot * MAX_LENGTH;
-        int n = slots[slot * STRIDE + LENGTH];
+        int n = lengths[slot];
         int total = 0;
         for (int b = 0; b < BLOCKS; b++) {
             int sum = 0;
             for (int i = b * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
                 sum += cells[base + i] & 0xff;
             }
-            slots[slot * STRIDE + SUMS + b] = sum;
+            blockSums[slot * BLOCKS + b] = sum;
             total += sum;
         }
-        slots[slot * STRIDE + TOTAL] = total;
+        totals[slot] = total;
     }
 
     /**
@@ -106,10 +104,10 @@ final class FingerprintRing {
      * are {@code query}: {@code |sum(a) - sum(b)| <= sum|a - b|} over each block.
      */
     int l1LowerBound(int slot, int[] query) {
-        int base = slot * STRIDE + SUMS;
+        int base = slot * BLOCKS;
         int lb = 0;
         for (int b = 0; b < BLOCKS; b++) {
-            lb += Math.abs(slots[base + b] - query[b]);
+            lb += Math.abs(blockSums[base + b] - query[b]);
         }
         return lb;
     }
@@ -119,8 +117,7 @@ final class FingerprintRing {
      * sums: first from the totals (one number), then from the blocks. {@code false} says nothing.
      */
     boolean surelyFarther(int slot, int[] query, int limit) {
-        return Math.abs(slots[slot * STRIDE + TOTAL] - query[BLOCKS]) > limit
-                || l1LowerBound(slot, query) > limit;
+        return Math.abs(totals[slot] - query[BLOCKS]) > limit || l1LowerBound(slot, query) > limit;
     }
 
     /**
@@ -128,10 +125,10 @@ final class FingerprintRing {
      * fingerprint with these block sums (Cauchy–Schwarz on each block of at most BLOCK cells).
      */
     long l2SquaredLowerBoundTimesBlock(int slot, int[] query) {
-        int base = slot * STRIDE + SUMS;
+        int base = slot * BLOCKS;
         long lb = 0;
         for (int b = 0; b < BLOCKS; b++) {
-            long d = slots[base + b] - query[b];
+            long d = blockSums[base + b] - query[b];
             lb += d * d;
         }
         return lb;
@@ -149,10 +146,12 @@ final class FingerprintRing {
     void add(byte[] f, int length, long hash, int owner) {
         int n = Math.min(length, MAX_LENGTH);
         System.arraycopy(f, 0, cells, next * MAX_LENGTH, n);
-        setNumbers(next, n, owner, hash);
+        lengths[next] = n;
+        hashes[next] = hash;
+        owners[next] = owner;
         storeBlockSums(next);
-        next = (next + 1) % capacity;
-        size = Math.min(size + 1, capacity);
+        next = (next + 1) % lengths.length;
+        size = Math.min(size + 1, lengths.length);
     }
 
     /**
@@ -162,23 +161,13 @@ final class FingerprintRing {
     void add(byte[] f, int length, long hash, int owner, int[] sums) {
         int n = Math.min(length, MAX_LENGTH);
         System.arraycopy(f, 0, cells, next * MAX_LENGTH, n);
-        setNumbers(next, n, owner, hash);
-        System.arraycopy(sums, 0, slots, next * STRIDE + SUMS, BLOCKS);
-        slots[next * STRIDE + TOTAL] = sums[BLOCKS];
-        next = (next + 1) % capacity;
-        size = Math.min(size + 1, capacity);
-    }
-
-    private void setNumbers(int slot, int length, int owner, long hash) {
-        int at = slot * STRIDE;
-        slots[at + LENGTH] = length;
-        slots[at + OWNER] = owner;
-        slots[at + HASH_LOW] = (int) hash;
-        slots[at + HASH_HIGH] = (int) (hash >>> 32);
-    }
-
-    private int lengthAt(int slot) {
-        return slots[slot * STRIDE + LENGTH];
+        lengths[next] = n;
+        hashes[next] = hash;
+        owners[next] = owner;
+        System.arraycopy(sums, 0, blockSums, next * BLOCKS, BLOCKS);
+        totals[next] = sums[BLOCKS];
+        next = (next + 1) % lengths.length;
+        size = Math.min(size + 1, lengths.length);
     }
 
     /**
@@ -192,13 +181,13 @@ final class FingerprintRing {
         n.put("size", size);
         int bytes = 0;
         for (int s = 0; s < size; s++) {
-            bytes += 5 + lengthAt(s);
+            bytes += 5 + lengths[s];
         }
         ByteBuffer b = ByteBuffer.allocate(bytes);
         for (int s = 0; s < size; s++) {
-            b.put((byte) lengthAt(s));
-            b.put(cells, s * MAX_LENGTH, lengthAt(s));
-            b.putInt(ownerAt(s));
+            b.put((byte) lengths[s]);
+            b.put(cells, s * MAX_LENGTH, lengths[s]);
+            b.putInt(owners[s]);
         }
         n.put("data", Base64.getEncoder().encodeToString(b.array()));
         return n;
@@ -211,7 +200,7 @@ final class FingerprintRing {
         }
         int nx = n.path("next").asInt();
         int sz = n.path("size").asInt();
-        if (sz < 0 || sz > capacity || nx < 0 || nx >= capacity) {
+        if (sz < 0 || sz > lengths.length || nx < 0 || nx >= lengths.length) {
             throw new IllegalArgumentException("fingerprint ring state does not fit its ring");
         }
         ByteBuffer b;
@@ -223,13 +212,10 @@ final class FingerprintRing {
                     throw new IllegalArgumentException("fingerprint longer than " + MAX_LENGTH);
                 }
                 b.get(cells, s * MAX_LENGTH, len);
-                slots[s * STRIDE + LENGTH] = len; // before the owner's read, as it was
-                int owner = b.getInt();
-                setNumbers(
-                        s,
-                        len,
-                        owner,
-                        hash(Arrays.copyOfRange(cells, s * MAX_LENGTH, s * MAX_LENGTH + len), len));
+                lengths[s] = len;
+                owners[s] = b.getInt();
+                hashes[s] =
+                        hash(Arrays.copyOfRange(cells, s * MAX_LENGTH, s * MAX_LENGTH + len), len);
                 storeBlockSums(s);
             }
         } catch (BufferUnderflowException e) {
@@ -243,21 +229,23 @@ final class FingerprintRing {
     }
 
     private void restoreSlots(JsonNode n) {
-        JsonNode saved = n.path("slots");
+        JsonNode slots = n.path("slots");
         int nx = n.path("next").asInt();
-        if (saved.size() > capacity || nx < 0 || nx >= capacity) {
+        if (slots.size() > lengths.length || nx < 0 || nx >= lengths.length) {
             throw new IllegalArgumentException("fingerprint ring state does not fit its ring");
         }
-        for (int s = 0; s < saved.size(); s++) {
-            byte[] f = Base64.getDecoder().decode(saved.get(s).path(0).asText());
+        for (int s = 0; s < slots.size(); s++) {
+            byte[] f = Base64.getDecoder().decode(slots.get(s).path(0).asText());
             if (f.length > MAX_LENGTH) {
                 throw new IllegalArgumentException("fingerprint longer than " + MAX_LENGTH);
             }
             System.arraycopy(f, 0, cells, s * MAX_LENGTH, f.length);
-            setNumbers(s, f.length, saved.get(s).path(2).asInt(), saved.get(s).path(1).asLong());
+            lengths[s] = f.length;
+            hashes[s] = slots.get(s).path(1).asLong();
+            owners[s] = slots.get(s).path(2).asInt();
             storeBlockSums(s);
         }
-        size = saved.size();
+        size = slots.size();
         next = nx;
     }
 
@@ -266,17 +254,16 @@ final class FingerprintRing {
     }
 
     long hashAt(int slot) {
-        int at = slot * STRIDE;
-        return ((long) slots[at + HASH_HIGH] << 32) | (slots[at + HASH_LOW] & 0xffffffffL);
+        return hashes[slot];
     }
 
     int ownerAt(int slot) {
-        return slots[slot * STRIDE + OWNER];
+        return owners[slot];
     }
 
     /** The slot of the {@code k}-th newest fingerprint ({@code 0}: the newest), k below size. */
     int newest(int k) {
-        return Math.floorMod(next - 1 - k, capacity);
+        return Math.floorMod(next - 1 - k, lengths.length);
     }
 
     /**
@@ -289,7 +276,7 @@ final class FingerprintRing {
      * zeros, scratch, left as zeros.
      */
     int unchangedAt(int slot, byte[] f, int length, int tolerance, int blank, int[] histogram) {
-        if (lengthAt(slot) != length) {
+        if (lengths[slot] != length) {
             return 0;
         }
         int base = slot * MAX_LENGTH;
@@ -330,7 +317,7 @@ final class FingerprintRing {
      * lengths differ. {@code histogram} is 511 zeros, scratch, left as zeros.
      */
     int modalShiftAt(int slot, byte[] f, int length, int[] histogram) {
-        if (lengthAt(slot) != length) {
+        if (lengths[slot] != length) {
             return 0;
         }
         int base = slot * MAX_LENGTH;
@@ -360,7 +347,7 @@ final class FingerprintRing {
             int minCells,
             int densityPercent,
             int againstOneIn) {
-        if (lengthAt(slot) != length) {
+        if (lengths[slot] != length) {
             return false;
         }
         int side = (int) Math.round(Math.sqrt(length));
@@ -399,7 +386,7 @@ final class FingerprintRing {
 
     /** Whether slot holds exactly these bytes. */
     boolean equalsAt(int slot, byte[] f, int length) {
-        if (lengthAt(slot) != length) {
+        if (lengths[slot] != length) {
             return false;
         }
         int base = slot * MAX_LENGTH;
@@ -411,7 +398,7 @@ final class FingerprintRing {
      * (most pairs are far apart, so this stops early) or the lengths differ.
      */
     int l1At(int slot, byte[] f, int length, int limit) {
-        if (lengthAt(slot) != length) {
+        if (lengths[slot] != length) {
             return Integer.MAX_VALUE;
         }
         int base = slot * MAX_LENGTH;
@@ -438,7 +425,7 @@ final class FingerprintRing {
 
     /** The squared Euclidean distance between slot and f, or -1 when the lengths differ. */
     long l2SquaredAt(int slot, byte[] f, int length) {
-        if (lengthAt(slot) != length) {
+        if (lengths[slot] != length) {
             return -1;
         }
         int base = slot * MAX_LENGTH;
