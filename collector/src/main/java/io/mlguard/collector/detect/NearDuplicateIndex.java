@@ -62,33 +62,22 @@ final class NearDuplicateIndex {
         }
     }
 
-    // A slot's cells start at CELLS + slot * LEN: the offset puts them on one 64-byte line, not
-    // two, when the array starts on a line (a humongous G1 object starts on a region), after the
-    // array's 16-byte header.
-    private static final int CELLS = 48;
-    private final byte[] cells = new byte[CELLS + CAPACITY * LEN];
+    private final byte[] cells = new byte[CAPACITY * LEN];
+    private final byte[] lengths = new byte[CAPACITY];
     private final int[] digests = new int[CAPACITY];
     private final EntryOwners owners = new EntryOwners(CAPACITY);
-    // What a candidate is checked against before its cells, side by side per slot (8 ints from
-    // SLOTS + slot * STRIDE, 32 bytes, half a cache line, with the same offset reasoning as the
-    // cells): the entry number a bucket entry must equal to be live, the lookup that last compared
-    // the slot, the sum of its cells, its length, and its 8 block sums, two to an int (each at
-    // most 8 * 255). One miss per candidate where separate arrays cost one each (JFR of e9025b3:
-    // the first of these reads was 10 % of the ingest thread).
-    private static final int STRIDE = 8;
-    private static final int SLOTS = 12;
-    private static final int SEQUENCE = 0;
-    private static final int VISITED = 1;
-    private static final int TOTAL = 2;
-    private static final int LENGTH = 3;
-    private static final int SUMS = 4;
-    private final int[] slots = new int[SLOTS + CAPACITY * STRIDE];
+    private final int[] sequences = new int[CAPACITY]; // what a bucket entry must equal to be live
+    private final int[] visited = new int[CAPACITY]; // the lookup that last compared the slot
     // per bucket slot, the entry (low 32 bits) and the two half sums of its cells (16 bits each,
     // see #halves): a lower bound of the L1 distance that turns most candidates away without
     // touching their slot's arrays, one cache line per bucket instead of one per candidate
     private final long[] buckets = new long[TABLES * BUCKETS * BUCKET_SLOTS];
     private final byte[] cursors = new byte[TABLES * BUCKETS];
     private final int[] keys = new int[TABLES];
+    // per slot, the block sums and their total: lower bounds of the L1 distance that turn most
+    // candidates away before their cells are read (see FingerprintRing#BLOCK)
+    private final short[] blockSums = new short[CAPACITY * FingerprintRing.BLOCKS];
+    private final int[] totals = new int[CAPACITY];
     private final int[] querySums = new int[FingerprintRing.BLOCKS + 1];
     private long touchedSum; // keeps the pre-reads of scan from being optimised away
     private int absorbInto = -1; // the slot the last scanned query joins, -1 for a new entry
@@ -99,9 +88,8 @@ final class NearDuplicateIndex {
 
     /**
      * A deep copy of the entries, tables and counters (a checkpoint's view of the index while the
-     * original goes on); the per-lookup marks come along with the lookup count, which changes no
-     * result. About 4 MB of array copies: far less than serialising the index, which the committer
-     * does later.
+     * original goes on); the per-lookup scratch starts afresh, which changes no result. About 4 MB
+     * of array copies: far less than serialising the index, which the committer does later.
      */
     NearDuplicateIndex copy() {
         return copyInto(new NearDuplicateIndex());
@@ -112,14 +100,14 @@ final class NearDuplicateIndex {
      */
     NearDuplicateIndex copyInto(NearDuplicateIndex c) {
         System.arraycopy(cells, 0, c.cells, 0, cells.length);
+        System.arraycopy(lengths, 0, c.lengths, 0, lengths.length);
         System.arraycopy(digests, 0, c.digests, 0, digests.length);
         c.owners.copyFrom(owners);
-        // the visited marks (per-lookup scratch) come along: the copy's lookups carry on from
-        // this one's number, so each is still new to every mark
-        System.arraycopy(slots, 0, c.slots, 0, slots.length);
-        c.lookup = lookup;
+        System.arraycopy(sequences, 0, c.sequences, 0, sequences.length);
         System.arraycopy(buckets, 0, c.buckets, 0, buckets.length);
         System.arraycopy(cursors, 0, c.cursors, 0, cursors.length);
+        System.arraycopy(blockSums, 0, c.blockSums, 0, blockSums.length);
+        System.arraycopy(totals, 0, c.totals, 0, totals.length);
         c.added = added;
         c.addedBefore = addedBefore;
         c.bucketEvictions = bucketEvictions;
@@ -143,9 +131,7 @@ final class NearDuplicateIndex {
         int queryLow = queryHalves & 0xffff;
         int queryHigh = queryHalves >>> 16;
         if (++lookup == 0) {
-            for (int i = SLOTS + VISITED; i < slots.length; i += STRIDE) {
-                slots[i] = 0;
-            }
+            Arrays.fill(visited, 0);
             lookup = 1;
         }
         // The eight buckets are far apart in 2 MB: read the first and last word of each first
@@ -173,15 +159,14 @@ final class NearDuplicateIndex {
                     continue;
                 }
                 int slot = entry & MASK;
-                int at = SLOTS + slot * STRIDE;
-                if (slots[at + SEQUENCE] != entry || slots[at + VISITED] == lookup) {
+                if (sequences[slot] != entry || visited[slot] == lookup) {
                     continue;
                 }
-                slots[at + VISITED] = lookup;
-                if (surelyFarther(at, limit)) {
+                visited[slot] = lookup;
+                if (surelyFarther(slot, limit)) {
                     continue;
                 }
-                int d = l1(slot, at, f, length, limit);
+                int d = l1(slot, f, length, limit);
                 if (d > limit) {
                     continue;
                 }
@@ -225,25 +210,24 @@ final class NearDuplicateIndex {
             entry = (int) ++added; // 0 marks an empty bucket slot
         }
         int slot = entry & MASK;
-        int at = SLOTS + slot * STRIDE;
-        System.arraycopy(f, 0, cells, CELLS + slot * LEN, length);
+        System.arraycopy(f, 0, cells, slot * LEN, length);
+        lengths[slot] = (byte) length;
         digests[slot] = digest;
         owners.start(slot, owner);
-        slots[at + SEQUENCE] = entry;
-        slots[at + LENGTH] = (byte) length; // as the byte it is saved as
+        sequences[slot] = entry;
         FingerprintRing.blockSums(f, length, querySums);
-        for (int b = 0; b < FingerprintRing.BLOCKS; b += 2) {
-            // (short) as the sums were kept: at most 8 * 255, so unchanged
-            slots[at + SUMS + b / 2] = (querySums[b] & 0xffff) | (short) querySums[b + 1] << 16;
+        for (int b = 0; b < FingerprintRing.BLOCKS; b++) {
+            blockSums[slot * FingerprintRing.BLOCKS + b] = (short) querySums[b];
         }
-        slots[at + TOTAL] = querySums[FingerprintRing.BLOCKS];
+        totals[slot] = querySums[FingerprintRing.BLOCKS];
         insertInto(slot, tables);
     }
 
     /** Puts the slot's entry into the buckets of its keys in the given tables. */
     private void insertInto(int slot, int tables) {
-        int at = SLOTS + slot * STRIDE;
-        long packed = (slots[at + SEQUENCE] & 0xffffffffL) | ((long) slotHalves(at) << 32);
+        long packed =
+                (sequences[slot] & 0xffffffffL)
+                        | ((long) halves(blockSums, slot * FingerprintRing.BLOCKS) << 32);
         for (int t = 0; t < TABLES; t++) {
             if ((tables & (1 << t)) == 0) {
                 continue;
@@ -251,7 +235,7 @@ final class NearDuplicateIndex {
             int b = t * BUCKETS + keys[t];
             int i = cursors[b];
             int old = (int) buckets[b * BUCKET_SLOTS + i];
-            if (old != 0 && sequence(old & MASK) == old) {
+            if (old != 0 && sequences[old & MASK] == old) {
                 bucketEvictions++;
             }
             buckets[b * BUCKET_SLOTS + i] = packed;
@@ -271,28 +255,14 @@ final class NearDuplicateIndex {
      * L1 distance, and at most the block bound of {@link #surelyFarther}, so what it turns away
      * that test would have turned away too.
      */
-    private int slotHalves(int at) {
+    private static int halves(short[] sums, int from) {
         int low = 0;
         int high = 0;
         for (int b = 0; b < FingerprintRing.BLOCKS / 2; b++) {
-            low += blockSum(at, b);
-            high += blockSum(at, FingerprintRing.BLOCKS / 2 + b);
+            low += sums[from + b];
+            high += sums[from + FingerprintRing.BLOCKS / 2 + b];
         }
         return low | high << 16;
-    }
-
-    /** Block sum b of the slot at {@code at}. */
-    private int blockSum(int at, int b) {
-        int w = slots[at + SUMS + (b >> 1)];
-        return (b & 1) == 0 ? (short) w : w >> 16;
-    }
-
-    private int sequence(int slot) {
-        return slots[SLOTS + slot * STRIDE + SEQUENCE];
-    }
-
-    private int length(int slot) {
-        return slots[SLOTS + slot * STRIDE + LENGTH];
     }
 
     private static int halves(int[] sums, int from) {
@@ -305,23 +275,22 @@ final class NearDuplicateIndex {
         return low | high << 16;
     }
 
-    private boolean surelyFarther(int at, int limit) {
-        if (Math.abs(slots[at + TOTAL] - querySums[FingerprintRing.BLOCKS]) > limit) {
+    private boolean surelyFarther(int slot, int limit) {
+        if (Math.abs(totals[slot] - querySums[FingerprintRing.BLOCKS]) > limit) {
             return true;
         }
         int lb = 0;
-        for (int b = 0; b < FingerprintRing.BLOCKS; b += 2) {
-            int w = slots[at + SUMS + b / 2];
-            lb += Math.abs((short) w - querySums[b]) + Math.abs((w >> 16) - querySums[b + 1]);
+        for (int b = 0, base = slot * FingerprintRing.BLOCKS; b < FingerprintRing.BLOCKS; b++) {
+            lb += Math.abs(blockSums[base + b] - querySums[b]);
         }
         return lb > limit;
     }
 
-    private int l1(int slot, int at, byte[] f, int length, int limit) {
-        if (slots[at + LENGTH] != length) {
+    private int l1(int slot, byte[] f, int length, int limit) {
+        if (lengths[slot] != length) {
             return Integer.MAX_VALUE;
         }
-        int base = CELLS + slot * LEN;
+        int base = slot * LEN;
         int sum = 0;
         // The sum only grows, so testing it once per 16 cells stops where testing every cell
         // would, give or take a block, with the same answer; a loop without a test per cell is
@@ -367,7 +336,7 @@ final class NearDuplicateIndex {
         byte[] tables = tablesHolding();
         int bytes = 0;
         for (long s = first + 1; s <= added; s++) {
-            bytes += live(s) ? 6 + EntryOwners.BYTES + length((int) s & MASK) : 0;
+            bytes += live(s) ? 6 + EntryOwners.BYTES + lengths[(int) s & MASK] : 0;
         }
         ByteBuffer b = ByteBuffer.allocate(bytes);
         for (long s = first + 1; s <= added; s++) {
@@ -375,8 +344,8 @@ final class NearDuplicateIndex {
             if (!live(s)) {
                 continue; // the one number skipped because it wrapped to 0
             }
-            b.put((byte) length(slot));
-            b.put(cells, CELLS + slot * LEN, length(slot));
+            b.put(lengths[slot]);
+            b.put(cells, slot * LEN, lengths[slot]);
             b.putInt(digests[slot]);
             owners.write(slot, b);
             b.put(tables[slot]);
@@ -397,7 +366,7 @@ final class NearDuplicateIndex {
                     i < end;
                     i++) {
                 int entry = (int) buckets[i];
-                if (entry != 0 && sequence(entry & MASK) == entry) {
+                if (entry != 0 && sequences[entry & MASK] == entry) {
                     out[entry & MASK] |= (byte) (1 << t);
                 }
             }
@@ -406,7 +375,7 @@ final class NearDuplicateIndex {
     }
 
     private boolean live(long s) {
-        return sequence((int) s & MASK) == (int) s && (int) s != 0;
+        return sequences[(int) s & MASK] == (int) s && (int) s != 0;
     }
 
     /** Restores what {@link #saveState()} wrote. */
@@ -451,8 +420,6 @@ final class NearDuplicateIndex {
         bucketEvictions = 0;
         Arrays.fill(buckets, 0);
         Arrays.fill(cursors, (byte) 0);
-        for (int i = SLOTS + SEQUENCE; i < slots.length; i += STRIDE) {
-            slots[i] = 0;
-        }
+        Arrays.fill(sequences, 0);
     }
 }
