@@ -63,6 +63,9 @@ public final class InferenceRecord {
      */
     StringCache strings;
 
+    /** Set with {@link #strings}: decodes the body from one copy of its bytes. */
+    BodyCopyReader copyReader;
+
     private static TensorSummary[] newSummaries() {
         TensorSummary[] a = new TensorSummary[Records.MAX_TENSORS];
         for (int i = 0; i < a.length; i++) {

@@ -97,9 +97,13 @@ public final class Records {
                     InferenceRecord ir = reuse != null ? reuse : new InferenceRecord();
                     if (reuse != null && reuse.strings == null) {
                         reuse.strings = new StringCache();
+                        reuse.copyReader = new BodyCopyReader(reuse.strings);
                     }
                     ir.clear();
-                    ir.readBody(in);
+                    if (ir.copyReader == null || !ir.copyReader.read(in, ir)) {
+                        ir.clear(); // what the copy reader filled before it gave up
+                        ir.readBody(in);
+                    }
                     record = ir;
                     break;
                 case MODEL_LOAD:

@@ -62,8 +62,37 @@ final class StringCache {
         return s;
     }
 
+    /**
+     * As {@link #read(BytesIn, String)}, for the {@code n} bytes of a string at {@code b[off]} (the
+     * length already read): the same string, from the cache on a hit; on a miss the string when its
+     * bytes are ASCII, else null (the caller decodes it the plain way).
+     */
+    String read(byte[] b, int off, int n) {
+        if (n > MAX_BYTES) {
+            return ascii(b, off, n) ? new String(b, off, n, StandardCharsets.ISO_8859_1) : null;
+        }
+        int slot = slot(b, off, n);
+        int base = slot * MAX_BYTES;
+        if (lengths[slot] == n && Arrays.equals(keys, base, base + n, b, off, off + n)) {
+            hits++;
+            return values[slot];
+        }
+        if (!ascii(b, off, n)) {
+            return null;
+        }
+        String s = new String(b, off, n, StandardCharsets.ISO_8859_1);
+        System.arraycopy(b, off, keys, base, n);
+        lengths[slot] = n;
+        values[slot] = s;
+        return s;
+    }
+
     private static boolean ascii(byte[] b, int n) {
-        for (int i = 0; i < n; i++) {
+        return ascii(b, 0, n);
+    }
+
+    static boolean ascii(byte[] b, int off, int n) {
+        for (int i = off; i < off + n; i++) {
             if (b[i] < 0) {
                 return false;
             }
@@ -72,8 +101,12 @@ final class StringCache {
     }
 
     private static int slot(byte[] b, int n) {
+        return slot(b, 0, n);
+    }
+
+    private static int slot(byte[] b, int off, int n) {
         int h = n;
-        for (int i = 0; i < n; i++) {
+        for (int i = off; i < off + n; i++) {
             h = 31 * h + b[i];
         }
         h *= 0x9E3779B9; // spread the low bits, which pick the slot

@@ -25,6 +25,15 @@ public final class InvalidInputDetector implements Detector, Checkpointable {
     private final Sensitivity sensitivity;
     private final Map<String, ReferenceRange> references = new HashMap<>();
     private long referencesRefused;
+    // The last few (model, input name) pairs found, by the very strings (the record reader's cache
+    // hands out one per id and name): a record's look-up then builds no key string and hashes
+    // nothing (the key's concatenation was 1-2 % of the ingest thread). A pair's range stays the
+    // map's until a restore replaces the map's content, which empties these.
+    private static final int RECENT = 4;
+    private final String[] recentModels = new String[RECENT];
+    private final String[] recentInputs = new String[RECENT];
+    private final ReferenceRange[] recentRanges = new ReferenceRange[RECENT];
+    private int nextRecent;
 
     public InvalidInputDetector(int windowSize) {
         this(windowSize, Sensitivity.untuned());
@@ -121,6 +130,22 @@ public final class InvalidInputDetector implements Detector, Checkpointable {
     }
 
     private ReferenceRange reference(String model, String input) {
+        for (int i = 0; i < RECENT; i++) {
+            if (recentModels[i] == model && recentInputs[i] == input && recentRanges[i] != null) {
+                return recentRanges[i];
+            }
+        }
+        ReferenceRange ref = lookUp(model, input);
+        if (ref != null) { // a refusal is counted every time: never remembered
+            recentModels[nextRecent] = model;
+            recentInputs[nextRecent] = input;
+            recentRanges[nextRecent] = ref;
+            nextRecent = (nextRecent + 1) % RECENT;
+        }
+        return ref;
+    }
+
+    private ReferenceRange lookUp(String model, String input) {
         String key = model + '\u0000' + input;
         ReferenceRange ref = references.get(key);
         if (ref == null) {
@@ -174,6 +199,9 @@ public final class InvalidInputDetector implements Detector, Checkpointable {
                         });
         references.clear();
         references.putAll(restored);
+        java.util.Arrays.fill(recentModels, null);
+        java.util.Arrays.fill(recentInputs, null);
+        java.util.Arrays.fill(recentRanges, null);
         referencesRefused = n.path("refused").asLong();
     }
 }

@@ -5,6 +5,7 @@ import static io.mlguard.collector.TestRecords.inference;
 import static io.mlguard.collector.TestRecords.nanInference;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
 import java.util.ArrayList;
@@ -145,5 +146,72 @@ class InvalidInputDetectorTest {
 
     private static org.assertj.core.data.Offset<Double> within() {
         return org.assertj.core.data.Offset.offset(1e-9);
+    }
+
+    /**
+     * The recent (model, input) pairs answer as the reference map would: a detector that sees each
+     * model id and input name as one string (the record reader's cache) and one that sees a new
+     * string per record (never the same reference, so always the map) give the same signals and
+     * state, through more interleaved pairs than are remembered, a restore and a full table.
+     */
+    @Test
+    void recentPairsAnswerAsTheMapWouldThroughARestoreAndAFullTable() {
+        String[] models = {"m0", "m1", "m2", "m3", "m4", "m5"};
+        String[] inputs = {"input", "mask", "ids"};
+        // a window the restore falls into: the restored ranges still learn afterwards
+        InvalidInputDetector shared = new InvalidInputDetector(400);
+        InvalidInputDetector copies = new InvalidInputDetector(400);
+        List<Signal> a = new ArrayList<>();
+        List<Signal> b = new ArrayList<>();
+        java.util.Random random = new java.util.Random(9);
+        int total = 20_000;
+        for (int i = 0; i < total; i++) {
+            if (i == total / 10) {
+                String state = shared.saveState();
+                shared.restoreState(state);
+                copies.restoreState(state);
+            }
+            if (i == total / 10 + 50) { // still learning: every update must have reached the map
+                assertThat(copies.saveState()).isEqualTo(shared.saveState());
+            }
+            if (i == 3 * total / 4) { // fill the table: later new pairs are refused
+                for (int k = 0; k < InvalidInputDetector.MAX_REFERENCES; k++) {
+                    InferenceRecord filler = inference("filler-" + k, "c", T0 + i, 0, 1);
+                    shared.onInference(filler, i, a::add);
+                    copies.onInference(filler, i, b::add);
+                }
+            }
+            int m = random.nextInt(models.length);
+            boolean learnt = i > total / 2; // every range complete: outliers now stand out
+            double low = learnt && random.nextInt(50) == 0 ? -5 : random.nextDouble() * 0.1;
+            double high = learnt && random.nextInt(50) == 0 ? 7 : 1 - random.nextDouble() * 0.1;
+            InferenceRecord r = inference(models[m], "c" + random.nextInt(5), T0 + i, low, high);
+            r.inputCount = 2;
+            r.inputs[1].matrix(inputs[random.nextInt(inputs.length)], DType.FLOAT32, 1, 4);
+            r.inputs[1].min = random.nextDouble();
+            r.inputs[1].max = r.inputs[1].min + random.nextDouble();
+            if (i >= 3 * total / 4 && random.nextInt(10) == 0) {
+                r.modelId = "late-" + random.nextInt(3); // refused, every time
+            }
+            shared.onInference(r, i, a::add);
+            InferenceRecord c = inference(new String(r.modelId), r.clientId, T0 + i, low, high);
+            c.inputs[0].name = new String(r.inputs[0].name);
+            c.inputCount = 2;
+            c.inputs[1].matrix(new String(r.inputs[1].name), DType.FLOAT32, 1, 4);
+            c.inputs[1].min = r.inputs[1].min;
+            c.inputs[1].max = r.inputs[1].max;
+            copies.onInference(c, i, b::add);
+        }
+        assertThat(a).hasSizeGreaterThan(100);
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).reason()).isEqualTo(a.get(i).reason());
+            assertThat(b.get(i).model()).isEqualTo(a.get(i).model());
+            assertThat(b.get(i).recordIndex()).isEqualTo(a.get(i).recordIndex());
+            assertThat(b.get(i).evidence()).isEqualTo(a.get(i).evidence());
+        }
+        assertThat(shared.referencesRefused()).isGreaterThan(100);
+        assertThat(copies.referencesRefused()).isEqualTo(shared.referencesRefused());
+        assertThat(copies.saveState()).isEqualTo(shared.saveState());
     }
 }
