@@ -49,16 +49,7 @@ final class TensorData {
      * null}) of which at most {@code count} elements will be read.
      */
     TensorData of(Buffer data, DType dtype, long count) {
-        this.data = data;
-        this.dtype = dtype;
-        this.copied = 0;
-        this.offset = 0;
-        this.available = data == null ? 0 : Elements.count(data, dtype);
-        long n = Math.min(count, available);
-        if (dtype == DType.FLOAT32 && n > 0 && n <= denseLimit) {
-            copy(data, (int) n);
-        }
-        return this;
+        return point(data, dtype, 0, data == null ? 0 : Elements.count(data, dtype), count);
     }
 
     /**
@@ -67,13 +58,22 @@ final class TensorData {
      * runtime handed over no data. Reads then as {@link #of} read the tensor itself.
      */
     TensorData ofStaged(ByteBuffer stage, DType dtype, int offset, long available) {
-        this.data = stage;
+        return point(stage, dtype, offset, stage == null ? 0 : available, available);
+    }
+
+    /**
+     * Points at {@code available} elements of {@code data} from element {@code offset}, of which at
+     * most {@code count} will be read; copies them first when they are few enough float32s.
+     */
+    private TensorData point(Buffer data, DType dtype, int offset, long available, long count) {
+        this.data = data;
         this.dtype = dtype;
         this.copied = 0;
         this.offset = offset;
-        this.available = stage == null ? 0 : available;
-        if (dtype == DType.FLOAT32 && this.available > 0 && this.available <= denseLimit) {
-            copy(stage, (int) this.available);
+        this.available = available;
+        long n = Math.min(count, available);
+        if (dtype == DType.FLOAT32 && n > 0 && n <= denseLimit) {
+            copy(data, (int) n);
         }
         return this;
     }
