@@ -134,6 +134,10 @@ public final class InferenceRecorder implements Hooks {
                         System.nanoTime());
         if (refusal != null) {
             counters.inferencesRefused.increment();
+            if (st.ring != null) {
+                // this thread's captured inferences were served before this refusal
+                summaryThread.drain(st.ring, st.summaries);
+            }
             InferenceRecord rec = st.record;
             rec.clear();
             rec.timestampMillis = System.currentTimeMillis();

@@ -2,13 +2,17 @@ package io.mlguard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlguard.bootstrap.ClientBlockedException;
 import io.mlguard.core.config.AgentConfig;
+import io.mlguard.core.control.ControlRules;
 import io.mlguard.core.queue.QueueContents;
 import io.mlguard.core.queue.QueueWriter;
 import io.mlguard.core.summary.Summaries;
+import io.mlguard.protocol.ControlRecord;
 import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -19,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +86,10 @@ class DeferredSummariesTest {
     }
 
     InferenceRecorder recorder(String name, String args) throws Exception {
+        return recorder(name, args, null);
+    }
+
+    InferenceRecorder recorder(String name, String args, ControlRules rules) throws Exception {
         AgentConfig config =
                 AgentConfig.load(
                         "queue="
@@ -103,7 +113,7 @@ class DeferredSummariesTest {
                 counters,
                 new RuntimeAdapter[] {RUNTIME},
                 new RequestAdapter[] {EnforcementTest.REQUESTS},
-                null);
+                rules);
     }
 
     /**
@@ -212,6 +222,74 @@ class DeferredSummariesTest {
         assertThat(records.get("alice")).hasSize(50);
         assertThat(records.get("carol")).hasSize(50);
         assertThat(counters.get("after").capturesDeferred.sum()).isBetween(1L, 50L);
+    }
+
+    @Test
+    void aRefusedInferenceIsWrittenAfterItsThreadsWaitingCaptures() throws Exception {
+        ControlRules rules = new ControlRules();
+        ControlRecord block = new ControlRecord();
+        block.action = ControlRecord.Action.BLOCK;
+        block.clientId = "mallory";
+        block.expiresAtMillis = System.currentTimeMillis() + 600_000;
+        rules.apply(block, System.currentTimeMillis(), System.nanoTime());
+        InferenceRecorder rec = recorder("refused", ",deferSummaries=true,enforce=true", rules);
+        CountDownLatch registered = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean refused = new AtomicBoolean();
+        Thread server =
+                new Thread(
+                        () -> {
+                            serve(rec, "alice", 1, Integer.MAX_VALUE, -1); // makes its ring
+                            registered.countDown();
+                            try {
+                                go.await();
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            serve(rec, "alice", 1, Integer.MAX_VALUE, -1);
+                            rec.enterRequest(0, "mallory");
+                            try {
+                                rec.checkAllowed(0, "mnist");
+                            } catch (ClientBlockedException e) {
+                                refused.set(true);
+                            }
+                            rec.exitRequest(0);
+                        });
+        server.start();
+        registered.await();
+        CaptureRing ring = ringOf(rec, server);
+        // while this test holds the ring, nobody else can write the thread's captures: the
+        // refusal must wait for them (or the thread ends, having written it before them)
+        synchronized (ring) {
+            go.countDown();
+            while (server.isAlive() && server.getState() != Thread.State.BLOCKED) {
+                Thread.sleep(1);
+            }
+        }
+        server.join();
+        rec.flushAtExit();
+        assertThat(refused).isTrue();
+        List<String> order = new ArrayList<>();
+        for (Object o : QueueContents.read(tmp.resolve("refused"))) {
+            InferenceRecord r = (InferenceRecord) o;
+            order.add(r.clientId + " " + r.outcome);
+        }
+        assertThat(order).containsExactly("alice OK", "alice OK", "mallory BLOCKED");
+    }
+
+    /** The capture ring of {@code owner}, from the recorder's summary thread. */
+    static CaptureRing ringOf(InferenceRecorder rec, Thread owner) throws Exception {
+        Field f = InferenceRecorder.class.getDeclaredField("summaryThread");
+        f.setAccessible(true);
+        SummaryThread t = (SummaryThread) f.get(rec);
+        Field r = SummaryThread.class.getDeclaredField("rings");
+        r.setAccessible(true);
+        for (CaptureRing ring : (CaptureRing[]) r.get(t)) {
+            if (ring.owner == owner) {
+                return ring;
+            }
+        }
+        throw new AssertionError("no ring of " + owner);
     }
 
     @Test
