@@ -29,6 +29,7 @@ final class SummaryThread implements Runnable {
     static final long IDLE_NANOS = 10_000_000;
     static final long MAX_IDLE_NANOS = 100_000_000;
     static final int LONG_IDLE_ROUNDS = 100;
+    static final int FORGET_EVERY_ROUNDS = 1024;
 
     private final QueueWriter writer;
     private final AgentCounters counters;
@@ -79,16 +80,17 @@ final class SummaryThread implements Runnable {
     public void run() {
         long pause = MIN_IDLE_NANOS;
         int idleRounds = 0;
+        long round = 0;
         try {
             while (!stopped) {
                 long done = drainAll(summaries);
                 idleRounds = done > 0 ? 0 : idleRounds + 1;
+                if (forgetsEndedThreads(done, ++round)) {
+                    forgetEndedThreads();
+                }
                 pause = nextPause(pause, done, batch, idleRounds);
                 if (pause == 0) {
                     continue;
-                }
-                if (done == 0) {
-                    forgetEndedThreads();
                 }
                 LockSupport.parkNanos(pause);
             }
@@ -119,6 +121,16 @@ final class SummaryThread implements Runnable {
         }
         long cap = idleRounds > LONG_IDLE_ROUNDS ? MAX_IDLE_NANOS : IDLE_NANOS;
         return Math.min(cap, Math.max(MIN_IDLE_NANOS, pause * 2));
+    }
+
+    /**
+     * Whether round {@code round}, which took {@code done} captures, drops the rings of ended
+     * threads: a round that found none, and every {@link #FORGET_EVERY_ROUNDS}th whatever it found,
+     * so that under a load that leaves no round empty (a summary thread that cannot keep up, a new
+     * thread per request) their rings, each with its arena, do not pile up.
+     */
+    static boolean forgetsEndedThreads(long done, long round) {
+        return done == 0 || round % FORGET_EVERY_ROUNDS == 0;
     }
 
     /** One round over every ring with {@code with}; returns the captures written. */

@@ -277,6 +277,20 @@ class DeferredSummariesTest {
         assertThat(order).containsExactly("alice OK", "alice OK", "mallory BLOCKED");
     }
 
+    @Test
+    void aBusySummaryThreadStillForgetsTheRingsOfEndedThreads() {
+        // a saturated summary thread, or a new thread per request under steady load: no round
+        // finds nothing, yet the rings of the threads that ended must go
+        int forgets = 0;
+        for (long round = 1; round <= 100_000; round++) {
+            if (SummaryThread.forgetsEndedThreads(1, round)) {
+                forgets++;
+            }
+        }
+        assertThat(forgets).isBetween(10, 1000);
+        assertThat(SummaryThread.forgetsEndedThreads(0, 7)).as("an idle round").isTrue();
+    }
+
     /** The capture ring of {@code owner}, from the recorder's summary thread. */
     static CaptureRing ringOf(InferenceRecorder rec, Thread owner) throws Exception {
         Field f = InferenceRecorder.class.getDeclaredField("summaryThread");
