@@ -151,7 +151,7 @@ public final class InferenceRecorder implements Hooks {
             rec.errorType = ClientBlockedException.class.getName();
             context.describe(rec);
             describeTrace(rec);
-            writer.write(rec);
+            write(rec);
         }
         return refusal;
     }
@@ -211,7 +211,7 @@ public final class InferenceRecorder implements Hooks {
             describeTrace(r);
             if (slot == null || !stage(adapter, target, input, result, st, slot)) {
                 adapter.summarizeInference(target, input, result, r, st.summaries);
-                writer.write(r);
+                write(r);
             }
             if ((++st.captures & captureSampleMask) == 0) {
                 // capture began at the clock read that ended the call (token + latency)
@@ -486,6 +486,19 @@ public final class InferenceRecorder implements Hooks {
             requests.detach(previous instanceof RequestContext ? (RequestContext) previous : null);
         } catch (Throwable t) {
             counters.internalErrors.increment();
+        }
+    }
+
+    /**
+     * Writes an inference record of this thread. With deferred summaries the summary thread writes
+     * this thread's other records itself, on its own thread: this one must not be handed to the
+     * queue's writer thread either, or it could overtake them ({@link QueueWriter#writeNow}).
+     */
+    private void write(InferenceRecord r) {
+        if (summaryThread != null) {
+            writer.writeNow(r);
+        } else {
+            writer.write(r);
         }
     }
 

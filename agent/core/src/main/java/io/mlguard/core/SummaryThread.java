@@ -165,7 +165,7 @@ final class SummaryThread implements Runnable {
                     InferenceRecord r = ring.record;
                     s.putHeader(r);
                     with.replay(s.tensors, r);
-                    writer.write(r);
+                    writer.writeNow(r); // see QueueWriter.writeNow
                 } catch (Throwable t) {
                     counters.internalErrors.increment();
                     counters.recordsDropped.increment();

@@ -291,6 +291,92 @@ class DeferredSummariesTest {
         assertThat(SummaryThread.forgetsEndedThreads(0, 7)).as("an idle round").isTrue();
     }
 
+    @Test
+    void withAsyncWritesTooAThreadsRecordsKeepTheirOrder() throws Exception {
+        AgentConfig config =
+                AgentConfig.load(
+                        "queue="
+                                + tmp.resolve("async")
+                                + ",minFreeDiskMb=1,statsIntervalSeconds=0,deferSummaries=true"
+                                + ",asyncWrite=true",
+                        Map.of());
+        AgentCounters c = new AgentCounters();
+        QueueWriter writer = QueueWriter.create(config.queueDir, c, 1 << 20, config.asyncWrite);
+        writers.add(writer);
+        writer.openInBackground(getClass().getClassLoader());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!writer.isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        InferenceRecorder rec =
+                new InferenceRecorder(
+                        config,
+                        writer,
+                        c,
+                        new RuntimeAdapter[] {RUNTIME},
+                        new RequestAdapter[] {EnforcementTest.REQUESTS},
+                        null);
+        serve(rec, "alice", 1, Integer.MAX_VALUE, -1);
+        // the writer ring of the summary thread, if it hands its records to the queue's writer
+        // thread: once that has written the first record, this test holds it (so it writes none)
+        Object summaryRing = null;
+        while (System.nanoTime() < deadline) {
+            boolean written = QueueContents.read(tmp.resolve("async")).size() == 1;
+            summaryRing = writerRingOf(writer, "mlguard-summaries"); // made before it writes
+            if (written && (summaryRing == null || isEmpty(summaryRing))) {
+                break;
+            }
+            Thread.sleep(1);
+        }
+        synchronized (summaryRing != null ? summaryRing : new Object()) {
+            serve(rec, "alice", 1, Integer.MAX_VALUE, -1);
+            assertThat(c.capturesDeferred.sum()).isEqualTo(2);
+            // the summary thread has written the second (into the queue or into its writer ring)
+            while (System.nanoTime() < deadline
+                    && (summaryRing == null || isEmpty(summaryRing))
+                    && QueueContents.read(tmp.resolve("async")).size() < 2) {
+                Thread.sleep(1);
+            }
+            long t = rec.enterModelLoad(0);
+            rec.exitModelLoad(0, t, "mnist-v2", null, null, null);
+        }
+        rec.flushAtExit();
+        writer.flushAtExit();
+        List<String> order = new ArrayList<>();
+        for (Object o : QueueContents.read(tmp.resolve("async"))) {
+            order.add(o instanceof ModelLoadRecord ? "load" : ((InferenceRecord) o).clientId);
+        }
+        assertThat(order).containsExactly("alice", "alice", "load");
+        assertThat(c.recordsDropped.sum()).isZero();
+    }
+
+    /** The queue writer's ring of the thread named {@code thread}, or null. */
+    static Object writerRingOf(QueueWriter writer, String thread) throws Exception {
+        Object open = field(writer, "queue");
+        Object drainer = open == null ? null : field(open, "drainer");
+        if (drainer == null) {
+            return null;
+        }
+        for (Object ring : (Object[]) field(drainer, "rings")) {
+            if (((Thread) field(ring, "owner")).getName().equals(thread)) {
+                return ring;
+            }
+        }
+        return null;
+    }
+
+    static boolean isEmpty(Object ring) throws Exception {
+        java.lang.reflect.Method m = ring.getClass().getDeclaredMethod("isEmpty");
+        m.setAccessible(true);
+        return (boolean) m.invoke(ring);
+    }
+
+    static Object field(Object o, String name) throws Exception {
+        Field f = o.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
+    }
+
     /** The capture ring of {@code owner}, from the recorder's summary thread. */
     static CaptureRing ringOf(InferenceRecorder rec, Thread owner) throws Exception {
         Field f = InferenceRecorder.class.getDeclaredField("summaryThread");

@@ -94,12 +94,24 @@ final class OpenQueue implements AutoCloseable {
      * written from the ring, the caller this one.
      */
     long append(InferenceRecord record, QueueWriter sink) {
+        return append(record, sink, true);
+    }
+
+    /**
+     * As {@link #append(InferenceRecord, QueueWriter)}; {@code handOff} false writes the record
+     * here (after this thread's records still waiting for the drainer, if any).
+     */
+    long append(InferenceRecord record, QueueWriter sink, boolean handOff) {
         ThreadWriter w = writers.get();
         Bytes<byte[]> s = w.scratch;
         s.clear();
         record.writeTo(s);
         RingDrainer d = drainer;
-        if (d != null) {
+        if (d != null && !handOff) {
+            if (w.ring != null) {
+                drain(w.ring, sink, Integer.MAX_VALUE);
+            }
+        } else if (d != null) {
             RecordRing ring = w.ring;
             if (ring == null) {
                 // once per serving thread

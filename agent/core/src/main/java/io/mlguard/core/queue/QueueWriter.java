@@ -256,6 +256,20 @@ public final class QueueWriter implements AutoCloseable {
     }
 
     public boolean write(InferenceRecord record) {
+        return write(record, true);
+    }
+
+    /**
+     * As {@link #write(InferenceRecord)}, but on the calling thread even when {@code asyncWrite} is
+     * on: in the queue when it returns. For records of one serving thread that different threads
+     * write (with {@code deferSummaries}, the summary thread or the serving thread itself): handed
+     * to the writer thread through two threads' rings, they could reach the queue out of order.
+     */
+    public boolean writeNow(InferenceRecord record) {
+        return write(record, false);
+    }
+
+    private boolean write(InferenceRecord record, boolean handOff) {
         if (disabled || disk.paused()) {
             counters.recordsDropped.increment();
             return false;
@@ -266,7 +280,7 @@ public final class QueueWriter implements AutoCloseable {
         }
         long size;
         try {
-            size = queue.append(record, this);
+            size = queue.append(record, this, handOff);
         } catch (Throwable t) {
             return failed(t);
         }
