@@ -96,7 +96,8 @@ public final class Summaries {
             fingerprints.fingerprint(d, s.shape, s.rank, r);
             if (captureFeatures && d.present() && dtype.isNumeric()) {
                 long row = rank > 1 ? count / Math.max(1, shape[0]) : count;
-                if (row <= featureLimit) {
+                // not past the data: a staged copy is followed by other tensors' elements
+                if (row <= featureLimit && row <= d.available()) {
                     for (int i = 0; i < row; i++) {
                         r.features[i] = (float) d.get(i);
                     }

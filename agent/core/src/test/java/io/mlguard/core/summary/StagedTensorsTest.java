@@ -291,6 +291,41 @@ class StagedTensorsTest {
     }
 
     @Test
+    void aBufferShorterThanItsShapeGivesNoFeaturesRatherThanTheNextTensorsValues() {
+        float[] next = new float[8];
+        java.util.Arrays.fill(next, 99f);
+        List<Tensor> inference =
+                List.of(
+                        new Tensor(
+                                true,
+                                "short",
+                                DType.FLOAT32,
+                                new long[] {1, 8},
+                                FloatBuffer.wrap(new float[] {1, 2, 3, 4})),
+                        new Tensor(
+                                true,
+                                "next",
+                                DType.FLOAT32,
+                                new long[] {1, 8},
+                                FloatBuffer.wrap(next)));
+        Summaries serving = summaries(65536, true);
+        StagedTensors slot = new StagedTensors();
+        slot.begin(new StageArena(LIMIT));
+        serving.stageInto(slot);
+        InferenceRecord r = new InferenceRecord();
+        for (Tensor t : inference) {
+            hand(serving, r, t);
+        }
+        serving.stageInto(null);
+        assertThat(slot.end()).isNotNegative();
+        summaries(65536, true).replay(slot, r);
+        // the first input has 4 of its 8 elements: the copy holds those 4, and after them the
+        // arena holds the next tensor, not this one's row
+        assertThat(r.features()).doesNotContain(99f);
+        assertThat(bytes(r)).isEqualTo(atOnce(summaries(65536, true), inference));
+    }
+
+    @Test
     void theRecordsReallyDifferByTensor() {
         // guards the test above against comparing records that hold nothing
         List<List<Tensor>> a = inferences(1);
