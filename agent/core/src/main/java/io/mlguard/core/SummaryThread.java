@@ -58,8 +58,18 @@ final class SummaryThread implements Runnable {
     /** Starts the thread, once; the first serving thread to capture does it. */
     synchronized void start() {
         if (!started && !stopped) {
-            started = true;
-            thread.start();
+            try {
+                thread.start();
+                started = true;
+            } catch (Throwable t) {
+                // no thread to take the captures (the JVM cannot make one): never hand any over
+                stopped = true;
+                AgentLog.once(
+                        "summary-thread-start",
+                        "the summary thread could not start ("
+                                + t
+                                + "); inferences are summarised on the serving threads");
+            }
         }
     }
 

@@ -350,6 +350,28 @@ class DeferredSummariesTest {
         assertThat(c.recordsDropped.sum()).isZero();
     }
 
+    @Test
+    void aSummaryThreadThatCannotStartLeavesTheCapturesToTheServingThreads() throws Exception {
+        SummaryThread summaries =
+                new SummaryThread(null, new AgentCounters(), null, 4); // nothing is written
+        // Thread.start fails as it does when the JVM cannot make another native thread (an
+        // OutOfMemoryError): here, with a thread that has run already
+        Thread ran = new Thread(() -> {});
+        ran.start();
+        ran.join();
+        Field f = SummaryThread.class.getDeclaredField("thread");
+        f.setAccessible(true);
+        f.set(summaries, ran);
+        try {
+            summaries.start();
+        } catch (IllegalThreadStateException e) {
+            // the failure may reach the caller (exitInference counts it); the state must not lie
+        }
+        assertThat(summaries.running())
+                .as("no thread would ever take the captures handed over")
+                .isFalse();
+    }
+
     /** The queue writer's ring of the thread named {@code thread}, or null. */
     static Object writerRingOf(QueueWriter writer, String thread) throws Exception {
         Object open = field(writer, "queue");
