@@ -135,6 +135,7 @@ public final class DetectionBenchmark {
             if (!collectorHeap.isEmpty()) {
                 c.add("-Xmx" + collectorHeap); // sized as a sidecar is: its state is bounded
             }
+            c.add("-XX:+UseParallelGC"); // as README runs it
             c.addAll(List.of("-jar", collector));
             c.addAll(
                     List.of(
