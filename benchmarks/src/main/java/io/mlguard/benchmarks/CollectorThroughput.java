@@ -25,7 +25,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * starts a real {@link Collector} with a fresh durable H2 store on it and times its one ingest
  * thread through the whole queue (decode, dispatcher, every detector, incident manager, batched
  * store commits). Prints records/s per iteration and their median without the first (warm-up), and
- * the heap after a full GC while the last collector still holds all its state.
+ * the heap after a full GC while the last collector still holds all its state, and the JVM's
+ * garbage-collection pauses per quarter of the queue and per iteration ({@link GcPauses}).
  *
  * <p>Usage: {@code CollectorThroughput <work dir> [records] [clients] [iterations]}
  */
@@ -47,14 +48,31 @@ public final class CollectorThroughput {
         System.out.printf(
                 Locale.ROOT, "wrote %d records (%d clients) to %s%n", written, clients, queue);
         List<Double> rates = new ArrayList<>();
+        GcPauses pauses = new GcPauses();
         for (int it = 1; it <= iterations; it++) {
+            pauses.reset();
             CollectorConfig config =
                     CollectorConfig.of(queue, 0).withStateDir(dir.resolve("state-" + it));
             long start = System.nanoTime();
             try (Collector c = Collector.start(config)) {
                 long ingest = ingestThreadId();
-                while (c.stats().recordsRead() < written) {
-                    Thread.sleep(1);
+                // the pauses while each quarter of the queue is read: the first quarters build
+                // the clients' state, the last ones run on it
+                int quarter = 0;
+                int mark = pauses.mark();
+                long read;
+                while ((read = c.stats().recordsRead()) < written || quarter < 4) {
+                    if (read * 4 / written > quarter) {
+                        quarter++;
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  quarter %d of the queue: %s%n",
+                                quarter,
+                                pauses.summary(mark));
+                        mark = pauses.mark();
+                    } else {
+                        Thread.sleep(1);
+                    }
                 }
                 double s = (System.nanoTime() - start) / 1e9;
                 double cpu = THREADS.getThreadCpuTime(ingest) / 1e9;
@@ -64,7 +82,7 @@ public final class CollectorThroughput {
                         Locale.ROOT,
                         "iteration %d: %d records in %.2f s wall (%.0f records/s), %.2f s CPU of"
                                 + " the ingest thread = %.0f records per CPU-second; %d incidents,"
-                                + " signals %s%n",
+                                + " signals %s; %s%n",
                         it,
                         written,
                         s,
@@ -72,7 +90,8 @@ public final class CollectorThroughput {
                         cpu,
                         rate,
                         c.incidents().size(),
-                        c.stats().signalsByDetector());
+                        c.stats().signalsByDetector(),
+                        pauses.summary());
                 if (it == iterations) {
                     printMemory();
                 }

@@ -35,9 +35,11 @@ final class Usage {
                             + " (default: false)",
                     "  asyncWrite=B         write records to the queue on an agent thread, not"
                             + " on the serving thread (default: false)",
-                    "  deferSummaries=B     copy tensors on the serving thread, summarise and"
-                            + " write them on an agent thread (default: false; pays where a core"
-                            + " is spare)",
+                    "  deferSummaries=M     auto, true or false: copy tensors on the serving"
+                            + " thread, summarise and write them on an agent thread (default:"
+                            + " auto, for models whose captures have deferAboveElements or more)",
+                    "  deferAboveElements=N elements (inputs and outputs) from which auto defers"
+                            + " a model's captures (default: 2048)",
                     "  captureSlots=N       inferences a thread may have waiting for that"
                             + " thread (default: 64)",
                     "  stageKb=N            the most KB of tensors a thread keeps waiting;"

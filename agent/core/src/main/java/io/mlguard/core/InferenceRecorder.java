@@ -186,7 +186,6 @@ public final class InferenceRecorder implements Hooks {
             if (adapter == null) {
                 return;
             }
-            CaptureRing.Slot slot = summaryThread == null ? null : claimSlot(st);
             InferenceRecord r = st.record;
             r.clear();
             r.latencyNanos = latency;
@@ -209,10 +208,13 @@ public final class InferenceRecorder implements Hooks {
                 context.describe(r);
             }
             describeTrace(r);
+            CaptureRing.Slot slot = defer(st, id) ? claimSlot(st) : null;
             if (slot == null || !stage(adapter, target, input, result, st, slot)) {
+                st.summaries.resetElements();
                 adapter.summarizeInference(target, input, result, r, st.summaries);
                 write(r);
             }
+            id.lastElements = (int) Math.min(Integer.MAX_VALUE, st.summaries.elements());
             if ((++st.captures & captureSampleMask) == 0) {
                 // capture began at the clock read that ended the call (token + latency)
                 counters.captureSamples.increment();
@@ -221,6 +223,22 @@ public final class InferenceRecorder implements Hooks {
         } catch (Throwable t) {
             internalError("inference", t);
         }
+    }
+
+    /**
+     * Whether this inference goes to the summary thread: its model's last capture was large enough
+     * ({@code deferAboveElements}), or this thread still has captures waiting there, which it must
+     * not overtake.
+     */
+    private boolean defer(ThreadState st, ModelIdentity id) {
+        if (summaryThread == null) {
+            return false;
+        }
+        if (id.lastElements >= config.deferAboveElements) {
+            return true;
+        }
+        CaptureRing ring = st.ring;
+        return ring != null && !ring.isEmpty();
     }
 
     /**
@@ -291,6 +309,7 @@ public final class InferenceRecorder implements Hooks {
                 break;
             }
             slot.tensors.begin(ring.arena);
+            summaries.resetElements();
             summaries.stageInto(slot.tensors);
             try {
                 // the record's summaries are left alone: the tensors go into the slot

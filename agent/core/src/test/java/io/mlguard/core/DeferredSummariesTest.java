@@ -142,6 +142,30 @@ class DeferredSummariesTest {
         }
     }
 
+    /**
+     * {@code n} inferences by {@code client} of two models: every {@code everyLarge}-th of {@code
+     * embedder} with 4,096 input elements (above {@code deferAboveElements}' default), the others
+     * of {@code digits} with 784.
+     */
+    static void serveTwoModels(InferenceRecorder rec, String client, int n, int everyLarge) {
+        Random rnd = new Random(client.hashCode());
+        for (int i = 0; i < n; i++) {
+            boolean large = i % everyLarge == everyLarge - 1;
+            float[] x = new float[large ? 4096 : 784];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = rnd.nextFloat();
+            }
+            float[] y = new float[10];
+            for (int j = 0; j < y.length; j++) {
+                y[j] = (float) rnd.nextGaussian() * 4;
+            }
+            rec.enterRequest(0, client);
+            long token = rec.enterInference(0);
+            rec.exitInference(0, token, large ? "embedder" : "digits", x, y, null);
+            rec.exitRequest(0);
+        }
+    }
+
     /** Two serving threads, the second a different client; then the recorder's exit flush. */
     static void serveTwo(InferenceRecorder rec, int n, int everyLarge, int loadAt)
             throws Exception {
@@ -175,7 +199,7 @@ class DeferredSummariesTest {
 
     /** Returns the deferred recorder's counters. */
     AgentCounters compare(String args, int n, int everyLarge, int loadAt) throws Exception {
-        serveTwo(recorder("inline", ""), n, everyLarge, loadAt);
+        serveTwo(recorder("inline", ",deferSummaries=false"), n, everyLarge, loadAt);
         InferenceRecorder deferred = recorder("deferred", ",deferSummaries=true" + args);
         serveTwo(deferred, n, everyLarge, loadAt);
         Map<String, List<String>> expected = byClient(tmp.resolve("inline"));
@@ -196,6 +220,38 @@ class DeferredSummariesTest {
         // each thread's first capture at least (later ones too when the summary thread keeps up;
         // those it does not are summarised by their thread: the arena is full)
         assertThat(c.capturesDeferred.sum()).isBetween(2L, 4000L);
+    }
+
+    @Test
+    void byDefaultOnlyModelsWithLargeCapturesAreDeferredAndEachThreadKeepsItsOrder()
+            throws Exception {
+        int n = 1000;
+        for (String name : List.of("inline", "auto")) {
+            InferenceRecorder rec =
+                    recorder(name, name.equals("inline") ? ",deferSummaries=false" : "");
+            Thread other = new Thread(() -> serveTwoModels(rec, "bob", n, 3));
+            other.start();
+            serveTwoModels(rec, "alice", n, 5);
+            other.join();
+            rec.flushAtExit();
+        }
+        Map<String, List<String>> expected = byClient(tmp.resolve("inline"));
+        assertThat(expected.get("alice")).hasSize(n);
+        assertThat(byClient(tmp.resolve("auto"))).isEqualTo(expected);
+        AgentCounters c = counters.get("auto");
+        assertThat(c.inferencesRecorded.sum()).isEqualTo(2L * n);
+        assertThat(c.recordsDropped.sum() + c.internalErrors.sum()).isZero();
+        // the embedder's inferences after each thread's first, and the digits that come while
+        // one of them still waits (they follow it there, so as not to overtake it)
+        assertThat(c.capturesDeferred.sum()).isBetween(1L, 2L * n);
+
+        InferenceRecorder digitsOnly = recorder("digits", "");
+        serveTwoModels(digitsOnly, "carol", 500, Integer.MAX_VALUE);
+        digitsOnly.flushAtExit();
+        assertThat(byClient(tmp.resolve("digits")).get("carol")).hasSize(500);
+        assertThat(counters.get("digits").capturesDeferred.sum())
+                .as("784 + 10 elements: below deferAboveElements")
+                .isZero();
     }
 
     @Test

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * benign clients always play, so false positives are measured in every run. {@code
  * MLGUARD_BENCH_COLLECTOR_HEAP} is the collector's maximum heap ({@code 1g} unless set; empty for
  * the JVM's default, a quarter of the machine's memory, which the JVM then fills before it
- * collects).
+ * collects), and {@code MLGUARD_BENCH_COLLECTOR_OPTS} its other JVM options ({@code
+ * -XX:+UseParallelGC} unless set).
  */
 public final class DetectionBenchmark {
     static final List<String> QUERY_ATTACKS = List.of("hopskipjump", "boundary", "square", "nes");
@@ -54,6 +55,15 @@ public final class DetectionBenchmark {
     private final List<String> only = selected(System.getenv("MLGUARD_BENCH_SCENARIOS"));
     private final String collectorHeap =
             System.getenv().getOrDefault("MLGUARD_BENCH_COLLECTOR_HEAP", "1g").trim();
+    // as README runs the collector, unless set (space-separated JVM options)
+    private final List<String> collectorOptions =
+            words(
+                    System.getenv()
+                            .getOrDefault("MLGUARD_BENCH_COLLECTOR_OPTS", "-XX:+UseParallelGC"));
+
+    private static List<String> words(String s) {
+        return s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
+    }
 
     private DetectionBenchmark(String[] a) {
         work = Paths.get(a[0]);
@@ -135,6 +145,7 @@ public final class DetectionBenchmark {
             if (!collectorHeap.isEmpty()) {
                 c.add("-Xmx" + collectorHeap); // sized as a sidecar is: its state is bounded
             }
+            c.addAll(collectorOptions);
             c.addAll(List.of("-jar", collector));
             c.addAll(
                     List.of(

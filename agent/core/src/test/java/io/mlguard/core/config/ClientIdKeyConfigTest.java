@@ -24,9 +24,22 @@ class ClientIdKeyConfigTest {
     }
 
     @Test
-    void deferredSummariesAreOffByDefaultAndTheirSizesArePowersOfTwo() {
+    void largeCapturesAreDeferredByDefaultAndTheRingSizesArePowersOfTwo() {
         AgentConfig c = AgentConfig.load("", Map.of());
-        assertThat(c.deferSummaries).isFalse();
+        assertThat(c.deferSummaries).isTrue();
+        assertThat(c.deferMode).isEqualTo("auto");
+        assertThat(c.deferAboveElements).isEqualTo(2048);
+        assertThat(c.toString()).contains("deferSummaries=auto, deferAboveElements=2048");
+        assertThat(AgentConfig.load("deferAboveElements=100000", Map.of()).deferAboveElements)
+                .isEqualTo(100_000);
+        AgentConfig off = AgentConfig.load("deferSummaries=off", Map.of());
+        assertThat(off.deferSummaries).isFalse();
+        assertThat(off.toString()).contains("deferSummaries=false").doesNotContain("captureSlots");
+        AgentConfig all = AgentConfig.load("", Map.of("MLGUARD_DEFER_SUMMARIES", "TRUE"));
+        assertThat(all.deferAboveElements).as("every inference").isZero();
+        assertThatThrownBy(() -> AgentConfig.load("deferSummaries=sometimes", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("deferSummaries=sometimes is not auto, true or false");
         assertThat(c.captureSlots).isEqualTo(64);
         assertThat(c.stageBytes).isEqualTo(256 * 1024);
         assertThat(c.captureSampleEvery).isEqualTo(64);
