@@ -151,7 +151,7 @@ public final class InferenceRecorder implements Hooks {
             rec.errorType = ClientBlockedException.class.getName();
             context.describe(rec);
             describeTrace(rec);
-            write(rec);
+            write(st, rec);
         }
         return refusal;
     }
@@ -212,7 +212,7 @@ public final class InferenceRecorder implements Hooks {
             if (slot == null || !stage(adapter, target, input, result, st, slot)) {
                 st.summaries.resetElements();
                 adapter.summarizeInference(target, input, result, r, st.summaries);
-                write(r);
+                write(st, r);
             }
             id.lastElements = (int) Math.min(Integer.MAX_VALUE, st.summaries.elements());
             if ((++st.captures & captureSampleMask) == 0) {
@@ -268,6 +268,9 @@ public final class InferenceRecorder implements Hooks {
             }
         }
         if (ring == null) {
+            // from now on the summary thread writes some of this thread's records on its own
+            // thread: the ones this thread handed to the queue's writer thread go first
+            writer.flushOwn();
             ring =
                     st.ring =
                             summaries.register(
@@ -509,12 +512,12 @@ public final class InferenceRecorder implements Hooks {
     }
 
     /**
-     * Writes an inference record of this thread. With deferred summaries the summary thread writes
-     * this thread's other records itself, on its own thread: this one must not be handed to the
-     * queue's writer thread either, or it could overtake them ({@link QueueWriter#writeNow}).
+     * Writes an inference record of this thread. Once the thread has handed captures to the summary
+     * thread, which writes them itself on its own thread, this one must not be handed to the
+     * queue's writer thread, or it could overtake them ({@link QueueWriter#writeNow}).
      */
-    private void write(InferenceRecord r) {
-        if (summaryThread != null) {
+    private void write(ThreadState st, InferenceRecord r) {
+        if (st.ring != null) {
             writer.writeNow(r);
         } else {
             writer.write(r);

@@ -428,6 +428,85 @@ class DeferredSummariesTest {
                 .isFalse();
     }
 
+    @Test
+    void withAsyncWritesAThreadsFirstDeferredCaptureFollowsItsHandedOverRecords() throws Exception {
+        AgentConfig config =
+                AgentConfig.load(
+                        "queue="
+                                + tmp.resolve("first")
+                                + ",minFreeDiskMb=1,statsIntervalSeconds=0,deferSummaries=auto"
+                                + ",deferAboveElements=100,asyncWrite=true",
+                        Map.of());
+        AgentCounters c = new AgentCounters();
+        QueueWriter writer = QueueWriter.create(config.queueDir, c, 1 << 20, config.asyncWrite);
+        writers.add(writer);
+        writer.openInBackground(getClass().getClassLoader());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!writer.isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        InferenceRecorder rec =
+                new InferenceRecorder(
+                        config,
+                        writer,
+                        c,
+                        new RuntimeAdapter[] {RUNTIME},
+                        new RequestAdapter[] {EnforcementTest.REQUESTS},
+                        null);
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        Thread server =
+                new Thread(
+                        () -> {
+                            // a model's first capture is summarised here and handed to the
+                            // queue's writer thread
+                            serve(rec, "alice", 1, Integer.MAX_VALUE, -1);
+                            first.countDown();
+                            try {
+                                go.await();
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            rec.enterRequest(0, "bob");
+                            long token = rec.enterInference(0);
+                            rec.exitInference(0, token, "tiny", new float[4], new float[2], null);
+                            rec.exitRequest(0);
+                            // mnist's last capture was large: this one goes to the summary thread
+                            serve(rec, "carol", 1, Integer.MAX_VALUE, -1);
+                        },
+                        "server-s");
+        server.start();
+        first.await();
+        Object ring = null;
+        while (System.nanoTime() < deadline) {
+            ring = writerRingOf(writer, "server-s");
+            if (ring != null
+                    && isEmpty(ring)
+                    && QueueContents.read(tmp.resolve("first")).size() == 1) {
+                break;
+            }
+            Thread.sleep(1);
+        }
+        // held: the queue's writer thread cannot write bob's record
+        synchronized (ring) {
+            go.countDown();
+            while (System.nanoTime() < deadline
+                    && server.getState() != Thread.State.BLOCKED
+                    && QueueContents.read(tmp.resolve("first")).size() < 2) {
+                Thread.sleep(1);
+            }
+        }
+        server.join();
+        rec.flushAtExit();
+        writer.flushAtExit();
+        List<String> order = new ArrayList<>();
+        for (Object o : QueueContents.read(tmp.resolve("first"))) {
+            order.add(((InferenceRecord) o).clientId);
+        }
+        assertThat(order).containsExactly("alice", "bob", "carol");
+        assertThat(c.capturesDeferred.sum()).isEqualTo(1);
+    }
+
     /** The queue writer's ring of the thread named {@code thread}, or null. */
     static Object writerRingOf(QueueWriter writer, String thread) throws Exception {
         Object open = field(writer, "queue");

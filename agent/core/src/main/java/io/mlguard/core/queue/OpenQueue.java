@@ -216,6 +216,14 @@ final class OpenQueue implements AutoCloseable {
         }
     }
 
+    /** Writes the calling thread's records waiting for the drainer, now. */
+    void drainOwn(QueueWriter sink) {
+        RecordRing ring = writers.get().ring;
+        if (ring != null) {
+            drain(ring, sink, Integer.MAX_VALUE);
+        }
+    }
+
     /** Writes this thread's waiting records first, so that its records stay in order. */
     private ThreadWriter inOrder(QueueWriter sink) {
         ThreadWriter w = writers.get();

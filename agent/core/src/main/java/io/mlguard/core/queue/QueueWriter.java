@@ -269,6 +269,17 @@ public final class QueueWriter implements AutoCloseable {
         return write(record, false);
     }
 
+    /**
+     * Writes the calling thread's records still waiting for the writer thread ({@code asyncWrite}),
+     * now: before records of this thread that another thread writes.
+     */
+    public void flushOwn() {
+        OpenQueue open = queue;
+        if (open != null) {
+            open.drainOwn(this);
+        }
+    }
+
     private boolean write(InferenceRecord record, boolean handOff) {
         if (disabled || disk.paused()) {
             counters.recordsDropped.increment();
