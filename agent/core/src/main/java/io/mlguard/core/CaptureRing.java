@@ -140,6 +140,11 @@ final class CaptureRing {
     }
 
     /** Whether no slot waits; from any thread. */
+    /** How many captures the ring holds at most. */
+    int capacity() {
+        return slots.length;
+    }
+
     boolean isEmpty() {
         return head == tail;
     }

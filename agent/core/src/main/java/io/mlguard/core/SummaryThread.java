@@ -143,11 +143,15 @@ final class SummaryThread implements Runnable {
         return done == 0 || round % FORGET_EVERY_ROUNDS == 0;
     }
 
-    /** One round over every ring with {@code with}; returns the captures written. */
+    /**
+     * One round over every ring with {@code with}, at most a ring's worth of captures from each, so
+     * that a thread that keeps its ring busy does not hold back the others; returns the captures
+     * written.
+     */
     long drainAll(Summaries with) {
         long n = 0;
         for (CaptureRing r : rings) {
-            n += drain(r, with);
+            n += drain(r, with, r.capacity());
         }
         return n;
     }
@@ -161,15 +165,20 @@ final class SummaryThread implements Runnable {
         return drain(ring, with, Integer.MAX_VALUE);
     }
 
-    /** As {@link #drain(CaptureRing, Summaries)}, at most {@code max} captures. */
+    /**
+     * As {@link #drain(CaptureRing, Summaries)}, at most {@code max} captures. The ring is locked
+     * for one capture at a time, each written before the next is taken, so that its serving thread,
+     * come to write its oldest capture itself (its ring full), waits for one capture, not for a
+     * ring's worth.
+     */
     int drain(CaptureRing ring, Summaries with, int max) {
-        if (ring.isEmpty()) {
-            return 0;
-        }
         int n = 0;
-        synchronized (ring) {
-            CaptureRing.Slot s;
-            while (n < max && (s = ring.peek()) != null) {
+        while (n < max && !ring.isEmpty()) {
+            synchronized (ring) {
+                CaptureRing.Slot s = ring.peek();
+                if (s == null) {
+                    break;
+                }
                 n++;
                 try {
                     InferenceRecord r = ring.record;
