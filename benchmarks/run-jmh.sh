@@ -6,7 +6,7 @@
 #   BENCH=OrtInference benchmarks/run-jmh.sh    only the MNIST pair (BENCH is a JMH regexp)
 #   BENCH=OrtOutputViews benchmarks/run-jmh.sh  ONNX Runtime's own cost of viewing the outputs (no agent)
 #   BENCH=AgentCapture benchmarks/run-jmh.sh    the agent's capture work in process, part by part
-#   MLGUARD_DEFER_SUMMARIES=true benchmarks/run-jmh.sh   the agent forks with deferred summaries (any
+#   MLGUARD_DEFER_SUMMARIES=false benchmarks/run-jmh.sh  the agent forks summarising on the serving thread (any
 #                                               agent setting passes to the forks as MLGUARD_<KEY>;
 #                                               MLGUARD_CAPTURE_SAMPLE_EVERY=1 times every capture)
 set -euo pipefail

@@ -214,7 +214,11 @@ public final class InferenceRecorder implements Hooks {
                 adapter.summarizeInference(target, input, result, r, st.summaries);
                 write(st, r);
             }
-            id.lastElements = (int) Math.min(Integer.MAX_VALUE, st.summaries.elements());
+            int elements = (int) Math.min(Integer.MAX_VALUE, st.summaries.elements());
+            if (id.lastElements != elements) {
+                // written on a change only: every serving thread reads this object's line
+                id.lastElements = elements;
+            }
             if ((++st.captures & captureSampleMask) == 0) {
                 // capture began at the clock read that ended the call (token + latency)
                 counters.captureSamples.increment();
