@@ -26,6 +26,16 @@ public interface Checkpointable {
     }
 
     /**
+     * The state as of now in parts (see {@link EntryCapture}), for a store that writes only the
+     * entries changed since its last commit; {@code null} (the default): this detector's state is
+     * written whole, from {@link #captureState()}. Same threading as {@link #captureState()}; the
+     * parts joined by {@link EntryCapture#assemble} are what {@link #saveState()} would return.
+     */
+    default EntryCapture captureEntries() {
+        return null;
+    }
+
+    /**
      * Replaces the state with one {@link #saveState()} returned, possibly by an older version.
      *
      * @throws IllegalArgumentException if it cannot be read; the detector is then left as new

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +54,45 @@ public final class DetectorStateJson {
             throw new UncheckedIOException("a StringWriter does not fail", e);
         }
         return out.toString();
+    }
+
+    /**
+     * {@code state} (a JSON object) with the array {@code arrayName} replaced by {@code array}, the
+     * values as they are; the other fields keep their order. Added last if absent.
+     */
+    public static String withArray(String state, String arrayName, List<String> array) {
+        JsonNode n = parse(state);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            boolean written = false;
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals(arrayName)) {
+                    writeArray(g, arrayName, array);
+                    written = true;
+                } else {
+                    g.writeFieldName(e.getKey());
+                    g.writeTree(e.getValue());
+                }
+            }
+            if (!written) {
+                writeArray(g, arrayName, array);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter does not fail", e);
+        }
+        return out.toString();
+    }
+
+    private static void writeArray(JsonGenerator g, String name, List<String> array)
+            throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String v : array) {
+            g.writeRawValue(v);
+        }
+        g.writeEndArray();
     }
 
     public static JsonNode parse(String state) {

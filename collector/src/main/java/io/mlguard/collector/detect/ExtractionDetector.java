@@ -247,6 +247,18 @@ public final class ExtractionDetector implements Detector, Checkpointable {
         };
     }
 
+    /** The clients as entries, least recently seen first; the eviction count in the header. */
+    @Override
+    public EntryCapture captureEntries() {
+        List<IncrementalCapture.Entry<ExtractionClient>> cs = captured.capture(clients.entries());
+        long ev = clients.evictions();
+        return new EntryCapture(
+                ExtractionState.CLIENTS,
+                cs,
+                ExtractionState::client,
+                () -> ExtractionState.assemble(List.of(), ev));
+    }
+
     @Override
     public void restoreState(String state) {
         LinkedHashMap<String, ExtractionClient> restored = new LinkedHashMap<>();

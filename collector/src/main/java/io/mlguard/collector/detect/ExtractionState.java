@@ -23,6 +23,9 @@ import java.util.Map;
 final class ExtractionState {
     private static final int VERSION = 2;
 
+    /** The array of the clients' states. */
+    static final String CLIENTS = "clients";
+
     private ExtractionState() {}
 
     /** Clients least recently seen first, the eviction order. */
@@ -39,7 +42,7 @@ final class ExtractionState {
         Map<String, Long> numbers = new LinkedHashMap<>();
         numbers.put("v", (long) VERSION);
         numbers.put("clientEvictions", evictions);
-        return DetectorStateJson.assemble(numbers, "clients", clients, null, null);
+        return DetectorStateJson.assemble(numbers, CLIENTS, clients, null, null);
     }
 
     /** One client's part of the state. */

@@ -484,12 +484,34 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
             for (IncrementalCapture.Entry<ClientState> e : cs) {
                 c.add(e.json(QueryAttackDetector::clientJson));
             }
-            Map<String, String> m = new TreeMap<>();
-            for (IncrementalCapture.Entry<ModelState> e : ms) {
-                m.put(e.key, e.json(QueryAttackDetector::modelJson));
-            }
-            return state(refused, evictions, c, m);
+            return state(refused, evictions, c, modelsJson(ms));
         };
+    }
+
+    /**
+     * The clients as entries, least recently seen first; the models (a few, each with its index)
+     * and the counters in the header.
+     */
+    @Override
+    public EntryCapture captureEntries() {
+        List<IncrementalCapture.Entry<ClientState>> cs = capturedClients.capture(clients.entries());
+        List<IncrementalCapture.Entry<ModelState>> ms =
+                capturedModels.capture(new TreeMap<>(models).entrySet());
+        long refused = modelsRefused;
+        long evictions = clients.evictions();
+        return new EntryCapture(
+                "clients",
+                cs,
+                QueryAttackDetector::clientJson,
+                () -> state(refused, evictions, List.of(), modelsJson(ms)));
+    }
+
+    private static Map<String, String> modelsJson(List<IncrementalCapture.Entry<ModelState>> ms) {
+        Map<String, String> m = new TreeMap<>();
+        for (IncrementalCapture.Entry<ModelState> e : ms) {
+            m.put(e.key, e.json(QueryAttackDetector::modelJson));
+        }
+        return m;
     }
 
     private static String state(

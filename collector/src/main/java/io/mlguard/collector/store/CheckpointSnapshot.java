@@ -1,5 +1,6 @@
 package io.mlguard.collector.store;
 
+import io.mlguard.collector.detect.EntryCapture;
 import io.mlguard.collector.incident.Incident;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,10 @@ final class CheckpointSnapshot {
 
     final Map<String, String> openGroups;
     final Map<String, Supplier<String>> detectorStates;
+
+    /** The states of the detectors that checkpoint in parts (their entries as rows). */
+    final Map<String, EntryCapture> detectorEntries;
+
     final String ingestStats;
     final String manager;
 
@@ -38,6 +43,7 @@ final class CheckpointSnapshot {
             Map<String, Incident> changed,
             Map<String, String> openGroups,
             Map<String, Supplier<String>> detectorStates,
+            Map<String, EntryCapture> detectorEntries,
             String ingestStats,
             String manager,
             long captureMillis,
@@ -47,6 +53,7 @@ final class CheckpointSnapshot {
         this.changed = changed;
         this.openGroups = openGroups;
         this.detectorStates = detectorStates;
+        this.detectorEntries = detectorEntries;
         this.ingestStats = ingestStats;
         this.manager = manager;
         this.captureMillis = captureMillis;
@@ -60,6 +67,7 @@ final class CheckpointSnapshot {
                 changed,
                 openGroups,
                 detectorStates,
+                detectorEntries,
                 ingestStats,
                 manager,
                 millis,

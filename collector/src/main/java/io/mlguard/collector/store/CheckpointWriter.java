@@ -1,5 +1,6 @@
 package io.mlguard.collector.store;
 
+import io.mlguard.collector.detect.EntryCapture;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentCodec;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
 final class CheckpointWriter {
     private final Connection c;
     private final Map<String, String> savedDetectorStates = new HashMap<>();
+    private final Map<String, DetectorEntries> savedEntries = new HashMap<>();
     private Map<String, String> savedOpenGroups;
 
     CheckpointWriter(Connection c, Map<String, String> savedOpenGroups) {
@@ -29,11 +31,15 @@ final class CheckpointWriter {
         try {
             writeIncidents(s.changed, s);
             writeOpenGroups(s.openGroups);
-            Map<String, String> changedStates = writeDetectorStates(s.detectorStates);
+            Map<String, String> changedStates = new HashMap<>();
+            Map<DetectorEntries, DetectorEntries.Changes> changedEntries = new HashMap<>();
+            writeDetectorEntries(s.detectorEntries, changedStates, changedEntries);
+            writeDetectorStates(s.detectorStates, changedStates);
             StateDatabase.putCheckpoint(c, s.queueIndex, s.ingestStats, s.manager);
             c.commit();
             savedOpenGroups = s.openGroups;
             savedDetectorStates.putAll(changedStates);
+            changedEntries.forEach(DetectorEntries::committed);
         } catch (SQLException | RuntimeException e) {
             try {
                 c.rollback();
@@ -101,21 +107,45 @@ final class CheckpointWriter {
         }
     }
 
-    private Map<String, String> writeDetectorStates(Map<String, Supplier<String>> states)
-            throws SQLException {
-        Map<String, String> changed = new HashMap<>();
+    private void writeDetectorStates(
+            Map<String, Supplier<String>> states, Map<String, String> changed) throws SQLException {
         for (Map.Entry<String, Supplier<String>> e : states.entrySet()) {
-            String state = e.getValue().get();
-            if (!state.equals(savedDetectorStates.get(e.getKey()))) {
-                try (PreparedStatement ps =
-                        c.prepareStatement("MERGE INTO state(name, val) KEY(name) VALUES (?, ?)")) {
-                    ps.setString(1, StateDatabase.DETECTOR_PREFIX + e.getKey());
-                    ps.setString(2, state);
-                    ps.executeUpdate();
-                }
-                changed.put(e.getKey(), state);
-            }
+            putState(e.getKey(), e.getValue().get(), changed);
         }
-        return changed;
+    }
+
+    /**
+     * Per detector, its changed entries as rows and its header in {@code state} (see {@link
+     * DetectorEntries#header}).
+     */
+    private void writeDetectorEntries(
+            Map<String, EntryCapture> captures,
+            Map<String, String> changedStates,
+            Map<DetectorEntries, DetectorEntries.Changes> changedEntries)
+            throws SQLException {
+        for (Map.Entry<String, EntryCapture> e : captures.entrySet()) {
+            DetectorEntries rows = savedEntries.get(e.getKey());
+            if (rows == null) {
+                rows = DetectorEntries.load(c, e.getKey());
+                savedEntries.put(e.getKey(), rows);
+            }
+            EntryCapture capture = e.getValue();
+            changedEntries.put(rows, rows.write(c, capture));
+            String header = DetectorEntries.header(capture.arrayName(), capture.header());
+            putState(e.getKey(), header, changedStates);
+        }
+    }
+
+    private void putState(String detector, String state, Map<String, String> changed)
+            throws SQLException {
+        if (!state.equals(savedDetectorStates.get(detector))) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("MERGE INTO state(name, val) KEY(name) VALUES (?, ?)")) {
+                ps.setString(1, StateDatabase.DETECTOR_PREFIX + detector);
+                ps.setString(2, state);
+                ps.executeUpdate();
+            }
+            changed.put(detector, state);
+        }
     }
 }

@@ -98,7 +98,8 @@ public final class DurableState implements AutoCloseable {
                 Optional<String> s = db.state(StateDatabase.DETECTOR_PREFIX + d.name());
                 if (s.isPresent() && d instanceof Checkpointable) {
                     try {
-                        ((Checkpointable) d).restoreState(s.get());
+                        ((Checkpointable) d)
+                                .restoreState(DetectorEntries.restore(s.get(), db, d.name()));
                     } catch (IllegalArgumentException e) {
                         LOG.warn("detector {} starts afresh: its state is unreadable: {}", d, e);
                     }

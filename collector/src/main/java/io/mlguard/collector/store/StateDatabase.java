@@ -83,6 +83,16 @@ public final class StateDatabase implements AutoCloseable {
                 + " true_positives BIGINT NOT NULL)",
         // Detector state can be large and changes rarely once learnt: a CLOB.
         "CREATE TABLE IF NOT EXISTS state (name VARCHAR(255) PRIMARY KEY, val CLOB NOT NULL)",
+        // The per-key entries (per client) of detectors that checkpoint in parts (EntryCapture):
+        // a commit writes the changed entries only; seq orders them as the state does. Plain
+        // columns, not CLOBs: an entry is small (at most ~200 kB of JSON for the detectors that
+        // use it) and a LOB per row costs far more to rewrite.
+        "CREATE TABLE IF NOT EXISTS detector_entry ("
+                + " detector VARCHAR(255) NOT NULL,"
+                + " entry_key VARCHAR(1000000) NOT NULL,"
+                + " seq BIGINT NOT NULL,"
+                + " val VARCHAR(1000000) NOT NULL,"
+                + " PRIMARY KEY(detector, entry_key))",
         // Written on every commit: one row of plain columns (a CLOB rewrite costs far more).
         "CREATE TABLE IF NOT EXISTS checkpoint ("
                 + " id INT PRIMARY KEY,"
@@ -153,6 +163,22 @@ public final class StateDatabase implements AutoCloseable {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
+    }
+
+    /** A detector's entries' JSON, in seq order (the state's order). */
+    List<String> detectorEntries(String detector) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps =
+                ingest.prepareStatement(
+                        "SELECT val FROM detector_entry WHERE detector=? ORDER BY seq")) {
+            ps.setString(1, detector);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** The stored checkpoint row: queue index, ingest counters and grouping state. */

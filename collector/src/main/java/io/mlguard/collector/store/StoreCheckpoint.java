@@ -2,6 +2,7 @@ package io.mlguard.collector.store;
 
 import io.mlguard.collector.detect.Checkpointable;
 import io.mlguard.collector.detect.Detector;
+import io.mlguard.collector.detect.EntryCapture;
 import io.mlguard.collector.incident.Incident;
 import io.mlguard.collector.incident.IncidentManager;
 import io.mlguard.collector.ingest.IngestCheckpoint;
@@ -185,8 +186,14 @@ public final class StoreCheckpoint implements IngestCheckpoint {
             incidents.get(id).ifPresent(i -> changed.put(id, i));
         }
         Map<String, Supplier<String>> states = new LinkedHashMap<>();
+        Map<String, EntryCapture> entries = new LinkedHashMap<>();
         for (Map.Entry<String, Checkpointable> e : detectors.entrySet()) {
-            states.put(e.getKey(), e.getValue().captureState());
+            EntryCapture parts = e.getValue().captureEntries();
+            if (parts != null) {
+                entries.put(e.getKey(), parts);
+            } else {
+                states.put(e.getKey(), e.getValue().captureState());
+            }
         }
         String managerState =
                 "{\"latestRecordTime\":"
@@ -201,6 +208,7 @@ public final class StoreCheckpoint implements IngestCheckpoint {
                         changed,
                         manager.openGroups(),
                         states,
+                        entries,
                         stats.saveState(),
                         managerState,
                         0,
