@@ -1,0 +1,298 @@
+package io.mlguard.collector.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlguard.collector.detect.CheckpointTraffic;
+import io.mlguard.collector.detect.Checkpointable;
+import io.mlguard.collector.detect.Detector;
+import io.mlguard.collector.detect.EntryCapture;
+import io.mlguard.collector.explain.DeterministicExplainer;
+import io.mlguard.collector.incident.IncidentManager;
+import io.mlguard.collector.ingest.IngestStats;
+import io.mlguard.protocol.InferenceRecord;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The query-attack and extraction detectors checkpoint their clients as rows of {@code
+ * detector_entry}, each commit writing the entries changed since the last successful one: what is
+ * restored must still be exactly the state committed, in the same least-recently-seen order.
+ */
+class DetectorEntriesTest {
+    @TempDir Path tmp;
+
+    /** A detector of the whole-state kind whose commit can be made to fail. */
+    private static final class Failing implements Detector, Checkpointable {
+        volatile boolean fail;
+
+        @Override
+        public String name() {
+            return "failing";
+        }
+
+        @Override
+        public void onInference(
+                InferenceRecord r, long index, io.mlguard.collector.detect.SignalSink sink) {}
+
+        @Override
+        public String saveState() {
+            return "{}";
+        }
+
+        @Override
+        public Supplier<String> captureState() {
+            boolean failing = fail;
+            return () -> {
+                if (failing) {
+                    throw new IllegalStateException("this commit fails");
+                }
+                return "{}";
+            };
+        }
+
+        @Override
+        public void restoreState(String state) {}
+    }
+
+    private static IncidentManager manager(DurableState state) {
+        return new IncidentManager(
+                state.incidents(),
+                new DeterministicExplainer(),
+                Clock.systemUTC(),
+                IncidentManager.DEFAULT_QUIET_WINDOW,
+                IncidentManager.DEFAULT_MAX_INCIDENTS);
+    }
+
+    /** Batches that never fill: only {@link #commit} commits. */
+    private static StoreCheckpoint checkpoint(DurableState state, List<Detector> ds)
+            throws Exception {
+        return state.restore(manager(state), ds, new IngestStats(), 1_000_000, 3_600_000);
+    }
+
+    private static void commit(StoreCheckpoint cp, long index) {
+        cp.recordDone(index);
+        assertThat(cp.commit()).isTrue();
+        cp.awaitCommitted();
+    }
+
+    /** Fresh detectors restored from the database in {@code dir}. */
+    private static List<Detector> restored(Path dir) throws Exception {
+        List<Detector> ds = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(dir)) {
+            checkpoint(state, ds);
+        }
+        return ds;
+    }
+
+    private static List<String> rowKeys(Connection c, String detector) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT entry_key FROM detector_entry WHERE detector=? ORDER BY seq")) {
+            ps.setString(1, detector);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aRestoreAfterManyCommitsWithEvictionsEqualsTheCommittedState() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        // close together (few clients touched), far apart, and past the client evictions
+        int[] cuts = {500, 501, 530, 3_000, 6_000, 6_001, 9_000, 11_000};
+        List<String> committed;
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            int fed = 0;
+            for (int cut : cuts) {
+                CheckpointTraffic.feed(original, fed, cut);
+                fed = cut;
+                commit(cp, cut - 1);
+            }
+            committed = CheckpointTraffic.states(original);
+            assertThat(cp.commitFailures()).isZero();
+            // no close(): as after a crash, only what was committed is there
+        }
+        for (Detector d : original) {
+            assertThat(CheckpointTraffic.evictions(d)).as(d.name()).isPositive();
+        }
+        List<Detector> back = restored(tmp);
+        assertThat(CheckpointTraffic.states(back)).isEqualTo(committed);
+        // the next new client evicts the same least recently seen client in both
+        int last = cuts[cuts.length - 1];
+        for (int i = 0; i < original.size(); i++) {
+            assertThat(CheckpointTraffic.keys(back.get(i)))
+                    .isEqualTo(CheckpointTraffic.keys(original.get(i)));
+        }
+        List<String> before = CheckpointTraffic.keys(original.get(1));
+        int newClient = firstNewClient(last, new HashSet<>(before));
+        CheckpointTraffic.feed(original, newClient, newClient + 1);
+        CheckpointTraffic.feed(back, newClient, newClient + 1);
+        Set<String> evictedOriginal = new HashSet<>(before);
+        evictedOriginal.removeAll(CheckpointTraffic.keys(original.get(1)));
+        Set<String> evictedBack = new HashSet<>(before);
+        evictedBack.removeAll(CheckpointTraffic.keys(back.get(1)));
+        assertThat(evictedOriginal).containsExactly(before.get(0));
+        assertThat(evictedBack).isEqualTo(evictedOriginal);
+        // and the rest of the traffic is judged alike
+        List<String> expected = CheckpointTraffic.feed(original, last, CheckpointTraffic.size());
+        List<String> actual = CheckpointTraffic.feed(back, last, CheckpointTraffic.size());
+        assertThat(expected).isNotEmpty();
+        assertThat(actual).isEqualTo(expected);
+        assertThat(CheckpointTraffic.states(back)).isEqualTo(CheckpointTraffic.states(original));
+    }
+
+    /** The index of the first record from {@code from} on whose client is not in {@code held}. */
+    private static int firstNewClient(int from, Set<String> held) {
+        for (int k = from; k < CheckpointTraffic.size(); k++) {
+            if (!held.containsAll(CheckpointTraffic.keysOf(k, k + 1))) {
+                return k;
+            }
+        }
+        throw new AssertionError("no new client in the traffic");
+    }
+
+    @Test
+    void aFailedCommitLosesNothingTheNextOneWrites() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        Failing failing = new Failing();
+        List<Detector> all = new ArrayList<>(original);
+        all.add(failing);
+        List<String> committed;
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, all);
+            CheckpointTraffic.feed(original, 0, 4_000);
+            commit(cp, 3_999);
+            // many clients touched (and some evicted) in a commit that fails...
+            CheckpointTraffic.feed(original, 4_000, 7_000);
+            failing.fail = true;
+            commit(cp, 6_999);
+            assertThat(cp.commitFailures()).isEqualTo(1);
+            assertThat(cp.committedIndex()).isEqualTo(3_999);
+            // ...and few in the next one, which must write the failed one's changes too
+            failing.fail = false;
+            CheckpointTraffic.feed(original, 7_000, 7_008);
+            commit(cp, 7_007);
+            assertThat(cp.commitFailures()).isEqualTo(1);
+            assertThat(cp.committedIndex()).isEqualTo(7_007);
+            committed = CheckpointTraffic.states(original);
+        }
+        assertThat(CheckpointTraffic.states(restored(tmp))).isEqualTo(committed);
+    }
+
+    @Test
+    void onlyTheTouchedEntriesAreRewrittenAndSeqKeepsTheOrder() throws Exception {
+        List<Detector> ds = CheckpointTraffic.detectors();
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            Connection c = db.ingestConnection();
+            List<DetectorEntries> rows = new ArrayList<>();
+            for (Detector d : ds) {
+                rows.add(DetectorEntries.load(c, d.name()));
+            }
+            CheckpointTraffic.feed(ds, 0, 9_000); // both detectors full: new clients evict
+            for (int i = 0; i < ds.size(); i++) {
+                write(c, rows.get(i), ds.get(i));
+            }
+            int[] counts = new int[ds.size()];
+            for (int i = 0; i < ds.size(); i++) {
+                counts[i] = CheckpointTraffic.keys(ds.get(i)).size();
+                assertThat(rowKeys(c, ds.get(i).name()))
+                        .isEqualTo(CheckpointTraffic.keys(ds.get(i)));
+            }
+            // 40 records, of few clients: only theirs are written again
+            Set<String> touched = CheckpointTraffic.keysOf(9_000, 9_040);
+            long[] evictedBefore = new long[ds.size()];
+            for (int i = 0; i < ds.size(); i++) {
+                evictedBefore[i] = CheckpointTraffic.evictions(ds.get(i));
+            }
+            CheckpointTraffic.feed(ds, 9_000, 9_040);
+            for (int i = 0; i < ds.size(); i++) {
+                Detector d = ds.get(i);
+                DetectorEntries.Changes ch = write(c, rows.get(i), d);
+                assertThat(touched.size()).isLessThan(counts[i] / 20);
+                assertThat(ch.upserts())
+                        .as(d.name())
+                        .isPositive()
+                        .isLessThanOrEqualTo(touched.size());
+                // a new client evicts one held at the last write: its row goes
+                assertThat((long) ch.deletes())
+                        .as(d.name())
+                        .isEqualTo(CheckpointTraffic.evictions(d) - evictedBefore[i]);
+                assertThat(rowKeys(c, d.name())).as(d.name()).isEqualTo(CheckpointTraffic.keys(d));
+            }
+            for (int i = 0; i < ds.size(); i++) { // so deletes were checked too
+                assertThat(CheckpointTraffic.evictions(ds.get(i))).isGreaterThan(evictedBefore[i]);
+            }
+        }
+    }
+
+    @Test
+    void aWholeStateOfTheOldVersionRestoresAndMovesToRows() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        CheckpointTraffic.feed(original, 0, 6_000);
+        List<String> saved = CheckpointTraffic.states(original);
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            Connection c = db.ingestConnection();
+            try (PreparedStatement state =
+                            c.prepareStatement("INSERT INTO state(name, val) VALUES (?, ?)");
+                    PreparedStatement stale =
+                            c.prepareStatement(
+                                    "INSERT INTO detector_entry(detector, entry_key, seq, val)"
+                                            + " VALUES (?, 'stale', 1, '{}')")) {
+                for (int i = 0; i < original.size(); i++) {
+                    state.setString(1, StateDatabase.DETECTOR_PREFIX + original.get(i).name());
+                    state.setString(2, saved.get(i));
+                    state.executeUpdate();
+                    // a row left by a newer version before a downgrade: the whole state wins
+                    stale.setString(1, original.get(i).name());
+                    stale.executeUpdate();
+                }
+            }
+            StateDatabase.putCheckpoint(c, 5_999, "{}", "{}");
+            c.commit();
+        }
+        List<Detector> back = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, back);
+            assertThat(CheckpointTraffic.states(back)).isEqualTo(saved);
+            CheckpointTraffic.feed(back, 6_000, 6_100);
+            commit(cp, 6_099);
+        }
+        CheckpointTraffic.feed(original, 6_000, 6_100);
+        assertThat(CheckpointTraffic.states(restored(tmp)))
+                .isEqualTo(CheckpointTraffic.states(original));
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            for (Detector d : original) {
+                assertThat(db.state(StateDatabase.DETECTOR_PREFIX + d.name()).orElseThrow())
+                        .startsWith("{\"entryRows\":");
+                assertThat(rowKeys(db.ingestConnection(), d.name()))
+                        .doesNotContain("stale")
+                        .isEqualTo(CheckpointTraffic.keys(d));
+            }
+        }
+    }
+
+    private static DetectorEntries.Changes write(Connection c, DetectorEntries rows, Detector d)
+            throws SQLException {
+        EntryCapture capture = ((Checkpointable) d).captureEntries();
+        DetectorEntries.Changes ch = rows.write(c, capture);
+        c.commit();
+        rows.committed(ch);
+        return ch;
+    }
+}
