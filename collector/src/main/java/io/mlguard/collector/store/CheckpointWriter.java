@@ -12,8 +12,11 @@ import java.util.function.Supplier;
 
 /**
  * Writes one {@link CheckpointSnapshot} as one transaction. It remembers what the last successful
- * commit wrote (open groups, detector states) so that unchanged rows are not rewritten; that memory
- * moves only when a commit succeeds. Used by one thread at a time (the committer).
+ * commit wrote (open groups, detector states, detector entries) so that unchanged rows are not
+ * rewritten; that memory moves only when a commit succeeds. A detector that checkpoints in parts
+ * has its per-client entries in {@code detector_entry}, only the changed ones written per commit
+ * ({@link DetectorEntries}), and its header in {@code state}. Used by one thread at a time (the
+ * committer).
  */
 final class CheckpointWriter {
     private final Connection c;
