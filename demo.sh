@@ -59,7 +59,7 @@ say "starting the collector (its response policy blocks query attackers for 15 m
 cat >"$work/response-policy.json" <<'JSON'
 {"rules": [{"types": ["query_attack"], "minSeverity": "high", "block": "PT15M"}]}
 JSON
-java -XX:+UseParallelGC -jar "$collector" --queue "$work/queue" --http-port 0 --report-dir "$work/report" \
+java -jar "$collector" --queue "$work/queue" --http-port 0 --report-dir "$work/report" \
   --response-policy "$work/response-policy.json" --control-queue "$work/control" \
   >"$work/collector.log" 2>&1 &
 pids+=($!)

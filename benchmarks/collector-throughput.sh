@@ -2,9 +2,8 @@
 # Collector throughput with every detector on, one ingest thread, a durable H2 store, 100,000
 # distinct clients (CollectorThroughput). Run on purpose on a quiet machine; never part of CI.
 #   benchmarks/collector-throughput.sh [records] [clients] [iterations]
-# Set CPUS=0 to pin the whole JVM to one core (taskset), JIT and GC included. The JVM runs with
-# JAVA_OPTS, -XX:+UseParallelGC (as the collector is meant to run) unless JAVA_OPTS is set;
-# JAVA_OPTS=-XX:+UseG1GC measures the JVM's default collector.
+# Set CPUS=0 to pin the whole JVM to one core (taskset), JIT and GC included. JAVA_OPTS adds JVM
+# options: JAVA_OPTS=-XX:+UseParallelGC measures the parallel garbage collector instead of G1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f benchmarks/target/benchmarks.jar ] && [ -f collector/target/mlguard-collector.jar ] ||
@@ -15,6 +14,6 @@ flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' po
 pin=()
 [ -n "${CPUS:-}" ] && pin=(taskset -c "$CPUS")
 # shellcheck disable=SC2086
-"${pin[@]}" java $flags -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${JAVA_OPTS--XX:+UseParallelGC} \
+"${pin[@]}" java $flags -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${JAVA_OPTS:-} \
   -cp collector/target/mlguard-collector.jar:benchmarks/target/classes \
   io.mlguard.benchmarks.CollectorThroughput "$work/run" "$@"

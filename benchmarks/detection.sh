@@ -7,7 +7,7 @@
 # MLGUARD_BENCH_SCENARIOS=extraction,drift-rotate,swap,nes-rot10 plays only those scenarios (the benign
 # clients always play); MLGUARD_BENCH_DIR keeps the work directory where you say;
 # MLGUARD_BENCH_COLLECTOR_HEAP is the collector's -Xmx (default 1g, empty for the JVM's default).
-# MLGUARD_BENCH_COLLECTOR_OPTS are its other JVM options (default -XX:+UseParallelGC).
+# MLGUARD_BENCH_COLLECTOR_OPTS are its other JVM options (none by default; e.g. -XX:+UseParallelGC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}

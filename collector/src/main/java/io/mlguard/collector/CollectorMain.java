@@ -4,11 +4,7 @@ import io.mlguard.collector.config.CommandLine;
 import io.mlguard.collector.config.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -78,41 +74,12 @@ public final class CollectorMain {
                                 "mlguard-shutdown"));
         out.println("mlguard-collector listening on http://127.0.0.1:" + collector.port());
         out.flush();
-        String gcHint = gcHint(gcNames());
-        if (gcHint != null) {
-            err.println(gcHint);
-        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /**
-     * A line for an operator whose collector runs on G1, the JVM's default: there the one ingest
-     * thread reads about a fifth fewer records per CPU-second than on the parallel collector
-     * (README, "Measuring"), so the collector is meant to run with {@code -XX:+UseParallelGC}.
-     * {@code null} on any other garbage collector.
-     */
-    static String gcHint(List<String> collectorNames) {
-        for (String n : collectorNames) {
-            if (n.startsWith("G1 ")) {
-                return "mlguard-collector: running on the G1 garbage collector;"
-                        + " java -XX:+UseParallelGC -jar mlguard-collector.jar ingests about a"
-                        + " fifth more records per CPU-second (README: Measuring)";
-            }
-        }
-        return null;
-    }
-
-    private static List<String> gcNames() {
-        List<String> names = new ArrayList<>();
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            names.add(gc.getName());
-        }
-        return names;
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CollectorMainTest {
@@ -32,15 +31,5 @@ class CollectorMainTest {
         assertThat(e).startsWith("mlguard-collector: --http-port").endsWith(System.lineSeparator());
         assertThat(e.strip()).doesNotContain("\n");
         assertThat(run("--bogus")).isEqualTo(2);
-    }
-
-    @Test
-    void onlyG1GetsTheGarbageCollectorHint() {
-        assertThat(CollectorMain.gcHint(List.of("G1 Young Generation", "G1 Old Generation")))
-                .contains("-XX:+UseParallelGC")
-                .doesNotContain("\n");
-        assertThat(CollectorMain.gcHint(List.of("PS Scavenge", "PS MarkSweep"))).isNull();
-        assertThat(CollectorMain.gcHint(List.of("Copy", "MarkSweepCompact"))).isNull();
-        assertThat(CollectorMain.gcHint(List.of("ZGC Cycles", "ZGC Pauses"))).isNull();
     }
 }

@@ -37,7 +37,6 @@ final class CollectorProcess implements AutoCloseable {
             throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Artifacts.java(jdk));
-        cmd.add("-XX:+UseParallelGC"); // as README runs it
         cmd.add("-jar");
         cmd.add(Artifacts.collectorJar().toString());
         cmd.add("--queue");

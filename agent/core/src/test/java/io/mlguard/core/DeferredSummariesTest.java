@@ -347,31 +347,49 @@ class DeferredSummariesTest {
         assertThat(SummaryThread.forgetsEndedThreads(0, 7)).as("an idle round").isTrue();
     }
 
-    @Test
-    void withAsyncWritesTooAThreadsRecordsKeepTheirOrder() throws Exception {
+    /** A recorder with {@code asyncWrite=true}, its queue opened in the background. */
+    static final class AsyncRecorder {
+        InferenceRecorder recorder;
+        QueueWriter writer;
+        AgentCounters counters;
+        long deadline; // 30 s after the start, for the test's waits
+    }
+
+    AsyncRecorder asyncRecorder(String name, String args) throws Exception {
+        AsyncRecorder a = new AsyncRecorder();
         AgentConfig config =
                 AgentConfig.load(
                         "queue="
-                                + tmp.resolve("async")
-                                + ",minFreeDiskMb=1,statsIntervalSeconds=0,deferSummaries=true"
-                                + ",asyncWrite=true",
+                                + tmp.resolve(name)
+                                + ",minFreeDiskMb=1,statsIntervalSeconds=0,asyncWrite=true"
+                                + args,
                         Map.of());
-        AgentCounters c = new AgentCounters();
-        QueueWriter writer = QueueWriter.create(config.queueDir, c, 1 << 20, config.asyncWrite);
-        writers.add(writer);
-        writer.openInBackground(getClass().getClassLoader());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!writer.isOpen() && System.nanoTime() < deadline) {
+        a.counters = new AgentCounters();
+        a.writer = QueueWriter.create(config.queueDir, a.counters, 1 << 20, config.asyncWrite);
+        writers.add(a.writer);
+        a.writer.openInBackground(getClass().getClassLoader());
+        a.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!a.writer.isOpen() && System.nanoTime() < a.deadline) {
             Thread.sleep(10);
         }
-        InferenceRecorder rec =
+        a.recorder =
                 new InferenceRecorder(
                         config,
-                        writer,
-                        c,
+                        a.writer,
+                        a.counters,
                         new RuntimeAdapter[] {RUNTIME},
                         new RequestAdapter[] {EnforcementTest.REQUESTS},
                         null);
+        return a;
+    }
+
+    @Test
+    void withAsyncWritesTooAThreadsRecordsKeepTheirOrder() throws Exception {
+        AsyncRecorder a = asyncRecorder("async", ",deferSummaries=true");
+        AgentCounters c = a.counters;
+        QueueWriter writer = a.writer;
+        InferenceRecorder rec = a.recorder;
+        long deadline = a.deadline;
         serve(rec, "alice", 1, Integer.MAX_VALUE, -1);
         // the writer ring of the summary thread, if it hands its records to the queue's writer
         // thread: once that has written the first record, this test holds it (so it writes none)
@@ -430,29 +448,11 @@ class DeferredSummariesTest {
 
     @Test
     void withAsyncWritesAThreadsFirstDeferredCaptureFollowsItsHandedOverRecords() throws Exception {
-        AgentConfig config =
-                AgentConfig.load(
-                        "queue="
-                                + tmp.resolve("first")
-                                + ",minFreeDiskMb=1,statsIntervalSeconds=0,deferSummaries=auto"
-                                + ",deferAboveElements=100,asyncWrite=true",
-                        Map.of());
-        AgentCounters c = new AgentCounters();
-        QueueWriter writer = QueueWriter.create(config.queueDir, c, 1 << 20, config.asyncWrite);
-        writers.add(writer);
-        writer.openInBackground(getClass().getClassLoader());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!writer.isOpen() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        InferenceRecorder rec =
-                new InferenceRecorder(
-                        config,
-                        writer,
-                        c,
-                        new RuntimeAdapter[] {RUNTIME},
-                        new RequestAdapter[] {EnforcementTest.REQUESTS},
-                        null);
+        AsyncRecorder a = asyncRecorder("first", ",deferSummaries=auto,deferAboveElements=100");
+        AgentCounters c = a.counters;
+        QueueWriter writer = a.writer;
+        InferenceRecorder rec = a.recorder;
+        long deadline = a.deadline;
         CountDownLatch first = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
         Thread server =

@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  * benign clients always play, so false positives are measured in every run. {@code
  * MLGUARD_BENCH_COLLECTOR_HEAP} is the collector's maximum heap ({@code 1g} unless set; empty for
  * the JVM's default, a quarter of the machine's memory, which the JVM then fills before it
- * collects), and {@code MLGUARD_BENCH_COLLECTOR_OPTS} its other JVM options ({@code
- * -XX:+UseParallelGC} unless set).
+ * collects), and {@code MLGUARD_BENCH_COLLECTOR_OPTS} its other JVM options (none unless set;
+ * {@code -XX:+UseParallelGC} compares the parallel garbage collector with G1).
  */
 public final class DetectionBenchmark {
     static final List<String> QUERY_ATTACKS = List.of("hopskipjump", "boundary", "square", "nes");
@@ -55,11 +55,9 @@ public final class DetectionBenchmark {
     private final List<String> only = selected(System.getenv("MLGUARD_BENCH_SCENARIOS"));
     private final String collectorHeap =
             System.getenv().getOrDefault("MLGUARD_BENCH_COLLECTOR_HEAP", "1g").trim();
-    // as README runs the collector, unless set (space-separated JVM options)
+    // space-separated JVM options, none unless set (the JVM's default garbage collector, G1)
     private final List<String> collectorOptions =
-            words(
-                    System.getenv()
-                            .getOrDefault("MLGUARD_BENCH_COLLECTOR_OPTS", "-XX:+UseParallelGC"));
+            words(System.getenv().getOrDefault("MLGUARD_BENCH_COLLECTOR_OPTS", ""));
 
     private static List<String> words(String s) {
         return s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));

@@ -59,8 +59,8 @@ public final class CommandLine {
                             + " (needed by block and throttle rules)",
                     "  --help                  print this help",
                     "",
-                    "Run the collector with java -XX:+UseParallelGC -jar ...: its one ingest thread"
-                            + " then reads about a fifth more records per CPU-second than on G1.",
+                    "java -XX:+UseParallelGC -jar ... reads about a fifth more records per"
+                            + " CPU-second than on G1, the default, but pauses longer (README).",
                     "",
                     "API: GET /api/incidents[?type=&model=&client=&severity=&since=&limit=&offset=],"
                             + " /api/incidents/{id}, /healthz, /metrics, /report;"

@@ -53,7 +53,6 @@ final class ForkedCollector implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
-        cmd.add("-XX:+UseParallelGC"); // as README runs it
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(List.of(args));
