@@ -6,8 +6,6 @@ import io.mlguard.collector.detect.CheckpointTraffic;
 import io.mlguard.collector.detect.Checkpointable;
 import io.mlguard.collector.detect.Detector;
 import io.mlguard.collector.detect.EntryCapture;
-import io.mlguard.collector.explain.DeterministicExplainer;
-import io.mlguard.collector.incident.IncidentManager;
 import io.mlguard.collector.ingest.IngestStats;
 import io.mlguard.protocol.InferenceRecord;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -65,19 +62,11 @@ class DetectorEntriesTest {
         public void restoreState(String state) {}
     }
 
-    private static IncidentManager manager(DurableState state) {
-        return new IncidentManager(
-                state.incidents(),
-                new DeterministicExplainer(),
-                Clock.systemUTC(),
-                IncidentManager.DEFAULT_QUIET_WINDOW,
-                IncidentManager.DEFAULT_MAX_INCIDENTS);
-    }
-
     /** Batches that never fill: only {@link #commit} commits. */
     private static StoreCheckpoint checkpoint(DurableState state, List<Detector> ds)
             throws Exception {
-        return state.restore(manager(state), ds, new IngestStats(), 1_000_000, 3_600_000);
+        return state.restore(
+                StoreCheckpointTest.manager(state), ds, new IngestStats(), 1_000_000, 3_600_000);
     }
 
     private static void commit(StoreCheckpoint cp, long index) {

@@ -52,7 +52,7 @@ class StoreCheckpointTest {
         }
     }
 
-    private static IncidentManager manager(DurableState state) {
+    static IncidentManager manager(DurableState state) {
         return new IncidentManager(
                 state.incidents(),
                 new DeterministicExplainer(),
