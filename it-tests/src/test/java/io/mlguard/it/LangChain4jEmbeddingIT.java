@@ -98,50 +98,57 @@ class LangChain4jEmbeddingIT {
                         work.resolve("plain-" + feature + ".log"));
         List<String> agentFlags = new java.util.ArrayList<>(flags);
         agentFlags.add("-Dmlguard.debug=true"); // prints the agent's counters at exit
-        List<String> withAgent =
-                TestApps.run(
-                        jdk,
-                        cp,
-                        agentFlags,
-                        app,
-                        List.of(),
-                        queue,
-                        work.resolve("agent-" + feature + ".log"));
-        assertThat(withAgent).as("vectors with the agent").isEqualTo(plain);
-        List<String> sentences = MiniLmEmbeddingApp.SENTENCES;
-        assertThat(withAgent).hasSize(sentences.size());
-        assertThat(java.nio.file.Files.readString(work.resolve("agent-" + feature + ".log")))
-                .as(
-                        "every embedding recorded, none dropped, no error (the first, and those made"
-                                + " before the queue opened, summarised on the serving thread)")
-                .containsPattern(
-                        "counters at exit: inferences="
-                                + sentences.size()
-                                + ", modelLoads=1, dropped=0, errors=0, .*, deferred=[0-"
-                                + (sentences.size() - 1)
-                                + "]\\b");
-        checkQueue(queue, sentences, withAgent);
-
+        int n = MiniLmEmbeddingApp.SENTENCES.size();
+        // by default, every embedding recorded, none dropped, no error (the first, and those made
+        // before the queue opened, summarised on the serving thread)
+        runWithAgent(jdk, cp, agentFlags, queue, "agent-" + feature, plain, "[0-" + (n - 1) + "]");
         // the same with the tensors summarised on the serving thread
-        Path inlineQueue = work.resolve("queue-inline-" + feature);
         List<String> inlineFlags = new java.util.ArrayList<>(agentFlags);
         inlineFlags.add("-Dmlguard.deferSummaries=false");
-        List<String> inline =
+        runWithAgent(
+                jdk,
+                cp,
+                inlineFlags,
+                work.resolve("queue-inline-" + feature),
+                "agent-inline-" + feature,
+                plain,
+                "0");
+    }
+
+    /**
+     * Runs the application with the agent: the same vectors as without it, the agent's counters at
+     * exit with {@code deferred} matching {@code deferred}, and the records checked against them.
+     */
+    private static void runWithAgent(
+            Path jdk,
+            String cp,
+            List<String> flags,
+            Path queue,
+            String name,
+            List<String> plain,
+            String deferred)
+            throws Exception {
+        List<String> printed =
                 TestApps.run(
                         jdk,
                         cp,
-                        inlineFlags,
-                        app,
+                        flags,
+                        MiniLmEmbeddingApp.class.getName(),
                         List.of(),
-                        inlineQueue,
-                        work.resolve("agent-inline-" + feature + ".log"));
-        assertThat(inline).as("vectors with summaries on the serving thread").isEqualTo(plain);
-        assertThat(java.nio.file.Files.readString(work.resolve("agent-inline-" + feature + ".log")))
+                        queue,
+                        work.resolve(name + ".log"));
+        assertThat(printed).as("vectors with the agent (" + name + ")").isEqualTo(plain);
+        List<String> sentences = MiniLmEmbeddingApp.SENTENCES;
+        assertThat(printed).hasSize(sentences.size());
+        assertThat(java.nio.file.Files.readString(work.resolve(name + ".log")))
+                .as("every embedding recorded, none dropped, no error")
                 .containsPattern(
                         "counters at exit: inferences="
                                 + sentences.size()
-                                + ", modelLoads=1, dropped=0, errors=0, .*, deferred=0\\b");
-        checkQueue(inlineQueue, sentences, inline);
+                                + ", modelLoads=1, dropped=0, errors=0, .*, deferred="
+                                + deferred
+                                + "\\b");
+        checkQueue(queue, sentences, printed);
     }
 
     private static void checkQueue(Path queue, List<String> sentences, List<String> printed)
