@@ -145,15 +145,7 @@ final class OpenQueue implements AutoCloseable {
             // moves to new bytes when the queue rolls to a new cycle.
             b.singleThreadedCheckDisabled(true);
             long size = s.readRemaining(); // taken before the copy, whatever it does to s
-            byte[] array = s.underlyingObject();
-            if (array != null && s.start() == 0 && s.readLimit() <= array.length) {
-                // one bulk copy: write(Bytes) copies eight bytes at a time through two interface
-                // calls each, about half of the write of an MNIST record (a JFR profile of
-                // AgentCapture.write); the ring's take() already copies from its array this way
-                b.write(array, (int) s.readPosition(), (int) size);
-            } else {
-                b.write(s);
-            }
+            b.write(s);
             return size;
         }
     }
