@@ -37,10 +37,12 @@ public final class DriftOnly {
         int distinct = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
         int iterations = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        // "discrete": credit features rounded to five levels, as categorical features are
+        boolean discrete = args.length > 4 && args[4].equals("discrete");
         SyntheticTraffic traffic = new SyntheticTraffic(clients, 42);
         Snapshot[] records = new Snapshot[distinct];
         for (int i = 0; i < distinct; i++) {
-            records[i] = new Snapshot(traffic.record(i));
+            records[i] = new Snapshot(traffic.record(i), discrete);
         }
         InferenceRecord r = new InferenceRecord();
         SignalSink none = s -> {};
@@ -98,13 +100,16 @@ public final class DriftOnly {
         final float margin;
         final float entropy;
 
-        Snapshot(InferenceRecord r) {
+        Snapshot(InferenceRecord r, boolean discrete) {
             timestampMillis = r.timestampMillis;
             modelId = r.modelId;
             clientId = r.clientId;
             fingerprintKind = r.fingerprintKind;
             fingerprint = java.util.Arrays.copyOf(r.fingerprint, r.fingerprintLength);
             features = java.util.Arrays.copyOf(r.features, r.featureCount);
+            for (int f = 0; f < features.length && discrete; f++) {
+                features[f] = Math.round(features[f] * 2) / 2f; // -1, -0.5, 0, 0.5, 1
+            }
             TensorSummary in = r.inputs[0];
             count = in.count;
             mean = in.mean;
