@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.mlguard.collector.detect.DetectorStateJson;
 import io.mlguard.collector.detect.EntryCapture;
+import io.mlguard.collector.detect.UnknownStateFormatException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -84,11 +85,19 @@ final class DetectorEntries {
         }
         JsonNode n = DetectorStateJson.parse(stored);
         JsonNode header = n.path("header");
-        if (!n.path("entryRows").isTextual() || !header.isObject()) {
-            throw new IllegalArgumentException("detector header without its entries' array");
+        String arrayName = n.path("entryRows").asText();
+        // anything else is a newer layout: restoring the part understood would drop the rest
+        if (n.size() != 2
+                || !n.path("entryRows").isTextual()
+                || !header.isObject()
+                || !header.path(arrayName).isArray()
+                || header.path(arrayName).size() != 0) {
+            throw new UnknownStateFormatException(
+                    detector
+                            + " entry header of a form this collector does not read: "
+                            + (stored.length() > 200 ? stored.substring(0, 200) + "..." : stored));
         }
-        return EntryCapture.assemble(
-                header.toString(), n.path("entryRows").asText(), db.detectorEntries(detector));
+        return EntryCapture.assemble(header.toString(), arrayName, db.detectorEntries(detector));
     }
 
     /** The rows the database holds for {@code detector}, inside the caller's transaction. */

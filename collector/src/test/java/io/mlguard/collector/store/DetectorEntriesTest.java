@@ -1,6 +1,7 @@
 package io.mlguard.collector.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlguard.collector.detect.CheckpointTraffic;
 import io.mlguard.collector.detect.Checkpointable;
@@ -8,6 +9,7 @@ import io.mlguard.collector.detect.Detector;
 import io.mlguard.collector.detect.EntryCapture;
 import io.mlguard.collector.ingest.IngestStats;
 import io.mlguard.protocol.InferenceRecord;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -273,6 +275,63 @@ class DetectorEntriesTest {
                         .doesNotContain("stale")
                         .isEqualTo(CheckpointTraffic.keys(d));
             }
+        }
+    }
+
+    @Test
+    void aStoredStateOfAFormNotUnderstoodStopsTheRestoreAndIsKept() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            CheckpointTraffic.feed(original, 0, 3_000);
+            commit(cp, 2_999);
+        }
+        List<String> committed = CheckpointTraffic.states(original);
+        for (Detector d : original) {
+            String name = StateDatabase.DETECTOR_PREFIX + d.name();
+            String stored;
+            try (StateDatabase db = StateDatabase.open(tmp)) {
+                stored = db.state(name).orElseThrow();
+            }
+            assertThat(stored).startsWith("{\"entryRows\":\"clients\",\"header\":{");
+            String header =
+                    stored.substring(stored.indexOf("\"header\":") + 9, stored.length() - 1);
+            List<String> newer =
+                    List.of(
+                            // a field this version does not know (rows compressed, say)
+                            "{\"entryRows\":\"clients\",\"header\":" + header + ",\"codec\":1}",
+                            // the rows belong to an array the header does not have
+                            "{\"entryRows\":\"users\",\"header\":" + header + "}",
+                            // a whole state of a newer layout
+                            "{\"rows\":{\"clients\":\"detector_entry\"}}");
+            for (String form : newer) {
+                put(name, form);
+                List<Detector> back = CheckpointTraffic.detectors();
+                try (DurableState state = DurableState.open(tmp)) {
+                    assertThatThrownBy(() -> checkpoint(state, back))
+                            .as(form)
+                            .isInstanceOf(IOException.class)
+                            .hasMessageContaining(d.name())
+                            .hasMessageContaining("format this collector does not read");
+                }
+                try (StateDatabase db = StateDatabase.open(tmp)) {
+                    assertThat(db.state(name)).contains(form); // kept for the newer collector
+                }
+            }
+            put(name, stored);
+        }
+        assertThat(CheckpointTraffic.states(restored(tmp))).isEqualTo(committed);
+    }
+
+    private void put(String name, String state) throws Exception {
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            Connection c = db.ingestConnection();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE state SET val=? WHERE name=?")) {
+                ps.setString(1, state);
+                ps.setString(2, name);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            c.commit();
         }
     }
 
