@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlguard.collector.detect.CheckpointTraffic;
 import io.mlguard.collector.detect.Checkpointable;
 import io.mlguard.collector.detect.Detector;
+import io.mlguard.collector.detect.DetectorStateJson;
 import io.mlguard.collector.detect.EntryCapture;
 import io.mlguard.collector.ingest.IngestStats;
 import io.mlguard.protocol.InferenceRecord;
@@ -276,6 +277,79 @@ class DetectorEntriesTest {
                         .isEqualTo(CheckpointTraffic.keys(d));
             }
         }
+    }
+
+    @Test
+    void theFirstCommitAfterARestartRewritesOnlyTheEntriesThatChanged() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            CheckpointTraffic.feed(original, 0, 3_000);
+            commit(cp, 2_999);
+            CheckpointTraffic.feed(original, 3_000, 9_000); // both detectors evict
+            commit(cp, 8_999);
+            // no close(): as after a crash
+        }
+        Set<String> touched = CheckpointTraffic.keysOf(9_000, 9_040);
+        String[] reformatted = new String[original.size()];
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            Connection c = db.ingestConnection();
+            for (int i = 0; i < original.size(); i++) {
+                String name = original.get(i).name();
+                List<String> keys = rowKeys(c, name);
+                assertThat(keys.size()).isGreaterThan(20 * touched.size());
+                // a row holding the entry's JSON written otherwise (as an older version might)
+                reformatted[i] = keys.get(keys.size() / 2);
+                assertThat(touched).doesNotContain(reformatted[i]);
+                try (PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE detector_entry SET val=' ' || val"
+                                        + " WHERE detector=? AND entry_key=?")) {
+                    ps.setString(1, name);
+                    ps.setString(2, reformatted[i]);
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+            }
+            c.commit();
+        }
+        List<Detector> back = restored(tmp);
+        assertThat(CheckpointTraffic.states(back)).isEqualTo(CheckpointTraffic.states(original));
+        CheckpointTraffic.feed(back, 9_000, 9_040);
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            Connection c = db.ingestConnection();
+            for (Detector d : back) {
+                // the committer's first write after the restart
+                DetectorEntries rows = DetectorEntries.load(c, d.name());
+                int held = rowKeys(c, d.name()).size();
+                DetectorEntries.Changes ch = write(c, rows, d);
+                // the touched clients and the reformatted row; before: every row
+                assertThat(ch.upserts()).as(d.name()).isLessThanOrEqualTo(touched.size() + 1);
+                assertThat(ch.matched() + ch.upserts() + ch.deletes())
+                        .as(d.name())
+                        .isGreaterThanOrEqualTo(held);
+                assertThat(rowKeys(c, d.name())).as(d.name()).isEqualTo(CheckpointTraffic.keys(d));
+                // and the next write knows them all by identity
+                assertThat(write(c, rows, d).matched()).as(d.name()).isZero();
+            }
+        }
+        // the clients as written (the header in the state table was left as it was)
+        assertThat(clients(restored(tmp))).isEqualTo(clients(back));
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            for (Detector d : back) {
+                assertThat(db.detectorEntries(d.name()))
+                        .as("rewritten in the form written now")
+                        .noneMatch(v -> v.startsWith(" "));
+            }
+        }
+    }
+
+    /** Each detector's saved client array. */
+    private static List<String> clients(List<Detector> ds) {
+        List<String> out = new ArrayList<>();
+        for (String state : CheckpointTraffic.states(ds)) {
+            out.add(DetectorStateJson.parse(state).path("clients").toString());
+        }
+        return out;
     }
 
     @Test
