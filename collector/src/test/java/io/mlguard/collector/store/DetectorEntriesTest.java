@@ -3,6 +3,7 @@ package io.mlguard.collector.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlguard.collector.TestTraffic;
 import io.mlguard.collector.detect.CheckpointTraffic;
 import io.mlguard.collector.detect.Checkpointable;
 import io.mlguard.collector.detect.Detector;
@@ -339,6 +340,71 @@ class DetectorEntriesTest {
                 assertThat(db.detectorEntries(d.name()))
                         .as("rewritten in the form written now")
                         .noneMatch(v -> v.startsWith(" "));
+            }
+        }
+    }
+
+    @Test
+    void clientIdsOfAnyCharactersAndTheLongestLengthRestoreAsCommitted() throws Exception {
+        String longest = "\u0001".repeat(4_096); // the protocol's longest string, escaped 6-fold
+        String[][] ids = {
+            {"m", "a"},
+            {"m", "a "},
+            {"m", "A"},
+            {"m", "a\u0000"},
+            {"m", ""},
+            {"m", "\uD800"},
+            {"m", "\uDC00\uD800"},
+            {"m", "?"},
+            {"m", "\uFFFD"},
+            {"m", "\uD83D\uDE00"},
+            {"m", "\u00e4"},
+            {"m", "a\u0308"},
+            {"m", "'); DELETE FROM detector_entry; --"},
+            {"m", "\"\\/\u2028{}[]"},
+            {"m", longest},
+            {longest, longest}
+        };
+        List<Detector> original = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            feedIds(original, ids, 0, 3);
+            commit(cp, 2);
+            feedIds(original, ids, 3, 4); // every one touched again: rewritten
+            commit(cp, 3);
+        }
+        assertThat(CheckpointTraffic.keys(original.get(0))).hasSize(ids.length);
+        List<Detector> back = restored(tmp);
+        assertThat(CheckpointTraffic.states(back)).isEqualTo(CheckpointTraffic.states(original));
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, back); // restored again: rows compared by digest
+            feedIds(back, ids, 4, 5);
+            commit(cp, 4);
+        }
+        feedIds(original, ids, 4, 5);
+        List<Detector> again = restored(tmp);
+        assertThat(CheckpointTraffic.states(again)).isEqualTo(CheckpointTraffic.states(original));
+        for (int i = 0; i < again.size(); i++) {
+            assertThat(CheckpointTraffic.keys(again.get(i)))
+                    .isEqualTo(CheckpointTraffic.keys(original.get(i)))
+                    .hasSize(ids.length);
+        }
+    }
+
+    /** Rounds {@code from} to {@code to} of one query per (model, client) of {@code ids}. */
+    private static void feedIds(List<Detector> ds, String[][] ids, int from, int to) {
+        for (int round = from; round < to; round++) {
+            for (int i = 0; i < ids.length; i++) {
+                int k = round * ids.length + i;
+                InferenceRecord r =
+                        TestTraffic.withFingerprint(
+                                ids[i][0],
+                                ids[i][1],
+                                1_700_000_000_000L + k,
+                                CheckpointTraffic.record(4 * k + 2).fingerprint());
+                for (Detector d : ds) {
+                    d.onInference(r, k, sig -> {});
+                }
             }
         }
     }
