@@ -189,6 +189,34 @@ class DetectorEntriesTest {
     }
 
     @Test
+    void aDetectorWhoseClientsAreAllGoneRestoresWithoutAny() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            CheckpointTraffic.feed(original, 0, 3_000);
+            commit(cp, 2_999);
+            List<Detector> fresh = CheckpointTraffic.detectors();
+            for (int i = 0; i < original.size(); i++) {
+                assertThat(CheckpointTraffic.keys(original.get(i))).isNotEmpty();
+                // every client gone at once: every row is deleted
+                ((Checkpointable) original.get(i))
+                        .restoreState(((Checkpointable) fresh.get(i)).saveState());
+            }
+            commit(cp, 3_000);
+        }
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            for (Detector d : original) {
+                assertThat(rowKeys(db.ingestConnection(), d.name())).isEmpty();
+            }
+        }
+        List<Detector> back = restored(tmp);
+        assertThat(CheckpointTraffic.states(back)).isEqualTo(CheckpointTraffic.states(original));
+        for (Detector d : back) {
+            assertThat(CheckpointTraffic.keys(d)).isEmpty();
+        }
+    }
+
+    @Test
     void onlyTheTouchedEntriesAreRewrittenAndSeqKeepsTheOrder() throws Exception {
         List<Detector> ds = CheckpointTraffic.detectors();
         try (StateDatabase db = StateDatabase.open(tmp)) {
