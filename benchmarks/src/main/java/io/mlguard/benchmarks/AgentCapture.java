@@ -2,11 +2,13 @@ package io.mlguard.benchmarks;
 
 import io.mlguard.core.AgentCounters;
 import io.mlguard.core.queue.QueueWriter;
+import io.mlguard.core.summary.Fingerprinter;
 import io.mlguard.core.summary.Summaries;
 import io.mlguard.core.summary.TensorSummarizer;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.TensorSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -86,6 +88,9 @@ public class AgentCapture {
     private ByteBuffer tokenTypes;
     private ByteBuffer hidden;
     private Summaries summaries;
+    private final TensorSummarizer statistics = new TensorSummarizer(65536, 5);
+    private final Fingerprinter fingerprinter = new Fingerprinter();
+    private final TensorSummary inputSummary = new TensorSummary();
     private FloatBuffer input;
     private ByteBuffer scores;
     private ByteBuffer label;
@@ -165,6 +170,24 @@ public class AgentCapture {
         record.inputCount = 0;
         summaries.input(record, "input", DType.FLOAT32, INPUT_SHAPE, input);
         return record;
+    }
+
+    /**
+     * The input's statistics alone (min, max, mean, std, counts, norm): part of {@link
+     * #summarizeInput}.
+     */
+    @Benchmark
+    public TensorSummary inputStatistics() {
+        statistics.summarize(input, DType.FLOAT32, 784, inputSummary);
+        return inputSummary;
+    }
+
+    /**
+     * The input's fingerprint alone (an 8 by 8 pooled thumbnail): part of {@link #summarizeInput}.
+     */
+    @Benchmark
+    public int inputFingerprint() {
+        return fingerprinter.fingerprint(input, DType.FLOAT32, INPUT_SHAPE, 2, record);
     }
 
     @Benchmark

@@ -186,6 +186,11 @@ public final class Fingerprinter {
         return segments;
     }
 
+    /** Cell {@code i} of the last fingerprint before quantisation: for tests. */
+    double cell(int i) {
+        return cells[i];
+    }
+
     private void quantize(int length, byte[] out) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;

@@ -95,4 +95,85 @@ class FingerprinterTest {
         fingerprinter.fingerprint(small, DType.FLOAT32, new long[] {1, 784}, 2, r);
         assertThat(r.fingerprintKind).isEqualTo(InferenceRecord.FINGERPRINT_NONE);
     }
+
+    /**
+     * A copied image is pooled from its array ({@code pool2dDense}), one read in place through the
+     * buffer ({@code pool2d}): every cell must come out bit for bit the same, for one and several
+     * channels, both channel orders, sizes that do and do not divide by the grid, images larger
+     * than the 64 samples per cell, and NaN or infinite pixels anywhere.
+     */
+    @Test
+    void imagesPooledFromACopyEqualThoseReadInPlaceBitForBit() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(12);
+        long[][] shapes = {
+            {1, 784},
+            {1, 64},
+            {1, 4096},
+            {1, 28, 28},
+            {2, 9, 13},
+            {1, 8, 71},
+            {1, 100, 30},
+            {1, 1, 28, 28},
+            {1, 3, 17, 23},
+            {1, 4, 8, 8},
+            {1, 20, 11, 3},
+            {1, 8, 8, 2},
+            {1, 3, 64, 80},
+            {1, 131, 67}
+        };
+        for (long[] shape : shapes) {
+            int n = 1;
+            for (long d : shape) {
+                n *= (int) d;
+            }
+            for (int round = 0; round < 4; round++) {
+                java.nio.FloatBuffer b = java.nio.FloatBuffer.allocate(n);
+                for (int i = 0; i < n; i++) {
+                    int pick = rnd.nextInt(50);
+                    b.put(
+                            i,
+                            pick == 0
+                                    ? Float.NaN
+                                    : pick == 1
+                                            ? Float.POSITIVE_INFINITY
+                                            : pick < 10 ? 0f : wide(rnd));
+                }
+                if (round == 3) { // one whole cell's worth of NaN at the start
+                    for (int i = 0; i < Math.min(n, 40); i++) {
+                        b.put(i, Float.NaN);
+                    }
+                }
+                Fingerprinter dense = new Fingerprinter();
+                Fingerprinter inPlace = new Fingerprinter();
+                InferenceRecord rd = new InferenceRecord();
+                InferenceRecord ri = new InferenceRecord();
+                TensorData copied = new TensorData(TensorData.DENSE_LIMIT).of(b, DType.FLOAT32, n);
+                assertThat(copied.copied()).as("copied").isEqualTo(n);
+                dense.fingerprint(copied, shape, shape.length, rd);
+                inPlace.fingerprint(
+                        new TensorData(0).of(b, DType.FLOAT32, n), shape, shape.length, ri);
+                String what = java.util.Arrays.toString(shape) + " round " + round;
+                assertThat(rd.fingerprintKind)
+                        .as(what)
+                        .isEqualTo(InferenceRecord.FINGERPRINT_POOLED_2D)
+                        .isEqualTo(ri.fingerprintKind);
+                for (int i = 0; i < Fingerprinter.CELLS; i++) {
+                    assertThat(Double.doubleToLongBits(dense.cell(i)))
+                            .as("%s cell %d", what, i)
+                            .isEqualTo(Double.doubleToLongBits(inPlace.cell(i)));
+                }
+                assertThat(rd.fingerprint()).as(what).isEqualTo(ri.fingerprint());
+            }
+        }
+    }
+
+    /**
+     * A float of either sign whose magnitude spans 2^-60 to 2^60: sums of a few such values in
+     * double are not exact, so an order of summation other than {@code pool2d}'s shows in the bits
+     * (values of similar size would sum exactly in any order).
+     */
+    private static float wide(java.util.SplittableRandom rnd) {
+        double m = Math.scalb(rnd.nextDouble(1, 2), rnd.nextInt(-60, 60));
+        return (float) (rnd.nextBoolean() ? m : -m);
+    }
 }
