@@ -59,8 +59,9 @@ public final class CommandLine {
                             + " (needed by block and throttle rules)",
                     "  --help                  print this help",
                     "",
-                    "java -XX:+UseParallelGC -jar ... reads about a fifth more records per"
-                            + " CPU-second than on G1, the default, but pauses longer (README).",
+                    "G1, the JVM's default, keeps incidents fastest; java -XX:+UseParallelGC"
+                            + " -jar ... ingests about as much per CPU-second but pauses longer"
+                            + " (README).",
                     "",
                     "API: GET /api/incidents[?type=&model=&client=&severity=&since=&limit=&offset=],"
                             + " /api/incidents/{id}, /healthz, /metrics, /report;"

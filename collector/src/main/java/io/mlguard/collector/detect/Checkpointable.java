@@ -39,6 +39,9 @@ public interface Checkpointable {
      * Replaces the state with one {@link #saveState()} returned, possibly by an older version.
      *
      * @throws IllegalArgumentException if it cannot be read; the detector is then left as new
+     * @throws UnknownStateFormatException (an {@link IllegalArgumentException}) if it is a state of
+     *     a form this version does not read, such as a newer version's: the store then refuses to
+     *     start rather than drop or overwrite it
      */
     void restoreState(String state);
 }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Helpers for {@link Checkpointable} states: JSON with exact doubles, infinities included. */
 public final class DetectorStateJson {
@@ -93,6 +94,31 @@ public final class DetectorStateJson {
             g.writeRawValue(v);
         }
         g.writeEndArray();
+    }
+
+    /**
+     * {@code state} parsed, refused unless it is an object holding the array {@code arrayName} and
+     * no field outside {@code known}: a state this collector does not fully understand (a newer
+     * collector's) must fail loudly rather than be restored without the parts it did not read.
+     *
+     * @throws UnknownStateFormatException if it is JSON of another form
+     * @throws IllegalArgumentException if it is not a JSON object
+     */
+    public static JsonNode parseKnown(
+            String state, String detector, String arrayName, Set<String> known) {
+        JsonNode n = parse(state);
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw new UnknownStateFormatException(
+                        detector + " state has a field this collector does not know: " + f);
+            }
+        }
+        if (!n.path(arrayName).isArray()) {
+            throw new UnknownStateFormatException(
+                    detector + " state has no array \"" + arrayName + "\"");
+        }
+        return n;
     }
 
     public static JsonNode parse(String state) {

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@link ExtractionDetector}'s checkpoint. Compact ({@code "v": 2}): per client its counters,
@@ -25,6 +26,9 @@ final class ExtractionState {
 
     /** The array of the clients' states. */
     static final String CLIENTS = "clients";
+
+    /** Every field a state has ever had: any other is a newer format's. */
+    private static final Set<String> FIELDS = Set.of("v", "clientEvictions", CLIENTS);
 
     private ExtractionState() {}
 
@@ -90,7 +94,12 @@ final class ExtractionState {
      * @throws IllegalArgumentException if the state cannot be read
      */
     static long restore(String state, Map<String, ExtractionClient> into, int window) {
-        JsonNode n = DetectorStateJson.parse(state);
+        JsonNode n = DetectorStateJson.parseKnown(state, "extraction", CLIENTS, FIELDS);
+        JsonNode v = n.get("v"); // absent in version 1
+        if (v != null && (!v.isInt() || v.intValue() < 1 || v.intValue() > VERSION)) {
+            throw new UnknownStateFormatException(
+                    "extraction state of version " + v + ": this collector reads 1 to " + VERSION);
+        }
         try {
             for (JsonNode o : n.path("clients")) {
                 ExtractionClient c =

@@ -247,6 +247,15 @@ final class NearestQuerySet {
         }
         clear();
         ensureRoom(entries.length);
+        // the budget's count as the set reached it, an entry at a time (2, 4, 8, ...), not the
+        // entries: else the restored detector would count fewer and evict later than the live one
+        int grown = 0;
+        for (int e = 1; e <= entries.length; e++) {
+            if (e > grown) {
+                grown = Math.min(capacity, Math.max(e, Math.max(FIRST_ALLOCATION, grown * 2)));
+            }
+        }
+        allocated = grown;
         int[] sums = new int[BLOCKS];
         for (int s = 0; s < entries.length; s++) {
             blockSums(entries[s], length, sums);

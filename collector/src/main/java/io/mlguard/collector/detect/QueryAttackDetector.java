@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -514,6 +515,10 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
         return m;
     }
 
+    /** Every field a state of this detector has ever had: any other is a newer format's. */
+    private static final Set<String> STATE_FIELDS =
+            Set.of("modelsRefused", "clientEvictions", "clients", "models");
+
     private static String state(
             long refused, long evictions, List<String> clients, Map<String, String> models) {
         Map<String, Long> numbers = new LinkedHashMap<>();
@@ -546,7 +551,10 @@ public final class QueryAttackDetector implements Detector, Checkpointable {
 
     @Override
     public void restoreState(String state) {
-        JsonNode n = DetectorStateJson.parse(state);
+        JsonNode n = DetectorStateJson.parseKnown(state, name(), "clients", STATE_FIELDS);
+        if (n.has("models") && !n.get("models").isObject()) {
+            throw new UnknownStateFormatException(name() + " state's models are not an object");
+        }
         List<Map.Entry<String, ClientState>> cs = new ArrayList<>();
         for (JsonNode o : n.path("clients")) {
             ClientState c = new ClientState();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlguard.collector.detect.Checkpointable;
 import io.mlguard.collector.detect.Detector;
+import io.mlguard.collector.detect.UnknownStateFormatException;
 import io.mlguard.collector.incident.FeedbackStore;
 import io.mlguard.collector.incident.IncidentManager;
 import io.mlguard.collector.ingest.IngestStats;
@@ -100,6 +101,19 @@ public final class DurableState implements AutoCloseable {
                     try {
                         ((Checkpointable) d)
                                 .restoreState(DetectorEntries.restore(s.get(), db, d.name()));
+                    } catch (UnknownStateFormatException e) {
+                        // not damaged but not ours to read: starting afresh would overwrite it
+                        throw new IOException(
+                                "detector "
+                                        + d.name()
+                                        + " in "
+                                        + db.dir()
+                                        + ": the stored state is of a format this collector does"
+                                        + " not read (written by a newer collector?); run that"
+                                        + " collector, or move the state directory away to start"
+                                        + " afresh: "
+                                        + e.getMessage(),
+                                e);
                     } catch (IllegalArgumentException e) {
                         LOG.warn("detector {} starts afresh: its state is unreadable: {}", d, e);
                     }

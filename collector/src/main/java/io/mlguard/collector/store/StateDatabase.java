@@ -52,6 +52,12 @@ public final class StateDatabase implements AutoCloseable {
 
     static final String DETECTOR_PREFIX = "detector.";
 
+    /**
+     * The longest entry row ({@code detector_entry.val}, H2's longest VARCHAR): a longer one would
+     * fail every commit from then on. The entries of today's detectors stay far below it.
+     */
+    static final int ENTRY_CHARS = 1_000_000;
+
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS incident ("
                 + " id VARCHAR(64) PRIMARY KEY,"
@@ -91,7 +97,9 @@ public final class StateDatabase implements AutoCloseable {
                 + " detector VARCHAR(255) NOT NULL,"
                 + " entry_key VARCHAR(1000000) NOT NULL,"
                 + " seq BIGINT NOT NULL,"
-                + " val VARCHAR(1000000) NOT NULL,"
+                + " val VARCHAR("
+                + ENTRY_CHARS
+                + ") NOT NULL,"
                 + " PRIMARY KEY(detector, entry_key))",
         // Written on every commit: one row of plain columns (a CLOB rewrite costs far more).
         "CREATE TABLE IF NOT EXISTS checkpoint ("

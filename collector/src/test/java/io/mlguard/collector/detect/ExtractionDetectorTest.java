@@ -207,4 +207,45 @@ class ExtractionDetectorTest {
         // a budget below what the 60 clients store without it (about 600): it evicted too
         assertThat(small.storedFingerprints()).isBetween(200L, 400L + 2 * 128);
     }
+
+    @Test
+    void aRestoreCountsStoredFingerprintsAsTheLiveDetectorSoStorageEvictionsStayTheSame() {
+        // a set's budget count grows 2, 4, 8, ... as entries come; a restore counted the entries
+        // only (5 where the live set counted 8), so the restored detector evicted later
+        ExtractionDetector live = new ExtractionDetector(Sensitivity.untuned(), 60, 400);
+        ExtractionDetector back = null;
+        List<byte[]> digits = QueryStreams.independent(300, 9);
+        Random random = new Random(13);
+        List<String> liveSignals = new ArrayList<>();
+        List<String> backSignals = new ArrayList<>();
+        for (int q = 0; q < 12_000; q++) {
+            if (q == 6_000) {
+                assertThat(live.clientEvictions()).isPositive();
+                back = new ExtractionDetector(Sensitivity.untuned(), 60, 400);
+                back.restoreState(live.saveState());
+                assertThat(back.storedFingerprints()).isEqualTo(live.storedFingerprints());
+            }
+            io.mlguard.protocol.InferenceRecord r =
+                    TestTraffic.withFingerprint(
+                            "mnist",
+                            "client-" + random.nextInt(q < 3_000 ? 20 : 90),
+                            1000L * q,
+                            digits.get(random.nextInt(digits.size())));
+            r.outputCount = 1;
+            r.outputs[0].topK = 1;
+            r.outputs[0].topClasses[0] = random.nextInt(40);
+            boolean after = back != null;
+            List<String> sink = after ? liveSignals : new ArrayList<>();
+            live.onInference(r, q, sig -> sink.add(sig.toString()));
+            if (after) {
+                back.onInference(r, q, s -> backSignals.add(s.toString()));
+                assertThat(back.storedFingerprints())
+                        .as("record %d", q)
+                        .isEqualTo(live.storedFingerprints());
+            }
+        }
+        assertThat(back.clientEvictions()).isEqualTo(live.clientEvictions());
+        assertThat(back.saveState()).isEqualTo(live.saveState());
+        assertThat(backSignals).isEqualTo(liveSignals);
+    }
 }

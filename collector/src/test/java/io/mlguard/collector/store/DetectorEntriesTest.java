@@ -1,13 +1,17 @@
 package io.mlguard.collector.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlguard.collector.TestTraffic;
 import io.mlguard.collector.detect.CheckpointTraffic;
 import io.mlguard.collector.detect.Checkpointable;
 import io.mlguard.collector.detect.Detector;
+import io.mlguard.collector.detect.DetectorStateJson;
 import io.mlguard.collector.detect.EntryCapture;
 import io.mlguard.collector.ingest.IngestStats;
 import io.mlguard.protocol.InferenceRecord;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -185,6 +189,34 @@ class DetectorEntriesTest {
     }
 
     @Test
+    void aDetectorWhoseClientsAreAllGoneRestoresWithoutAny() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            CheckpointTraffic.feed(original, 0, 3_000);
+            commit(cp, 2_999);
+            List<Detector> fresh = CheckpointTraffic.detectors();
+            for (int i = 0; i < original.size(); i++) {
+                assertThat(CheckpointTraffic.keys(original.get(i))).isNotEmpty();
+                // every client gone at once: every row is deleted
+                ((Checkpointable) original.get(i))
+                        .restoreState(((Checkpointable) fresh.get(i)).saveState());
+            }
+            commit(cp, 3_000);
+        }
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            for (Detector d : original) {
+                assertThat(rowKeys(db.ingestConnection(), d.name())).isEmpty();
+            }
+        }
+        List<Detector> back = restored(tmp);
+        assertThat(CheckpointTraffic.states(back)).isEqualTo(CheckpointTraffic.states(original));
+        for (Detector d : back) {
+            assertThat(CheckpointTraffic.keys(d)).isEmpty();
+        }
+    }
+
+    @Test
     void onlyTheTouchedEntriesAreRewrittenAndSeqKeepsTheOrder() throws Exception {
         List<Detector> ds = CheckpointTraffic.detectors();
         try (StateDatabase db = StateDatabase.open(tmp)) {
@@ -273,6 +305,201 @@ class DetectorEntriesTest {
                         .doesNotContain("stale")
                         .isEqualTo(CheckpointTraffic.keys(d));
             }
+        }
+    }
+
+    @Test
+    void theFirstCommitAfterARestartRewritesOnlyTheEntriesThatChanged() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            CheckpointTraffic.feed(original, 0, 3_000);
+            commit(cp, 2_999);
+            CheckpointTraffic.feed(original, 3_000, 9_000); // both detectors evict
+            commit(cp, 8_999);
+            // no close(): as after a crash
+        }
+        Set<String> touched = CheckpointTraffic.keysOf(9_000, 9_040);
+        String[] reformatted = new String[original.size()];
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            Connection c = db.ingestConnection();
+            for (int i = 0; i < original.size(); i++) {
+                String name = original.get(i).name();
+                List<String> keys = rowKeys(c, name);
+                assertThat(keys.size()).isGreaterThan(20 * touched.size());
+                // a row holding the entry's JSON written otherwise (as an older version might)
+                reformatted[i] = keys.get(keys.size() / 2);
+                assertThat(touched).doesNotContain(reformatted[i]);
+                try (PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE detector_entry SET val=' ' || val"
+                                        + " WHERE detector=? AND entry_key=?")) {
+                    ps.setString(1, name);
+                    ps.setString(2, reformatted[i]);
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+            }
+            c.commit();
+        }
+        List<Detector> back = restored(tmp);
+        assertThat(CheckpointTraffic.states(back)).isEqualTo(CheckpointTraffic.states(original));
+        CheckpointTraffic.feed(back, 9_000, 9_040);
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            Connection c = db.ingestConnection();
+            for (Detector d : back) {
+                // the committer's first write after the restart
+                DetectorEntries rows = DetectorEntries.load(c, d.name());
+                int held = rowKeys(c, d.name()).size();
+                DetectorEntries.Changes ch = write(c, rows, d);
+                // the touched clients and the reformatted row; before: every row
+                assertThat(ch.upserts()).as(d.name()).isLessThanOrEqualTo(touched.size() + 1);
+                assertThat(ch.matched() + ch.upserts() + ch.deletes())
+                        .as(d.name())
+                        .isGreaterThanOrEqualTo(held);
+                assertThat(rowKeys(c, d.name())).as(d.name()).isEqualTo(CheckpointTraffic.keys(d));
+                // and the next write knows them all by identity
+                assertThat(write(c, rows, d).matched()).as(d.name()).isZero();
+            }
+        }
+        // the clients as written (the header in the state table was left as it was)
+        assertThat(clients(restored(tmp))).isEqualTo(clients(back));
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            for (Detector d : back) {
+                assertThat(db.detectorEntries(d.name()))
+                        .as("rewritten in the form written now")
+                        .noneMatch(v -> v.startsWith(" "));
+            }
+        }
+    }
+
+    @Test
+    void clientIdsOfAnyCharactersAndTheLongestLengthRestoreAsCommitted() throws Exception {
+        String longest = "\u0001".repeat(4_096); // the protocol's longest string, escaped 6-fold
+        String[][] ids = {
+            {"m", "a"},
+            {"m", "a "},
+            {"m", "A"},
+            {"m", "a\u0000"},
+            {"m", ""},
+            {"m", "\uD800"},
+            {"m", "\uDC00\uD800"},
+            {"m", "?"},
+            {"m", "\uFFFD"},
+            {"m", "\uD83D\uDE00"},
+            {"m", "\u00e4"},
+            {"m", "a\u0308"},
+            {"m", "'); DELETE FROM detector_entry; --"},
+            {"m", "\"\\/\u2028{}[]"},
+            {"m", longest},
+            {longest, longest}
+        };
+        List<Detector> original = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            feedIds(original, ids, 0, 3);
+            commit(cp, 2);
+            feedIds(original, ids, 3, 4); // every one touched again: rewritten
+            commit(cp, 3);
+        }
+        assertThat(CheckpointTraffic.keys(original.get(0))).hasSize(ids.length);
+        List<Detector> back = restored(tmp);
+        assertThat(CheckpointTraffic.states(back)).isEqualTo(CheckpointTraffic.states(original));
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, back); // restored again: rows compared by digest
+            feedIds(back, ids, 4, 5);
+            commit(cp, 4);
+        }
+        feedIds(original, ids, 4, 5);
+        List<Detector> again = restored(tmp);
+        assertThat(CheckpointTraffic.states(again)).isEqualTo(CheckpointTraffic.states(original));
+        for (int i = 0; i < again.size(); i++) {
+            assertThat(CheckpointTraffic.keys(again.get(i)))
+                    .isEqualTo(CheckpointTraffic.keys(original.get(i)))
+                    .hasSize(ids.length);
+        }
+    }
+
+    /** Rounds {@code from} to {@code to} of one query per (model, client) of {@code ids}. */
+    private static void feedIds(List<Detector> ds, String[][] ids, int from, int to) {
+        for (int round = from; round < to; round++) {
+            for (int i = 0; i < ids.length; i++) {
+                int k = round * ids.length + i;
+                InferenceRecord r =
+                        TestTraffic.withFingerprint(
+                                ids[i][0],
+                                ids[i][1],
+                                1_700_000_000_000L + k,
+                                CheckpointTraffic.record(4 * k + 2).fingerprint());
+                for (Detector d : ds) {
+                    d.onInference(r, k, sig -> {});
+                }
+            }
+        }
+    }
+
+    /** Each detector's saved client array. */
+    private static List<String> clients(List<Detector> ds) {
+        List<String> out = new ArrayList<>();
+        for (String state : CheckpointTraffic.states(ds)) {
+            out.add(DetectorStateJson.parse(state).path("clients").toString());
+        }
+        return out;
+    }
+
+    @Test
+    void aStoredStateOfAFormNotUnderstoodStopsTheRestoreAndIsKept() throws Exception {
+        List<Detector> original = CheckpointTraffic.detectors();
+        try (DurableState state = DurableState.open(tmp)) {
+            StoreCheckpoint cp = checkpoint(state, original);
+            CheckpointTraffic.feed(original, 0, 3_000);
+            commit(cp, 2_999);
+        }
+        List<String> committed = CheckpointTraffic.states(original);
+        for (Detector d : original) {
+            String name = StateDatabase.DETECTOR_PREFIX + d.name();
+            String stored;
+            try (StateDatabase db = StateDatabase.open(tmp)) {
+                stored = db.state(name).orElseThrow();
+            }
+            assertThat(stored).startsWith("{\"entryRows\":\"clients\",\"header\":{");
+            String header =
+                    stored.substring(stored.indexOf("\"header\":") + 9, stored.length() - 1);
+            List<String> newer =
+                    List.of(
+                            // a field this version does not know (rows compressed, say)
+                            "{\"entryRows\":\"clients\",\"header\":" + header + ",\"codec\":1}",
+                            // the rows belong to an array the header does not have
+                            "{\"entryRows\":\"users\",\"header\":" + header + "}",
+                            // a whole state of a newer layout
+                            "{\"rows\":{\"clients\":\"detector_entry\"}}");
+            for (String form : newer) {
+                put(name, form);
+                List<Detector> back = CheckpointTraffic.detectors();
+                try (DurableState state = DurableState.open(tmp)) {
+                    assertThatThrownBy(() -> checkpoint(state, back))
+                            .as(form)
+                            .isInstanceOf(IOException.class)
+                            .hasMessageContaining(d.name())
+                            .hasMessageContaining("format this collector does not read");
+                }
+                try (StateDatabase db = StateDatabase.open(tmp)) {
+                    assertThat(db.state(name)).contains(form); // kept for the newer collector
+                }
+            }
+            put(name, stored);
+        }
+        assertThat(CheckpointTraffic.states(restored(tmp))).isEqualTo(committed);
+    }
+
+    private void put(String name, String state) throws Exception {
+        try (StateDatabase db = StateDatabase.open(tmp)) {
+            Connection c = db.ingestConnection();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE state SET val=? WHERE name=?")) {
+                ps.setString(1, state);
+                ps.setString(2, name);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            c.commit();
         }
     }
 
