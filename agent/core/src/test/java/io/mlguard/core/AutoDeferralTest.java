@@ -242,6 +242,35 @@ class AutoDeferralTest {
     }
 
     @Test
+    void threadsThatServeOneInferenceEachMakeNoCaptureRing() throws Exception {
+        // a thread per request (or a virtual thread per request): with auto each such thread would
+        // make a capture ring (64 slots and an arena grown to the capture) for one capture, and
+        // the summary thread would keep it until a round that finds nothing
+        InferenceRecorder rec = recorder("per-request", "", null);
+        infer(rec, "warm", "encoder", 20_000); // the model's captures are large from now on
+        infer(rec, "warm", "encoder", 20_000);
+        int requests = 200;
+        for (int i = 0; i < requests; i++) {
+            Thread t = new Thread(() -> infer(rec, "req", "encoder", 20_000));
+            t.start();
+            t.join();
+        }
+        AgentCounters c = counters.get("per-request");
+        assertThat(c.capturesDeferred.sum()).isZero();
+        assertThat(rings(summaryThread(rec))).isEmpty();
+
+        // a thread that keeps serving the model defers it after its first few captures
+        for (int i = 0; i < 10; i++) {
+            infer(rec, "pooled", "encoder", 20_000);
+        }
+        // (some not, when its arena is still full of the last two: 80 KB each, 256 KB at most)
+        assertThat(c.capturesDeferred.sum())
+                .isBetween(1L, 10L + 2 - InferenceRecorder.INLINE_FIRST_CAPTURES);
+        rec.flushAtExit();
+        assertThat(c.inferencesRecorded.sum()).isEqualTo(requests + 12);
+    }
+
+    @Test
     void afterTheSummaryThreadDiesItsWaitingCapturesAreWrittenInOrder() throws Exception {
         InferenceRecorder rec = recorder("died", ",deferSummaries=true", null);
         SummaryThread summaries = summaryThread(rec);
