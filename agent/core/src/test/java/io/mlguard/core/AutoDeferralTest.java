@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.AfterEach;
@@ -95,10 +96,10 @@ class AutoDeferralTest {
      * copy), its blocked client refused now and then, and a model load now and then. The first step
      * is an inference, so that the model is known to every refusal.
      */
-    static void traffic(InferenceRecorder rec, int t, int n) {
-        Random rnd = new Random(31 * t + 7);
+    static void traffic(InferenceRecorder rec, int t, int from, int to) {
+        Random rnd = new Random(31L * t + 7 + 1_000_003L * from);
         int[] lengths = {100, 700, 1500, 2100, 3000, 9000, 70_000};
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int step = i == 0 ? 0 : rnd.nextInt(20);
             if (step == 1) {
                 rec.enterRequest(0, "t" + t + "-blocked");
@@ -134,17 +135,41 @@ class AutoDeferralTest {
 
     /** {@code threads} threads of {@link #traffic}, then the agent's exit (recorder, writer). */
     void serve(String name, String args, int threads, int n) throws Exception {
+        serve(name, args, threads, n, false);
+    }
+
+    /**
+     * As {@link #serve(String, String, int, int)}; {@code exitWhileServing}: the recorder's exit
+     * flush (which stops the summary thread) runs once every thread has served a quarter of its
+     * steps, while they go on, as when the JVM exits with requests in flight.
+     */
+    void serve(String name, String args, int threads, int n, boolean exitWhileServing)
+            throws Exception {
         InferenceRecorder rec = recorder(name, args, blocking(threads));
+        CountDownLatch quarter = new CountDownLatch(threads);
         List<Thread> all = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int id = t;
-            all.add(new Thread(() -> traffic(rec, id, n), "server-" + t));
+            all.add(
+                    new Thread(
+                            () -> {
+                                traffic(rec, id, 0, n / 4);
+                                quarter.countDown();
+                                traffic(rec, id, n / 4, n);
+                            },
+                            "server-" + t));
         }
         all.forEach(Thread::start);
+        if (exitWhileServing) {
+            quarter.await();
+            rec.flushAtExit();
+        }
         for (Thread th : all) {
             th.join();
         }
-        rec.flushAtExit();
+        if (!exitWhileServing) {
+            rec.flushAtExit(); // once, as the shutdown hook does
+        }
         writerOf.get(name).flushAtExit();
     }
 
@@ -193,6 +218,23 @@ class AutoDeferralTest {
             assertThat(c.inferencesRecorded.sum())
                     .as(args)
                     .isEqualTo(counters.get("inline").inferencesRecorded.sum());
+            assertThat(c.capturesDeferred.sum()).as(args + ": some deferred").isPositive();
+        }
+    }
+
+    @Test
+    void anExitWhileThreadsServeLosesNoneOfTheirRecordsNorTheirOrder() throws Exception {
+        int threads = 3;
+        int n = 400;
+        serve("inline", ",deferSummaries=false", threads, n);
+        Map<String, List<String>> expected = byThread(tmp.resolve("inline"));
+        assertThat(expected.get("t1")).hasSize(n);
+        for (String args : List.of("", ",asyncWrite=true", ",deferSummaries=true")) {
+            String name = "exit" + counters.size();
+            serve(name, args, threads, n, true);
+            assertThat(byThread(tmp.resolve(name))).as(args).isEqualTo(expected);
+            AgentCounters c = counters.get(name);
+            assertThat(c.recordsDropped.sum() + c.internalErrors.sum()).as(args).isZero();
             assertThat(c.capturesDeferred.sum()).as(args + ": some deferred").isPositive();
         }
     }
