@@ -390,4 +390,32 @@ class AutoDeferralTest {
         assertThat(c.recordsDropped.sum()).isEqualTo(40);
         assertThat(c.internalErrors.sum()).isZero();
     }
+
+    @Test
+    void theRingsOfEndedThreadsAreDroppedOnceWritten() throws Exception {
+        InferenceRecorder rec = recorder("ended", ",deferSummaries=true", null);
+        SummaryThread summaries = summaryThread(rec);
+        List<Thread> ended = new ArrayList<>();
+        for (int t = 0; t < 20; t++) {
+            Thread th =
+                    new Thread(
+                            () -> {
+                                for (int i = 0; i < 3; i++) {
+                                    infer(rec, "c", "encoder", 3000);
+                                }
+                            });
+            th.start();
+            th.join();
+            ended.add(th);
+        }
+        AgentCounters c = counters.get("ended");
+        assertThat(c.capturesDeferred.sum()).isPositive();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (rings(summaries).length > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(rings(summaries)).as("kept after their threads ended").isEmpty();
+        assertThat(c.inferencesRecorded.sum()).isEqualTo(60);
+        assertThat(c.recordsDropped.sum() + c.internalErrors.sum()).isZero();
+    }
 }
