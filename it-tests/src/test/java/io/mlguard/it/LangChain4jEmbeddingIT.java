@@ -33,9 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in-process all-MiniLM-L6-v2, ONNX Runtime inside) in a forked JVM with mlguard.jar on each JDK:
  * every embedding is one ONNX Runtime record, the vectors printed are those printed without the
  * agent, and the model load, made from bytes inside langchain4j's jar, carries the SHA-256 of the
- * ONNX file in that jar. By default ({@code deferSummaries=auto}) the hidden states, thousands of
- * elements, are copied on the serving thread and summarised on the agent's summary thread; the same
- * holds with {@code deferSummaries=false}, where the serving thread summarises them.
+ * ONNX file in that jar. By default ({@code deferSummaries=auto}) the application's three
+ * embeddings, a thread's first captures, are summarised on the serving thread; the same holds with
+ * {@code deferSummaries=true}, where the hidden states, thousands of elements, are copied on the
+ * serving thread and summarised on the agent's summary thread.
  *
  * <p>What the record summarises is ONNX Runtime's output, {@code last_hidden_state} {@code [1,
  * tokens, 384]}; langchain4j mean-pools and normalises it in Java into the vector the application
@@ -99,20 +100,21 @@ class LangChain4jEmbeddingIT {
         List<String> agentFlags = new java.util.ArrayList<>(flags);
         agentFlags.add("-Dmlguard.debug=true"); // prints the agent's counters at exit
         int n = MiniLmEmbeddingApp.SENTENCES.size();
-        // by default, every embedding recorded, none dropped, no error (the first, and those made
-        // before the queue opened, summarised on the serving thread)
-        runWithAgent(jdk, cp, agentFlags, queue, "agent-" + feature, plain, "[0-" + (n - 1) + "]");
-        // the same with the tensors summarised on the serving thread
-        List<String> inlineFlags = new java.util.ArrayList<>(agentFlags);
-        inlineFlags.add("-Dmlguard.deferSummaries=false");
+        // by default, every embedding recorded, none dropped, no error; none deferred (auto
+        // summarises a thread's first captures on it: InferenceRecorder.INLINE_FIRST_CAPTURES)
+        runWithAgent(jdk, cp, agentFlags, queue, "agent-" + feature, plain, "0");
+        // the same with the tensors summarised on the summary thread (but those made before the
+        // queue opened)
+        List<String> deferFlags = new java.util.ArrayList<>(agentFlags);
+        deferFlags.add("-Dmlguard.deferSummaries=true");
         runWithAgent(
                 jdk,
                 cp,
-                inlineFlags,
-                work.resolve("queue-inline-" + feature),
-                "agent-inline-" + feature,
+                deferFlags,
+                work.resolve("queue-deferred-" + feature),
+                "agent-deferred-" + feature,
                 plain,
-                "0");
+                "[0-" + n + "]");
     }
 
     /**

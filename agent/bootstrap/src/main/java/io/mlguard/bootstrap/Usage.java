@@ -39,7 +39,8 @@ final class Usage {
                             + " thread, summarise and write them on an agent thread (default:"
                             + " auto, for models whose captures have deferAboveElements or more)",
                     "  deferAboveElements=N elements (inputs and outputs) from which auto defers"
-                            + " a model's captures (default: 2048)",
+                            + " a model's captures, from a thread's fifth capture on (default:"
+                            + " 2048)",
                     "  captureSlots=N       inferences a thread may have waiting for that"
                             + " thread (default: 64)",
                     "  stageKb=N            the most KB of tensors a thread keeps waiting;"

@@ -139,12 +139,12 @@ final class CaptureRing {
         tail = tail + 1;
     }
 
-    /** Whether no slot waits; from any thread. */
     /** How many captures the ring holds at most. */
     int capacity() {
         return slots.length;
     }
 
+    /** Whether no slot waits; from any thread. */
     boolean isEmpty() {
         return head == tail;
     }

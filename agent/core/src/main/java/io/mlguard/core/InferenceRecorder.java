@@ -230,15 +230,28 @@ public final class InferenceRecorder implements Hooks {
     }
 
     /**
+     * With {@code deferSummaries=auto}, a thread's first captures are summarised on it whatever
+     * their size: the capture ring a thread needs to defer (64 slots and an arena of 16 KB that
+     * grows to fit a capture, up to {@code stageKb}) costs more to make than a few summaries, and a
+     * server that gives each request a thread of its own (a thread or a virtual thread per request)
+     * would make one per request, each kept until the summary thread next finds nothing to do.
+     */
+    static final int INLINE_FIRST_CAPTURES = 4;
+
+    /**
      * Whether this inference goes to the summary thread: its model's last capture was large enough
-     * ({@code deferAboveElements}), or this thread still has captures waiting there, which it must
-     * not overtake.
+     * ({@code deferAboveElements}) and this thread has captured before ({@link
+     * #INLINE_FIRST_CAPTURES}), or this thread still has captures waiting there, which it must not
+     * overtake.
      */
     private boolean defer(ThreadState st, ModelIdentity id) {
         if (summaryThread == null) {
             return false;
         }
-        if (id.lastElements >= config.deferAboveElements) {
+        if (id.lastElements >= config.deferAboveElements
+                && (st.ring != null
+                        || Integer.compareUnsigned(st.captures, INLINE_FIRST_CAPTURES) >= 0
+                        || config.deferAboveElements == 0)) {
             return true;
         }
         CaptureRing ring = st.ring;

@@ -55,20 +55,29 @@ final class SummaryThread implements Runnable {
         thread.setContextClassLoader(SummaryThread.class.getClassLoader());
     }
 
-    /** Starts the thread, once; the first serving thread to capture does it. */
-    synchronized void start() {
-        if (!started && !stopped) {
-            try {
-                thread.start();
-                started = true;
-            } catch (Throwable t) {
-                // no thread to take the captures (the JVM cannot make one): never hand any over
-                stopped = true;
-                AgentLog.once(
-                        "summary-thread-start",
-                        "the summary thread could not start ("
-                                + t
-                                + "); inferences are summarised on the serving threads");
+    /**
+     * Starts the thread, once; the first serving thread to capture does it. Once it has started,
+     * stopped or failed to start, this returns without the lock: every serving thread asks again at
+     * each capture it would defer while the thread does not run.
+     */
+    void start() {
+        if (started || stopped) {
+            return;
+        }
+        synchronized (this) {
+            if (!started && !stopped) {
+                try {
+                    thread.start();
+                    started = true;
+                } catch (Throwable t) {
+                    // no thread to take the captures (the JVM cannot make one): hand none over
+                    stopped = true;
+                    AgentLog.once(
+                            "summary-thread-start",
+                            "the summary thread could not start ("
+                                    + t
+                                    + "); inferences are summarised on the serving threads");
+                }
             }
         }
     }

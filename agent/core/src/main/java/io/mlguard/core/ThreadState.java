@@ -6,8 +6,9 @@ import io.mlguard.protocol.ModelLoadRecord;
 
 /**
  * Everything the agent keeps per application thread: nesting depths (one inference is one record
- * even when overloads or runtimes call each other), a count of captures (to sample their cost) and
- * the reusable record and summary scratch space. Class loader: agent.
+ * even when overloads or runtimes call each other), a count of captures (to sample their cost, and
+ * before which auto defers none) and the reusable record and summary scratch space. Class loader:
+ * agent.
  */
 final class ThreadState {
     int inferenceDepth;

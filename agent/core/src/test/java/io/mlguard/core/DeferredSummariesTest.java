@@ -459,8 +459,9 @@ class DeferredSummariesTest {
                 new Thread(
                         () -> {
                             // a model's first capture is summarised here and handed to the
-                            // queue's writer thread
-                            serve(rec, "alice", 1, Integer.MAX_VALUE, -1);
+                            // queue's writer thread, and so are a thread's first captures
+                            // (InferenceRecorder.INLINE_FIRST_CAPTURES)
+                            serve(rec, "alice", 3, Integer.MAX_VALUE, -1);
                             first.countDown();
                             try {
                                 go.await();
@@ -482,7 +483,7 @@ class DeferredSummariesTest {
             ring = writerRingOf(writer, "server-s");
             if (ring != null
                     && isEmpty(ring)
-                    && QueueContents.read(tmp.resolve("first")).size() == 1) {
+                    && QueueContents.read(tmp.resolve("first")).size() == 3) {
                 break;
             }
             Thread.sleep(1);
@@ -492,7 +493,7 @@ class DeferredSummariesTest {
             go.countDown();
             while (System.nanoTime() < deadline
                     && server.getState() != Thread.State.BLOCKED
-                    && QueueContents.read(tmp.resolve("first")).size() < 2) {
+                    && QueueContents.read(tmp.resolve("first")).size() < 4) {
                 Thread.sleep(1);
             }
         }
@@ -503,7 +504,7 @@ class DeferredSummariesTest {
         for (Object o : QueueContents.read(tmp.resolve("first"))) {
             order.add(((InferenceRecord) o).clientId);
         }
-        assertThat(order).containsExactly("alice", "bob", "carol");
+        assertThat(order).containsExactly("alice", "alice", "alice", "bob", "carol");
         assertThat(c.capturesDeferred.sum()).isEqualTo(1);
     }
 

@@ -58,12 +58,12 @@ public final class AgentConfig {
 
     /**
      * With {@link #deferSummaries}: the inferences deferred are those of models whose last capture
-     * had at least this many elements, inputs and outputs together (2048 by default with {@code
-     * deferSummaries=auto}; 0, every inference, with {@code deferSummaries=true}). A small capture
-     * (a digit, a tabular row) costs about as much to copy as to summarise, and a summary thread
-     * that competes with busy serving threads for the cores costs them more than it saves; a large
-     * one (an embedding's hidden states) is summarised at a fraction of its cost on the serving
-     * thread.
+     * had at least this many elements, inputs and outputs together, from a thread's fifth capture
+     * on (2048 by default with {@code deferSummaries=auto}; 0, every inference, from the first,
+     * with {@code deferSummaries=true}). A small capture (a digit, a tabular row) costs about as
+     * much to copy as to summarise, and a summary thread that competes with busy serving threads
+     * for the cores costs them more than it saves; a large one (an embedding's hidden states) is
+     * summarised at a fraction of its cost on the serving thread.
      */
     public final int deferAboveElements;
 
