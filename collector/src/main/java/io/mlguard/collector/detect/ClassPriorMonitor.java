@@ -17,6 +17,12 @@ final class ClassPriorMonitor {
     private final double[] expected;
     private final int[] window;
     private final double[] counts = new double[RecordStatistics.CLASS_BINS];
+    // psi() without a logarithm per bin per step, as StatisticMonitor#psi: each bin's term, kept
+    // for the count and the total it was computed for (a step moves a few classes of 64 bins)
+    private double[] expectedShares; // made at the first psi(), where compare() would fail
+    private final double[] terms = new double[RecordStatistics.CLASS_BINS];
+    private final double[] termCounts = new double[RecordStatistics.CLASS_BINS];
+    private double termTotal = -1;
     private int filled;
     private int next;
 
@@ -67,6 +73,41 @@ final class ClassPriorMonitor {
 
     boolean windowFull() {
         return filled == window.length;
+    }
+
+    /**
+     * The window's PSI against the reference, exactly as {@link #compare()} computes it: the same
+     * terms summed in the same order as {@link Divergences#psi}, a term computed again only when
+     * its bin's count (or the total) changed. A caller that signals only above a PSI asks this
+     * first and leaves Jensen–Shannon (two logarithms per bin) to the rare window that passes.
+     */
+    double psi() {
+        double total = 0;
+        for (double c : counts) {
+            total += c;
+        }
+        if (!(total > 0) || expected.length > counts.length) {
+            return Divergences.psi(expected, counts); // as it answers (an error)
+        }
+        if (expectedShares == null) {
+            expectedShares = Divergences.psiShares(expected);
+        }
+        if (total != termTotal) {
+            termTotal = total;
+            java.util.Arrays.fill(termCounts, -1);
+        }
+        double sum = 0;
+        for (int i = 0; i < expectedShares.length; i++) {
+            double c = counts[i];
+            if (c != termCounts[i]) {
+                termCounts[i] = c;
+                terms[i] =
+                        Divergences.psiTerm(
+                                Math.max(c / total, Divergences.EPSILON), expectedShares[i]);
+            }
+            sum += terms[i];
+        }
+        return sum;
     }
 
     Result compare() {

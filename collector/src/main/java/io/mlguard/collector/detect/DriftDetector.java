@@ -56,6 +56,7 @@ public final class DriftDetector implements Detector, Checkpointable {
     private final Sensitivity sensitivity;
     private final int windowSize;
     private final double arl0;
+    private final boolean lastValueCache; // see StatisticMonitor: off only to test it
     private final Map<String, ModelDrift> models = new HashMap<>();
     // the last few records' models by the very id string (the record reader's cache hands out one
     // per id), so that interleaved models' records cost no map look-up each
@@ -104,7 +105,8 @@ public final class DriftDetector implements Detector, Checkpointable {
                                     e.getKey(),
                                     e.getValue(),
                                     windowSize,
-                                    arl0 * Math.max(1, streams)));
+                                    arl0 * Math.max(1, streams),
+                                    lastValueCache));
                 }
             }
             for (Map.Entry<String, StatisticMonitor> e : statistics.entrySet()) {
@@ -132,6 +134,20 @@ public final class DriftDetector implements Detector, Checkpointable {
      */
     public DriftDetector(
             ProfileTracker profiles, int window, double arl0, Sensitivity sensitivity) {
+        this(profiles, window, arl0, sensitivity, true);
+    }
+
+    /**
+     * As {@link #DriftDetector(ProfileTracker, int, double, Sensitivity)}; {@code lastValueCache}
+     * false scores every value anew (the reference the tests compare the cache with).
+     */
+    DriftDetector(
+            ProfileTracker profiles,
+            int window,
+            double arl0,
+            Sensitivity sensitivity,
+            boolean lastValueCache) {
+        this.lastValueCache = lastValueCache;
         this.sensitivity = sensitivity;
         if (window < 20) {
             throw new IllegalArgumentException("a drift window needs at least 20 records");
@@ -198,8 +214,11 @@ public final class DriftDetector implements Detector, Checkpointable {
     }
 
     private void classPriors(ModelDrift m, InferenceRecord r, long index, SignalSink sink) {
-        ClassPriorMonitor.Result c = m.classes.compare();
         double scale = sensitivity.multiplier(SignalType.PREDICTION_DRIFT);
+        if (!(m.classes.psi() >= PSI_SHIFT * scale)) {
+            return; // the very PSI compare() gives: no shift, so no Jensen–Shannon
+        }
+        ClassPriorMonitor.Result c = m.classes.compare();
         if (c.psi() >= PSI_SHIFT * scale) {
             m.classesQuietUntil = m.seen + windowSize;
             sink.accept(

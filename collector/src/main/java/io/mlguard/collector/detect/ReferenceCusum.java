@@ -61,6 +61,11 @@ final class ReferenceCusum {
         return cusum.add(score(x), thresholdScale);
     }
 
+    /** As {@link #add}, for a value whose {@link #score} the caller already has. */
+    int addScore(double score, double thresholdScale) {
+        return cusum.add(score, thresholdScale);
+    }
+
     /** The calibration behind an alarm, as every CUSUM signal reports it. */
     Signal.Builder calibration(Signal.Builder b, double thresholdScale) {
         return b.evidence("cusumThreshold", cusum.threshold() * thresholdScale)

@@ -54,11 +54,32 @@ final class StatisticMonitor {
     private double termTotal = -1;
     private int filled;
     private int next;
+    // The last value's score and bin, by its bits: both depend on x alone (the reference is
+    // immutable), and discrete statistics (a categorical feature, a saturated confidence, a
+    // constant) repeat their last value often, each repeat a sketch search at a mass point (two),
+    // a normal quantile and a bin scan. Off: every value computed, the reference the tests compare
+    // with.
+    private final boolean lastValueCache;
+    private boolean hasLast;
+    private long lastBits;
+    private double lastScore;
+    private int lastBin;
 
     /** The model's record count up to which this statistic raises nothing (after a signal). */
     long quietUntil;
 
     StatisticMonitor(String name, QuantileSketch reference, int windowSize, double arl0) {
+        this(name, reference, windowSize, arl0, true);
+    }
+
+    /** As the four-argument constructor; {@code lastValueCache} false computes every value anew. */
+    StatisticMonitor(
+            String name,
+            QuantileSketch reference,
+            int windowSize,
+            double arl0,
+            boolean lastValueCache) {
+        this.lastValueCache = lastValueCache;
         this.name = name;
         this.reference = reference;
         this.cusum = new ReferenceCusum(reference, arl0);
@@ -73,11 +94,15 @@ final class StatisticMonitor {
         this.termCounts = new double[binCounts.length];
     }
 
-    /** The bin of x on {@link #edges}: the number of edges below it, as {@link #sortAndBin}. */
+    /**
+     * The bin of x on {@link #edges}: the number of edges below it, as {@link #sortAndBin}. The
+     * edges increase, so counting every edge below x gives the bin a scan up to the first edge at
+     * or above it gives, without the scan's exit branch, which x's bin makes unpredictable.
+     */
     private int binOf(double x) {
         int bin = 0;
-        while (bin < edges.length && x > edges[bin]) {
-            bin++;
+        for (double e : edges) {
+            bin += x > e ? 1 : 0;
         }
         return bin;
     }
@@ -97,13 +122,28 @@ final class StatisticMonitor {
         if (filled == window.length) {
             binCounts[bins[next]]--;
         }
-        int bin = binOf(x);
+        long bits = Double.doubleToRawLongBits(x);
+        int bin;
+        double score;
+        if (hasLast && bits == lastBits) {
+            bin = lastBin;
+            score = lastScore;
+        } else {
+            bin = binOf(x);
+            score = cusum.score(x);
+            if (lastValueCache) {
+                hasLast = true;
+                lastBits = bits;
+                lastBin = bin;
+                lastScore = score;
+            }
+        }
         bins[next] = (byte) bin;
         binCounts[bin]++;
         window[next] = x;
         next = next + 1 == window.length ? 0 : next + 1; // no division per value
         filled = Math.min(filled + 1, window.length);
-        return cusum.add(x, thresholdScale);
+        return cusum.addScore(score, thresholdScale);
     }
 
     /** How many values the window holds (up to its size). */

@@ -12,8 +12,24 @@ public final class QuantileSketch {
     /** Number of quantiles kept; memory is fixed whatever the reference size. */
     public static final int POINTS = 201;
 
+    /**
+     * Equal-width parts of {@code [q[0], q[POINTS-1]]} in {@link #guide}: a search looks only among
+     * the quantiles of x's part, about one on average.
+     */
+    static final int GUIDE_PARTS = 512;
+
     private final double[] quantiles;
     private final long count;
+
+    // guide[b] (unsigned) is the number of quantiles whose part is below b, for b in [0, PARTS];
+    // the
+    // part of x is (int) ((x - q[0]) * guideScale), clamped to [0, PARTS); guideScale is 0 when the
+    // range is empty or too wide for a finite scale, and the plain search runs instead
+    private final byte[] guide;
+    private final double guideScale;
+    // runEnd[j] (unsigned): the last index whose quantile equals quantiles[j], the end of a mass
+    // point's run of equal quantiles
+    private final byte[] runEnd = new byte[POINTS];
 
     /**
      * @param quantiles {@link #POINTS} non-decreasing finite values; {@code count} values seen
@@ -34,6 +50,30 @@ public final class QuantileSketch {
         }
         this.quantiles = quantiles.clone();
         this.count = count;
+        double scale = GUIDE_PARTS / (quantiles[POINTS - 1] - quantiles[0]);
+        this.guideScale = scale > 0 && scale < Double.POSITIVE_INFINITY ? scale : 0;
+        this.guide = new byte[GUIDE_PARTS + 1];
+        int j = 0;
+        for (int b = 0; b <= GUIDE_PARTS; b++) {
+            while (j < POINTS && guideScale > 0 && part(this.quantiles[j]) < b) {
+                j++;
+            }
+            guide[b] = (byte) j;
+        }
+        for (int i = POINTS - 1; i >= 0; i--) {
+            boolean run = i < POINTS - 1 && this.quantiles[i + 1] == this.quantiles[i];
+            runEnd[i] = run ? runEnd[i + 1] : (byte) i;
+        }
+    }
+
+    /**
+     * x's part of the guide. Non-decreasing in x (a subtraction, a product by a positive constant
+     * and a truncation all are, and so is the clamp), which is all the guide's exactness rests on:
+     * a quantile in a lower part is below x, one in a higher part above it.
+     */
+    private int part(double x) {
+        double t = (x - quantiles[0]) * guideScale;
+        return t >= GUIDE_PARTS ? GUIDE_PARTS - 1 : t > 0 ? (int) t : 0; // NaN: 0
     }
 
     /** The sketch of {@code values[0..n)} (sorted in place), by linear interpolation (type 7). */
@@ -100,9 +140,10 @@ public final class QuantileSketch {
         }
         int first = firstAtLeast(x);
         if (quantiles[first] == x) {
-            // a mass point (discrete features land on one every time): its last index by the
-            // same branch-free search, one ulp above x, instead of cdf's branchy one
-            double atMost = x == quantiles[POINTS - 1] ? 1 : p(firstAtLeast(Math.nextUp(x)) - 1);
+            // a mass point (discrete features land on one every time): its last index, the end
+            // of the run of quantiles equal to x, from a table rather than a second search (the
+            // first index above x, which a search one ulp above x finds, less one)
+            double atMost = x == quantiles[POINTS - 1] ? 1 : p(runEnd[first] & 0xff);
             return (p(first) + atMost) / 2;
         }
         double q0 = quantiles[first - 1];
@@ -126,18 +167,35 @@ public final class QuantileSketch {
     }
 
     /**
-     * The first index whose quantile is at least x ({@code POINTS - 1} when none is). A search of
-     * fixed length whose steps are selects, not branches: x falls anywhere, so a branchy binary
-     * search mispredicts about every other step, for every value of every watched statistic.
+     * The first index whose quantile is at least x ({@code POINTS - 1} when none is). The guide
+     * narrows the search to the quantiles of x's part (one or two, where eight steps of a binary
+     * search over all of them would each wait for the last, and under many clients miss the cache
+     * each); within them a search whose steps are selects, not branches: x falls anywhere, so a
+     * branchy search would mispredict about every other step.
      */
     int firstAtLeast(double x) {
-        int base = 0;
-        for (int n = POINTS; n > 1; ) {
+        if (guideScale == 0) {
+            return firstAtLeast(x, 0, POINTS);
+        }
+        int b = part(x);
+        return firstAtLeast(x, guide[b] & 0xff, guide[b + 1] & 0xff);
+    }
+
+    /**
+     * The first index in [from, to) whose quantile is at least x, {@code to} if none, at most 200.
+     */
+    private int firstAtLeast(double x, int from, int to) {
+        int base = from;
+        int n = to - from;
+        for (; n > 1; ) {
             int half = n >>> 1;
             base = quantiles[base + half - 1] < x ? base + half : base;
             n -= half;
         }
-        return Math.min(POINTS - 1, quantiles[base] < x ? base + 1 : base);
+        if (n == 1 && quantiles[base] < x) {
+            base++;
+        }
+        return Math.min(POINTS - 1, base);
     }
 
     /** The quantile at probability {@code p}. */
