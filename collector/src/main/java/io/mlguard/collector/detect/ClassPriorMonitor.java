@@ -3,6 +3,7 @@ package io.mlguard.collector.detect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.mlguard.collector.detect.stats.Divergences;
+import io.mlguard.collector.detect.stats.PsiTerms;
 import io.mlguard.collector.profile.RecordStatistics;
 
 /**
@@ -19,10 +20,7 @@ final class ClassPriorMonitor {
     private final double[] counts = new double[RecordStatistics.CLASS_BINS];
     // psi() without a logarithm per bin per step, as StatisticMonitor#psi: each bin's term, kept
     // for the count and the total it was computed for (a step moves a few classes of 64 bins)
-    private double[] expectedShares; // made at the first psi(), where compare() would fail
-    private final double[] terms = new double[RecordStatistics.CLASS_BINS];
-    private final double[] termCounts = new double[RecordStatistics.CLASS_BINS];
-    private double termTotal = -1;
+    private PsiTerms psiTerms; // made at the first psi(), where compare() would fail
     private int filled;
     private int next;
 
@@ -89,25 +87,10 @@ final class ClassPriorMonitor {
         if (!(total > 0) || expected.length > counts.length) {
             return Divergences.psi(expected, counts); // as it answers (an error)
         }
-        if (expectedShares == null) {
-            expectedShares = Divergences.psiShares(expected);
+        if (psiTerms == null) {
+            psiTerms = new PsiTerms(Divergences.psiShares(expected));
         }
-        if (total != termTotal) {
-            termTotal = total;
-            java.util.Arrays.fill(termCounts, -1);
-        }
-        double sum = 0;
-        for (int i = 0; i < expectedShares.length; i++) {
-            double c = counts[i];
-            if (c != termCounts[i]) {
-                termCounts[i] = c;
-                terms[i] =
-                        Divergences.psiTerm(
-                                Math.max(c / total, Divergences.EPSILON), expectedShares[i]);
-            }
-            sum += terms[i];
-        }
-        return sum;
+        return psiTerms.psi(counts, total);
     }
 
     Result compare() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlguard.collector.detect.stats.Divergences;
 import io.mlguard.collector.detect.stats.KolmogorovSmirnov;
+import io.mlguard.collector.detect.stats.PsiTerms;
 import io.mlguard.collector.profile.QuantileSketch;
 import java.util.Arrays;
 
@@ -48,10 +49,7 @@ final class StatisticMonitor {
     private final double[] binCounts; // exact integers: the window's values per bin
     // psi() per value without a logarithm per bin: each bin's term, kept for the count and the
     // total it was computed for (a window moves two bins per value, and is full)
-    private final double[] expectedShares;
-    private final double[] terms;
-    private final double[] termCounts;
-    private double termTotal = -1;
+    private final PsiTerms psiTerms;
     private int filled;
     private int next;
     // The last value's score and bin, by its bits: both depend on x alone (the reference is
@@ -89,9 +87,7 @@ final class StatisticMonitor {
         this.expected = reference.binShares(edges);
         this.bins = new byte[windowSize];
         this.binCounts = new double[edges.length + 1];
-        this.expectedShares = Divergences.psiShares(expected);
-        this.terms = new double[binCounts.length];
-        this.termCounts = new double[binCounts.length];
+        this.psiTerms = new PsiTerms(Divergences.psiShares(expected));
     }
 
     /**
@@ -169,22 +165,7 @@ final class StatisticMonitor {
         if (!(total > 0) || Double.isInfinite(total)) {
             return Divergences.psi(expected, binCounts); // as it answers an empty window
         }
-        if (total != termTotal) {
-            termTotal = total;
-            Arrays.fill(termCounts, -1);
-        }
-        double sum = 0;
-        for (int i = 0; i < binCounts.length; i++) {
-            double c = binCounts[i];
-            if (c != termCounts[i]) {
-                termCounts[i] = c;
-                terms[i] =
-                        Divergences.psiTerm(
-                                Math.max(c / total, Divergences.EPSILON), expectedShares[i]);
-            }
-            sum += terms[i];
-        }
-        return sum;
+        return psiTerms.psi(binCounts, total);
     }
 
     WindowResult compare() {
