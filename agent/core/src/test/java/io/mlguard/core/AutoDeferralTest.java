@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,12 +178,8 @@ class AutoDeferralTest {
         for (Object o : QueueContents.read(queue)) {
             if (o instanceof InferenceRecord) {
                 InferenceRecord r = (InferenceRecord) o;
-                r.timestampMillis = 0;
-                r.latencyNanos = 0;
-                Bytes<byte[]> b = Bytes.allocateElasticOnHeap(1024);
-                r.writeTo(b);
                 out.computeIfAbsent(r.clientId.split("-")[0], k -> new ArrayList<>())
-                        .add(r.clientId + " " + Arrays.toString(b.toByteArray()));
+                        .add(r.clientId + " " + QueueContents.bytesButClock(r));
             } else if (o instanceof ModelLoadRecord) {
                 String id = ((ModelLoadRecord) o).modelId;
                 out.computeIfAbsent(id.split("-")[0], k -> new ArrayList<>()).add("load " + id);

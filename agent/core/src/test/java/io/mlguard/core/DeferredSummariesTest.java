@@ -18,7 +18,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,12 +180,8 @@ class DeferredSummariesTest {
         for (Object o : QueueContents.read(queue)) {
             if (o instanceof InferenceRecord) {
                 InferenceRecord r = (InferenceRecord) o;
-                r.timestampMillis = 0;
-                r.latencyNanos = 0;
-                Bytes<byte[]> b = Bytes.allocateElasticOnHeap(1024);
-                r.writeTo(b);
                 out.computeIfAbsent(r.clientId, k -> new ArrayList<>())
-                        .add(Arrays.toString(b.toByteArray()));
+                        .add(QueueContents.bytesButClock(r));
             } else if (o instanceof ModelLoadRecord) {
                 // a load's place among the loading thread's (alice's) inferences
                 out.computeIfAbsent("alice", k -> new ArrayList<>())

@@ -38,6 +38,19 @@ public final class QueueContents {
     }
 
     /** Inference, model-load and agent-stats records, as decoded. */
+    /**
+     * A record's bytes as written, but for the clock (its time stamp and latency set to 0): what
+     * two runs of the same inferences must agree on. Changes {@code r}'s clock fields.
+     */
+    public static String bytesButClock(InferenceRecord r) {
+        r.timestampMillis = 0;
+        r.latencyNanos = 0;
+        net.openhft.chronicle.bytes.Bytes<byte[]> b =
+                net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap(1024);
+        r.writeTo(b);
+        return java.util.Arrays.toString(b.toByteArray());
+    }
+
     public static List<Object> read(Path dir) {
         List<Object> out = new ArrayList<>();
         try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir).build()) {
