@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * business of the detectors' account-free checks.
  *
  * <p>Exactly the order of an access-ordered {@code LinkedHashMap} keyed by {@code model + '\0' +
- * client} (what it replaces, and what checkpoints hold), without its cost per record: the key is
+ * client)} (what it replaces, and what checkpoints hold), without its cost per record: the key is
  * never built to look a client up (its {@code String} hash is computed from the two ids' cached
  * hashes, and compared piece by piece), and there is no node per client: numbered slots in two
  * arrays, a doubly linked recency list of slot numbers, and an open-addressing index whose entries
@@ -72,8 +72,11 @@ final class BoundedClientMap<V> {
         clear();
     }
 
-    /** The hash of the key {@code model + '\0' + client}, as {@link String#hashCode()} gives it. */
+    /** The hash of {@link #key}{@code (model, client)}, as {@link String#hashCode()} gives it. */
     static int hash(String model, String client) {
+        if (lengthFirst(model)) {
+            return key(model, client).hashCode();
+        }
         int n = client.length() + 1;
         int pow;
         if (n < POW31.length) {
@@ -87,9 +90,33 @@ final class BoundedClientMap<V> {
         return model.hashCode() * pow + client.hashCode();
     }
 
-    /** The key under which checkpoints hold a client's state. */
+    /**
+     * The key under which checkpoints hold a client's state: {@code model + '\0' + client}, which
+     * splits back at its first NUL. A model id that holds a NUL itself (or starts with {@link
+     * #LENGTH_FIRST}) is written length first instead, {@code '\u0001' + length + ':' + model +
+     * '\0' + client}: otherwise model {@code "a\0b"} with client {@code "c"} and model {@code "a"}
+     * with client {@code "b\0c"} would share a key, and a restart would merge the two clients'
+     * states. Every other key is spelled as before, so stored states keep their keys.
+     */
     static String key(String model, String client) {
+        if (lengthFirst(model)) {
+            return LENGTH_FIRST
+                    + Integer.toString(model.length())
+                    + ':'
+                    + model
+                    + '\u0000'
+                    + client;
+        }
         return model + '\u0000' + client;
+    }
+
+    /** Marks a key whose model id is written length first; see {@link #key}. */
+    static final char LENGTH_FIRST = '\u0001';
+
+    /** Whether {@link #key} writes this model id length first (a scan of a short id). */
+    static boolean lengthFirst(String model) {
+        return (!model.isEmpty() && model.charAt(0) == LENGTH_FIRST)
+                || model.indexOf('\u0000') >= 0;
     }
 
     /** The client's value, now its most recently seen; {@code null} if not held. */
@@ -313,6 +340,9 @@ final class BoundedClientMap<V> {
             return m.equals(model) && clientId(s).equals(client);
         }
         String k = storedKey(s); // restored: compare with the key, piece by piece
+        if (lengthFirst(model)) {
+            return k.equals(key(model, client));
+        }
         int ml = model.length();
         return k.length() == ml + 1 + client.length()
                 && k.startsWith(model)

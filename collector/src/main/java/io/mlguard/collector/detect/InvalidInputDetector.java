@@ -146,7 +146,8 @@ public final class InvalidInputDetector implements Detector, Checkpointable {
     }
 
     private ReferenceRange lookUp(String model, String input) {
-        String key = model + '\u0000' + input;
+        // spelled as the concatenation spells null, and unambiguous when an id holds a NUL
+        String key = BoundedClientMap.key(String.valueOf(model), String.valueOf(input));
         ReferenceRange ref = references.get(key);
         if (ref == null) {
             if (references.size() >= MAX_REFERENCES) {

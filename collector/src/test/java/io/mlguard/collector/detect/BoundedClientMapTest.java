@@ -123,6 +123,50 @@ class BoundedClientMapTest {
         assertThat(restored.evictions()).isEqualTo(6);
     }
 
+    /**
+     * Model {@code "a\0b"} with client {@code "c"} and model {@code "a"} with client {@code "b\0c"}
+     * are two clients: a checkpoint keeps them apart, so a restart neither merges their states nor
+     * lets one find the other's. Keys of model ids without a NUL are spelled as before.
+     */
+    @Test
+    void aNulInAModelIdCannotMakeTwoClientsShareAKey() {
+        String[][] pairs = {
+            {"a\u0000b", "c"},
+            {"a", "b\u0000c"},
+            {"a\u0000b\u0000c", ""},
+            {"", "a\u0000b\u0000c"},
+            {"\u00011:a", "b"},
+            {"\u0001", "1:a\u0000b"},
+            {"\u00013:a\u0000b", "c"}
+        };
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String[] p : pairs) {
+            keys.add(BoundedClientMap.key(p[0], p[1]));
+            assertThat(BoundedClientMap.hash(p[0], p[1]))
+                    .as("hash of %s", BoundedClientMap.key(p[0], p[1]))
+                    .isEqualTo(BoundedClientMap.key(p[0], p[1]).hashCode());
+        }
+        assertThat(keys).as("one key per client").hasSize(pairs.length);
+        assertThat(BoundedClientMap.key("mnist", "c1")).isEqualTo("mnist\u0000c1");
+        assertThat(BoundedClientMap.key("", "c1")).isEqualTo("\u0000c1");
+
+        BoundedClientMap<int[]> m = new BoundedClientMap<>(pairs.length);
+        for (int i = 0; i < pairs.length; i++) {
+            int value = i;
+            m.get(pairs[i][0], pairs[i][1], () -> new int[] {value});
+        }
+        BoundedClientMap<int[]> restored = new BoundedClientMap<>(pairs.length);
+        restored.restore(m.entries(), 0);
+        assertThat(restored.size()).isEqualTo(pairs.length);
+        for (int i = 0; i < pairs.length; i++) {
+            assertThat(restored.get(pairs[i][0], pairs[i][1]))
+                    .as("client %d after the restore", i)
+                    .containsExactly(i);
+        }
+        assertThat(restored.get("a", "b")).isNull();
+        assertThat(restored.get("a\u0000b", "")).isNull();
+    }
+
     @Test
     void refusesMoreEntriesThanItHolds() {
         BoundedClientMap<int[]> m = new BoundedClientMap<>(2);

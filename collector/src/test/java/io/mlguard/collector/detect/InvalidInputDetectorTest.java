@@ -112,6 +112,24 @@ class InvalidInputDetectorTest {
         assertThat(signals).isEmpty();
     }
 
+    /**
+     * Model {@code "a\0b"}'s input {@code "c"} and model {@code "a"}'s input {@code "b\0c"} have
+     * references of their own: one's learnt range does not judge the other's inputs.
+     */
+    @Test
+    void aNulInAModelIdDoesNotShareAnotherModelsReference() {
+        for (int i = 0; i < 10; i++) {
+            InferenceRecord r = inference("a\u0000b", "c1", T0 + i, 0, 1);
+            r.inputs[0].name = "c";
+            feed(r);
+        }
+        InferenceRecord other = inference("a", "c2", T0 + 20, 0, 1000);
+        other.inputs[0].name = "b\u0000c";
+        feed(other);
+        assertThat(signals).as("a window of its own, still learning").isEmpty();
+        assertThat(detector.saveState()).contains("\"ranges\"");
+    }
+
     @Test
     void failedAndNanRecordsDoNotShapeTheReference() {
         InferenceRecord failed = inference("m", "c", T0, -100, 100);
