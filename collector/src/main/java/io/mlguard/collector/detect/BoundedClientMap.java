@@ -13,13 +13,14 @@ import java.util.function.Supplier;
  * client ids cost bounded memory. An attacker who rotates ids to escape per-client state is the
  * business of the detectors' account-free checks.
  *
- * <p>Exactly the order of an access-ordered {@code LinkedHashMap} keyed by {@code model + '\0' +
- * client)} (what it replaces, and what checkpoints hold), without its cost per record: the key is
- * never built to look a client up (its {@code String} hash is computed from the two ids' cached
- * hashes, and compared piece by piece), and there is no node per client: numbered slots in two
- * arrays, a doubly linked recency list of slot numbers, and an open-addressing index whose entries
- * carry the hash, so a probe reads one cache line until the hash matches; a slot's fields lie side
- * by side. The key string is built only when a checkpoint asks for the entries, once per client.
+ * <p>Exactly the order of an access-ordered {@code LinkedHashMap} keyed by {@link #key}{@code
+ * (model, client)} (what it replaces, and what checkpoints hold), without its cost per record: the
+ * key is never built to look a client up (its {@code String} hash is computed from the two ids'
+ * cached hashes, and compared piece by piece), and there is no node per client: numbered slots in
+ * two arrays, a doubly linked recency list of slot numbers, and an open-addressing index whose
+ * entries carry the hash, so a probe reads one cache line until the hash matches; a slot's fields
+ * lie side by side. The key string is built only when a checkpoint asks for the entries, once per
+ * client.
  */
 final class BoundedClientMap<V> {
     private static final int NONE = -1;
