@@ -88,6 +88,11 @@ class DeferredSummariesTest {
     }
 
     InferenceRecorder recorder(String name, String args, ControlRules rules) throws Exception {
+        return recorder(name, args, rules, RUNTIME);
+    }
+
+    InferenceRecorder recorder(String name, String args, ControlRules rules, RuntimeAdapter runtime)
+            throws Exception {
         AgentConfig config =
                 AgentConfig.load(
                         "queue="
@@ -109,7 +114,7 @@ class DeferredSummariesTest {
                 config,
                 writer,
                 counters,
-                new RuntimeAdapter[] {RUNTIME},
+                new RuntimeAdapter[] {runtime},
                 new RequestAdapter[] {EnforcementTest.REQUESTS},
                 rules);
     }
@@ -272,6 +277,65 @@ class DeferredSummariesTest {
         assertThat(records.get("alice")).hasSize(50);
         assertThat(records.get("carol")).hasSize(50);
         assertThat(counters.get("after").capturesDeferred.sum()).isBetween(1L, 50L);
+    }
+
+    /**
+     * The exit flush can stop the summary thread while a serving thread is copying an inference's
+     * tensors into a slot it claimed from the running thread: the flush's last round cannot see the
+     * slot, not yet published, so the serving thread writes it itself once it sees the stop.
+     * Without that, the record would wait in the ring forever.
+     */
+    @Test
+    void aCaptureStagedWhileTheExitFlushStopsTheSummaryThreadIsStillWritten() throws Exception {
+        AtomicBoolean flushNow = new AtomicBoolean();
+        InferenceRecorder[] recorder = new InferenceRecorder[1];
+        AtomicBoolean flushed = new AtomicBoolean();
+        RuntimeAdapter exitDuringStaging =
+                new RuntimeAdapter() {
+                    @Override
+                    public String runtimeName() {
+                        return RUNTIME.runtimeName();
+                    }
+
+                    @Override
+                    public void summarizeInference(
+                            Object t, Object in, Object out, InferenceRecord rec, Summaries s)
+                            throws Throwable {
+                        if (flushNow.getAndSet(false)) {
+                            // the JVM's exit hook, on its own thread, in the middle of the copy
+                            Thread exit = new Thread(recorder[0]::flushAtExit);
+                            exit.start();
+                            try {
+                                exit.join(30_000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            flushed.set(!exit.isAlive());
+                        }
+                        RUNTIME.summarizeInference(t, in, out, rec, s);
+                    }
+
+                    @Override
+                    public ModelIdentity describeModelLoad(
+                            Object m, Object s, Object o, ModelLoadRecord r) throws Throwable {
+                        return RUNTIME.describeModelLoad(m, s, o, r);
+                    }
+
+                    @Override
+                    public ModelIdentity identifyUnknownModel(Object target) {
+                        return RUNTIME.identifyUnknownModel(target);
+                    }
+                };
+        recorder[0] = recorder("staging", ",deferSummaries=true", null, exitDuringStaging);
+        serve(recorder[0], "alice", 20, Integer.MAX_VALUE, -1);
+        flushNow.set(true);
+        serve(recorder[0], "alice", 1, Integer.MAX_VALUE, -1);
+        assertThat(flushed).as("the exit flush ran, and ended, during the staging").isTrue();
+        assertThat(flushNow).isFalse();
+        AgentCounters c = counters.get("staging");
+        assertThat(c.capturesDeferred.sum()).as("the last capture was deferred").isPositive();
+        assertThat(byClient(tmp.resolve("staging")).get("alice")).hasSize(21);
+        assertThat(c.inferencesRecorded.sum()).isEqualTo(21);
     }
 
     @Test
