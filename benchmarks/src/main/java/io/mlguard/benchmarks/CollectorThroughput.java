@@ -48,6 +48,7 @@ public final class CollectorThroughput {
         System.out.printf(
                 Locale.ROOT, "wrote %d records (%d clients) to %s%n", written, clients, queue);
         List<Double> rates = new ArrayList<>();
+        List<Double> steadyRates = new ArrayList<>();
         GcPauses pauses = new GcPauses();
         for (int it = 1; it <= iterations; it++) {
             pauses.reset();
@@ -61,9 +62,15 @@ public final class CollectorThroughput {
                 int quarter = 0;
                 int mark = pauses.mark();
                 long read;
+                long firstQuarterRead = 0;
+                long firstQuarterNanos = 0;
                 while ((read = c.stats().recordsRead()) < written || quarter < 4) {
                     if (read * 4 / written > quarter) {
                         quarter++;
+                        if (quarter == 1) {
+                            firstQuarterRead = read;
+                            firstQuarterNanos = System.nanoTime();
+                        }
                         System.out.printf(
                                 Locale.ROOT,
                                 "  quarter %d of the queue: %s%n",
@@ -74,19 +81,26 @@ public final class CollectorThroughput {
                         Thread.sleep(1);
                     }
                 }
-                double s = (System.nanoTime() - start) / 1e9;
+                long end = System.nanoTime();
+                double s = (end - start) / 1e9;
                 double cpu = THREADS.getThreadCpuTime(ingest) / 1e9;
                 double rate = written / cpu;
                 rates.add(rate);
+                // the wall-clock rate once started, its first quarter read: with the JVM pinned to
+                // one core, what that core sustains, garbage collection and commits included,
+                // without the start of a collector on a new store (and, there, the JIT's warm-up)
+                double steady = (written - firstQuarterRead) / ((end - firstQuarterNanos) / 1e9);
+                steadyRates.add(steady);
                 System.out.printf(
                         Locale.ROOT,
-                        "iteration %d: %d records in %.2f s wall (%.0f records/s), %.2f s CPU of"
-                                + " the ingest thread = %.0f records per CPU-second; %d incidents,"
-                                + " signals %s; %s%n",
+                        "iteration %d: %d records in %.2f s wall (%.0f records/s; after the"
+                                + " first quarter %.0f records/s), %.2f s CPU of the ingest thread"
+                                + " = %.0f records per CPU-second; %d incidents, signals %s; %s%n",
                         it,
                         written,
                         s,
                         written / s,
+                        steady,
                         cpu,
                         rate,
                         c.incidents().size(),
@@ -97,15 +111,21 @@ public final class CollectorThroughput {
                 }
             }
         }
+        printMedian(rates, iterations, "records per CPU-second of the ingest thread");
+        printMedian(steadyRates, iterations, "records/s wall-clock after the first quarter");
+    }
+
+    /** The median of the iterations after the first (warm-up), with their range. */
+    private static void printMedian(List<Double> rates, int iterations, String what) {
         List<Double> measured =
                 new ArrayList<>(rates.size() > 1 ? rates.subList(1, rates.size()) : rates);
         Collections.sort(measured);
         System.out.printf(
                 Locale.ROOT,
-                "median of iterations 2..%d: %.0f records per CPU-second of the ingest thread (min %.0f,"
-                        + " max %.0f)%n",
+                "median of iterations 2..%d: %.0f %s (min %.0f, max %.0f)%n",
                 iterations,
                 measured.get(measured.size() / 2),
+                what,
                 measured.get(0),
                 measured.get(measured.size() - 1));
     }
