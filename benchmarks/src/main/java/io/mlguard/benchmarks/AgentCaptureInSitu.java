@@ -37,7 +37,8 @@ public final class AgentCaptureInSitu {
     private AgentCaptureInSitu() {}
 
     /** One agent's stats records, in order. */
-    record Sample(long uptimeMillis, long inferences, long samples, long sampleNanos) {}
+    record Sample(
+            long uptimeMillis, long inferences, long samples, long sampleNanos, long inline) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
@@ -77,7 +78,8 @@ public final class AgentCaptureInSitu {
                                             s.uptimeMillis,
                                             s.inferencesRecorded,
                                             s.captureSamples,
-                                            s.captureSampleNanos));
+                                            s.captureSampleNanos,
+                                            s.recordsWrittenInline));
                 }
             }
         }
@@ -116,11 +118,15 @@ public final class AgentCaptureInSitu {
         return String.format(
                 Locale.ROOT,
                 "%.2f us over %d samples (%d inferences in %d s; all samples, warm-up included:"
-                        + " %.2f us)",
+                        + " %.2f us); records the serving thread wrote itself because a ring to an"
+                        + " agent thread was full: %.2f %% of the inferences after warm-up",
                 micros,
                 samples,
                 last.inferences(),
                 last.uptimeMillis() / 1000,
-                last.samples() == 0 ? Double.NaN : last.sampleNanos() / 1000.0 / last.samples());
+                last.samples() == 0 ? Double.NaN : last.sampleNanos() / 1000.0 / last.samples(),
+                100.0
+                        * (last.inline() - from.inline())
+                        / Math.max(1, last.inferences() - from.inferences()));
     }
 }
