@@ -103,7 +103,11 @@ public final class InferenceRecord {
         featureCount = 0;
     }
 
-    /** Writes the envelope and the body. */
+    /**
+     * Writes the envelope and the body: the reference encoding, which the readers mirror. The agent
+     * writes the same bytes with {@link RecordEncoder}, into an array (RecordEncoderTest holds the
+     * two together).
+     */
     public void writeTo(BytesOut<?> out) {
         Records.writeHeader(out, RecordType.INFERENCE);
         out.writeLong(timestampMillis);

@@ -3,6 +3,7 @@ package io.mlguard.core.queue;
 import io.mlguard.protocol.AgentStatsRecord;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.ModelLoadRecord;
+import io.mlguard.protocol.RecordEncoder;
 import java.io.File;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -35,24 +36,34 @@ final class OpenQueue implements AutoCloseable {
     static final int RING_BYTES = 64 * 1024;
 
     /**
-     * A thread's appender (Chronicle's rule: one per thread) and the buffer its record is
-     * serialised into before it is copied into the queue.
+     * A thread's appender (Chronicle's rule: one per thread) and the array its record is serialised
+     * into before it is copied into the queue.
      */
     private static final class ThreadWriter {
         final ExcerptAppender appender;
-        final Bytes<byte[]> scratch = Bytes.allocateElasticOnHeap(1024);
+
+        /** An MNIST record is some 600 bytes; larger ones grow the array once. */
+        final RecordEncoder encoder = new RecordEncoder(2048);
 
         /** This thread's records on their way to the drainer; made at its first inference. */
         RecordRing ring;
 
         ThreadWriter(ChronicleQueue queue) {
             appender = queue.createAppender();
-            scratch.singleThreadedCheckDisabled(true); // one per thread
         }
     }
 
     OpenQueue(File dir) {
-        queue = ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
+        this(dir, 0);
+    }
+
+    /** With Chronicle's mapped chunks of {@code blockSize} bytes (its default: 0), for tests. */
+    OpenQueue(File dir, long blockSize) {
+        var builder = ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY);
+        if (blockSize > 0) {
+            builder.blockSize(blockSize);
+        }
+        queue = builder.build();
         writers = ThreadLocal.withInitial(() -> new ThreadWriter(queue));
     }
 
@@ -83,10 +94,11 @@ final class OpenQueue implements AutoCloseable {
 
     /**
      * Appends one inference record as a document, or hands it to the drainer that does; returns the
-     * bytes written, or {@link #HANDED_OFF}. The record is first serialised into this thread's heap
-     * buffer and then copied in one piece, into the queue or into this thread's ring: its hundred
-     * or so small writes cost less there than on the queue's mapped bytes, which check every
-     * write's offset against the mapped chunk and that they are not closed.
+     * bytes written, or {@link #HANDED_OFF}. The record is first serialised into this thread's
+     * array with plain stores ({@link RecordEncoder}: the bytes {@code writeTo} writes) and then
+     * copied in one piece, into the queue or into this thread's ring: its hundred or so small
+     * writes cost less there than on Chronicle's bytes, which check every write's offset and that
+     * they are not closed.
      *
      * <p>When the ring is full, this thread writes its oldest waiting records itself until this one
      * fits; if the drainer has stopped (or the record is larger than a ring), all of them and then
@@ -103,9 +115,9 @@ final class OpenQueue implements AutoCloseable {
      */
     long append(InferenceRecord record, QueueWriter sink, boolean handOff) {
         ThreadWriter w = writers.get();
-        Bytes<byte[]> s = w.scratch;
-        s.clear();
-        record.writeTo(s);
+        RecordEncoder e = w.encoder;
+        int len = e.encode(record);
+        byte[] s = e.buffer();
         RingDrainer d = drainer;
         if (d != null && !handOff) {
             if (w.ring != null) {
@@ -118,25 +130,25 @@ final class OpenQueue implements AutoCloseable {
                 ring = w.ring = d.register(new RecordRing(RING_BYTES, Thread.currentThread()));
             }
             if (d.running()) {
-                if (ring.offer(s)) {
+                if (ring.offer(s, len)) {
                     d.offered();
                     return HANDED_OFF;
                 }
                 // full (the writer thread is behind): write the oldest records here until this one
                 // fits, so it still follows them; one or two records, not the whole ring
                 sink.wroteInline();
-                drain(ring, sink, RecordRing.room(s.readRemaining()));
-                if (ring.offer(s)) {
+                drain(ring, sink, RecordRing.room(len));
+                if (ring.offer(s, len)) {
                     d.offered();
                     return HANDED_OFF;
                 }
             }
             drain(ring, sink, Integer.MAX_VALUE);
         }
-        return appendNow(w.appender, s);
+        return appendNow(w.appender, s, len);
     }
 
-    private static long appendNow(ExcerptAppender appender, Bytes<byte[]> s) {
+    private static long appendNow(ExcerptAppender appender, byte[] s, int len) {
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             // Chronicle checks the calling thread on every write (two volatile reads and a
@@ -144,9 +156,10 @@ final class OpenQueue implements AutoCloseable {
             // per thread, above), so the check can never fail. Set on each append: the appender
             // moves to new bytes when the queue rolls to a new cycle.
             b.singleThreadedCheckDisabled(true);
-            long size = s.readRemaining(); // taken before the copy, whatever it does to s
-            b.write(s);
-            return size;
+            // one bulk copy, no allocation: a document never passes the end of its mapped chunk's
+            // overlap with the next (Chronicle's writeLimit for it), so the copy is never split
+            b.write(s, 0, len);
+            return len;
         }
     }
 

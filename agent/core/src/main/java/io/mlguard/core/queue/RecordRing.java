@@ -47,15 +47,13 @@ final class RecordRing {
     }
 
     /**
-     * Copies the readable bytes of {@code src} in as one record (its read position does not move);
-     * false if they do not fit now. Producer only.
+     * Copies {@code len} bytes of {@code src} from index 0 in as one record; false if they do not
+     * fit now. Producer only.
      */
-    boolean offer(Bytes<?> src) {
-        long remaining = src.readRemaining();
-        if (remaining > buf.length - 4) {
+    boolean offer(byte[] src, int len) {
+        if (len > buf.length - 4) {
             return false;
         }
-        int len = (int) remaining;
         int need = (int) room(len);
         long t = tail;
         if (need > buf.length - (t - headSeen)) {
@@ -68,10 +66,9 @@ final class RecordRing {
         putInt(at, len);
         int start = (at + 4) & mask;
         int first = Math.min(len, buf.length - start);
-        long from = src.readPosition();
-        src.read(from, buf, start, first);
+        System.arraycopy(src, 0, buf, start, first);
         if (first < len) {
-            src.read(from + first, buf, 0, len - first);
+            System.arraycopy(src, first, buf, 0, len - first);
         }
         tail = t + need;
         return true;

@@ -51,6 +51,30 @@ public final class QueueContents {
         return java.util.Arrays.toString(b.toByteArray());
     }
 
+    /** Every document of a queue as its bytes, in order. */
+    public static List<byte[]> documents(Path dir) {
+        List<byte[]> out = new ArrayList<>();
+        try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir).build()) {
+            ExcerptTailer t = q.createTailer();
+            while (true) {
+                try (net.openhft.chronicle.wire.DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return out;
+                    }
+                    out.add(dc.wire().bytes().toByteArray());
+                }
+            }
+        }
+    }
+
+    /** A record's bytes as the reference, {@link InferenceRecord#writeTo}, writes them. */
+    public static byte[] writeTo(InferenceRecord r) {
+        net.openhft.chronicle.bytes.Bytes<byte[]> b =
+                net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap(1024);
+        r.writeTo(b);
+        return b.toByteArray();
+    }
+
     public static List<Object> read(Path dir) {
         List<Object> out = new ArrayList<>();
         try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir).build()) {
