@@ -1,8 +1,6 @@
 package io.mlguard.protocol;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import net.openhft.chronicle.bytes.BytesIn;
 
@@ -25,12 +23,9 @@ final class BodyCopyReader {
     /** Bodies up to this size are copied; larger ones are read the plain way. */
     static final int MAX_BODY = 8192;
 
-    private static final VarHandle LONG =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INT =
-            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final VarHandle SHORT =
-            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONG = ChronicleOrder.LONG;
+    private static final VarHandle INT = ChronicleOrder.INT;
+    private static final VarHandle SHORT = ChronicleOrder.SHORT;
 
     /** Thrown (without a stack trace) when the body is not of the common shape. */
     private static final class NotCommon extends RuntimeException {

@@ -1,8 +1,6 @@
 package io.mlguard.protocol;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Serialises an {@link InferenceRecord} into a reusable array with plain stores: exactly the bytes
@@ -22,12 +20,9 @@ import java.nio.ByteOrder;
  * per record, and only for a record larger than any before it.
  */
 public final class RecordEncoder {
-    private static final VarHandle LONG =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INT =
-            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final VarHandle SHORT =
-            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONG = ChronicleOrder.LONG;
+    private static final VarHandle INT = ChronicleOrder.INT;
+    private static final VarHandle SHORT = ChronicleOrder.SHORT;
 
     /** Bytes of a tensor summary but for its name, its shape and its top-k. */
     private static final int TENSOR_FIXED = 1 + 1 + 8 * 8 + 4 + 8 + 1 + 4 + 4;
