@@ -12,17 +12,22 @@ bench=${1:-OrtInferenceWithAgent}
 work=$(mktemp -d /tmp/mlguard-alloc.XXXXXX)
 extra=()
 [ -n "${2:-}" ] && extra=(-jvmArgsPrepend "$2")
-BENCH="$bench" benchmarks/run-jmh.sh -f 1 -wi 2 -w 2s -i 3 -r 10s "${extra[@]}" >"$work/jmh.log" 2>&1 &
+# in a session of its own: its JMH fork is found, and everything it started is stopped, by that
+# session alone, never another run's JVMs on a shared machine
+BENCH="$bench" setsid benchmarks/run-jmh.sh -f 1 -wi 2 -w 2s -i 3 -r 10s "${extra[@]}" \
+  >"$work/jmh.log" 2>&1 &
 runner=$!
-trap 'kill $runner 2>/dev/null; pkill -f "jmh.runner.ForkedMain" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill -- -"$runner" 2>/dev/null; rm -rf "$work"' EXIT
 fork=""
 for _ in $(seq 300); do
-  fork=$(jps -l | awk '/ForkedMain/ {print $1; exit}')
+  fork=$(pgrep -s "$runner" -f 'jmh\.runner\.ForkedMain' | head -n 1 || true)
   [ -n "$fork" ] && grep -q "^Iteration   1" "$work/jmh.log" && break
   sleep 1
 done
 [ -n "$fork" ] || { echo "no JMH fork measuring after 300 s; see $work/jmh.log" >&2; exit 1; }
-gcs() { jstat -gc "$fork" | awk 'NR == 2 {print $(NF-4) + $(NF-2)}'; } # young + full collections
+# every collection so far, young, full and concurrent (columns by name: their places vary by JDK)
+gcs() { jstat -gc "$fork" | awk 'NR == 1 {for (i = 1; i <= NF; i++) col[$i] = i}
+  NR == 2 {print $col["YGC"] + $col["FGC"] + ("CGC" in col ? $col["CGC"] : 0)}'; }
 for _ in 1 2 3 4 5; do
   before=$(gcs)
   jcmd "$fork" GC.class_histogram -all >"$work/h1"

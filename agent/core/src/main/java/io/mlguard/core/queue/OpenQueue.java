@@ -158,7 +158,12 @@ final class OpenQueue implements AutoCloseable {
             b.singleThreadedCheckDisabled(true);
             // one bulk copy, no allocation: a document never passes the end of its mapped chunk's
             // overlap with the next (Chronicle's writeLimit for it), so the copy is never split
-            b.write(s, 0, len);
+            try {
+                b.write(s, 0, len);
+            } catch (Throwable t) {
+                dc.rollbackOnClose(); // no empty or partial document left behind
+                throw t;
+            }
             return len;
         }
     }

@@ -1,6 +1,7 @@
 package io.mlguard.core.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlguard.core.AgentCounters;
 import io.mlguard.protocol.ClientIdSource;
@@ -63,6 +64,36 @@ class QueueBytesTest {
         // a few dozen chunks' worth, mostly in records of tens of KB: chunk ends fall inside them
         assertThat(total).isGreaterThan(20 * block);
         assertThat(large).isGreaterThan(20);
+        assertStored(expected);
+    }
+
+    /**
+     * A record larger than the chunks' overlap (possible only with chunks far smaller than
+     * Chronicle's default of 64 MiB, whose overlap of 16 MiB dwarfs the largest record, some 500
+     * kB) is refused, and leaves no document behind: not an empty one that the collector would read
+     * as a malformed record, once per attempt.
+     */
+    @Test
+    void aRecordTheChunksCannotHoldLeavesNoDocumentBehind() {
+        InferenceRecord huge = QueueContents.mnistRecord();
+        String longest = "\u4e2d".repeat(Records.MAX_STRING);
+        huge.modelId = huge.clientId = huge.requestPath = longest;
+        huge.inputCount = Records.MAX_TENSORS;
+        for (int i = 0; i < huge.inputCount; i++) {
+            huge.inputs[i].matrix(longest, DType.FLOAT32, 1, 784);
+        }
+        assertThat(QueueContents.writeTo(huge).length).isGreaterThan(OVERLAP);
+        InferenceRecord small = QueueContents.mnistRecord();
+        List<byte[]> expected = new ArrayList<>();
+        try (OpenQueue q = new OpenQueue(tmp.toFile(), 1 << 18)) {
+            for (int i = 0; i < 3; i++) {
+                small.batchSize = i;
+                expected.add(QueueContents.writeTo(small));
+                q.append(small, null);
+                assertThatThrownBy(() -> q.append(huge, null))
+                        .hasMessageContaining("writeRemaining");
+            }
+        }
         assertStored(expected);
     }
 
