@@ -253,23 +253,38 @@ final class OpenQueue implements AutoCloseable {
 
     void append(ModelLoadRecord record, QueueWriter sink) {
         try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
-            record.writeTo(dc.wire().bytes());
+            try {
+                record.writeTo(dc.wire().bytes());
+            } catch (Throwable t) {
+                dc.rollbackOnClose(); // a record that fails halfway leaves no partial document
+                throw t;
+            }
         }
     }
 
     void append(AgentStatsRecord record, QueueWriter sink) {
         try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
-            record.writeTo(dc.wire().bytes());
+            try {
+                record.writeTo(dc.wire().bytes());
+            } catch (Throwable t) {
+                dc.rollbackOnClose();
+                throw t;
+            }
         }
     }
 
     /** Appends a record kept before the queue opened: serialised bytes or a model-load record. */
     void appendKept(Object record, QueueWriter sink) {
         try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
-            if (record instanceof byte[]) {
-                dc.wire().bytes().write((byte[]) record);
-            } else {
-                ((ModelLoadRecord) record).writeTo(dc.wire().bytes());
+            try {
+                if (record instanceof byte[]) {
+                    dc.wire().bytes().write((byte[]) record);
+                } else {
+                    ((ModelLoadRecord) record).writeTo(dc.wire().bytes());
+                }
+            } catch (Throwable t) {
+                dc.rollbackOnClose();
+                throw t;
             }
         }
     }

@@ -7,6 +7,7 @@ import io.mlguard.core.AgentCounters;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.ModelLoadRecord;
 import io.mlguard.protocol.Outcome;
 import io.mlguard.protocol.Records;
 import io.mlguard.protocol.TensorSummary;
@@ -92,6 +93,34 @@ class QueueBytesTest {
                 q.append(small, null);
                 assertThatThrownBy(() -> q.append(huge, null))
                         .hasMessageContaining("writeRemaining");
+            }
+        }
+        assertStored(expected);
+    }
+
+    /**
+     * A model-load record whose serialisation fails halfway, written now or kept from before the
+     * queue opened, is refused with its exception and leaves no partial document behind, which the
+     * collector would read as a malformed record; the records around it are stored intact. Here the
+     * outcome is null, met after some forty bytes.
+     */
+    @Test
+    void aModelLoadRecordThatFailsHalfwayLeavesNoDocumentBehind() {
+        ModelLoadRecord load = new ModelLoadRecord();
+        load.agentId = "1@host";
+        load.modelId = "mnist";
+        load.outcome = null;
+        InferenceRecord small = QueueContents.mnistRecord();
+        List<byte[]> expected = new ArrayList<>();
+        try (OpenQueue q = new OpenQueue(tmp.toFile())) {
+            for (int i = 0; i < 2; i++) {
+                small.batchSize = i;
+                expected.add(QueueContents.writeTo(small));
+                q.append(small, null);
+                assertThatThrownBy(() -> q.append(load, null))
+                        .isInstanceOf(NullPointerException.class);
+                assertThatThrownBy(() -> q.appendKept(load, null))
+                        .isInstanceOf(NullPointerException.class);
             }
         }
         assertStored(expected);
