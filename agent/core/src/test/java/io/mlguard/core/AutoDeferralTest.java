@@ -3,7 +3,6 @@ package io.mlguard.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.bootstrap.ClientBlockedException;
-import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlRules;
 import io.mlguard.core.queue.QueueContents;
 import io.mlguard.core.queue.QueueWriter;
@@ -21,6 +20,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +32,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AutoDeferralTest {
     @TempDir Path tmp;
-    final List<QueueWriter> writers = new ArrayList<>();
-    final Map<String, AgentCounters> counters = new LinkedHashMap<>();
-    final Map<String, QueueWriter> writerOf = new LinkedHashMap<>();
+    Recorders recorders;
+    Map<String, AgentCounters> counters;
+    Map<String, QueueWriter> writerOf;
+
+    @BeforeEach
+    void setUp() {
+        recorders = new Recorders(tmp);
+        counters = recorders.counters;
+        writerOf = recorders.writers;
+    }
 
     @AfterEach
     void tearDown() {
-        writers.forEach(QueueWriter::close);
+        recorders.close();
     }
 
     /** A recorder whose queue is open, with {@code asyncWrite} as {@code args} say. */
@@ -48,32 +55,7 @@ class AutoDeferralTest {
 
     InferenceRecorder recorder(String name, String args, ControlRules rules, long minFreeBytes)
             throws Exception {
-        AgentConfig config =
-                AgentConfig.load(
-                        "queue="
-                                + tmp.resolve(name)
-                                + ",minFreeDiskMb=1,statsIntervalSeconds=0"
-                                + args,
-                        Map.of());
-        AgentCounters c = new AgentCounters();
-        counters.put(name, c);
-        QueueWriter writer =
-                QueueWriter.create(config.queueDir, c, minFreeBytes, config.asyncWrite);
-        writers.add(writer);
-        writerOf.put(name, writer);
-        writer.openInBackground(getClass().getClassLoader());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!writer.isOpen() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(writer.isOpen()).isTrue();
-        return new InferenceRecorder(
-                config,
-                writer,
-                c,
-                new RuntimeAdapter[] {DeferredSummariesTest.RUNTIME},
-                new RequestAdapter[] {EnforcementTest.REQUESTS},
-                rules);
+        return recorders.open(name, args, rules, DeferredSummariesTest.RUNTIME, minFreeBytes);
     }
 
     /** Rules that block the clients {@code t0-blocked} to {@code t<threads-1>-blocked}. */

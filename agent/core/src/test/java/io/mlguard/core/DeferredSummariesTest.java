@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeferredSummariesTest {
     @TempDir Path tmp;
-    final List<QueueWriter> writers = new ArrayList<>();
-    final Map<String, AgentCounters> counters = new LinkedHashMap<>();
+    Recorders recorders;
+    Map<String, AgentCounters> counters;
+
+    @BeforeEach
+    void setUp() {
+        recorders = new Recorders(tmp);
+        counters = recorders.counters;
+    }
 
     /** Inputs are float arrays (the input tensor); results the logits, as a direct view. */
     static final RuntimeAdapter RUNTIME =
@@ -80,7 +87,7 @@ class DeferredSummariesTest {
 
     @AfterEach
     void tearDown() {
-        writers.forEach(QueueWriter::close);
+        recorders.close();
     }
 
     InferenceRecorder recorder(String name, String args) throws Exception {
@@ -93,30 +100,7 @@ class DeferredSummariesTest {
 
     InferenceRecorder recorder(String name, String args, ControlRules rules, RuntimeAdapter runtime)
             throws Exception {
-        AgentConfig config =
-                AgentConfig.load(
-                        "queue="
-                                + tmp.resolve(name)
-                                + ",minFreeDiskMb=1,statsIntervalSeconds=0"
-                                + args,
-                        Map.of());
-        AgentCounters counters = new AgentCounters();
-        this.counters.put(name, counters);
-        QueueWriter writer =
-                QueueWriter.open(config.queueDir, counters, getClass().getClassLoader(), 1 << 20);
-        writers.add(writer);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!writer.isOpen() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(writer.isOpen()).isTrue();
-        return new InferenceRecorder(
-                config,
-                writer,
-                counters,
-                new RuntimeAdapter[] {runtime},
-                new RequestAdapter[] {EnforcementTest.REQUESTS},
-                rules);
+        return recorders.open(name, args, rules, runtime, 1 << 20);
     }
 
     /**
@@ -415,29 +399,10 @@ class DeferredSummariesTest {
 
     AsyncRecorder asyncRecorder(String name, String args) throws Exception {
         AsyncRecorder a = new AsyncRecorder();
-        AgentConfig config =
-                AgentConfig.load(
-                        "queue="
-                                + tmp.resolve(name)
-                                + ",minFreeDiskMb=1,statsIntervalSeconds=0,asyncWrite=true"
-                                + args,
-                        Map.of());
-        a.counters = new AgentCounters();
-        a.writer = QueueWriter.create(config.queueDir, a.counters, 1 << 20, config.asyncWrite);
-        writers.add(a.writer);
-        a.writer.openInBackground(getClass().getClassLoader());
+        a.recorder = recorders.open(name, ",asyncWrite=true" + args, null, RUNTIME, 1 << 20);
+        a.writer = recorders.writers.get(name);
+        a.counters = counters.get(name);
         a.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!a.writer.isOpen() && System.nanoTime() < a.deadline) {
-            Thread.sleep(10);
-        }
-        a.recorder =
-                new InferenceRecorder(
-                        config,
-                        a.writer,
-                        a.counters,
-                        new RuntimeAdapter[] {RUNTIME},
-                        new RequestAdapter[] {EnforcementTest.REQUESTS},
-                        null);
         return a;
     }
 
@@ -636,7 +601,7 @@ class DeferredSummariesTest {
                         Map.of());
         AgentCounters c = new AgentCounters();
         QueueWriter writer = QueueWriter.create(config.queueDir, c, 1 << 20);
-        writers.add(writer);
+        recorders.track(writer);
         InferenceRecorder rec =
                 new InferenceRecorder(
                         config,
