@@ -45,6 +45,10 @@ final class Usage {
                             + " thread (default: 64)",
                     "  stageKb=N            the most KB of tensors a thread keeps waiting;"
                             + " larger are summarised in place (default: 256)",
+                    "  nativeTensorAccess=M auto, true or false: read ONNX Runtime outputs"
+                            + " through the agent's JNI shim, with no new buffer per read"
+                            + " (default: auto, Linux x86-64, and on JDK 24+ only with"
+                            + " --enable-native-access)",
                     "  enabled=B            false switches the agent off (default: true)",
                     "  debug=B              print agent diagnostics (default: false)",
                     "");

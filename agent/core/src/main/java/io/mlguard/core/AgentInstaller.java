@@ -86,6 +86,7 @@ public final class AgentInstaller {
         for (InstrumentationModule m : modules) {
             if (m.runtimeId() >= 0) {
                 runtimes[m.runtimeId()] = m.runtimeAdapter();
+                runtimes[m.runtimeId()].configure(config);
             }
             if (m.serverId() >= 0) {
                 servers[m.serverId()] = m.requestAdapter();

@@ -11,6 +11,9 @@ import io.mlguard.protocol.ModelLoadRecord;
  * and reach them through method handles resolved once per runtime class.
  */
 public interface RuntimeAdapter {
+    /** Called once at the agent's start, before any hook runs, with the agent's settings. */
+    default void configure(io.mlguard.core.config.AgentConfig config) {}
+
     /** The runtime's name as records carry it, such as {@code onnxruntime}. */
     String runtimeName();
 

@@ -57,6 +57,15 @@ public final class AgentConfig {
     public final boolean deferSummaries;
 
     /**
+     * {@code auto}, {@code true} or {@code false}: read ONNX Runtime's output tensors through the
+     * agent's JNI shim, which points one reusable buffer per thread at a tensor's memory, instead
+     * of the new {@code ByteBuffer} ONNX Runtime makes per read. {@code auto} uses it on Linux
+     * x86-64 unless loading a native library would make the JDK print a warning (JDK 24 and later
+     * without {@code --enable-native-access}); {@code true} loads it there too.
+     */
+    public final String nativeTensorAccess;
+
+    /**
      * With {@link #deferSummaries}: the inferences deferred are those of models whose last capture
      * had at least this many elements, inputs and outputs together, from a thread's fifth capture
      * on (2048 by default with {@code deferSummaries=auto}; 0, every inference, from the first,
@@ -119,7 +128,8 @@ public final class AgentConfig {
                 ClientIdKey.load(src.get("clientIdKeyFile", null), src.get("clientIdKey", null));
         statsIntervalSeconds = src.getInt("statsIntervalSeconds", 10, 0, 86_400);
         asyncWrite = src.getBoolean("asyncWrite", false);
-        deferMode = deferMode(src.get("deferSummaries", "auto"));
+        deferMode = triState("deferSummaries", src.get("deferSummaries", "auto"));
+        nativeTensorAccess = triState("nativeTensorAccess", src.get("nativeTensorAccess", "auto"));
         deferSummaries = !deferMode.equals("false");
         deferAboveElements =
                 deferMode.equals("auto")
@@ -218,11 +228,13 @@ public final class AgentConfig {
                 + (deferMode.equals("auto") ? ", deferAboveElements=" + deferAboveElements : "")
                 + (deferSummaries
                         ? ", captureSlots=" + captureSlots + ", stageKb=" + stageBytes / 1024
-                        : "");
+                        : "")
+                + ", nativeTensorAccess="
+                + nativeTensorAccess;
     }
 
-    /** The {@code deferSummaries} setting: {@code auto}, {@code true} or {@code false}. */
-    private static String deferMode(String v) {
+    /** A setting that is {@code auto}, {@code true} or {@code false}. */
+    private static String triState(String name, String v) {
         switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "auto":
                 return "auto";
@@ -238,7 +250,7 @@ public final class AgentConfig {
                 return "false";
             default:
                 throw new IllegalArgumentException(
-                        "mlguard setting deferSummaries=" + v + " is not auto, true or false");
+                        "mlguard setting " + name + "=" + v + " is not auto, true or false");
         }
     }
 

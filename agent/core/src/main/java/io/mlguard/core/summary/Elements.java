@@ -39,9 +39,12 @@ public final class Elements {
         }
     }
 
-    /** How many elements of type {@code t} a tensor's data holds. */
+    /**
+     * How many elements of type {@code t} a tensor's data holds: up to its limit, which absolute
+     * reads may not pass (a view the agent points at a tensor has a larger capacity).
+     */
     public static long count(Buffer b, DType t) {
-        return b instanceof ByteBuffer ? b.capacity() / Math.max(1, width(t)) : b.capacity();
+        return b instanceof ByteBuffer ? b.limit() / Math.max(1, width(t)) : b.limit();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mlguard.instrumentation.onnxruntime;
 
+import io.mlguard.core.AgentLog;
 import io.mlguard.protocol.DType;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -15,7 +16,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Tensor data is read through {@code OnnxTensor}'s private {@code getBuffer()}, a direct view of
  * the native tensor, instead of the public getters that copy it; if a version lacks it, the public
- * {@code getByteBuffer()} copy is used.
+ * {@code getByteBuffer()} copy is used. Where the agent's JNI shim is loaded ({@link OrtNative}), a
+ * tensor is read through a buffer the caller keeps instead ({@link #nativeData}), after its first
+ * addresses were checked against {@code getBuffer()}'s.
  */
 final class OrtAccess {
     private static final MethodType OBJECT_OF_OBJECT =
@@ -41,6 +44,19 @@ final class OrtAccess {
     private final MethodHandle getBuffer;
     private final MethodHandle ownedBuffer;
     private final MethodHandle resultMap;
+
+    /** {@code OnnxTensorLike.nativeHandle}, the tensor's {@code OrtValue}; or null. */
+    private final MethodHandle valueHandle;
+
+    /** {@code OnnxRuntime.ortApiHandle}: reads ONNX Runtime's C API table; or null. */
+    private final MethodHandle apiHandle;
+
+    /** Native reads checked against {@code getBuffer()} so far (racy: a few more do no harm). */
+    private int nativeChecks;
+
+    /** Set when a native read disagreed with {@code getBuffer()}: never used again here. */
+    private volatile boolean nativeRefused;
+
     final Method getMetadata;
     private final MethodHandle getInputNames;
     final Class<?> sessionOptions;
@@ -48,7 +64,7 @@ final class OrtAccess {
     /** By {@code OnnxJavaType} ordinal; made on first use (racy, but any copy is the same). */
     private DType[] dtypes;
 
-    private OrtAccess(ClassLoader loader) throws ReflectiveOperationException {
+    OrtAccess(ClassLoader loader) throws ReflectiveOperationException {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         Class<?> tensorLike = Class.forName("ai.onnxruntime.OnnxTensorLike", false, loader);
         onnxTensor = Class.forName("ai.onnxruntime.OnnxTensor", false, loader);
@@ -64,6 +80,12 @@ final class OrtAccess {
                         .asType(MethodType.methodType(Enum.class, Object.class));
         getBuffer = bufferHandle(onnxTensor);
         ownedBuffer = ownedBufferHandle(onnxTensor);
+        valueHandle = longGetter(tensorLike, "nativeHandle", false);
+        apiHandle =
+                longGetter(
+                        Class.forName("ai.onnxruntime.OnnxRuntime", false, loader),
+                        "ortApiHandle",
+                        true);
         getMetadata = session.getMethod("getMetadata");
         getInputNames =
                 lookup.unreflect(session.getMethod("getInputNames"))
@@ -112,6 +134,81 @@ final class OrtAccess {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A getter of a {@code long} field, as {@code (Object)long} or {@code ()long}; or null. */
+    private static MethodHandle longGetter(Class<?> c, String name, boolean isStatic) {
+        try {
+            java.lang.reflect.Field f = c.getDeclaredField(name);
+            if (f.getType() != long.class
+                    || java.lang.reflect.Modifier.isStatic(f.getModifiers()) != isStatic) {
+                return null;
+            }
+            f.setAccessible(true);
+            MethodHandle h = MethodHandles.lookup().unreflectGetter(f);
+            return isStatic ? h : h.asType(MethodType.methodType(long.class, Object.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@link #nativeData} can be tried for this copy of ONNX Runtime. */
+    boolean nativeReadable() {
+        return valueHandle != null && apiHandle != null && !nativeRefused;
+    }
+
+    /**
+     * The tensor's {@code bytes} of data through {@code view} (from {@link OrtNative#newView}),
+     * pointed at the tensor's memory, position 0 and limit {@code bytes}; or {@code null} if the
+     * shim cannot read this tensor (the caller then reads {@link #data}). The view is valid until
+     * the tensor is closed: the caller sets its limit back to 0 once read.
+     */
+    ByteBuffer nativeData(ByteBuffer view, Object tensor, long bytes) throws Throwable {
+        if (nativeRefused || bytes <= 0 || bytes > Integer.MAX_VALUE) {
+            return null;
+        }
+        long value = (long) valueHandle.invokeExact(tensor);
+        long address = OrtNative.point(view, (long) apiHandle.invokeExact(), value);
+        if (address == 0) {
+            return null;
+        }
+        view.clear();
+        view.limit((int) bytes);
+        if (nativeChecks < NATIVE_CHECKS && !agreesWithOwnView(tensor, address, bytes)) {
+            view.limit(0);
+            return null;
+        }
+        return view;
+    }
+
+    /** Native reads checked against ONNX Runtime's own view per copy of ONNX Runtime. */
+    static final int NATIVE_CHECKS = 16;
+
+    /**
+     * Whether ONNX Runtime's own view of the tensor has the address and size the shim found. If not
+     * (a layout this agent does not know), the shim is never used again for this copy of ONNX
+     * Runtime, which is said once.
+     */
+    private boolean agreesWithOwnView(Object tensor, long address, long bytes) throws Throwable {
+        ByteBuffer own = data(tensor);
+        long ownAddress = own == null ? 0 : OrtNative.address(own);
+        if (ownAddress == address && own.capacity() == bytes) {
+            nativeChecks++;
+            return true;
+        }
+        nativeRefused = true;
+        AgentLog.once(
+                "ort-native-mismatch",
+                "ONNX Runtime's tensor memory is not where the JNI shim found it (address "
+                        + Long.toHexString(address)
+                        + ", "
+                        + bytes
+                        + " bytes; its own view: "
+                        + Long.toHexString(ownAddress)
+                        + ", "
+                        + (own == null ? 0 : own.capacity())
+                        + " bytes): reading its own views instead");
+        return false;
     }
 
     /**

@@ -28,6 +28,11 @@ import java.util.function.BiConsumer;
 final class OrtAdapter implements RuntimeAdapter {
 
     @Override
+    public void configure(io.mlguard.core.config.AgentConfig config) {
+        OrtNative.configure(config.nativeTensorAccess);
+    }
+
+    @Override
     public String runtimeName() {
         return "onnxruntime";
     }
@@ -92,6 +97,13 @@ final class OrtAdapter implements RuntimeAdapter {
         private WeakReference<Object> namesOf = new WeakReference<>(null);
 
         private String[] names = new String[0];
+
+        /**
+         * This thread's view for the JNI shim, pointed at one tensor at a time (limit 0 between
+         * tensors); {@code null} until first needed, {@link #NO_VIEW} where the shim is not used.
+         */
+        private ByteBuffer view;
+
         Summaries summaries;
         boolean inputs;
         Throwable error;
@@ -130,28 +142,80 @@ final class OrtAdapter implements RuntimeAdapter {
                 Object info = ort.info(tensor);
                 DType t = ort.dtype(info);
                 String n = name instanceof String ? (String) name : String.valueOf(name);
-                if (inputs) {
-                    summaries.input(record, n, t, ort.shape(info), data(ort, t, tensor));
-                } else {
-                    summaries.output(record, n, t, ort.shape(info), data(ort, t, tensor));
+                long[] shape = ort.shape(info);
+                Buffer data = data(t, shape, tensor);
+                try {
+                    if (inputs) {
+                        summaries.input(record, n, t, shape, data);
+                    } else {
+                        summaries.output(record, n, t, shape, data);
+                    }
+                } finally {
+                    if (data == view) {
+                        view.limit(0); // nothing reads a closed tensor through it
+                    }
                 }
             } catch (Throwable e) {
                 error = e;
             }
         }
+
+        /**
+         * The tensor's data: ONNX Runtime's own copy of an input when it keeps one of the right
+         * type; else this thread's view pointed at the tensor by the JNI shim; else a direct view
+         * made by {@code getBuffer()} (one small object per tensor). Outputs are never kept in a
+         * Java buffer by ONNX Runtime, so they take one of the last two ways. Summaries read the
+         * data before the call returns (or copy it, when they are deferred).
+         */
+        private Buffer data(DType t, long[] shape, Object tensor) throws Throwable {
+            if (!t.isNumeric()) {
+                return null;
+            }
+            Buffer owned = ort.ownedBuffer(tensor);
+            if (owned != null && Elements.holdsElementsOf(owned, t)) {
+                return owned;
+            }
+            ByteBuffer v = view();
+            if (v != NO_VIEW && ort.nativeReadable()) {
+                ByteBuffer b = ort.nativeData(v, tensor, bytes(shape, t));
+                if (b != null) {
+                    return b;
+                }
+            }
+            return ort.data(tensor);
+        }
+
+        private ByteBuffer view() {
+            ByteBuffer v = view;
+            if (v == null) {
+                v = OrtNative.available() ? OrtNative.newView() : null;
+                if (v == null) {
+                    v = NO_VIEW;
+                } else {
+                    v.limit(0);
+                }
+                view = v;
+            }
+            return v;
+        }
     }
 
-    /**
-     * The tensor's data: ONNX Runtime's own copy of an input when it keeps one of the right type
-     * (no allocation), else a direct view made by {@code getBuffer()} (one small object per tensor:
-     * outputs always, since ONNX Runtime keeps no Java buffer for them).
-     */
-    private static Buffer data(OrtAccess ort, DType t, Object tensor) throws Throwable {
-        if (!t.isNumeric()) {
-            return null;
+    /** Marks a thread where the JNI shim is not used. */
+    private static final ByteBuffer NO_VIEW = ByteBuffer.allocate(0);
+
+    /** The tensor's size in bytes, or -1 if its shape is unknown or it would overflow. */
+    static long bytes(long[] shape, DType t) {
+        if (shape == null) {
+            return -1;
         }
-        Buffer owned = ort.ownedBuffer(tensor);
-        return owned != null && Elements.holdsElementsOf(owned, t) ? owned : ort.data(tensor);
+        long n = Elements.width(t);
+        for (long d : shape) {
+            if (d < 0 || (d > 0 && n > Long.MAX_VALUE / d)) {
+                return -1;
+            }
+            n *= d;
+        }
+        return n;
     }
 
     @Override

@@ -1,0 +1,148 @@
+package io.mlguard.instrumentation.onnxruntime;
+
+import io.mlguard.core.AgentLog;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * The agent's JNI shim for ONNX Runtime tensors ({@code src/main/c/mlguard_ort.c}), built into the
+ * jar for Linux x86-64. Class loader: agent. ONNX Runtime's Java API reads a tensor's memory only
+ * through a new direct {@code ByteBuffer} per read; the shim instead points a buffer the agent
+ * keeps per thread at the tensor's memory ({@code GetTensorMutableData} of ONNX Runtime's C API),
+ * so reading an output allocates nothing.
+ *
+ * <p>Loaded at most once, on first use. Anything that stops it (another platform, a JDK that would
+ * warn about native access, a temporary folder that cannot hold or run the library) leaves the
+ * agent reading through ONNX Runtime's own views, as it did before.
+ */
+final class OrtNative {
+    static final String LIBRARY = "libmlguard-ort-linux-x86_64.so";
+
+    private static String mode = "auto";
+
+    /** Whether loading was tried, and why the shim is not in use ({@code null}: it is). */
+    private static boolean tried;
+
+    private static String unavailable = "not loaded yet";
+
+    private OrtNative() {}
+
+    /** The {@code nativeTensorAccess} setting: auto, true or false. */
+    static synchronized void configure(String setting) {
+        mode = setting;
+    }
+
+    /** Loads the shim the first time; true if it can be used. */
+    static synchronized boolean available() {
+        if (!tried) {
+            tried = true;
+            unavailable = load();
+            if (unavailable == null) {
+                AgentLog.debug("ONNX Runtime tensors are read through the JNI shim");
+            } else if (mode.equals("true")) {
+                AgentLog.info(
+                        "nativeTensorAccess=true, but the JNI shim is not in use: "
+                                + unavailable
+                                + "; ONNX Runtime's own views are read instead");
+            } else {
+                AgentLog.debug("JNI shim not in use: " + unavailable);
+            }
+        }
+        return unavailable == null;
+    }
+
+    /** Why the shim is not in use, or {@code null}. */
+    static synchronized String unavailableReason() {
+        return tried ? unavailable : "not loaded yet";
+    }
+
+    private static String load() {
+        String refusal =
+                refusal(
+                        mode,
+                        System.getProperty("os.name", ""),
+                        System.getProperty("os.arch", ""),
+                        Runtime.version().feature(),
+                        nativeAccessEnabled());
+        if (refusal != null) {
+            return refusal;
+        }
+        Path file = null;
+        try (InputStream in = OrtNative.class.getResourceAsStream(LIBRARY)) {
+            if (in == null) {
+                return LIBRARY + " is not in the agent's jar (built without gcc)";
+            }
+            file = Files.createTempFile("mlguard-ort-", ".so");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            System.load(file.toAbsolutePath().toString());
+            return newView() == null ? "java.nio.Buffer has no address field" : null;
+        } catch (Throwable e) { // IOException, UnsatisfiedLinkError (a noexec folder), ...
+            return "loading " + LIBRARY + " failed: " + e;
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file); // the loaded library stays mapped
+                } catch (Exception ignored) {
+                    // a stale file in the temporary folder, nothing worse
+                }
+            }
+        }
+    }
+
+    /**
+     * Why the shim is not to be loaded, or {@code null}. JDK 24 and later print a warning when a
+     * module without native access enabled loads a native library (JEP 472): with {@code auto}, the
+     * agent does not make the JDK write to a server's output.
+     */
+    static String refusal(
+            String mode, String os, String arch, int javaFeature, boolean nativeAccessEnabled) {
+        if (mode.equals("false")) {
+            return "nativeTensorAccess=false";
+        }
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")
+                || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "no library for " + os + " " + arch;
+        }
+        if (mode.equals("auto") && javaFeature >= 24 && !nativeAccessEnabled) {
+            return "JDK "
+                    + javaFeature
+                    + " would print a native-access warning (start Java with"
+                    + " --enable-native-access=ALL-UNNAMED, or set nativeTensorAccess=true)";
+        }
+        return null;
+    }
+
+    /** Whether this class's module may use native code quietly (always, before JDK 22's API). */
+    private static boolean nativeAccessEnabled() {
+        try {
+            Method enabled = Module.class.getMethod("isNativeAccessEnabled");
+            return (Boolean) enabled.invoke(OrtNative.class.getModule());
+        } catch (NoSuchMethodException e) {
+            return true; // JDK 17-21: no native-access control
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A new direct buffer of capacity {@code Integer.MAX_VALUE} for {@link #point} to retarget; its
+     * limit must be kept to the memory it points at. {@code null} if this JDK's buffers cannot be
+     * retargeted.
+     */
+    static native ByteBuffer newView();
+
+    /**
+     * Points {@code view} at the data of an ONNX Runtime value, through the API table {@code api}
+     * ({@code OnnxRuntime.ortApiHandle}). Returns the address, or 0 (view unchanged) if ONNX
+     * Runtime gave an error or no data.
+     */
+    static native long point(ByteBuffer view, long api, long value);
+
+    /** The address of a direct buffer, 0 for any other. */
+    static native long address(ByteBuffer buffer);
+}

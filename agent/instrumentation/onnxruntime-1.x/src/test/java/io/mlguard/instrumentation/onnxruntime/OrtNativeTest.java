@@ -1,0 +1,146 @@
+package io.mlguard.instrumentation.onnxruntime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.mlguard.protocol.DType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JNI shim built into this module, against the real ONNX Runtime: what it reads is what ONNX
+ * Runtime's own copy of the tensor holds, byte for byte, and a shim that disagrees with ONNX
+ * Runtime's own view is not used.
+ */
+class OrtNativeTest {
+    @TempDir static Path dir;
+    static OrtEnvironment env;
+
+    @BeforeAll
+    static void load() {
+        // this build machine is Linux x86-64 with gcc (the module's profile builds the library)
+        // and runs the tests on JDK 17: the shim must load, not fall back quietly
+        assertThat(OrtNative.available()).as("%s", OrtNative.unavailableReason()).isTrue();
+        env = OrtEnvironment.getEnvironment();
+    }
+
+    @Test
+    void anOutputReadsAsOnnxRuntimesOwnCopyByteForByte() throws Throwable {
+        Path model = TinyOnnxModel.write(dir.resolve("tiny.onnx"), 1f);
+        Random random = new Random(7);
+        ByteBuffer view = OrtNative.newView();
+        try (OrtSession session = env.createSession(model.toString())) {
+            OrtAccess ort = new OrtAccess(session.getClass().getClassLoader());
+            for (int batch : new int[] {1, 3, 1000}) {
+                float[][] x = new float[batch][4];
+                for (float[] row : x) {
+                    for (int i = 0; i < 4; i++) {
+                        row[i] = (float) random.nextGaussian();
+                    }
+                }
+                try (OnnxTensor in = OnnxTensor.createTensor(env, x);
+                        OrtSession.Result out = session.run(Map.of("input", in))) {
+                    OnnxTensor probs = (OnnxTensor) out.get(0);
+                    long bytes = 4L * 3 * batch;
+                    ByteBuffer b = ort.nativeData(view, probs, bytes);
+                    assertThat(b).as("batch %d", batch).isSameAs(view);
+                    assertSameBytes(b, probs.getByteBuffer(), bytes);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyNumericTypeReadsAsOnnxRuntimesOwnCopy() throws Throwable {
+        ByteBuffer view = OrtNative.newView();
+        Random random = new Random(11);
+        int n = 257;
+        byte[] raw = new byte[8 * n];
+        random.nextBytes(raw);
+        OnnxJavaType[] types = {
+            OnnxJavaType.FLOAT, OnnxJavaType.DOUBLE, OnnxJavaType.INT8, OnnxJavaType.UINT8,
+            OnnxJavaType.INT16, OnnxJavaType.INT32, OnnxJavaType.INT64, OnnxJavaType.BOOL,
+            OnnxJavaType.FLOAT16, OnnxJavaType.BFLOAT16
+        };
+        for (OnnxJavaType type : types) {
+            DType t = OrtAccess.toDType(type.name());
+            long bytes = (long) n * io.mlguard.core.summary.Elements.width(t);
+            ByteBuffer data = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < bytes; i++) {
+                // a BOOL tensor holds 0 or 1
+                data.put(i, type == OnnxJavaType.BOOL ? (byte) (raw[i] & 1) : raw[i]);
+            }
+            try (OnnxTensor tensor = OnnxTensor.createTensor(env, data, new long[] {n}, type)) {
+                OrtAccess ort = new OrtAccess(tensor.getClass().getClassLoader());
+                assertThat(OrtAdapter.bytes(tensor.getInfo().getShape(), t)).isEqualTo(bytes);
+                ByteBuffer b = ort.nativeData(view, tensor, bytes);
+                assertThat(b).as("%s", type).isSameAs(view);
+                assertSameBytes(b, tensor.getByteBuffer(), bytes);
+            }
+        }
+    }
+
+    @Test
+    void aSizeThatDisagreesWithOnnxRuntimesOwnViewStopsTheShimForThatRuntime() throws Throwable {
+        ByteBuffer view = OrtNative.newView();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, new float[] {1, 2, 3, 4})) {
+            OrtAccess ort = new OrtAccess(tensor.getClass().getClassLoader());
+            assertThat(ort.nativeReadable()).isTrue();
+            // as a layout this agent does not know would look: not the memory ONNX Runtime shows
+            assertThat(ort.nativeData(view, tensor, 20)).isNull();
+            assertThat(view.limit()).isZero();
+            assertThat(ort.nativeReadable()).isFalse();
+            // and from then on, not even the right size is read through the shim
+            assertThat(ort.nativeData(view, tensor, 16)).isNull();
+        }
+    }
+
+    @Test
+    void emptyAndTooLargeTensorsAreLeftToOnnxRuntimesOwnViews() throws Throwable {
+        ByteBuffer view = OrtNative.newView();
+        try (OnnxTensor tensor =
+                OnnxTensor.createTensor(env, java.nio.FloatBuffer.allocate(0), new long[] {0, 4})) {
+            OrtAccess ort = new OrtAccess(tensor.getClass().getClassLoader());
+            assertThat(ort.nativeData(view, tensor, 0)).isNull();
+            assertThat(ort.nativeData(view, tensor, 1L << 31)).isNull();
+            assertThat(ort.nativeReadable()).as("no disagreement was seen").isTrue();
+        }
+        assertThat(OrtAdapter.bytes(new long[] {1L << 40, 1L << 40}, DType.FLOAT32)).isEqualTo(-1);
+        assertThat(OrtAdapter.bytes(new long[] {-1, 4}, DType.FLOAT32)).isEqualTo(-1);
+    }
+
+    @Test
+    void theShimIsLoadedOnlyWhereItIsBuiltAndQuiet() {
+        assertThat(OrtNative.refusal("auto", "Linux", "amd64", 17, true)).isNull();
+        assertThat(OrtNative.refusal("true", "Linux", "amd64", 25, false)).isNull();
+        assertThat(OrtNative.refusal("auto", "Linux", "amd64", 25, true)).isNull();
+        assertThat(OrtNative.refusal("auto", "Linux", "amd64", 25, false))
+                .contains("--enable-native-access=ALL-UNNAMED");
+        assertThat(OrtNative.refusal("auto", "Linux", "aarch64", 17, true))
+                .isEqualTo("no library for Linux aarch64");
+        assertThat(OrtNative.refusal("true", "Mac OS X", "x86_64", 17, true))
+                .startsWith("no library");
+        assertThat(OrtNative.refusal("false", "Linux", "amd64", 17, true))
+                .isEqualTo("nativeTensorAccess=false");
+    }
+
+    private static void assertSameBytes(ByteBuffer actual, ByteBuffer expected, long bytes) {
+        assertThat(actual.position()).isZero();
+        assertThat(actual.limit()).isEqualTo(bytes);
+        assertThat(expected.remaining()).isEqualTo(bytes);
+        byte[] a = new byte[(int) bytes];
+        byte[] e = new byte[(int) bytes];
+        actual.duplicate().get(a);
+        expected.duplicate().get(e);
+        assertThat(a).isEqualTo(e);
+    }
+}
