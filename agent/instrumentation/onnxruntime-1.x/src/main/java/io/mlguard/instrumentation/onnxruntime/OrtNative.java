@@ -41,9 +41,13 @@ final class OrtNative {
     static synchronized boolean available() {
         if (!tried) {
             tried = true;
+            long start = System.nanoTime();
             unavailable = load();
             if (unavailable == null) {
-                AgentLog.debug("ONNX Runtime tensors are read through the JNI shim");
+                AgentLog.debug(
+                        "ONNX Runtime tensors are read through the JNI shim (loaded in "
+                                + (System.nanoTime() - start) / 1000
+                                + " us)");
             } else if (mode.equals("true")) {
                 AgentLog.info(
                         "nativeTensorAccess=true, but the JNI shim is not in use: "
