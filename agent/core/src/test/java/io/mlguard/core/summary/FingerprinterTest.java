@@ -168,6 +168,37 @@ class FingerprinterTest {
     }
 
     /**
+     * The quantiser's rounding equals {@code Math.round} on its whole range: every tie and its
+     * neighbours one ulp away, the doubles next to 0.5 (where adding 0.5 first would round up), and
+     * a million random values in [0, 255].
+     */
+    @Test
+    void quantisingRoundsExactlyAsMathRound() {
+        java.util.List<Double> xs = new java.util.ArrayList<>();
+        for (int k = 0; k <= 255; k++) {
+            for (double base : new double[] {k, k + 0.5}) {
+                xs.add(base);
+                xs.add(Math.nextUp(base));
+                xs.add(Math.nextDown(base));
+            }
+        }
+        xs.add(0.49999999999999994);
+        xs.add(Math.nextDown(0.49999999999999994));
+        xs.add(Double.MIN_VALUE);
+        xs.add(0.0);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 1_000_000; i++) {
+            xs.add(rnd.nextDouble(0, 255));
+        }
+        for (double x : xs) {
+            if (x < 0) {
+                continue;
+            }
+            assertThat(Fingerprinter.roundHalfUp(x)).as("%s", x).isEqualTo((int) Math.round(x));
+        }
+    }
+
+    /**
      * A float of either sign whose magnitude spans 2^-60 to 2^60: sums of a few such values in
      * double are not exact, so an order of summation other than {@code pool2d}'s shows in the bits
      * (values of similar size would sum exactly in any order).
