@@ -20,8 +20,9 @@ model=target/bench-model
 [ -f $model/mnist/1/model.onnx ] || java -jar ../demo-app/target/mlguard-demo.jar train --models $model --epochs 5 >/dev/null
 # DJL's tokenizer inside the embedding model calls home unless told not to (forks inherit this)
 export OPT_OUT_TRACKING=true
-java -Dmlguard.bench.model=$model/mnist/1/model.onnx -jar target/benchmarks.jar "${BENCH:-OrtInference|MiniLmEmbedding}" \
-  -jvmArgsPrepend "-Dmlguard.bench.model=$PWD/$model/mnist/1/model.onnx -Dmlguard.statsIntervalSeconds=1" \
+# the forks inherit the host JVM's options (JMH's default), so -jvmArgsPrepend stays free for the caller
+java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
+  -jar target/benchmarks.jar "${BENCH:-OrtInference|MiniLmEmbedding}" \
   -prof gc -rf json -rff target/jmh.json "$@"
 # the agent forks' own account of their capture time, from their stats records (none if no agent fork ran)
 if [ -d target/bench-agent/queue ]; then

@@ -5,8 +5,8 @@ import org.openjdk.jmh.annotations.Fork;
 /**
  * {@link OrtInference} with {@code -javaagent:mlguard.jar}. JMH forks run in {@code benchmarks/},
  * where run-jmh.sh copies the built jar to the fixed path named below (JMH's command-line {@code
- * -jvmArgsAppend} would replace these flags, so the script passes its own with {@code
- * -jvmArgsPrepend}).
+ * -jvmArgsAppend} would replace these flags; the script's own settings reach the forks as options
+ * of the host JVM, which forks inherit, leaving {@code -jvmArgsPrepend} to the caller).
  */
 @Fork(
         value = 3,
