@@ -169,6 +169,21 @@ class OrtNativeTest {
     }
 
     @Test
+    void aScalarReadsAsItsOneElement() throws Throwable {
+        ByteBuffer view = OrtNative.newView();
+        try (OnnxTensor scalar = OnnxTensor.createTensor(env, 3.5f)) {
+            OrtAccess ort = new OrtAccess(scalar.getClass().getClassLoader());
+            assertThat(scalar.getInfo().getShape()).isEmpty();
+            long bytes = OrtAdapter.bytes(scalar.getInfo().getShape(), DType.FLOAT32);
+            assertThat(bytes).isEqualTo(4);
+            ByteBuffer b = ort.nativeData(view, scalar, bytes);
+            assertThat(b).isSameAs(view);
+            assertSameBytes(b, scalar.getByteBuffer(), bytes);
+            assertThat(b.order(ByteOrder.nativeOrder()).getFloat(0)).isEqualTo(3.5f);
+        }
+    }
+
+    @Test
     void aSizeThatDisagreesWithOnnxRuntimesOwnViewStopsTheShimForThatRuntime() throws Throwable {
         ByteBuffer view = OrtNative.newView();
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, new float[] {1, 2, 3, 4})) {
