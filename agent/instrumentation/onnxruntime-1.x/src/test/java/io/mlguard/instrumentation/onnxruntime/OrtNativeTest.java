@@ -3,7 +3,9 @@ package io.mlguard.instrumentation.onnxruntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxSequence;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -181,6 +183,77 @@ class OrtNativeTest {
             assertSameBytes(b, scalar.getByteBuffer(), bytes);
             assertThat(b.order(ByteOrder.nativeOrder()).getFloat(0)).isEqualTo(3.5f);
         }
+    }
+
+    @Test
+    void aValueThatIsNoTensorLeavesTheViewAsItWas() throws Throwable {
+        // ONNX Runtime answers GetTensorMutableData on a sequence with an error status, which the
+        // shim must release (OrtApi entry 93) and report as 0, the view untouched: the one branch
+        // of mlguard_ort.c that tensors never take
+        Path model = dir.resolve("sequence.onnx");
+        java.nio.file.Files.write(model, sequenceModel().toByteArray());
+        ByteBuffer view = OrtNative.newView();
+        view.limit(0);
+        long parked = OrtNative.address(view);
+        java.lang.reflect.Field api =
+                Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("ortApiHandle");
+        api.setAccessible(true);
+        java.lang.reflect.Field handle = OnnxSequence.class.getDeclaredField("nativeHandle");
+        handle.setAccessible(true);
+        try (OrtSession session = env.createSession(model.toString());
+                OnnxTensor in = OnnxTensor.createTensor(env, new float[][] {{1, 2, 3, 4}});
+                OrtSession.Result out = session.run(Map.of("input", in))) {
+            OnnxSequence seq = (OnnxSequence) out.get(0);
+            long value = handle.getLong(seq);
+            assertThat(value).isNotZero();
+            for (int i = 0; i < 1000; i++) { // a status released wrongly would show by now
+                assertThat(OrtNative.point(view, api.getLong(null), value)).isZero();
+            }
+            assertThat(OrtNative.address(view)).isEqualTo(parked);
+            assertThat(view.limit()).isZero();
+            assertThat(((java.util.List<?>) seq.getValue())).hasSize(1);
+        }
+    }
+
+    /** input float[batch, 4] to SequenceConstruct(input): one output that is not a tensor. */
+    private static OnnxMl.ModelProto sequenceModel() {
+        OnnxMl.TypeProto.Tensor floats =
+                OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .build();
+        OnnxMl.GraphProto graph =
+                OnnxMl.GraphProto.newBuilder()
+                        .setName("sequence")
+                        .addInput(
+                                OnnxMl.ValueInfoProto.newBuilder()
+                                        .setName("input")
+                                        .setType(
+                                                OnnxMl.TypeProto.newBuilder()
+                                                        .setTensorType(floats)))
+                        .addOutput(
+                                OnnxMl.ValueInfoProto.newBuilder()
+                                        .setName("seq")
+                                        .setType(
+                                                OnnxMl.TypeProto.newBuilder()
+                                                        .setSequenceType(
+                                                                OnnxMl.TypeProto.Sequence
+                                                                        .newBuilder()
+                                                                        .setElemType(
+                                                                                OnnxMl.TypeProto
+                                                                                        .newBuilder()
+                                                                                        .setTensorType(
+                                                                                                floats)))))
+                        .addNode(
+                                OnnxMl.NodeProto.newBuilder()
+                                        .setOpType("SequenceConstruct")
+                                        .addInput("input")
+                                        .addOutput("seq"))
+                        .build();
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph)
+                .build();
     }
 
     @Test
