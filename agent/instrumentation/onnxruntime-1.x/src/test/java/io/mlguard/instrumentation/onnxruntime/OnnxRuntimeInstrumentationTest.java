@@ -56,7 +56,13 @@ class OnnxRuntimeInstrumentationTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
         try {
-            AgentInstaller.install(ByteBuddyAgent.install(), "queue=" + queueDir, null, null);
+            // nativeTensorAccess=true: as auto on this JDK 17, but not the default, so that the
+            // setting is seen to reach the JNI shim through the installer
+            AgentInstaller.install(
+                    ByteBuddyAgent.install(),
+                    "queue=" + queueDir + ",nativeTensorAccess=true",
+                    null,
+                    null);
         } finally {
             System.setErr(err);
         }
@@ -71,6 +77,11 @@ class OnnxRuntimeInstrumentationTest {
         assertThat(Integer.parseInt(m.group(1))).as(said).isPositive();
         assertThat(m.group(2)).as("every loaded hooked class woven").isEqualTo(m.group(1));
         assertThat(said).doesNotContain("could not instrument");
+        java.lang.reflect.Field mode = OrtNative.class.getDeclaredField("mode");
+        mode.setAccessible(true);
+        assertThat(mode.get(null))
+                .as("the installer configured the runtime adapters")
+                .isEqualTo("true");
         env = OrtEnvironment.getEnvironment();
     }
 

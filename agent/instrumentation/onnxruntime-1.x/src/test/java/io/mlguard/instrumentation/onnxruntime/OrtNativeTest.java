@@ -1,12 +1,19 @@
 package io.mlguard.instrumentation.onnxruntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxSequence;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.mlguard.core.summary.Elements;
+import io.mlguard.core.summary.Summaries;
+import io.mlguard.core.summary.TensorSummarizer;
 import io.mlguard.protocol.DType;
+import io.mlguard.protocol.InferenceRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -60,6 +67,80 @@ class OrtNativeTest {
     }
 
     @Test
+    void readsPastTheCheckedOnesStillSeeTheTensorAndNothingBeyondIt() throws Throwable {
+        // the first NATIVE_CHECKS reads of a runtime are compared with getBuffer(); the ones after
+        // are trusted: they must be the tensor's bytes, and the summaries may count no more
+        // elements than it holds (the view's capacity is Integer.MAX_VALUE, its limit the tensor)
+        Path model = TinyOnnxModel.write(dir.resolve("unchecked.onnx"), 1f);
+        Random random = new Random(13);
+        ByteBuffer view = OrtNative.newView();
+        try (OrtSession session = env.createSession(model.toString())) {
+            OrtAccess ort = new OrtAccess(session.getClass().getClassLoader());
+            for (int read = 0; read < 3 * OrtAccess.NATIVE_CHECKS; read++) {
+                int batch = 1 + random.nextInt(50);
+                float[][] x = new float[batch][4];
+                for (float[] row : x) {
+                    for (int i = 0; i < 4; i++) {
+                        row[i] = (float) random.nextGaussian();
+                    }
+                }
+                try (OnnxTensor in = OnnxTensor.createTensor(env, x);
+                        OrtSession.Result out = session.run(Map.of("input", in))) {
+                    OnnxTensor probs = (OnnxTensor) out.get(0);
+                    long bytes = 4L * 3 * batch;
+                    ByteBuffer b = ort.nativeData(view, probs, bytes);
+                    assertThat(b).as("read %d", read).isSameAs(view);
+                    assertSameBytes(b, probs.getByteBuffer(), bytes);
+                    assertThat(Elements.count(b, DType.FLOAT32))
+                            .as("read %d", read)
+                            .isEqualTo(3L * batch);
+                    view.limit(0);
+                }
+            }
+            assertThat(ort.nativeReadable()).isTrue();
+        }
+    }
+
+    @Test
+    void theViewHoldsNoTensorOnceAnInferenceIsSummarisedEvenWhenASummaryFails() throws Throwable {
+        Path model = TinyOnnxModel.write(dir.resolve("adapter.onnx"), 1f);
+        OrtAdapter adapter = new OrtAdapter();
+        InferenceRecord r = new InferenceRecord();
+        try (OrtSession session = env.createSession(model.toString());
+                OnnxTensor in = OnnxTensor.createTensor(env, new float[][] {{1, 2, 3, 4}});
+                OrtSession.Result out = session.run(Map.of("input", in))) {
+            Summaries summaries = new Summaries(new TensorSummarizer(4096, 5), false, 0);
+            adapter.summarizeInference(session, Map.of("input", in), out, r, summaries);
+            assertThat(r.outputCount).isPositive();
+            float[] expected = ((float[][]) out.get(0).getValue())[0];
+            assertThat(r.outputs[0].count).isEqualTo(3);
+            assertThat(r.outputs[0].name).isEqualTo("probabilities");
+            assertThat(r.outputs[0].max)
+                    .isEqualTo((double) Math.max(expected[0], Math.max(expected[1], expected[2])));
+            ByteBuffer view = threadsView(adapter);
+            assertThat(view).as("the output was read through the shim").isNotNull();
+            assertThat(view.isDirect()).isTrue();
+            assertThat(view.limit()).as("after a summary").isZero();
+
+            // no Summaries: the first output's summary throws, with the view pointed at it
+            assertThatThrownBy(() -> adapter.summarizeInference(session, null, out, r, null))
+                    .isInstanceOf(NullPointerException.class);
+            assertThat(threadsView(adapter)).isSameAs(view);
+            assertThat(view.limit()).as("after a summary that threw").isZero();
+        }
+    }
+
+    /** The view of this thread's visitor in {@code adapter}. */
+    private static ByteBuffer threadsView(OrtAdapter adapter) throws Exception {
+        java.lang.reflect.Field visitors = OrtAdapter.class.getDeclaredField("visitors");
+        visitors.setAccessible(true);
+        Object visitor = ((ThreadLocal<?>) visitors.get(adapter)).get();
+        java.lang.reflect.Field view = visitor.getClass().getDeclaredField("view");
+        view.setAccessible(true);
+        return (ByteBuffer) view.get(visitor);
+    }
+
+    @Test
     void everyNumericTypeReadsAsOnnxRuntimesOwnCopy() throws Throwable {
         ByteBuffer view = OrtNative.newView();
         Random random = new Random(11);
@@ -87,6 +168,92 @@ class OrtNativeTest {
                 assertSameBytes(b, tensor.getByteBuffer(), bytes);
             }
         }
+    }
+
+    @Test
+    void aScalarReadsAsItsOneElement() throws Throwable {
+        ByteBuffer view = OrtNative.newView();
+        try (OnnxTensor scalar = OnnxTensor.createTensor(env, 3.5f)) {
+            OrtAccess ort = new OrtAccess(scalar.getClass().getClassLoader());
+            assertThat(scalar.getInfo().getShape()).isEmpty();
+            long bytes = OrtAdapter.bytes(scalar.getInfo().getShape(), DType.FLOAT32);
+            assertThat(bytes).isEqualTo(4);
+            ByteBuffer b = ort.nativeData(view, scalar, bytes);
+            assertThat(b).isSameAs(view);
+            assertSameBytes(b, scalar.getByteBuffer(), bytes);
+            assertThat(b.order(ByteOrder.nativeOrder()).getFloat(0)).isEqualTo(3.5f);
+        }
+    }
+
+    @Test
+    void aValueThatIsNoTensorLeavesTheViewAsItWas() throws Throwable {
+        // ONNX Runtime answers GetTensorMutableData on a sequence with an error status, which the
+        // shim must release (OrtApi entry 93) and report as 0, the view untouched: the one branch
+        // of mlguard_ort.c that tensors never take
+        Path model = dir.resolve("sequence.onnx");
+        java.nio.file.Files.write(model, sequenceModel().toByteArray());
+        ByteBuffer view = OrtNative.newView();
+        view.limit(0);
+        long parked = OrtNative.address(view);
+        java.lang.reflect.Field api =
+                Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("ortApiHandle");
+        api.setAccessible(true);
+        java.lang.reflect.Field handle = OnnxSequence.class.getDeclaredField("nativeHandle");
+        handle.setAccessible(true);
+        try (OrtSession session = env.createSession(model.toString());
+                OnnxTensor in = OnnxTensor.createTensor(env, new float[][] {{1, 2, 3, 4}});
+                OrtSession.Result out = session.run(Map.of("input", in))) {
+            OnnxSequence seq = (OnnxSequence) out.get(0);
+            long value = handle.getLong(seq);
+            assertThat(value).isNotZero();
+            for (int i = 0; i < 1000; i++) { // a status released wrongly would show by now
+                assertThat(OrtNative.point(view, api.getLong(null), value)).isZero();
+            }
+            assertThat(OrtNative.address(view)).isEqualTo(parked);
+            assertThat(view.limit()).isZero();
+            assertThat(((java.util.List<?>) seq.getValue())).hasSize(1);
+        }
+    }
+
+    /** input float[batch, 4] to SequenceConstruct(input): one output that is not a tensor. */
+    private static OnnxMl.ModelProto sequenceModel() {
+        OnnxMl.TypeProto.Tensor floats =
+                OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .build();
+        OnnxMl.GraphProto graph =
+                OnnxMl.GraphProto.newBuilder()
+                        .setName("sequence")
+                        .addInput(
+                                OnnxMl.ValueInfoProto.newBuilder()
+                                        .setName("input")
+                                        .setType(
+                                                OnnxMl.TypeProto.newBuilder()
+                                                        .setTensorType(floats)))
+                        .addOutput(
+                                OnnxMl.ValueInfoProto.newBuilder()
+                                        .setName("seq")
+                                        .setType(
+                                                OnnxMl.TypeProto.newBuilder()
+                                                        .setSequenceType(
+                                                                OnnxMl.TypeProto.Sequence
+                                                                        .newBuilder()
+                                                                        .setElemType(
+                                                                                OnnxMl.TypeProto
+                                                                                        .newBuilder()
+                                                                                        .setTensorType(
+                                                                                                floats)))))
+                        .addNode(
+                                OnnxMl.NodeProto.newBuilder()
+                                        .setOpType("SequenceConstruct")
+                                        .addInput("input")
+                                        .addOutput("seq"))
+                        .build();
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph)
+                .build();
     }
 
     @Test
