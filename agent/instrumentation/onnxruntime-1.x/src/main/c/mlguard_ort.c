@@ -60,6 +60,10 @@ NATIVE(jlong, point)(JNIEnv *env, jclass cls, jobject view, jlong api, jlong val
         return 0;
     }
     (*env)->SetLongField(env, view, buffer_address, (jlong)(intptr_t)data);
+    /* a JDK whose buffers no longer read their memory through Buffer.address: not used */
+    if ((*env)->GetDirectBufferAddress(env, view) != data) {
+        return 0;
+    }
     return (jlong)(intptr_t)data;
 }
 

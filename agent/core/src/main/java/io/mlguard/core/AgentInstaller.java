@@ -85,8 +85,11 @@ public final class AgentInstaller {
         RequestAdapter[] servers = new RequestAdapter[8];
         for (InstrumentationModule m : modules) {
             if (m.runtimeId() >= 0) {
-                runtimes[m.runtimeId()] = m.runtimeAdapter();
-                runtimes[m.runtimeId()].configure(config);
+                RuntimeAdapter adapter = m.runtimeAdapter();
+                runtimes[m.runtimeId()] = adapter;
+                if (adapter != null) {
+                    adapter.configure(config);
+                }
             }
             if (m.serverId() >= 0) {
                 servers[m.serverId()] = m.requestAdapter();

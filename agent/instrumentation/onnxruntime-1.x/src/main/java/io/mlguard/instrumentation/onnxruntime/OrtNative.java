@@ -79,7 +79,7 @@ final class OrtNative {
         Path file = null;
         try (InputStream in = OrtNative.class.getResourceAsStream(LIBRARY)) {
             if (in == null) {
-                return LIBRARY + " is not in the agent's jar (built without gcc)";
+                return LIBRARY + " is not in the agent's jar (built on another platform)";
             }
             file = Files.createTempFile("mlguard-ort-", ".so");
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
