@@ -219,35 +219,29 @@ public final class RecordEncoder {
         size += string(r.spanId);
         size += tensors(r.inputs, r.inputCount) + tensors(r.outputs, r.outputCount);
         unsignedByte(r.fingerprintKind);
-        int n = r.fingerprintLength;
-        if (n < 0 || n > r.fingerprint.length) {
-            throw new IllegalArgumentException("fingerprint length " + n);
-        }
-        int f = r.featureCount;
-        if (f < 0 || f > r.features.length) {
-            throw new IllegalArgumentException("feature count " + f);
-        }
+        int n = indexedUpTo("fingerprint length", r.fingerprintLength, r.fingerprint.length);
+        int f = indexedUpTo("feature count", r.featureCount, r.features.length);
         return size + n + 4 * f;
     }
 
     private static int tensors(TensorSummary[] t, int n) {
-        if (n < 0 || n > t.length) {
-            throw new IllegalArgumentException("tensor count " + n);
-        }
+        indexedUpTo("tensor count", n, t.length);
         int size = 0;
         for (int i = 0; i < n; i++) {
             TensorSummary s = t[i];
-            int rank = s.rank;
-            if (rank < 0 || rank > s.shape.length) {
-                throw new IllegalArgumentException("tensor rank " + rank);
-            }
-            int k = s.topK;
-            if (k < 0 || k > s.topClasses.length) {
-                throw new IllegalArgumentException("top-k " + k);
-            }
+            int rank = indexedUpTo("tensor rank", s.rank, s.shape.length);
+            int k = indexedUpTo("top-k", s.topK, s.topClasses.length);
             size += string(s.name) + TENSOR_FIXED + 8 * rank + 8 * k;
         }
         return size;
+    }
+
+    /** {@code n}, a count of entries of an array of {@code length}: refused if out of range. */
+    private static int indexedUpTo(String what, int n, int length) {
+        if (n < 0 || n > length) {
+            throw new IllegalArgumentException(what + " " + n);
+        }
+        return n;
     }
 
     private static int string(String s) {

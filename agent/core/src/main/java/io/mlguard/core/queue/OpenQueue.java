@@ -252,35 +252,32 @@ final class OpenQueue implements AutoCloseable {
     }
 
     void append(ModelLoadRecord record, QueueWriter sink) {
-        try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
-            try {
-                record.writeTo(dc.wire().bytes());
-            } catch (Throwable t) {
-                dc.rollbackOnClose(); // a record that fails halfway leaves no partial document
-                throw t;
-            }
-        }
+        appendCold(record, sink);
     }
 
     void append(AgentStatsRecord record, QueueWriter sink) {
-        try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
-            try {
-                record.writeTo(dc.wire().bytes());
-            } catch (Throwable t) {
-                dc.rollbackOnClose();
-                throw t;
-            }
-        }
+        appendCold(record, sink);
     }
 
     /** Appends a record kept before the queue opened: serialised bytes or a model-load record. */
     void appendKept(Object record, QueueWriter sink) {
+        appendCold(record, sink);
+    }
+
+    /**
+     * Appends a record off the inference path (serialised bytes, a model-load or a stats record) as
+     * one document; a record that fails halfway leaves no partial document behind.
+     */
+    private void appendCold(Object record, QueueWriter sink) {
         try (DocumentContext dc = inOrder(sink).appender.writingDocument()) {
             try {
+                Bytes<?> out = dc.wire().bytes();
                 if (record instanceof byte[]) {
-                    dc.wire().bytes().write((byte[]) record);
+                    out.write((byte[]) record);
+                } else if (record instanceof ModelLoadRecord) {
+                    ((ModelLoadRecord) record).writeTo(out);
                 } else {
-                    ((ModelLoadRecord) record).writeTo(dc.wire().bytes());
+                    ((AgentStatsRecord) record).writeTo(out);
                 }
             } catch (Throwable t) {
                 dc.rollbackOnClose();
