@@ -37,10 +37,13 @@ final class Usage {
                             + " on the serving thread (default: false)",
                     "  deferSummaries=M     auto, true or false: copy tensors on the serving"
                             + " thread, summarise and write them on an agent thread (default:"
-                            + " auto, for models whose captures have deferAboveElements or more)",
+                            + " auto, for models whose captures have deferAboveElements or more,"
+                            + " and for all while the host has a core to spare)",
                     "  deferAboveElements=N elements (inputs and outputs) from which auto defers"
                             + " a model's captures, from a thread's fifth capture on (default:"
                             + " 2048)",
+                    "  deferOnSpareCore=B   auto defers small captures too while the host has"
+                            + " half a core or more idle, read from /proc (default: true)",
                     "  captureSlots=N       inferences a thread may have waiting for that"
                             + " thread (default: 64)",
                     "  stageKb=N            the most KB of tensors a thread keeps waiting;"

@@ -59,6 +59,25 @@ public final class InferenceRecorder implements Hooks {
             RuntimeAdapter[] runtimes,
             RequestAdapter[] servers,
             ControlRules rules) {
+        this(
+                config,
+                writer,
+                counters,
+                runtimes,
+                servers,
+                rules,
+                config.deferOnSpareCore ? new CpuHeadroom() : null);
+    }
+
+    /** As above, with the summary thread reading {@code headroom} (tests give their own). */
+    InferenceRecorder(
+            AgentConfig config,
+            QueueWriter writer,
+            AgentCounters counters,
+            RuntimeAdapter[] runtimes,
+            RequestAdapter[] servers,
+            ControlRules rules,
+            CpuHeadroom headroom) {
         this.rules = rules;
         this.config = config;
         this.captureSampleMask = config.captureSampleEvery - 1;
@@ -80,7 +99,8 @@ public final class InferenceRecorder implements Hooks {
                 };
         this.summaryThread =
                 config.deferSummaries
-                        ? new SummaryThread(writer, counters, newSummaries(), config.captureSlots)
+                        ? new SummaryThread(
+                                writer, counters, newSummaries(), config.captureSlots, headroom)
                         : null;
     }
 
@@ -240,22 +260,38 @@ public final class InferenceRecorder implements Hooks {
 
     /**
      * Whether this inference goes to the summary thread: its model's last capture was large enough
-     * ({@code deferAboveElements}) and this thread has captured before ({@link
-     * #INLINE_FIRST_CAPTURES}), or this thread still has captures waiting there, which it must not
-     * overtake.
+     * ({@code deferAboveElements}), or the host has a core to spare ({@code deferOnSpareCore}), and
+     * this thread has captured before ({@link #INLINE_FIRST_CAPTURES}); or this thread still has
+     * captures waiting there, which it must not overtake.
      */
     private boolean defer(ThreadState st, ModelIdentity id) {
-        if (summaryThread == null) {
+        SummaryThread summaries = summaryThread;
+        if (summaries == null) {
             return false;
         }
-        if (id.lastElements >= config.deferAboveElements
-                && (st.ring != null
-                        || Integer.compareUnsigned(st.captures, INLINE_FIRST_CAPTURES) >= 0
-                        || config.deferAboveElements == 0)) {
-            return true;
+        if (id.lastElements >= config.deferAboveElements || spareCore(summaries)) {
+            if (st.ring != null
+                    || Integer.compareUnsigned(st.captures, INLINE_FIRST_CAPTURES) >= 0
+                    || config.deferAboveElements == 0) {
+                return true;
+            }
         }
         CaptureRing ring = st.ring;
         return ring != null && !ring.isEmpty();
+    }
+
+    /**
+     * Whether the summary thread found a core to spare; with {@code deferOnSpareCore}, starts it
+     * once the queue is open, so that it can look.
+     */
+    private boolean spareCore(SummaryThread summaries) {
+        if (summaries.spareCore()) {
+            return true;
+        }
+        if (config.deferOnSpareCore && !summaries.startedOrStopped() && writer.isOpen()) {
+            summaries.start();
+        }
+        return false;
     }
 
     /**

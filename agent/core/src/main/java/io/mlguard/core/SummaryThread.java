@@ -45,10 +45,30 @@ final class SummaryThread implements Runnable {
     private volatile boolean stopped;
     private volatile boolean started;
 
+    /** Read by this thread between rounds; {@code null} when small captures are never deferred. */
+    private final CpuHeadroom headroom;
+
+    /** Whether the host had a core to spare at the last reading of {@link #headroom}. */
+    private volatile boolean spareCore;
+
     SummaryThread(QueueWriter writer, AgentCounters counters, Summaries summaries, int ringSize) {
+        this(writer, counters, summaries, ringSize, null);
+    }
+
+    /**
+     * @param headroom what tells this thread, between its rounds, whether the host has a core to
+     *     spare ({@link #spareCore}); {@code null} for never
+     */
+    SummaryThread(
+            QueueWriter writer,
+            AgentCounters counters,
+            Summaries summaries,
+            int ringSize,
+            CpuHeadroom headroom) {
         this.writer = writer;
         this.counters = counters;
         this.summaries = summaries;
+        this.headroom = headroom;
         this.batch = Math.max(1, ringSize / 2);
         this.thread = new Thread(this, "mlguard-summaries");
         thread.setDaemon(true);
@@ -82,9 +102,35 @@ final class SummaryThread implements Runnable {
         }
     }
 
+    /** Whether the thread has been started, has stopped, or has failed to start. */
+    boolean startedOrStopped() {
+        return started || stopped;
+    }
+
     /** Whether captures may be handed over: started and not stopped. */
     boolean running() {
         return started && !stopped;
+    }
+
+    /**
+     * Whether the host had a core to spare for this thread at its last reading (see {@link
+     * CpuHeadroom}), so that small captures may be handed to it too; false until it runs.
+     */
+    boolean spareCore() {
+        return spareCore;
+    }
+
+    /** Reads the headroom if a period has passed; says so on a change, at debug level. */
+    private void readHeadroom() {
+        boolean now = headroom.update(System.nanoTime());
+        if (now != spareCore) {
+            spareCore = now;
+            AgentLog.debug(
+                    String.format(
+                            "%.2f cores spare: small captures are summarised %s",
+                            headroom.lastSpareCores(),
+                            now ? "by the summary thread" : "on their serving threads"));
+        }
     }
 
     synchronized CaptureRing register(CaptureRing ring) {
@@ -103,6 +149,9 @@ final class SummaryThread implements Runnable {
         try {
             while (!stopped) {
                 long done = drainAll(summaries);
+                if (headroom != null) {
+                    readHeadroom();
+                }
                 idleRounds = done > 0 ? 0 : idleRounds + 1;
                 if (forgetsEndedThreads(done, ++round)) {
                     forgetEndedThreads();
@@ -121,6 +170,7 @@ final class SummaryThread implements Runnable {
                             + "); inferences are summarised on the serving threads");
         } finally {
             stopped = true;
+            spareCore = false;
         }
     }
 

@@ -261,6 +261,65 @@ class AutoDeferralTest {
     }
 
     @Test
+    void smallCapturesAreDeferredWhileACoreIsSpareAndStayOnTheirThreadOnceTheCoresAreBusy()
+            throws Exception {
+        // the summary thread reads these files as it would /proc, every millisecond
+        Path self = tmp.resolve("self-stat");
+        Path host = tmp.resolve("stat");
+        CpuHeadroomTest files = new CpuHeadroomTest();
+        files.tmp = tmp;
+        files.write(self, CpuHeadroomTest.processLine(0, 0));
+        files.write(host, CpuHeadroomTest.hostStat(2, 0, 0, 0));
+        CpuHeadroom headroom = new CpuHeadroom(self, host, 2, 1_000_000);
+        InferenceRecorder rec =
+                recorders.open("spare", "", null, DeferredSummariesTest.RUNTIME, 1 << 20, headroom);
+        AgentCounters c = counters.get("spare");
+        SummaryThread t = summaryThread(rec);
+        for (int i = 0; i < 10; i++) {
+            infer(rec, "before", "digit", 784);
+        }
+        assertThat(c.capturesDeferred.sum()).as("no reading has found a spare core").isZero();
+        assertThat(t.running()).as("started by the small captures, to look").isTrue();
+
+        // 200 ticks of the host's 2 cores: the process used 10 (0.1 core), the rest idled
+        files.write(self, CpuHeadroomTest.processLine(10, 0));
+        files.write(host, CpuHeadroomTest.hostStat(2, 10, 190, 0));
+        awaitSpareCore(t, true);
+        for (int i = 0; i < 20; i++) {
+            infer(rec, "spare", "digit", 784);
+        }
+        long deferred = c.capturesDeferred.sum();
+        assertThat(deferred).as("784 + 3 elements, deferred on a spare core").isBetween(1L, 20L);
+
+        // the next 200 ticks, all the process's: both cores busy
+        files.write(self, CpuHeadroomTest.processLine(210, 0));
+        files.write(host, CpuHeadroomTest.hostStat(2, 210, 190, 0));
+        awaitSpareCore(t, false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!rings(t)[0].isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        for (int i = 0; i < 20; i++) {
+            infer(rec, "busy", "digit", 784);
+        }
+        assertThat(c.capturesDeferred.sum()).as("none deferred while busy").isEqualTo(deferred);
+        rec.flushAtExit();
+        assertThat(c.inferencesRecorded.sum()).isEqualTo(50);
+        Map<String, List<String>> records = DeferredSummariesTest.byClient(tmp.resolve("spare"));
+        assertThat(records.get("before")).hasSize(10);
+        assertThat(records.get("spare")).hasSize(20);
+        assertThat(records.get("busy")).hasSize(20);
+    }
+
+    static void awaitSpareCore(SummaryThread t, boolean spare) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.spareCore() != spare && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(t.spareCore()).as("a spare core").isEqualTo(spare);
+    }
+
+    @Test
     void threadsThatServeOneInferenceEachMakeNoCaptureRing() throws Exception {
         // a thread per request (or a virtual thread per request): with auto each such thread would
         // make a capture ring (64 slots and an arena grown to the capture) for one capture, and

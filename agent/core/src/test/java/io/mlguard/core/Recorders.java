@@ -37,6 +37,21 @@ final class Recorders implements AutoCloseable {
     InferenceRecorder open(
             String name, String args, ControlRules rules, RuntimeAdapter runtime, long minFreeBytes)
             throws InterruptedException {
+        return open(name, args, rules, runtime, minFreeBytes, null);
+    }
+
+    /**
+     * As above; with {@code deferOnSpareCore} (the default), its summary thread reads {@code
+     * headroom} if not {@code null}, else this host's {@code /proc}.
+     */
+    InferenceRecorder open(
+            String name,
+            String args,
+            ControlRules rules,
+            RuntimeAdapter runtime,
+            long minFreeBytes,
+            CpuHeadroom headroom)
+            throws InterruptedException {
         AgentConfig config =
                 AgentConfig.load(
                         "queue="
@@ -62,7 +77,8 @@ final class Recorders implements AutoCloseable {
                 c,
                 new RuntimeAdapter[] {runtime},
                 new RequestAdapter[] {EnforcementTest.REQUESTS},
-                rules);
+                rules,
+                !config.deferOnSpareCore ? null : headroom != null ? headroom : new CpuHeadroom());
     }
 
     /** A writer made elsewhere, to be closed with the others. */

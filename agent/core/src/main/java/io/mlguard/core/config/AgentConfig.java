@@ -79,6 +79,15 @@ public final class AgentConfig {
     /** {@code auto}, {@code true} or {@code false}, as configured. */
     public final String deferMode;
 
+    /**
+     * With {@code deferSummaries=auto}: small captures (under {@link #deferAboveElements}) are
+     * deferred too while the host has a core to spare, as the summary thread reads it from {@code
+     * /proc} four times a second (on by default; Linux only). A serving thread then pays for a copy
+     * of its tensors, not for their summaries; once the serving threads keep every core busy, the
+     * summaries go back to them, where they cost the least work in all.
+     */
+    public final boolean deferOnSpareCore;
+
     /** How many captured inferences each serving thread may have waiting for the summary thread. */
     public final int captureSlots;
 
@@ -135,6 +144,7 @@ public final class AgentConfig {
                 deferMode.equals("auto")
                         ? src.getInt("deferAboveElements", 2048, 0, Integer.MAX_VALUE)
                         : deferMode.equals("true") ? 0 : Integer.MAX_VALUE;
+        deferOnSpareCore = deferMode.equals("auto") && src.getBoolean("deferOnSpareCore", true);
         captureSlots = Integer.highestOneBit(src.getInt("captureSlots", 64, 1, 1024));
         stageBytes = src.getInt("stageKb", 256, 1, 1 << 20) * 1024;
         captureSampleEvery =
@@ -225,7 +235,12 @@ public final class AgentConfig {
                 + asyncWrite
                 + ", deferSummaries="
                 + deferMode
-                + (deferMode.equals("auto") ? ", deferAboveElements=" + deferAboveElements : "")
+                + (deferMode.equals("auto")
+                        ? ", deferAboveElements="
+                                + deferAboveElements
+                                + ", deferOnSpareCore="
+                                + deferOnSpareCore
+                        : "")
                 + (deferSummaries
                         ? ", captureSlots=" + captureSlots + ", stageKb=" + stageBytes / 1024
                         : "")
