@@ -44,10 +44,12 @@ final class Usage {
                             + " 2048)",
                     "  deferOnSpareCore=B   auto defers small captures too while the host has"
                             + " half a core or more idle, read from /proc (default: true)",
-                    "  captureSlots=N       inferences a thread may have waiting for that"
-                            + " thread (default: 64)",
-                    "  stageKb=N            the most KB of tensors a thread keeps waiting;"
-                            + " larger are summarised in place (default: 256)",
+                    "  captureSlots=N       the most inferences a thread may have waiting for that"
+                            + " thread: its ring starts at 64, doubles when found full and"
+                            + " halves after 10 s under a quarter full (default: 1024)",
+                    "  stageKb=N            the most KB of tensors a thread keeps waiting, grown"
+                            + " and shrunk alike; an inference of more than 256 KB is"
+                            + " summarised in place (default: 4096)",
                     "  nativeTensorAccess=M auto, true or false: read ONNX Runtime outputs"
                             + " through the agent's JNI shim, with no new buffer per read"
                             + " (default: auto, Linux x86-64, and on JDK 24+ only with"

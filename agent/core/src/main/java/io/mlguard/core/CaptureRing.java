@@ -84,8 +84,35 @@ final class CaptureRing {
         }
     }
 
-    private final Slot[] slots;
-    private final int mask;
+    /** Slots a ring starts with. */
+    static final int INITIAL_SLOTS = 64;
+
+    /**
+     * A ring grown during a burst is halved at the end of each window in which, at every look, it
+     * was never more than a quarter full, at a capture that finds it empty. A window is at least
+     * this many captures (the clock is read once per window) and {@link #shrinkAfterNanos}.
+     */
+    static final int SHRINK_WINDOW = 4096;
+
+    /**
+     * A window's least duration: 10 s, so that a ring grown for bursts a few seconds apart stays.
+     */
+    static final long SHRINK_AFTER_NANOS = 10_000_000_000L;
+
+    private final long shrinkAfterNanos;
+
+    /** When this window started. Producer only. */
+    private long windowStart = System.nanoTime();
+
+    /**
+     * The slots, a power of two of them: replaced (grown or shrunk) by the producer only while none
+     * waits, and read by the consumer only after it has seen {@code tail} past {@code head}, so
+     * after the producer's last replacement.
+     */
+    private Slot[] slots;
+
+    /** The most slots the ring grows to. */
+    private final int maxSlots;
 
     /** Where the slots' tensors are copied. */
     final StageArena arena;
@@ -102,36 +129,100 @@ final class CaptureRing {
     /** The producer's last look at {@code head}: one volatile read per fill of the ring. */
     private long headSeen;
 
+    /** The ring was found full below {@link #maxSlots}: grow once it is empty. Producer only. */
+    private boolean wanted;
+
+    /** Captures claimed in this window, and the most found waiting at a look. Producer only. */
+    private int claims;
+
+    private long deepest;
+
     /** The serving thread that fills the ring; the summary thread forgets it once it has ended. */
     final Thread owner;
 
     /**
-     * @param size slots, a power of two
+     * @param maxSlots the most slots it grows to, a power of two; it starts with {@link
+     *     #INITIAL_SLOTS} or that, whichever is fewer
      * @param stageLimitBytes the most bytes the arena grows to
      */
-    CaptureRing(int size, int stageLimitBytes, Thread owner) {
-        if (size < 1 || Integer.bitCount(size) != 1) {
-            throw new IllegalArgumentException("ring size " + size + " is not a power of two");
+    CaptureRing(int maxSlots, int stageLimitBytes, Thread owner) {
+        this(maxSlots, stageLimitBytes, owner, SHRINK_AFTER_NANOS);
+    }
+
+    /** As above, with windows of {@code shrinkAfterNanos} at least (tests give 0). */
+    CaptureRing(int maxSlots, int stageLimitBytes, Thread owner, long shrinkAfterNanos) {
+        this.shrinkAfterNanos = shrinkAfterNanos;
+        if (maxSlots < 1 || Integer.bitCount(maxSlots) != 1) {
+            throw new IllegalArgumentException("ring size " + maxSlots + " is not a power of two");
         }
-        slots = new Slot[size];
-        for (int i = 0; i < size; i++) {
-            slots[i] = new Slot();
-        }
-        mask = size - 1;
-        arena = new StageArena(stageLimitBytes);
+        this.maxSlots = maxSlots;
+        slots = newSlots(Math.min(INITIAL_SLOTS, maxSlots), new Slot[0]);
+        arena = new StageArena(stageLimitBytes, shrinkAfterNanos);
         this.owner = owner;
     }
 
-    /** The slot to fill next, or {@code null} if every slot waits. Producer only. */
+    /** {@code size} slots, the first ones those of {@code old}. */
+    private static Slot[] newSlots(int size, Slot[] old) {
+        Slot[] s = new Slot[size];
+        int kept = Math.min(size, old.length);
+        System.arraycopy(old, 0, s, 0, kept);
+        for (int i = kept; i < size; i++) {
+            s[i] = new Slot();
+        }
+        return s;
+    }
+
+    /**
+     * The slot to fill next, or {@code null} if every slot waits. Producer only. A ring found full
+     * below its most slots doubles at the next capture that finds it empty (a summary thread held
+     * up for a few milliseconds fills a ring of 64 at tens of thousands of inferences a second),
+     * and halves again after quiet windows, so that memory comes back after the burst.
+     */
     Slot claim() {
         long t = tail;
-        if (t - headSeen >= slots.length) {
+        Slot[] ss = slots;
+        if (wanted || ++claims >= SHRINK_WINDOW) {
+            resizeIfEmpty(t, ss);
+            ss = slots;
+        }
+        if (t - headSeen >= ss.length) {
             headSeen = head;
-            if (t - headSeen >= slots.length) {
+            long waiting = t - headSeen;
+            if (waiting > deepest) {
+                deepest = waiting;
+            }
+            if (waiting >= ss.length) {
+                if (ss.length < maxSlots) {
+                    wanted = true;
+                }
                 return null;
             }
         }
-        return slots[(int) t & mask];
+        return ss[(int) t & (ss.length - 1)];
+    }
+
+    /** Grows or shrinks the slots as {@link #claim} says, if none waits now. */
+    private void resizeIfEmpty(long t, Slot[] ss) {
+        headSeen = head;
+        if (headSeen != t) {
+            return; // some wait: look again at the next capture
+        }
+        if (wanted) {
+            slots = newSlots(Math.min(maxSlots, 2 * ss.length), ss);
+        } else {
+            long now = System.nanoTime();
+            if (now - windowStart < shrinkAfterNanos) {
+                claims = 0; // the window goes on
+                return;
+            }
+            if (ss.length > INITIAL_SLOTS && deepest <= ss.length / 4) {
+                slots = newSlots(ss.length / 2, ss);
+            }
+            windowStart = now;
+        }
+        wanted = false;
+        claims = 0;
+        deepest = 0;
     }
 
     /** Publishes the slot {@link #claim} returned. Producer only. */
@@ -139,7 +230,7 @@ final class CaptureRing {
         tail = tail + 1;
     }
 
-    /** How many captures the ring holds at most. */
+    /** How many captures the ring holds at most now. */
     int capacity() {
         return slots.length;
     }
@@ -152,7 +243,11 @@ final class CaptureRing {
     /** The oldest published slot, or {@code null}. Consumer only. */
     Slot peek() {
         long h = head;
-        return h == tail ? null : slots[(int) h & mask];
+        if (h == tail) {
+            return null;
+        }
+        Slot[] ss = slots; // read after tail: the slots the producer filled
+        return ss[(int) h & (ss.length - 1)];
     }
 
     /** Frees the slot {@link #peek} returned, and its room in the arena. Consumer only. */

@@ -100,7 +100,11 @@ public final class InferenceRecorder implements Hooks {
         this.summaryThread =
                 config.deferSummaries
                         ? new SummaryThread(
-                                writer, counters, newSummaries(), config.captureSlots, headroom)
+                                writer,
+                                counters,
+                                newSummaries(),
+                                Math.min(config.captureSlots, CaptureRing.INITIAL_SLOTS),
+                                headroom)
                         : null;
     }
 

@@ -8,6 +8,8 @@ import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -101,5 +103,129 @@ class CaptureRingTest {
         assertThatThrownBy(() -> new CaptureRing(3, 1024, Thread.currentThread()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("power of two");
+    }
+
+    @Test
+    void aRingFoundFullGrowsOnceEmptyUpToItsMostAndShrinksBackAfterQuietWindows() {
+        CaptureRing ring = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 0);
+        assertThat(ring.capacity()).isEqualTo(CaptureRing.INITIAL_SLOTS);
+        for (int expected : new int[] {64, 128, 256, 512, 1024, 1024}) {
+            int held = 0;
+            while (ring.claim() != null) {
+                ring.publish();
+                held++;
+            }
+            assertThat(held).as("held before full").isEqualTo(expected);
+            assertThat(ring.claim()).as("still full, no growth while slots wait").isNull();
+            while (!ring.isEmpty()) {
+                ring.release(ring.peek());
+            }
+        }
+        assertThat(ring.capacity()).isEqualTo(1024);
+
+        // two waiting at most: once a window has passed without the ring a quarter full, it
+        // halves at the end of each window, down to where it started
+        List<Integer> sizes = new ArrayList<>();
+        for (int window = 0; window < 8; window++) {
+            for (int i = 0; i < CaptureRing.SHRINK_WINDOW; i++) {
+                assertThat(ring.claim()).isNotNull();
+                ring.publish();
+                if (i % 2 == 1) {
+                    ring.release(ring.peek());
+                    ring.release(ring.peek());
+                }
+            }
+            sizes.add(ring.capacity());
+        }
+        assertThat(sizes).as("one halving per window").containsSubsequence(1024, 512, 256, 128, 64);
+        assertThat(sizes.get(sizes.size() - 1)).isEqualTo(CaptureRing.INITIAL_SLOTS);
+        for (int i = 1; i < sizes.size(); i++) {
+            assertThat(sizes.get(i)).isIn(sizes.get(i - 1), sizes.get(i - 1) / 2, 64);
+        }
+
+        // with windows of 10 s, a few thousand quiet captures do not shrink it
+        CaptureRing slow = new CaptureRing(1024, 64 * 1024, Thread.currentThread());
+        for (int i = 0; i < 5; i++) {
+            while (slow.claim() != null) {
+                slow.publish();
+            }
+            while (!slow.isEmpty()) {
+                slow.release(slow.peek());
+            }
+        }
+        assertThat(slow.claim()).isNotNull();
+        assertThat(slow.capacity()).isEqualTo(1024);
+        for (int i = 0; i < 3 * CaptureRing.SHRINK_WINDOW; i++) {
+            slow.publish();
+            slow.release(slow.peek());
+            slow.claim();
+        }
+        assertThat(slow.capacity()).isEqualTo(1024);
+
+        // a ring of at most 16 starts with 16 and never grows
+        CaptureRing small = new CaptureRing(16, 64 * 1024, Thread.currentThread());
+        int held = 0;
+        while (small.claim() != null) {
+            small.publish();
+            held++;
+        }
+        assertThat(held).isEqualTo(16);
+        while (!small.isEmpty()) {
+            small.release(small.peek());
+        }
+        assertThat(small.claim()).isNotNull();
+        assertThat(small.capacity()).isEqualTo(16);
+    }
+
+    @Test
+    void aConsumerOnAnotherThreadTakesEveryCaptureInOrderWhileTheRingGrowsAndShrinks()
+            throws Exception {
+        CaptureRing ring = new CaptureRing(1024, 64 * 1024, Thread.currentThread());
+        int n = 300_000;
+        long[] seen = new long[n];
+        int[] taken = new int[1];
+        Thread consumer =
+                new Thread(
+                        () -> {
+                            InferenceRecord r = new InferenceRecord();
+                            java.util.Random rnd = new java.util.Random(3);
+                            while (taken[0] < n) {
+                                CaptureRing.Slot s;
+                                synchronized (ring) {
+                                    s = ring.peek();
+                                    if (s != null) {
+                                        s.putHeader(r);
+                                        seen[taken[0]++] = r.latencyNanos;
+                                        ring.release(s);
+                                    }
+                                }
+                                if (s == null || rnd.nextInt(20_000) == 0) {
+                                    // held up now and then: the ring fills and grows
+                                    java.util.concurrent.locks.LockSupport.parkNanos(
+                                            rnd.nextInt(2_000_000));
+                                }
+                            }
+                        });
+        consumer.start();
+        InferenceRecord header = new InferenceRecord();
+        int maxSeen = 0;
+        for (int i = 0; i < n; i++) {
+            CaptureRing.Slot s;
+            while ((s = ring.claim()) == null) {
+                Thread.onSpinWait();
+            }
+            header.latencyNanos = i;
+            s.takeHeader(header);
+            ring.publish();
+            maxSeen = Math.max(maxSeen, ring.capacity());
+        }
+        consumer.join(60_000);
+        assertThat(consumer.isAlive()).isFalse();
+        for (int i = 0; i < n; i++) {
+            if (seen[i] != i) {
+                throw new AssertionError("capture " + i + " came as " + seen[i]);
+            }
+        }
+        assertThat(maxSeen).as("grew while the consumer was held up").isGreaterThan(64);
     }
 }

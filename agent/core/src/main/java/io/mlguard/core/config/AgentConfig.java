@@ -145,8 +145,8 @@ public final class AgentConfig {
                         ? src.getInt("deferAboveElements", 2048, 0, Integer.MAX_VALUE)
                         : deferMode.equals("true") ? 0 : Integer.MAX_VALUE;
         deferOnSpareCore = deferMode.equals("auto") && src.getBoolean("deferOnSpareCore", true);
-        captureSlots = Integer.highestOneBit(src.getInt("captureSlots", 64, 1, 1024));
-        stageBytes = src.getInt("stageKb", 256, 1, 1 << 20) * 1024;
+        captureSlots = Integer.highestOneBit(src.getInt("captureSlots", 1024, 1, 1 << 16));
+        stageBytes = src.getInt("stageKb", 4096, 1, 1 << 20) * 1024;
         captureSampleEvery =
                 Integer.highestOneBit(src.getInt("captureSampleEvery", 64, 1, 1 << 20));
     }

@@ -44,11 +44,37 @@ public final class StageArena {
      */
     private int wanted;
 
+    /** The most bytes held at once during this window of {@link #SHRINK_WINDOW} captures. */
+    private long held;
+
+    /** Captures begun in this window. */
+    private int begun;
+
+    /**
+     * A buffer grown during a burst (a summary thread held up for some milliseconds) is halved at
+     * the end of each window of this many captures in which it was never more than a quarter full,
+     * at a capture that finds it empty: memory comes back once the burst is over.
+     */
+    static final int SHRINK_WINDOW = 4096;
+
+    /** A window's least duration (the clock is read once per {@link #SHRINK_WINDOW} captures). */
+    public static final long SHRINK_AFTER_NANOS = 10_000_000_000L;
+
+    private final long shrinkAfterNanos;
+
+    private long windowStart = System.nanoTime();
+
     /**
      * @param limitBytes the largest the buffer grows to; rounded down to a power of two, and at
      *     least {@link #INITIAL_BYTES}
      */
     public StageArena(int limitBytes) {
+        this(limitBytes, SHRINK_AFTER_NANOS);
+    }
+
+    /** As above, with windows of {@code shrinkAfterNanos} at least (tests give 0). */
+    public StageArena(int limitBytes, long shrinkAfterNanos) {
+        this.shrinkAfterNanos = shrinkAfterNanos;
         this.limitBytes = Math.max(INITIAL_BYTES, Integer.highestOneBit(limitBytes));
         allocate(Math.min(INITIAL_BYTES, this.limitBytes));
     }
@@ -80,6 +106,18 @@ public final class StageArena {
                 allocate((int) Math.min(limitBytes, size));
             }
             wanted = 0;
+            begun = 0;
+            held = 0;
+        } else if (++begun >= SHRINK_WINDOW) {
+            long now = System.nanoTime();
+            begun = 0;
+            if (now - windowStart >= shrinkAfterNanos) {
+                if (capacity() > INITIAL_BYTES && held <= capacity() / 4 && head == tail) {
+                    allocate(capacity() / 2);
+                }
+                windowStart = now;
+                held = 0;
+            }
         }
         return tail;
     }
@@ -103,9 +141,13 @@ public final class StageArena {
             p += capacity() - at; // not across the end: from the start
             at = 0;
         }
-        if (p + length - head > capacity()) {
+        long inUse = p + length - head;
+        if (inUse > capacity()) {
             wanted = Math.max(wanted, length);
             return -1;
+        }
+        if (inUse > held) {
+            held = inUse;
         }
         tail = p + length;
         return at;

@@ -29,6 +29,16 @@ public final class StagedTensors {
 
     private static final int MAX_ENTRIES = 2 * Records.MAX_TENSORS;
 
+    /**
+     * The most bytes one inference's tensors are copied with, whatever room the arena has: past
+     * that, summarising in place (where tensors beyond {@code maxElements} are sampled, not read
+     * whole) costs the serving thread less than copying them would.
+     */
+    public static final int MAX_CAPTURE_BYTES = 256 * 1024;
+
+    /** Bytes this capture has copied so far. */
+    private long stagedBytes;
+
     private int count;
     private int inputs;
     private int outputs;
@@ -71,6 +81,7 @@ public final class StagedTensors {
             names[i] = null;
         }
         count = 0;
+        stagedBytes = 0;
         inputs = 0;
         outputs = 0;
         dimsUsed = 0;
@@ -136,7 +147,8 @@ public final class StagedTensors {
         if (has && width > 0) {
             n = Math.min(Summaries.count(shape), Elements.count(data, dtype));
             long bytes = n * width;
-            int at = bytes > Integer.MAX_VALUE ? -1 : arena.reserve((int) bytes);
+            stagedBytes += bytes;
+            int at = stagedBytes > MAX_CAPTURE_BYTES ? -1 : arena.reserve((int) bytes);
             if (at < 0 || !copy(data, dtype, width, at, (int) n)) {
                 overflowed = true;
                 return;

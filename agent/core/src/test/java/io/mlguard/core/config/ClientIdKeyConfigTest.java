@@ -40,8 +40,11 @@ class ClientIdKeyConfigTest {
         assertThatThrownBy(() -> AgentConfig.load("deferSummaries=sometimes", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("deferSummaries=sometimes is not auto, true or false");
-        assertThat(c.captureSlots).isEqualTo(64);
-        assertThat(c.stageBytes).isEqualTo(256 * 1024);
+        assertThat(c.captureSlots).isEqualTo(1024);
+        assertThat(c.stageBytes).isEqualTo(4096 * 1024);
+        assertThat(c.deferOnSpareCore).isTrue();
+        assertThat(AgentConfig.load("deferOnSpareCore=false", Map.of()).deferOnSpareCore).isFalse();
+        assertThat(all.deferOnSpareCore).as("only auto looks at the cores").isFalse();
         assertThat(c.captureSampleEvery).isEqualTo(64);
         AgentConfig set =
                 AgentConfig.load(
@@ -54,7 +57,7 @@ class ClientIdKeyConfigTest {
         assertThat(set.toString()).contains("deferSummaries=true, captureSlots=64, stageKb=32");
         assertThatThrownBy(() -> AgentConfig.load("captureSlots=0", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("captureSlots=0 is outside 1..1024");
+                .hasMessageContaining("captureSlots=0 is outside 1..65536");
     }
 
     @Test

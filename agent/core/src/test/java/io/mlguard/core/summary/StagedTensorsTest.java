@@ -400,6 +400,95 @@ class StagedTensorsTest {
     }
 
     @Test
+    void anArenaGrownForABurstShrinksBackOnceItStaysMostlyEmpty() {
+        StageArena arena = new StageArena(1 << 20, 0);
+        // a burst: 40 KB captures pile up until the buffer, grown while empty, holds them
+        for (int round = 0; round < 8; round++) {
+            arena.begin();
+            long[] ends = new long[64];
+            int held = 0;
+            while (held < ends.length && arena.reserve(40_000) >= 0) {
+                ends[held++] = arena.end();
+            }
+            arena.free(arena.end()); // the summary thread catches up
+        }
+        assertThat(arena.capacity()).isEqualTo(1 << 20);
+
+        // then small captures, each freed before the next: halved after every quiet window
+        int capacity = arena.capacity();
+        for (int window = 0; window < 3; window++) {
+            for (int i = 0; i < StageArena.SHRINK_WINDOW; i++) {
+                arena.begin();
+                assertThat(arena.reserve(3_200)).isNotNegative();
+                arena.free(arena.end());
+            }
+            arena.begin();
+            capacity /= 2;
+            assertThat(arena.capacity()).as("after window %d", window).isEqualTo(capacity);
+        }
+        // never below its start, and not while a window had it a quarter full
+        StageArena small = new StageArena(1 << 20, 0);
+        for (int i = 0; i < 3 * StageArena.SHRINK_WINDOW; i++) {
+            small.begin();
+            small.reserve(100);
+            small.free(small.end());
+        }
+        assertThat(small.capacity()).isEqualTo(StageArena.INITIAL_BYTES);
+        StageArena busy = new StageArena(1 << 20, 0);
+        busy.begin();
+        busy.reserve(20_000); // grows to 64 KB at the next begin
+        busy.begin();
+        assertThat(busy.capacity()).isEqualTo(64 * 1024);
+        for (int i = 0; i < 2 * StageArena.SHRINK_WINDOW; i++) {
+            busy.begin();
+            assertThat(busy.reserve(20_000)).isNotNegative(); // 20 of 64 KB: more than a quarter
+            busy.free(busy.end());
+        }
+        busy.begin();
+        assertThat(busy.capacity()).isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void anInferenceOfMoreThanTheCaptureLimitIsNeverCopiedWhateverTheArenaHolds() {
+        StageArena arena = new StageArena(16 << 20);
+        StagedTensors slot = new StagedTensors();
+        Summaries s = summaries(65536, false);
+        InferenceRecord r = new InferenceRecord();
+        int floats = StagedTensors.MAX_CAPTURE_BYTES / 4 / 2; // each half the limit
+        for (int attempt = 0; attempt < 3; attempt++) {
+            slot.begin(arena);
+            s.stageInto(slot);
+            s.input(
+                    r,
+                    "a",
+                    DType.FLOAT32,
+                    new long[] {floats},
+                    FloatBuffer.wrap(new float[floats]));
+            s.input(
+                    r,
+                    "b",
+                    DType.FLOAT32,
+                    new long[] {floats},
+                    FloatBuffer.wrap(new float[floats]));
+            boolean atLimit = !slot.overflowed();
+            s.output(r, "c", DType.FLOAT32, new long[] {1}, FloatBuffer.wrap(new float[1]));
+            s.stageInto(null);
+            if (attempt == 0) {
+                // the arena starts at 16 KB: it grows for the next capture
+                assertThat(slot.end()).isEqualTo(-1);
+                continue;
+            }
+            assertThat(atLimit).as("exactly the limit is copied").isTrue();
+            assertThat(slot.overflowed()).as("one float more is not").isTrue();
+            assertThat(slot.end()).isEqualTo(-1);
+        }
+        assertThat(arena.end()).as("all given back").isZero();
+        assertThat(arena.capacity())
+                .as("room enough")
+                .isGreaterThanOrEqualTo(StagedTensors.MAX_CAPTURE_BYTES);
+    }
+
+    @Test
     void theArenaHoldsWaitingCapturesUntilFreedAndNeverSplitsATensor() {
         StageArena arena = new StageArena(StageArena.INITIAL_BYTES);
         int len = 6000; // two fit in 16 KB, a third only once the first is freed
