@@ -90,10 +90,15 @@ final class CpuHeadroom {
             long total = host[0];
             long idle = host[1];
             int hostCores = (int) host[2];
-            if (lastHostTotal >= 0 && total > lastHostTotal) {
+            if (lastHostTotal >= 0 && total - lastHostTotal < MIN_TICKS_PER_CORE * hostCores) {
+                // too short to tell: the process's time and the host's are counted apart, a tick
+                // or two out of step; compare with the next reading instead
+                return spare;
+            }
+            if (lastHostTotal >= 0) {
                 double window = total - lastHostTotal; // ticks of all the host's cores
-                double used = (process - lastProcessTicks) / window * hostCores;
-                double idleCores = (idle - lastHostIdle) / window * hostCores;
+                double used = clamp((process - lastProcessTicks) / window * hostCores, hostCores);
+                double idleCores = clamp((idle - lastHostIdle) / window * hostCores, hostCores);
                 lastSpareCores = Math.min(usableCores - used, idleCores);
                 spare = decide(spare, lastSpareCores);
             }
@@ -109,6 +114,16 @@ final class CpuHeadroom {
                             + "); small captures are summarised on their threads");
         }
         return spare;
+    }
+
+    /**
+     * The fewest clock ticks per host core between two compared readings: 10, a tenth of a second
+     * at Linux's usual 100 a second (a period is a quarter).
+     */
+    static final int MIN_TICKS_PER_CORE = 10;
+
+    private static double clamp(double cores, int hostCores) {
+        return Math.max(0, Math.min(hostCores, cores));
     }
 
     /** The spare cores found by the last reading that compared two (NaN before that). */

@@ -108,6 +108,31 @@ class CpuHeadroomTest {
     }
 
     @Test
+    void aWindowOfFewerThanTenTicksPerCoreWaitsForTheNextReading() throws Exception {
+        CpuHeadroom h = headroom(2, processLine(0, 0), hostStat(2, 0, 0, 0));
+        h.update(0);
+        // 19 ticks of 2 cores, 3 of them the process's (counted apart, out of step): not compared
+        write(processFile, processLine(3, 0));
+        write(hostFile, hostStat(2, 1, 18, 0));
+        assertThat(h.update(1000)).isFalse();
+        assertThat(h.lastSpareCores()).isNaN();
+        // 20 ticks since the first reading: compared with it
+        write(hostFile, hostStat(2, 2, 18, 0));
+        assertThat(h.update(2000)).isTrue();
+        assertThat(h.lastSpareCores()).isCloseTo(2 - 3 / 20.0 * 2, within(1e-9));
+    }
+
+    @Test
+    void cpuTimeCountedAheadOfTheHostsTicksIsNoMoreThanAllItsCores() throws Exception {
+        CpuHeadroom h = headroom(8, processLine(0, 0), hostStat(2, 0, 0, 0));
+        h.update(0);
+        write(processFile, processLine(100, 0)); // 100 ticks in a window of 40 on 2 cores
+        write(hostFile, hostStat(2, 40, 0, 0));
+        h.update(1000);
+        assertThat(h.lastSpareCores()).as("8 usable, all 2 of the host's used, none idle").isZero();
+    }
+
+    @Test
     void theDecisionHasAGapSoThatALoadNearTheLimitDoesNotFlipIt() {
         assertThat(CpuHeadroom.decide(false, 0.49)).isFalse();
         assertThat(CpuHeadroom.decide(false, 0.5)).isTrue();
