@@ -120,16 +120,52 @@ final class SummaryThread implements Runnable {
         return spareCore;
     }
 
-    /** Reads the headroom if a period has passed; says so on a change, at debug level. */
-    private void readHeadroom() {
-        boolean now = headroom.update(System.nanoTime());
-        if (now != spareCore) {
-            spareCore = now;
+    /**
+     * The share of a period this thread may spend summarising and still be handed small captures:
+     * past {@link #BUSY_OFF} they go back to their serving threads, under {@link #BUSY_ON} they
+     * come again. One summary thread serves every serving thread: with many of them on many cores,
+     * each with a core to spare, it could not keep up, and each full ring would make its serving
+     * thread write a waiting record itself, which costs more than summarising in place.
+     */
+    static final double BUSY_OFF = 0.8;
+
+    static final double BUSY_ON = 0.6;
+
+    /** Time spent in rounds that found captures since {@link #periodStart}. This thread only. */
+    private long busyNanos;
+
+    private long periodStart = System.nanoTime();
+
+    /** Whether this thread kept up in the last period (see {@link #BUSY_OFF}). */
+    private boolean keepingUp = true;
+
+    /** Whether a thread that spent {@code busy} of a period summarising still keeps up. */
+    static boolean keepsUp(boolean keepingUp, double busy) {
+        return keepingUp ? busy <= BUSY_OFF : busy <= BUSY_ON;
+    }
+
+    /**
+     * Reads the headroom if a period has passed, and how busy this thread was; says so on a change,
+     * at debug level.
+     */
+    private void readHeadroom(long now) {
+        boolean cores = headroom.update(now);
+        long elapsed = now - periodStart;
+        if (elapsed >= CpuHeadroom.PERIOD_NANOS) {
+            keepingUp = keepsUp(keepingUp, busyNanos / (double) elapsed);
+            busyNanos = 0;
+            periodStart = now;
+        }
+        boolean spare = cores && keepingUp;
+        if (spare != spareCore) {
+            spareCore = spare;
             AgentLog.debug(
                     String.format(
-                            "%.2f cores spare: small captures are summarised %s",
+                            "%.2f cores spare, the summary thread %s: small captures are"
+                                    + " summarised %s",
                             headroom.lastSpareCores(),
-                            now ? "by the summary thread" : "on their serving threads"));
+                            keepingUp ? "keeping up" : "busy",
+                            spare ? "by the summary thread" : "on their serving threads"));
         }
     }
 
@@ -148,9 +184,14 @@ final class SummaryThread implements Runnable {
         long round = 0;
         try {
             while (!stopped) {
+                long start = headroom == null ? 0 : System.nanoTime();
                 long done = drainAll(summaries);
                 if (headroom != null) {
-                    readHeadroom();
+                    long end = System.nanoTime();
+                    if (done > 0) {
+                        busyNanos += end - start;
+                    }
+                    readHeadroom(end);
                 }
                 idleRounds = done > 0 ? 0 : idleRounds + 1;
                 if (forgetsEndedThreads(done, ++round)) {

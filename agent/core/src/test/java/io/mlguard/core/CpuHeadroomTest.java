@@ -144,6 +144,16 @@ class CpuHeadroomTest {
     }
 
     @Test
+    void aSummaryThreadBusyMostOfAPeriodTakesNoSmallCapturesUntilItHasRoomAgain() {
+        assertThat(SummaryThread.keepsUp(true, 0.8)).isTrue();
+        assertThat(SummaryThread.keepsUp(true, 0.81)).isFalse();
+        assertThat(SummaryThread.keepsUp(false, 0.7)).as("not yet").isFalse();
+        assertThat(SummaryThread.keepsUp(false, 0.6)).isTrue();
+        assertThat(SummaryThread.keepsUp(false, 0)).isTrue();
+        assertThat(SummaryThread.keepsUp(true, 1.5)).as("descheduled while draining").isFalse();
+    }
+
+    @Test
     void aHostWithHundredsOfCoresIsReadWhole() throws Exception {
         // some 9 KB more than the first buffer
         CpuHeadroom h = headroom(256, processLine(0, 0), hostStat(512, 0, 0, 0));
