@@ -209,6 +209,7 @@ final class CaptureRing {
         }
         if (wanted) {
             slots = newSlots(Math.min(maxSlots, 2 * ss.length), ss);
+            windowStart = System.nanoTime(); // a growth starts a new window
         } else {
             long now = System.nanoTime();
             if (now - windowStart < shrinkAfterNanos) {

@@ -106,7 +106,7 @@ class CaptureRingTest {
     }
 
     @Test
-    void aRingFoundFullGrowsOnceEmptyUpToItsMostAndShrinksBackAfterQuietWindows() {
+    void aRingFoundFullGrowsOnceEmptyUpToItsMostAndShrinksBackAfterQuietWindows() throws Exception {
         CaptureRing ring = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 0);
         assertThat(ring.capacity()).isEqualTo(CaptureRing.INITIAL_SLOTS);
         for (int expected : new int[] {64, 128, 256, 512, 1024, 1024}) {
@@ -161,6 +161,23 @@ class CaptureRingTest {
             slow.claim();
         }
         assertThat(slow.capacity()).isEqualTo(1024);
+
+        // a growth starts a new window: a ring grown after a long quiet time is not halved at
+        // once
+        CaptureRing late = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 200_000_000L);
+        Thread.sleep(250); // the first window is long over
+        while (late.claim() != null) {
+            late.publish();
+        }
+        while (!late.isEmpty()) {
+            late.release(late.peek());
+        }
+        for (int i = 0; i < 2 * CaptureRing.SHRINK_WINDOW; i++) {
+            late.claim();
+            late.publish();
+            late.release(late.peek());
+        }
+        assertThat(late.capacity()).as("grown, within its window").isEqualTo(128);
 
         // a ring of at most 16 starts with 16 and never grows
         CaptureRing small = new CaptureRing(16, 64 * 1024, Thread.currentThread());

@@ -52,8 +52,9 @@ public final class StageArena {
 
     /**
      * A buffer grown during a burst (a summary thread held up for some milliseconds) is halved at
-     * the end of each window of this many captures in which it was never more than a quarter full,
-     * at a capture that finds it empty: memory comes back once the burst is over.
+     * the end of each window of this many captures, and {@link #SHRINK_AFTER_NANOS} at least (a
+     * growth starts a new window), in which it was never more than a quarter full, at a capture
+     * that finds it empty: memory comes back once the bursts are over.
      */
     static final int SHRINK_WINDOW = 4096;
 
@@ -108,6 +109,7 @@ public final class StageArena {
             wanted = 0;
             begun = 0;
             held = 0;
+            windowStart = System.nanoTime();
         } else if (++begun >= SHRINK_WINDOW) {
             long now = System.nanoTime();
             begun = 0;

@@ -449,6 +449,22 @@ class StagedTensorsTest {
     }
 
     @Test
+    void anArenaGrownAfterALongQuietTimeIsNotHalvedAtOnce() throws Exception {
+        StageArena arena = new StageArena(1 << 20, 200_000_000L);
+        Thread.sleep(250); // the first window is long over
+        arena.begin();
+        assertThat(arena.reserve(20_000)).as("more than 16 KB").isNegative();
+        arena.begin(); // grows, and starts a new window
+        assertThat(arena.capacity()).isEqualTo(64 * 1024);
+        for (int i = 0; i < 2 * StageArena.SHRINK_WINDOW; i++) {
+            arena.begin();
+            arena.reserve(100);
+            arena.free(arena.end());
+        }
+        assertThat(arena.capacity()).as("grown, within its window").isEqualTo(64 * 1024);
+    }
+
+    @Test
     void anInferenceOfMoreThanTheCaptureLimitIsNeverCopiedWhateverTheArenaHolds() {
         StageArena arena = new StageArena(16 << 20);
         StagedTensors slot = new StagedTensors();
