@@ -57,6 +57,9 @@ final class CpuHeadroom {
     private double lastSpareCores = Double.NaN;
     private boolean failed;
 
+    /** Readings kept so far (for tests: a reading is compared with the one before it). */
+    private volatile int readings;
+
     CpuHeadroom() {
         this(
                 Paths.get("/proc/self/stat"),
@@ -105,6 +108,7 @@ final class CpuHeadroom {
             lastProcessTicks = process;
             lastHostTotal = total;
             lastHostIdle = idle;
+            readings++;
         } catch (IOException | RuntimeException e) {
             failed = true;
             spare = false;
@@ -124,6 +128,11 @@ final class CpuHeadroom {
 
     private static double clamp(double cores, int hostCores) {
         return Math.max(0, Math.min(hostCores, cores));
+    }
+
+    /** How many readings have been kept. */
+    int readings() {
+        return readings;
     }
 
     /** The spare cores found by the last reading that compared two (NaN before that). */

@@ -280,6 +280,13 @@ class AutoDeferralTest {
         }
         assertThat(c.capturesDeferred.sum()).as("no reading has found a spare core").isZero();
         assertThat(t.running()).as("started by the small captures, to look").isTrue();
+        // the files change only once the summary thread has read them as they are: a first
+        // reading of the changed ones would leave it nothing to compare them with
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (headroom.readings() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(headroom.readings()).as("readings of the quiet files").isPositive();
 
         // 200 ticks of the host's 2 cores: the process used 10 (0.1 core), the rest idled
         files.write(self, CpuHeadroomTest.processLine(10, 0));
@@ -295,7 +302,7 @@ class AutoDeferralTest {
         files.write(self, CpuHeadroomTest.processLine(210, 0));
         files.write(host, CpuHeadroomTest.hostStat(2, 210, 190, 0));
         awaitSpareCore(t, false);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!rings(t)[0].isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
