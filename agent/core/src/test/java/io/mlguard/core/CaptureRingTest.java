@@ -164,8 +164,8 @@ class CaptureRingTest {
 
         // a growth starts a new window: a ring grown after a long quiet time is not halved at
         // once
-        CaptureRing late = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 200_000_000L);
-        Thread.sleep(250); // the first window is long over
+        CaptureRing late = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 1_000_000_000L);
+        Thread.sleep(1100); // the first window (1 s) is over
         while (late.claim() != null) {
             late.publish();
         }

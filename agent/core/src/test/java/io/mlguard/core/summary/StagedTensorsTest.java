@@ -450,8 +450,8 @@ class StagedTensorsTest {
 
     @Test
     void anArenaGrownAfterALongQuietTimeIsNotHalvedAtOnce() throws Exception {
-        StageArena arena = new StageArena(1 << 20, 200_000_000L);
-        Thread.sleep(250); // the first window is long over
+        StageArena arena = new StageArena(1 << 20, 1_000_000_000L);
+        Thread.sleep(1100); // the first window (1 s) is over
         arena.begin();
         assertThat(arena.reserve(20_000)).as("more than 16 KB").isNegative();
         arena.begin(); // grows, and starts a new window
