@@ -5,6 +5,7 @@ import io.mlguard.core.summary.StagedTensors;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
+import java.util.function.LongSupplier;
 
 /**
  * One serving thread's captured inferences on their way to being summarised and written: a
@@ -101,8 +102,11 @@ final class CaptureRing {
 
     private final long shrinkAfterNanos;
 
+    /** The clock of the shrink windows; {@code null} for {@link System#nanoTime}. */
+    private final LongSupplier clock;
+
     /** When this window started. Producer only. */
-    private long windowStart = System.nanoTime();
+    private long windowStart;
 
     /**
      * The slots, a power of two of them: replaced (grown or shrunk) by the producer only while none
@@ -146,19 +150,33 @@ final class CaptureRing {
      * @param stageLimitBytes the most bytes the arena grows to
      */
     CaptureRing(int maxSlots, int stageLimitBytes, Thread owner) {
-        this(maxSlots, stageLimitBytes, owner, SHRINK_AFTER_NANOS);
+        this(maxSlots, stageLimitBytes, owner, SHRINK_AFTER_NANOS, null);
     }
 
-    /** As above, with windows of {@code shrinkAfterNanos} at least (tests give 0). */
-    CaptureRing(int maxSlots, int stageLimitBytes, Thread owner, long shrinkAfterNanos) {
+    /**
+     * As above, with windows of {@code shrinkAfterNanos} at least, read from {@code clock} ({@code
+     * null} for {@link System#nanoTime}; tests give their own), for the ring and its arena.
+     */
+    CaptureRing(
+            int maxSlots,
+            int stageLimitBytes,
+            Thread owner,
+            long shrinkAfterNanos,
+            LongSupplier clock) {
         this.shrinkAfterNanos = shrinkAfterNanos;
+        this.clock = clock;
+        this.windowStart = now();
         if (maxSlots < 1 || Integer.bitCount(maxSlots) != 1) {
             throw new IllegalArgumentException("ring size " + maxSlots + " is not a power of two");
         }
         this.maxSlots = maxSlots;
         slots = newSlots(Math.min(INITIAL_SLOTS, maxSlots), new Slot[0]);
-        arena = new StageArena(stageLimitBytes, shrinkAfterNanos);
+        arena = new StageArena(stageLimitBytes, shrinkAfterNanos, clock);
         this.owner = owner;
+    }
+
+    private long now() {
+        return clock == null ? System.nanoTime() : clock.getAsLong();
     }
 
     /** {@code size} slots, the first ones those of {@code old}. */
@@ -209,9 +227,9 @@ final class CaptureRing {
         }
         if (wanted) {
             slots = newSlots(Math.min(maxSlots, 2 * ss.length), ss);
-            windowStart = System.nanoTime(); // a growth starts a new window
+            windowStart = now(); // a growth starts a new window
         } else {
-            long now = System.nanoTime();
+            long now = now();
             if (now - windowStart < shrinkAfterNanos) {
                 claims = 0; // the window goes on
                 return;

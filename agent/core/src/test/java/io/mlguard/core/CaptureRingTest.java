@@ -107,7 +107,7 @@ class CaptureRingTest {
 
     @Test
     void aRingFoundFullGrowsOnceEmptyUpToItsMostAndShrinksBackAfterQuietWindows() throws Exception {
-        CaptureRing ring = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 0);
+        CaptureRing ring = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 0, null);
         assertThat(ring.capacity()).isEqualTo(CaptureRing.INITIAL_SLOTS);
         for (int expected : new int[] {64, 128, 256, 512, 1024, 1024}) {
             int held = 0;
@@ -164,8 +164,11 @@ class CaptureRingTest {
 
         // a growth starts a new window: a ring grown after a long quiet time is not halved at
         // once
-        CaptureRing late = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 1_000_000_000L);
-        Thread.sleep(1100); // the first window (1 s) is over
+        long[] clock = {0};
+        CaptureRing late =
+                new CaptureRing(
+                        1024, 64 * 1024, Thread.currentThread(), 1_000_000_000L, () -> clock[0]);
+        clock[0] += 5_000_000_000L; // the first window (1 s) is long over
         while (late.claim() != null) {
             late.publish();
         }

@@ -68,6 +68,13 @@ class CpuHeadroomTest {
         return new CpuHeadroom(processFile, hostFile, usableCores, 1000);
     }
 
+    /** Writes both files, then has {@code h} read them at {@code now}. */
+    boolean readAt(CpuHeadroom h, long now, String process, String host) throws IOException {
+        write(processFile, process);
+        write(hostFile, host);
+        return h.update(now);
+    }
+
     @Test
     void spareCoresAreTheLesserOfWhatTheProcessLeftAndWhatTheHostHasIdle() throws Exception {
         CpuHeadroom h = headroom(2, processLine(100, 50), hostStat(4, 1000, 3000, 0));
@@ -76,22 +83,23 @@ class CpuHeadroomTest {
 
         // 400 host ticks (100 per core): the process used 60 (0.6 cores) of its 2; the host idled
         // 300 ticks (3 cores): 1.4 spare
-        write(processFile, processLine(140, 70));
-        write(hostFile, hostStat(4, 1100, 3280, 20));
-        assertThat(h.update(1000)).isTrue();
+        assertThat(readAt(h, 1000, processLine(140, 70), hostStat(4, 1100, 3280, 20))).isTrue();
         assertThat(h.lastSpareCores()).isCloseTo(1.4, within(1e-9));
 
         // the process now uses 1.8 of its 2 cores (the host still idles): 0.2 spare, under 0.25
-        write(processFile, processLine(140 + 150, 70 + 30));
-        write(hostFile, hostStat(4, 1100 + 200, 3280 + 200, 20));
-        assertThat(h.update(2000)).isFalse();
+        assertThat(
+                        readAt(
+                                h,
+                                2000,
+                                processLine(140 + 150, 70 + 30),
+                                hostStat(4, 1100 + 200, 3280 + 200, 20)))
+                .isFalse();
         assertThat(h.lastSpareCores()).isCloseTo(0.2, within(1e-9));
 
         // the process idles, but the host's other processes fill 3.6 of its 4 cores: 0.4 spare,
         // not yet 0.5
-        write(processFile, processLine(290, 100));
-        write(hostFile, hostStat(4, 1300 + 360, 3480 + 40, 20));
-        assertThat(h.update(3000)).isFalse();
+        assertThat(readAt(h, 3000, processLine(290, 100), hostStat(4, 1300 + 360, 3480 + 40, 20)))
+                .isFalse();
         assertThat(h.lastSpareCores()).isCloseTo(0.4, within(1e-9));
     }
 
@@ -99,9 +107,9 @@ class CpuHeadroomTest {
     void readingsWithinAPeriodAreNotTaken() throws Exception {
         CpuHeadroom h = headroom(2, processLine(0, 0), hostStat(2, 0, 0, 0));
         h.update(0);
-        write(processFile, processLine(10, 0));
-        write(hostFile, hostStat(2, 10, 190, 0));
-        assertThat(h.update(999)).as("a period is 1000 ns here").isFalse();
+        assertThat(readAt(h, 999, processLine(10, 0), hostStat(2, 10, 190, 0)))
+                .as("a period is 1000 ns here")
+                .isFalse();
         assertThat(h.lastSpareCores()).isNaN();
         assertThat(h.update(1000)).isTrue();
         assertThat(h.lastSpareCores()).isCloseTo(1.9, within(1e-9));
@@ -112,9 +120,7 @@ class CpuHeadroomTest {
         CpuHeadroom h = headroom(2, processLine(0, 0), hostStat(2, 0, 0, 0));
         h.update(0);
         // 19 ticks of 2 cores, 3 of them the process's (counted apart, out of step): not compared
-        write(processFile, processLine(3, 0));
-        write(hostFile, hostStat(2, 1, 18, 0));
-        assertThat(h.update(1000)).isFalse();
+        assertThat(readAt(h, 1000, processLine(3, 0), hostStat(2, 1, 18, 0))).isFalse();
         assertThat(h.lastSpareCores()).isNaN();
         // 20 ticks since the first reading: compared with it
         write(hostFile, hostStat(2, 2, 18, 0));
@@ -158,9 +164,7 @@ class CpuHeadroomTest {
         // some 9 KB more than the first buffer
         CpuHeadroom h = headroom(256, processLine(0, 0), hostStat(512, 0, 0, 0));
         h.update(0);
-        write(processFile, processLine(100, 0));
-        write(hostFile, hostStat(512, 0, 51_200, 0));
-        assertThat(h.update(1000)).isTrue();
+        assertThat(readAt(h, 1000, processLine(100, 0), hostStat(512, 0, 51_200, 0))).isTrue();
         // 100 ticks of 51,200 on 512 cores: 1 core used of 256; 512 idle
         assertThat(h.lastSpareCores()).isCloseTo(255, within(1e-9));
     }
@@ -182,9 +186,7 @@ class CpuHeadroomTest {
             CpuHeadroom h = headroom(2, files[0], files[1]);
             assertThat(h.update(0)).isFalse();
             // good files from now on change nothing: the first failure is the last reading
-            write(processFile, processLine(0, 0));
-            write(hostFile, hostStat(2, 0, 0, 0));
-            assertThat(h.update(1000)).isFalse();
+            assertThat(readAt(h, 1000, processLine(0, 0), hostStat(2, 0, 0, 0))).isFalse();
             write(hostFile, hostStat(2, 0, 200, 0));
             assertThat(h.update(2000)).as(String.join(" / ", files)).isFalse();
             assertThat(h.lastSpareCores()).isNaN();

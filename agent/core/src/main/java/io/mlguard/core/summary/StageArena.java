@@ -7,6 +7,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
+import java.util.function.LongSupplier;
 
 /**
  * The bytes one serving thread's captured tensors are copied into until they are summarised: a
@@ -63,19 +64,27 @@ public final class StageArena {
 
     private final long shrinkAfterNanos;
 
-    private long windowStart = System.nanoTime();
+    /** The clock of the shrink windows; {@code null} for {@link System#nanoTime}. */
+    private final LongSupplier clock;
+
+    private long windowStart;
 
     /**
      * @param limitBytes the largest the buffer grows to; rounded down to a power of two, and at
      *     least {@link #INITIAL_BYTES}
      */
     public StageArena(int limitBytes) {
-        this(limitBytes, SHRINK_AFTER_NANOS);
+        this(limitBytes, SHRINK_AFTER_NANOS, null);
     }
 
-    /** As above, with windows of {@code shrinkAfterNanos} at least (tests give 0). */
-    public StageArena(int limitBytes, long shrinkAfterNanos) {
+    /**
+     * As above, with windows of {@code shrinkAfterNanos} at least, read from {@code clock} ({@code
+     * null} for {@link System#nanoTime}; tests give their own).
+     */
+    public StageArena(int limitBytes, long shrinkAfterNanos, LongSupplier clock) {
         this.shrinkAfterNanos = shrinkAfterNanos;
+        this.clock = clock;
+        this.windowStart = now();
         this.limitBytes = Math.max(INITIAL_BYTES, Integer.highestOneBit(limitBytes));
         allocate(Math.min(INITIAL_BYTES, this.limitBytes));
     }
@@ -88,6 +97,10 @@ public final class StageArena {
         ints = bytes.asIntBuffer();
         longs = bytes.asLongBuffer();
         mask = size - 1;
+    }
+
+    private long now() {
+        return clock == null ? System.nanoTime() : clock.getAsLong();
     }
 
     /** The buffer's size now. */
@@ -109,9 +122,9 @@ public final class StageArena {
             wanted = 0;
             begun = 0;
             held = 0;
-            windowStart = System.nanoTime();
+            windowStart = now();
         } else if (++begun >= SHRINK_WINDOW) {
-            long now = System.nanoTime();
+            long now = now();
             begun = 0;
             if (now - windowStart >= shrinkAfterNanos) {
                 if (capacity() > INITIAL_BYTES && held <= capacity() / 4 && head == tail) {

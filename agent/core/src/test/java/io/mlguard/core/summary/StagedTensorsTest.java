@@ -401,7 +401,7 @@ class StagedTensorsTest {
 
     @Test
     void anArenaGrownForABurstShrinksBackOnceItStaysMostlyEmpty() {
-        StageArena arena = new StageArena(1 << 20, 0);
+        StageArena arena = new StageArena(1 << 20, 0, null);
         // a burst: 40 KB captures pile up until the buffer, grown while empty, holds them
         for (int round = 0; round < 8; round++) {
             arena.begin();
@@ -427,14 +427,14 @@ class StagedTensorsTest {
             assertThat(arena.capacity()).as("after window %d", window).isEqualTo(capacity);
         }
         // never below its start, and not while a window had it a quarter full
-        StageArena small = new StageArena(1 << 20, 0);
+        StageArena small = new StageArena(1 << 20, 0, null);
         for (int i = 0; i < 3 * StageArena.SHRINK_WINDOW; i++) {
             small.begin();
             small.reserve(100);
             small.free(small.end());
         }
         assertThat(small.capacity()).isEqualTo(StageArena.INITIAL_BYTES);
-        StageArena busy = new StageArena(1 << 20, 0);
+        StageArena busy = new StageArena(1 << 20, 0, null);
         busy.begin();
         busy.reserve(20_000); // grows to 64 KB at the next begin
         busy.begin();
@@ -449,9 +449,10 @@ class StagedTensorsTest {
     }
 
     @Test
-    void anArenaGrownAfterALongQuietTimeIsNotHalvedAtOnce() throws Exception {
-        StageArena arena = new StageArena(1 << 20, 1_000_000_000L);
-        Thread.sleep(1100); // the first window (1 s) is over
+    void anArenaGrownAfterALongQuietTimeIsNotHalvedAtOnce() {
+        long[] clock = {0};
+        StageArena arena = new StageArena(1 << 20, 1_000_000_000L, () -> clock[0]);
+        clock[0] += 5_000_000_000L; // the first window (1 s) is long over
         arena.begin();
         assertThat(arena.reserve(20_000)).as("more than 16 KB").isNegative();
         arena.begin(); // grows, and starts a new window
