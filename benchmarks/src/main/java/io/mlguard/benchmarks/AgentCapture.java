@@ -1,6 +1,11 @@
 package io.mlguard.benchmarks;
 
 import io.mlguard.core.AgentCounters;
+import io.mlguard.core.InferenceRecorder;
+import io.mlguard.core.ModelIdentity;
+import io.mlguard.core.RequestAdapter;
+import io.mlguard.core.RuntimeAdapter;
+import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.queue.QueueWriter;
 import io.mlguard.core.summary.Fingerprinter;
 import io.mlguard.core.summary.StageArena;
@@ -10,6 +15,7 @@ import io.mlguard.core.summary.TensorSummarizer;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.DType;
 import io.mlguard.protocol.InferenceRecord;
+import io.mlguard.protocol.ModelLoadRecord;
 import io.mlguard.protocol.TensorSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +25,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -73,9 +81,9 @@ import org.openjdk.jmh.infra.Blackhole;
             "-Dchronicle.announcer.disable=true"
         })
 public class AgentCapture {
-    private static final long[] INPUT_SHAPE = {1, 784};
-    private static final long[] SCORES_SHAPE = {1, 10};
-    private static final long[] LABEL_SHAPE = {1};
+    private static final long[] INPUT_SHAPE = MnistTensors.INPUT_SHAPE;
+    private static final long[] SCORES_SHAPE = MnistTensors.SCORES_SHAPE;
+    private static final long[] LABEL_SHAPE = MnistTensors.LABEL_SHAPE;
 
     /** The sentence of {@link MiniLmEmbedding}, as all-MiniLM-L6-v2's tokenizer splits it. */
     private static final int TOKENS = 18;
@@ -110,22 +118,10 @@ public class AgentCapture {
     public void setUp() throws IOException {
         summaries = new Summaries(new TensorSummarizer(65536, 5), false, 64);
         Random rnd = new Random(7);
-        input = ByteBuffer.allocateDirect(784 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        for (int i = 0; i < 784; i++) {
-            input.put(i, rnd.nextFloat() < 0.8f ? 0f : rnd.nextFloat());
-        }
-        scores = ByteBuffer.allocateDirect(10 * 4).order(ByteOrder.LITTLE_ENDIAN);
-        float sum = 0;
-        for (int i = 0; i < 10; i++) {
-            float s = rnd.nextFloat();
-            scores.putFloat(i * 4, s);
-            sum += s;
-        }
-        for (int i = 0; i < 10; i++) {
-            scores.putFloat(i * 4, scores.getFloat(i * 4) / sum);
-        }
-        label = ByteBuffer.allocateDirect(8).order(ByteOrder.LITTLE_ENDIAN);
-        label.putLong(0, 3);
+        MnistTensors mnist = new MnistTensors(rnd);
+        input = mnist.input;
+        scores = mnist.scores;
+        label = mnist.label;
         tokenIds = ByteBuffer.allocateDirect(TOKENS * 8).order(ByteOrder.LITTLE_ENDIAN);
         tokenMask = ByteBuffer.allocateDirect(TOKENS * 8).order(ByteOrder.LITTLE_ENDIAN);
         tokenTypes = ByteBuffer.allocateDirect(TOKENS * 8).order(ByteOrder.LITTLE_ENDIAN);
@@ -267,6 +263,10 @@ public class AgentCapture {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         writer.close();
+        deleteTree(dir);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder())
                     .forEach(
@@ -278,5 +278,170 @@ public class AgentCapture {
                                 }
                             });
         }
+    }
+
+    /**
+     * The agent's whole part of an MNIST inference as the serving thread runs it, in process: the
+     * real {@link InferenceRecorder} with its summary thread and queue, around {@link #inference}'s
+     * CPU work, the tensors handed over by a runtime adapter that gives {@link MnistTensors} (what
+     * ONNX Runtime's adapter reads, without its method handles). {@code deferSummaries} as the
+     * agent takes it: {@code auto} (the default) hands the capture to the summary thread while a
+     * core is spare, {@code false} summarises it here. Each iteration prints the agent's own
+     * measure of its time on the serving thread ({@code captureSampleEvery=1}) and where the
+     * captures went; subtract {@link #inference} from {@link #recordedInference} for the added
+     * time.
+     */
+    @State(Scope.Thread)
+    public static class Recorded {
+        @Param({"auto"})
+        public String deferSummaries;
+
+        /**
+         * Weights the stand-in inference reads before its CPU work, in KB, as the MLP's layers read
+         * its 400 KB of them: the agent's own data then comes back from farther caches, as after a
+         * real inference.
+         */
+        @Param({"400"})
+        public int weightsKb;
+
+        /**
+         * The weights as ints, one cache line of them read per 16 (the cache traffic, not the sum).
+         */
+        private int[] weights;
+
+        /**
+         * More agent settings, {@code ;} between them (JMH splits a parameter's values at commas),
+         * such as {@code captureSlots=64;stageKb=64}.
+         */
+        @Param({""})
+        public String agentArgs;
+
+        private final MnistTensors tensors = new MnistTensors(new Random(7));
+        private final Object session = new Object();
+        private Path dir;
+        private QueueWriter queue;
+        private AgentCounters counters;
+        private InferenceRecorder recorder;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException, InterruptedException {
+            weights = new Random(11).ints(weightsKb * 256L).toArray();
+            dir = Files.createTempDirectory("mlguard-recorded-bench");
+            AgentConfig config =
+                    AgentConfig.load(
+                            "queue="
+                                    + dir
+                                    + ",statsIntervalSeconds=0,captureSampleEvery=1,deferSummaries="
+                                    + deferSummaries
+                                    + (agentArgs.isEmpty()
+                                            ? ""
+                                            : "," + agentArgs.replace(';', ',')),
+                            Map.of());
+            counters = new AgentCounters();
+            queue = QueueWriter.create(config.queueDir, counters, 1L << 20, config.asyncWrite);
+            queue.openInBackground(AgentCapture.class.getClassLoader());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!queue.isOpen()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the queue did not open in " + dir);
+                }
+                Thread.sleep(10);
+            }
+            recorder =
+                    new InferenceRecorder(
+                            config,
+                            queue,
+                            counters,
+                            new RuntimeAdapter[] {new MnistRuntime(tensors)},
+                            new RequestAdapter[0],
+                            null);
+        }
+
+        /** The stand-in inference: reads the weights, then {@link #inference}'s CPU work. */
+        int infer() {
+            int sum = 0;
+            int[] w = weights;
+            for (int i = 0; i < w.length; i += 16) {
+                sum += w[i];
+            }
+            Blackhole.consumeCPU(INFERENCE_TOKENS);
+            return sum;
+        }
+
+        @Setup(Level.Iteration)
+        public void resetCounters() {
+            counters.captureSamples.reset();
+            counters.captureSampleNanos.reset();
+            counters.capturesDeferred.reset();
+            counters.recordsWrittenInline.reset();
+        }
+
+        @TearDown(Level.Iteration)
+        public void printCounters() {
+            long n = counters.captureSamples.sum();
+            System.out.printf(
+                    Locale.ROOT,
+                    "  [in situ: %.1f ns per capture over %d; deferred %.1f %%, written inline"
+                            + " with a full ring %.2f %%]%n",
+                    n == 0 ? 0 : (double) counters.captureSampleNanos.sum() / n,
+                    n,
+                    n == 0 ? 0 : 100.0 * counters.capturesDeferred.sum() / n,
+                    n == 0 ? 0 : 100.0 * counters.recordsWrittenInline.sum() / n);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            recorder.flushAtExit();
+            queue.close();
+            deleteTree(dir);
+        }
+    }
+
+    /** Hands the recorder {@link MnistTensors}, as ONNX Runtime's adapter hands it a digit's. */
+    private static final class MnistRuntime implements RuntimeAdapter {
+        private final MnistTensors t;
+
+        MnistRuntime(MnistTensors t) {
+            this.t = t;
+        }
+
+        @Override
+        public String runtimeName() {
+            return "onnxruntime";
+        }
+
+        @Override
+        public void summarizeInference(
+                Object target, Object input, Object result, InferenceRecord r, Summaries s) {
+            s.input(r, "input", DType.FLOAT32, INPUT_SHAPE, t.input);
+            s.output(r, "probabilities", DType.FLOAT32, SCORES_SHAPE, t.scores);
+            s.output(r, "label", DType.INT64, LABEL_SHAPE, t.label);
+        }
+
+        @Override
+        public ModelIdentity describeModelLoad(
+                Object model, Object source, Object options, ModelLoadRecord record) {
+            throw new UnsupportedOperationException("no model is loaded here");
+        }
+
+        @Override
+        public ModelIdentity identifyUnknownModel(Object target) {
+            return new ModelIdentity("mnist", 0x1234_5678_9abc_def0L);
+        }
+    }
+
+    /** An inference's CPU work with the agent's hooks around it, as woven into a runtime. */
+    @Benchmark
+    public int recordedInference(Recorded r) {
+        long token = r.recorder.enterInference(0);
+        int f = r.infer();
+        r.recorder.exitInference(0, token, r.session, r.tensors, r.tensors, null);
+        return f;
+    }
+
+    /** {@link #recordedInference}'s stand-in inference alone. */
+    @Benchmark
+    public int unrecordedInference(Recorded r) {
+        return r.infer();
     }
 }
