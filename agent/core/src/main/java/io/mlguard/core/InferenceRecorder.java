@@ -149,7 +149,7 @@ public final class InferenceRecorder implements Hooks {
             return null;
         }
         String client = context.clientId;
-        ModelIdentity id = models.lookup(target);
+        ModelIdentity id = models.lookup(target, st.model);
         String refusal =
                 r.refusal(
                         client,
@@ -216,7 +216,7 @@ public final class InferenceRecorder implements Hooks {
             r.timestampMillis = System.currentTimeMillis() - latency / 1_000_000;
             r.agentId = config.agentId();
             r.runtime = adapter.runtimeName();
-            ModelIdentity id = models.lookup(target);
+            ModelIdentity id = models.lookup(target, st.model);
             if (id == null) {
                 id = adapter.identifyUnknownModel(target);
                 models.register(target, id);

@@ -18,6 +18,9 @@ final class ThreadState {
     final ModelLoadRecord loadRecord = new ModelLoadRecord();
     final Summaries summaries;
 
+    /** The model this thread last called: looked up again only when it changes. */
+    final ModelRegistry.Cache model = new ModelRegistry.Cache();
+
     /** This thread's inferences on their way to the summary thread; made at its first capture. */
     CaptureRing ring;
 
