@@ -5,6 +5,8 @@ import io.mlguard.core.summary.StagedTensors;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,7 +18,7 @@ import java.util.function.LongSupplier;
  * <p>The producer is the thread that owns the ring; the consumer is whoever holds the ring's
  * monitor (the summary thread, or the owner itself when the ring is full or its records must be
  * written before another of its own), summarising into the ring's own {@link #record}. The producer
- * publishes a slot by a volatile write of {@code tail} after filling it, the consumer frees it by a
+ * publishes a slot by a release write of {@code tail} after filling it, the consumer frees it by a
  * volatile write of {@code head} after it is written.
  */
 final class CaptureRing {
@@ -244,9 +246,25 @@ final class CaptureRing {
         deepest = 0;
     }
 
-    /** Publishes the slot {@link #claim} returned. Producer only. */
+    /**
+     * Publishes the slot {@link #claim} returned. Producer only. A release store, not a volatile
+     * one: the slot's and the arena's writes are still seen before the new {@code tail}, but the
+     * serving thread does not wait for its stores to drain (a volatile store's fence would make it
+     * wait for every cache line of the copy), and the consumer, which polls, sees it a little
+     * later.
+     */
     void publish() {
-        tail = tail + 1;
+        TAIL.setRelease(this, tail + 1);
+    }
+
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(CaptureRing.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** How many captures the ring holds at most now. */

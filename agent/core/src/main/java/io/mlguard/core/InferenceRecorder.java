@@ -244,9 +244,11 @@ public final class InferenceRecorder implements Hooks {
                 id.lastElements = elements;
             }
             if ((++st.captures & captureSampleMask) == 0) {
-                // capture began at the clock read that ended the call (token + latency)
+                // capture began at the clock read that ended the call (token + latency); it ends
+                // here, before the sample's own counting
+                long took = System.nanoTime() - token - latency;
                 counters.captureSamples.increment();
-                counters.captureSampleNanos.add(System.nanoTime() - token - latency);
+                counters.captureSampleNanos.add(took);
             }
         } catch (Throwable t) {
             internalError("inference", t);
@@ -360,6 +362,28 @@ public final class InferenceRecorder implements Hooks {
             ThreadState st,
             CaptureRing.Slot slot)
             throws Throwable {
+        // counted before the copy: an atomic add waits for this thread's pending stores, which
+        // after the copy would be the copy's cache lines; taken back if the capture is not handed
+        counters.capturesDeferred.increment();
+        boolean handed = false;
+        try {
+            handed = copyAndHand(adapter, target, input, result, st, slot);
+            return handed;
+        } finally {
+            if (!handed) {
+                counters.capturesDeferred.decrement();
+            }
+        }
+    }
+
+    private boolean copyAndHand(
+            RuntimeAdapter adapter,
+            Object target,
+            Object input,
+            Object result,
+            ThreadState st,
+            CaptureRing.Slot slot)
+            throws Throwable {
         Summaries summaries = st.summaries;
         CaptureRing ring = st.ring;
         long end = -1;
@@ -388,7 +412,6 @@ public final class InferenceRecorder implements Hooks {
         slot.arenaEnd = end;
         slot.takeHeader(st.record);
         ring.publish();
-        counters.capturesDeferred.increment();
         if (!thread.running()) {
             // stopped meanwhile (the JVM is exiting): its last round may have missed this one
             thread.drain(ring, summaries);
