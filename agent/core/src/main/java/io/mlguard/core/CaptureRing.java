@@ -43,24 +43,52 @@ final class CaptureRing {
         private String traceId;
         private String spanId;
 
-        /** Keeps {@code r}'s header: what the serving thread knows of the inference. */
+        /**
+         * Keeps {@code r}'s header: what the serving thread knows of the inference. A reference is
+         * stored only when it changes (the agent's id, the runtime and the model rarely do):
+         * storing one into this long-lived slot costs a garbage collector's barrier, up to a fence.
+         */
         void takeHeader(InferenceRecord r) {
             timestampMillis = r.timestampMillis;
             latencyNanos = r.latencyNanos;
-            agentId = r.agentId;
-            runtime = r.runtime;
-            modelId = r.modelId;
             modelHashPrefix = r.modelHashPrefix;
-            outcome = r.outcome;
-            errorType = r.errorType;
-            clientIdSource = r.clientIdSource;
-            clientId = r.clientId;
-            requestPath = r.requestPath;
-            traceId = r.traceId;
-            spanId = r.spanId;
+            if (agentId != r.agentId) {
+                agentId = r.agentId;
+            }
+            if (runtime != r.runtime) {
+                runtime = r.runtime;
+            }
+            if (modelId != r.modelId) {
+                modelId = r.modelId;
+            }
+            if (outcome != r.outcome) {
+                outcome = r.outcome;
+            }
+            if (errorType != r.errorType) {
+                errorType = r.errorType;
+            }
+            if (clientIdSource != r.clientIdSource) {
+                clientIdSource = r.clientIdSource;
+            }
+            if (clientId != r.clientId) {
+                clientId = r.clientId;
+            }
+            if (requestPath != r.requestPath) {
+                requestPath = r.requestPath;
+            }
+            if (traceId != r.traceId) {
+                traceId = r.traceId;
+            }
+            if (spanId != r.spanId) {
+                spanId = r.spanId;
+            }
         }
 
-        /** Clears {@code r} and gives it the header kept; drops the slot's references. */
+        /**
+         * Clears {@code r} and gives it the header kept. The slot is only read here: the consumer
+         * writes none of a slot's cache lines, which the serving thread fills next. Its strings
+         * stay until the slot's next capture replaces them.
+         */
         void putHeader(InferenceRecord r) {
             r.clear();
             r.timestampMillis = timestampMillis;
@@ -76,14 +104,6 @@ final class CaptureRing {
             r.requestPath = requestPath;
             r.traceId = traceId;
             r.spanId = spanId;
-            agentId = null;
-            runtime = null;
-            modelId = null;
-            errorType = null;
-            clientId = null;
-            requestPath = null;
-            traceId = null;
-            spanId = null;
         }
     }
 
@@ -289,8 +309,7 @@ final class CaptureRing {
 
     /** Frees the slot {@link #peek} returned, and its room in the arena. Consumer only. */
     void release(Slot s) {
-        s.tensors.clear();
-        arena.free(s.arenaEnd);
+        arena.free(s.arenaEnd); // the slot itself is left as it is: its producer clears it
         head = head + 1;
     }
 }

@@ -69,11 +69,24 @@ class CaptureRingTest {
                 assertThat(f.get(to)).as(f.getName()).isEqualTo(f.get(from));
             }
         }
-        // the slot lets go of the strings it held
+        // the next capture of the slot, of a request with no client, trace or error: nothing of
+        // the last one is left in its header (the slot keeps its strings until then)
+        InferenceRecord next = new InferenceRecord();
+        next.agentId = from.agentId;
+        next.runtime = "other-runtime";
+        next.modelId = "other-model";
+        slot.takeHeader(next);
         InferenceRecord again = new InferenceRecord();
         slot.putHeader(again);
+        for (Field f : InferenceRecord.class.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers())
+                    && !Modifier.isFinal(f.getModifiers())
+                    && !SUMMARISED.contains(f.getName())) {
+                assertThat(f.get(again)).as(f.getName()).isEqualTo(f.get(next));
+            }
+        }
         assertThat(again.clientId).isNull();
-        assertThat(again.modelId).isNull();
+        assertThat(again.modelId).isEqualTo("other-model");
     }
 
     @Test

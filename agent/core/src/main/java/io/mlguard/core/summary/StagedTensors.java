@@ -15,7 +15,9 @@ import java.util.Arrays;
  * One inference's tensors as a runtime handed them over, copied so that they can be summarised
  * later on another thread: name, type, shape and the elements the summaries would read. Class
  * loader: agent. Reused: one per capture slot; the elements go into the serving thread's {@link
- * StageArena}, the rest into arrays grown to the most tensors one inference had.
+ * StageArena}, their descriptions into one array of words and their names into another, both grown
+ * to the most tensors one inference had. Only the serving thread that owns it writes it: the
+ * summary thread reads it once published, and leaves it for the next {@link #begin}.
  *
  * <p>A tensor is copied whole, in the tensor's element type, so that {@link Summaries#replay} reads
  * exactly the values, in the same order, that summarising it on the serving thread would have read,
@@ -36,6 +38,20 @@ public final class StagedTensors {
      */
     public static final int MAX_CAPTURE_BYTES = 256 * 1024;
 
+    private static final DType[] DTYPES = DType.values();
+
+    /**
+     * A tensor's first word in {@link #meta}: its rank in the low byte, its type's ordinal in the
+     * next, then whether it is an input and whether the runtime handed over its data.
+     */
+    private static final int TYPE_SHIFT = 8;
+
+    private static final long INPUT = 1L << 16;
+    private static final long PRESENT = 1L << 17;
+
+    /** Words of a tensor before its dimensions: the first word, its offset and its count. */
+    private static final int HEAD_WORDS = 3;
+
     /** Bytes this capture has copied so far. */
     private long stagedBytes;
 
@@ -43,6 +59,9 @@ public final class StagedTensors {
     private int inputs;
     private int outputs;
     private boolean overflowed;
+
+    /** Whether {@link #begin} started a capture that has not been cleared. */
+    private boolean begun;
 
     /** The arena of this capture, from {@link #begin}, and where the capture started in it. */
     private StageArena arena;
@@ -52,50 +71,52 @@ public final class StagedTensors {
     /** The arena's buffer the elements were copied into (it may grow for later captures). */
     private ByteBuffer stage;
 
-    private boolean[] isInput = new boolean[4];
+    /**
+     * Every tensor's description, one after the other: its first word, the offset of its first
+     * element in {@link #stage} (in elements of its own width), how many elements were copied
+     * (those the summaries can read), then its dimensions. One array, so that a capture writes few
+     * cache lines: the serving thread finds a slot's lines cold, last read by the summary thread.
+     */
+    private long[] meta = new long[4 * (HEAD_WORDS + 2)];
+
+    private int metaUsed;
+
+    /** Where each tensor starts in {@link #meta}. */
+    private int[] at = new int[4];
+
+    /**
+     * Each tensor's name. Kept after the capture (they are a model's names) and written only when
+     * they change: storing a reference into this long-lived object costs a garbage collector's
+     * barrier, up to a fence.
+     */
     private String[] names = new String[4];
-    private DType[] dtypes = new DType[4];
-
-    /** Whether the runtime handed over data for the tensor. */
-    private boolean[] present = new boolean[4];
-
-    /** The tensor's first element in {@link #stage}, in elements of its own width. */
-    private int[] offsets = new int[4];
-
-    /** How many elements were copied: those the summaries can read. */
-    private long[] copied = new long[4];
-
-    /** Each tensor's shape: its rank, then where its dimensions start in {@link #dims}. */
-    private int[] ranks = new int[4];
-
-    private int[] dimsAt = new int[4];
-    private long[] dims = new long[16];
-    private int dimsUsed;
 
     /** One tensor's shape at a time, for {@link #shape}. */
     private final long[] shapeScratch = new long[MAX_SHAPE];
 
-    /** Empties it for the next inference. */
+    /** Empties it for the next inference; the producer's, or the overflowed capture's owner. */
     public void clear() {
-        for (int i = 0; i < count; i++) {
-            names[i] = null;
-        }
         count = 0;
         stagedBytes = 0;
         inputs = 0;
         outputs = 0;
-        dimsUsed = 0;
+        metaUsed = 0;
         overflowed = false;
-        arena = null;
-        stage = null;
+        begun = false;
     }
 
     /** Starts a capture whose elements go into {@code arena}. Producer only. */
     public void begin(StageArena arena) {
         clear();
-        this.arena = arena;
+        begun = true;
+        if (this.arena != arena) {
+            this.arena = arena;
+        }
         this.mark = arena.begin();
-        this.stage = arena.bytes();
+        ByteBuffer bytes = arena.bytes(); // after begin(), which may grow it
+        if (stage != bytes) {
+            stage = bytes;
+        }
     }
 
     /**
@@ -133,40 +154,50 @@ public final class StagedTensors {
         if (input ? inputs >= Records.MAX_TENSORS : outputs >= Records.MAX_TENSORS) {
             return;
         }
-        if (shape.length > MAX_SHAPE || arena == null) {
+        if (shape.length > MAX_SHAPE || !begun) {
             overflowed = true;
             return;
         }
         int i = count;
-        if (i == isInput.length) {
+        if (i == at.length) {
             grow();
         }
         long n = 0;
+        int offset = 0;
         int width = Elements.width(dtype);
         boolean has = data != null;
         if (has && width > 0) {
             n = Math.min(Summaries.count(shape), Elements.count(data, dtype));
             long bytes = n * width;
             stagedBytes += bytes;
-            int at = stagedBytes > MAX_CAPTURE_BYTES ? -1 : arena.reserve((int) bytes);
-            if (at < 0 || !copy(data, dtype, width, at, (int) n)) {
+            int where = stagedBytes > MAX_CAPTURE_BYTES ? -1 : arena.reserve((int) bytes);
+            if (where < 0 || !copy(data, dtype, width, where, (int) n)) {
                 overflowed = true;
                 return;
             }
-            offsets[i] = at / width;
+            offset = where / width;
         }
-        if (dimsUsed + shape.length > dims.length) {
-            dims = Arrays.copyOf(dims, Math.max(2 * dims.length, dimsUsed + shape.length));
+        int m = metaUsed;
+        int next = m + HEAD_WORDS + shape.length;
+        long[] mt = meta;
+        if (next > mt.length) {
+            mt = meta = Arrays.copyOf(mt, Math.max(2 * mt.length, next));
         }
-        System.arraycopy(shape, 0, dims, dimsUsed, shape.length);
-        dimsAt[i] = dimsUsed;
-        dimsUsed += shape.length;
-        ranks[i] = shape.length;
-        isInput[i] = input;
-        names[i] = name;
-        dtypes[i] = dtype;
-        present[i] = has;
-        copied[i] = n;
+        mt[m] =
+                shape.length
+                        | (long) dtype.ordinal() << TYPE_SHIFT
+                        | (input ? INPUT : 0)
+                        | (has ? PRESENT : 0);
+        mt[m + 1] = offset;
+        mt[m + 2] = n;
+        for (int d = 0; d < shape.length; d++) {
+            mt[m + HEAD_WORDS + d] = shape[d];
+        }
+        metaUsed = next;
+        at[i] = m;
+        if (names[i] != name) {
+            names[i] = name;
+        }
         count++;
         if (input) {
             inputs++;
@@ -176,15 +207,9 @@ public final class StagedTensors {
     }
 
     private void grow() {
-        int size = Math.min(MAX_ENTRIES, 2 * isInput.length);
-        isInput = Arrays.copyOf(isInput, size);
+        int size = Math.min(MAX_ENTRIES, 2 * at.length);
+        at = Arrays.copyOf(at, size);
         names = Arrays.copyOf(names, size);
-        dtypes = Arrays.copyOf(dtypes, size);
-        present = Arrays.copyOf(present, size);
-        offsets = Arrays.copyOf(offsets, size);
-        copied = Arrays.copyOf(copied, size);
-        ranks = Arrays.copyOf(ranks, size);
-        dimsAt = Arrays.copyOf(dimsAt, size);
     }
 
     /** Copies {@code n} elements to byte {@code at} of the arena; false for a buffer it cannot. */
@@ -214,8 +239,12 @@ public final class StagedTensors {
         return true;
     }
 
+    private long first(int i) {
+        return meta[at[i]];
+    }
+
     boolean isInput(int i) {
-        return isInput[i];
+        return (first(i) & INPUT) != 0;
     }
 
     String name(int i) {
@@ -223,21 +252,27 @@ public final class StagedTensors {
     }
 
     DType dtype(int i) {
-        return dtypes[i];
+        return DTYPES[(int) (first(i) >>> TYPE_SHIFT) & 0xff];
     }
 
     int rank(int i) {
-        return ranks[i];
+        return (int) first(i) & 0xff;
     }
 
     /** Tensor {@code i}'s shape, in its first {@link #rank} entries; valid until the next call. */
     long[] shape(int i) {
-        System.arraycopy(dims, dimsAt[i], shapeScratch, 0, ranks[i]);
+        System.arraycopy(meta, at[i] + HEAD_WORDS, shapeScratch, 0, rank(i));
         return shapeScratch;
     }
 
     /** Points {@code data} at tensor {@code i}'s copy. */
     TensorData view(int i, TensorData data) {
-        return data.ofStaged(present[i] ? stage : null, dtypes[i], offsets[i], copied[i]);
+        int m = at[i];
+        long w = meta[m];
+        return data.ofStaged(
+                (w & PRESENT) != 0 ? stage : null,
+                DTYPES[(int) (w >>> TYPE_SHIFT) & 0xff],
+                (int) meta[m + 1],
+                meta[m + 2]);
     }
 }
