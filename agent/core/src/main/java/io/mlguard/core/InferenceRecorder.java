@@ -367,56 +367,45 @@ public final class InferenceRecorder implements Hooks {
         counters.capturesDeferred.increment();
         boolean handed = false;
         try {
-            handed = copyAndHand(adapter, target, input, result, st, slot);
-            return handed;
+            Summaries summaries = st.summaries;
+            CaptureRing ring = st.ring;
+            long end = -1;
+            // a second try only when the first did not fit into an arena that can grow at once
+            for (int attempt = 0; attempt < 2 && end < 0; attempt++) {
+                if (attempt > 0 && !ring.arena.growsNext()) {
+                    break;
+                }
+                slot.tensors.begin(ring.arena);
+                summaries.resetElements();
+                summaries.stageInto(slot.tensors);
+                try {
+                    // the record's summaries are left alone: the tensors go into the slot
+                    adapter.summarizeInference(target, input, result, st.record, summaries);
+                } finally {
+                    summaries.stageInto(null);
+                    end = slot.tensors.end();
+                }
+            }
+            SummaryThread thread = summaryThread;
+            if (end < 0) {
+                slot.tensors.clear();
+                thread.drain(ring, summaries);
+                return false;
+            }
+            slot.arenaEnd = end;
+            slot.takeHeader(st.record);
+            ring.publish();
+            handed = true;
+            if (!thread.running()) {
+                // stopped meanwhile (the JVM is exiting): its last round may have missed this one
+                thread.drain(ring, summaries);
+            }
+            return true;
         } finally {
             if (!handed) {
                 counters.capturesDeferred.decrement();
             }
         }
-    }
-
-    private boolean copyAndHand(
-            RuntimeAdapter adapter,
-            Object target,
-            Object input,
-            Object result,
-            ThreadState st,
-            CaptureRing.Slot slot)
-            throws Throwable {
-        Summaries summaries = st.summaries;
-        CaptureRing ring = st.ring;
-        long end = -1;
-        // a second try only when the first did not fit into an arena that can grow at once
-        for (int attempt = 0; attempt < 2 && end < 0; attempt++) {
-            if (attempt > 0 && !ring.arena.growsNext()) {
-                break;
-            }
-            slot.tensors.begin(ring.arena);
-            summaries.resetElements();
-            summaries.stageInto(slot.tensors);
-            try {
-                // the record's summaries are left alone: the tensors go into the slot
-                adapter.summarizeInference(target, input, result, st.record, summaries);
-            } finally {
-                summaries.stageInto(null);
-                end = slot.tensors.end();
-            }
-        }
-        SummaryThread thread = summaryThread;
-        if (end < 0) {
-            slot.tensors.clear();
-            thread.drain(ring, summaries);
-            return false;
-        }
-        slot.arenaEnd = end;
-        slot.takeHeader(st.record);
-        ring.publish();
-        if (!thread.running()) {
-            // stopped meanwhile (the JVM is exiting): its last round may have missed this one
-            thread.drain(ring, summaries);
-        }
-        return true;
     }
 
     @Override
