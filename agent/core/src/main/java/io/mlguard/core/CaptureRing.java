@@ -1,5 +1,6 @@
 package io.mlguard.core;
 
+import io.mlguard.core.summary.ShrinkWindow;
 import io.mlguard.core.summary.StageArena;
 import io.mlguard.core.summary.StagedTensors;
 import io.mlguard.protocol.ClientIdSource;
@@ -110,25 +111,8 @@ final class CaptureRing {
     /** Slots a ring starts with. */
     static final int INITIAL_SLOTS = 64;
 
-    /**
-     * A ring grown during a burst is halved at the end of each window in which, at every look, it
-     * was never more than a quarter full, at a capture that finds it empty. A window is at least
-     * this many captures (the clock is read once per window) and {@link #shrinkAfterNanos}.
-     */
-    static final int SHRINK_WINDOW = 4096;
-
-    /**
-     * A window's least duration: 10 s, so that a ring grown for bursts a few seconds apart stays.
-     */
-    static final long SHRINK_AFTER_NANOS = 10_000_000_000L;
-
-    private final long shrinkAfterNanos;
-
-    /** The clock of the shrink windows; {@code null} for {@link System#nanoTime}. */
-    private final LongSupplier clock;
-
-    /** When this window started. Producer only. */
-    private long windowStart;
+    /** When a ring grown for a burst is halved again; the most found waiting is what it sees. */
+    private final ShrinkWindow window;
 
     /**
      * The slots, a power of two of them: replaced (grown or shrunk) by the producer only while none
@@ -158,11 +142,6 @@ final class CaptureRing {
     /** The ring was found full below {@link #maxSlots}: grow once it is empty. Producer only. */
     private boolean wanted;
 
-    /** Captures claimed in this window, and the most found waiting at a look. Producer only. */
-    private int claims;
-
-    private long deepest;
-
     /** The serving thread that fills the ring; the summary thread forgets it once it has ended. */
     final Thread owner;
 
@@ -172,7 +151,7 @@ final class CaptureRing {
      * @param stageLimitBytes the most bytes the arena grows to
      */
     CaptureRing(int maxSlots, int stageLimitBytes, Thread owner) {
-        this(maxSlots, stageLimitBytes, owner, SHRINK_AFTER_NANOS, null);
+        this(maxSlots, stageLimitBytes, owner, ShrinkWindow.NANOS, null);
     }
 
     /**
@@ -185,9 +164,7 @@ final class CaptureRing {
             Thread owner,
             long shrinkAfterNanos,
             LongSupplier clock) {
-        this.shrinkAfterNanos = shrinkAfterNanos;
-        this.clock = clock;
-        this.windowStart = now();
+        this.window = new ShrinkWindow(shrinkAfterNanos, clock);
         if (maxSlots < 1 || Integer.bitCount(maxSlots) != 1) {
             throw new IllegalArgumentException("ring size " + maxSlots + " is not a power of two");
         }
@@ -195,10 +172,6 @@ final class CaptureRing {
         slots = newSlots(Math.min(INITIAL_SLOTS, maxSlots), new Slot[0]);
         arena = new StageArena(stageLimitBytes, shrinkAfterNanos, clock);
         this.owner = owner;
-    }
-
-    private long now() {
-        return clock == null ? System.nanoTime() : clock.getAsLong();
     }
 
     /** {@code size} slots, the first ones those of {@code old}. */
@@ -221,16 +194,14 @@ final class CaptureRing {
     Slot claim() {
         long t = tail;
         Slot[] ss = slots;
-        if (wanted || ++claims >= SHRINK_WINDOW) {
+        if (wanted || window.due()) {
             resizeIfEmpty(t, ss);
             ss = slots;
         }
         if (t - headSeen >= ss.length) {
             headSeen = head;
             long waiting = t - headSeen;
-            if (waiting > deepest) {
-                deepest = waiting;
-            }
+            window.saw(waiting);
             if (waiting >= ss.length) {
                 if (ss.length < maxSlots) {
                     wanted = true;
@@ -249,21 +220,11 @@ final class CaptureRing {
         }
         if (wanted) {
             slots = newSlots(Math.min(maxSlots, 2 * ss.length), ss);
-            windowStart = now(); // a growth starts a new window
-        } else {
-            long now = now();
-            if (now - windowStart < shrinkAfterNanos) {
-                claims = 0; // the window goes on
-                return;
-            }
-            if (ss.length > INITIAL_SLOTS && deepest <= ss.length / 4) {
-                slots = newSlots(ss.length / 2, ss);
-            }
-            windowStart = now;
+            window.restart();
+        } else if (window.endsQuiet(ss.length) && ss.length > INITIAL_SLOTS) {
+            slots = newSlots(ss.length / 2, ss);
         }
         wanted = false;
-        claims = 0;
-        deepest = 0;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.mlguard.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlguard.core.summary.ShrinkWindow;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
@@ -140,7 +141,7 @@ class CaptureRingTest {
         // halves at the end of each window, down to where it started
         List<Integer> sizes = new ArrayList<>();
         for (int window = 0; window < 8; window++) {
-            for (int i = 0; i < CaptureRing.SHRINK_WINDOW; i++) {
+            for (int i = 0; i < ShrinkWindow.CAPTURES; i++) {
                 assertThat(ring.claim()).isNotNull();
                 ring.publish();
                 if (i % 2 == 1) {
@@ -168,7 +169,7 @@ class CaptureRingTest {
         }
         assertThat(slow.claim()).isNotNull();
         assertThat(slow.capacity()).isEqualTo(1024);
-        for (int i = 0; i < 3 * CaptureRing.SHRINK_WINDOW; i++) {
+        for (int i = 0; i < 3 * ShrinkWindow.CAPTURES; i++) {
             slow.publish();
             slow.release(slow.peek());
             slow.claim();
@@ -188,7 +189,7 @@ class CaptureRingTest {
         while (!late.isEmpty()) {
             late.release(late.peek());
         }
-        for (int i = 0; i < 2 * CaptureRing.SHRINK_WINDOW; i++) {
+        for (int i = 0; i < 2 * ShrinkWindow.CAPTURES; i++) {
             late.claim();
             late.publish();
             late.release(late.peek());

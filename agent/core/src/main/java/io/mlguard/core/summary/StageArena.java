@@ -45,36 +45,15 @@ public final class StageArena {
      */
     private int wanted;
 
-    /** The most bytes held at once during this window of {@link #SHRINK_WINDOW} captures. */
-    private long held;
-
-    /** Captures begun in this window. */
-    private int begun;
-
-    /**
-     * A buffer grown during a burst (a summary thread held up for some milliseconds) is halved at
-     * the end of each window of this many captures, and {@link #SHRINK_AFTER_NANOS} at least (a
-     * growth starts a new window), in which it was never more than a quarter full, at a capture
-     * that finds it empty: memory comes back once the bursts are over.
-     */
-    static final int SHRINK_WINDOW = 4096;
-
-    /** A window's least duration (the clock is read once per {@link #SHRINK_WINDOW} captures). */
-    public static final long SHRINK_AFTER_NANOS = 10_000_000_000L;
-
-    private final long shrinkAfterNanos;
-
-    /** The clock of the shrink windows; {@code null} for {@link System#nanoTime}. */
-    private final LongSupplier clock;
-
-    private long windowStart;
+    /** When a buffer grown for a burst is halved again. */
+    private final ShrinkWindow window;
 
     /**
      * @param limitBytes the largest the buffer grows to; rounded down to a power of two, and at
      *     least {@link #INITIAL_BYTES}
      */
     public StageArena(int limitBytes) {
-        this(limitBytes, SHRINK_AFTER_NANOS, null);
+        this(limitBytes, ShrinkWindow.NANOS, null);
     }
 
     /**
@@ -82,9 +61,7 @@ public final class StageArena {
      * null} for {@link System#nanoTime}; tests give their own).
      */
     public StageArena(int limitBytes, long shrinkAfterNanos, LongSupplier clock) {
-        this.shrinkAfterNanos = shrinkAfterNanos;
-        this.clock = clock;
-        this.windowStart = now();
+        this.window = new ShrinkWindow(shrinkAfterNanos, clock);
         this.limitBytes = Math.max(INITIAL_BYTES, Integer.highestOneBit(limitBytes));
         allocate(Math.min(INITIAL_BYTES, this.limitBytes));
     }
@@ -97,10 +74,6 @@ public final class StageArena {
         ints = bytes.asIntBuffer();
         longs = bytes.asLongBuffer();
         mask = size - 1;
-    }
-
-    private long now() {
-        return clock == null ? System.nanoTime() : clock.getAsLong();
     }
 
     /** The buffer's size now. */
@@ -120,18 +93,11 @@ public final class StageArena {
                 allocate((int) Math.min(limitBytes, size));
             }
             wanted = 0;
-            begun = 0;
-            held = 0;
-            windowStart = now();
-        } else if (++begun >= SHRINK_WINDOW) {
-            long now = now();
-            begun = 0;
-            if (now - windowStart >= shrinkAfterNanos) {
-                if (capacity() > INITIAL_BYTES && held <= capacity() / 4 && head == tail) {
-                    allocate(capacity() / 2);
-                }
-                windowStart = now;
-                held = 0;
+            window.restart();
+        } else if (window.due()) {
+            // halved when nothing is held, after a window never a quarter full (ShrinkWindow)
+            if (window.endsQuiet(capacity()) && capacity() > INITIAL_BYTES && head == tail) {
+                allocate(capacity() / 2);
             }
         }
         return tail;
@@ -161,9 +127,7 @@ public final class StageArena {
             wanted = Math.max(wanted, length);
             return -1;
         }
-        if (inUse > held) {
-            held = inUse;
-        }
+        window.saw(inUse);
         tail = p + length;
         return at;
     }

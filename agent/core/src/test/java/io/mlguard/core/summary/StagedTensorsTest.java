@@ -417,7 +417,7 @@ class StagedTensorsTest {
         // then small captures, each freed before the next: halved after every quiet window
         int capacity = arena.capacity();
         for (int window = 0; window < 3; window++) {
-            for (int i = 0; i < StageArena.SHRINK_WINDOW; i++) {
+            for (int i = 0; i < ShrinkWindow.CAPTURES; i++) {
                 arena.begin();
                 assertThat(arena.reserve(3_200)).isNotNegative();
                 arena.free(arena.end());
@@ -428,7 +428,7 @@ class StagedTensorsTest {
         }
         // never below its start, and not while a window had it a quarter full
         StageArena small = new StageArena(1 << 20, 0, null);
-        for (int i = 0; i < 3 * StageArena.SHRINK_WINDOW; i++) {
+        for (int i = 0; i < 3 * ShrinkWindow.CAPTURES; i++) {
             small.begin();
             small.reserve(100);
             small.free(small.end());
@@ -439,7 +439,7 @@ class StagedTensorsTest {
         busy.reserve(20_000); // grows to 64 KB at the next begin
         busy.begin();
         assertThat(busy.capacity()).isEqualTo(64 * 1024);
-        for (int i = 0; i < 2 * StageArena.SHRINK_WINDOW; i++) {
+        for (int i = 0; i < 2 * ShrinkWindow.CAPTURES; i++) {
             busy.begin();
             assertThat(busy.reserve(20_000)).isNotNegative(); // 20 of 64 KB: more than a quarter
             busy.free(busy.end());
@@ -457,7 +457,7 @@ class StagedTensorsTest {
         assertThat(arena.reserve(20_000)).as("more than 16 KB").isNegative();
         arena.begin(); // grows, and starts a new window
         assertThat(arena.capacity()).isEqualTo(64 * 1024);
-        for (int i = 0; i < 2 * StageArena.SHRINK_WINDOW; i++) {
+        for (int i = 0; i < 2 * ShrinkWindow.CAPTURES; i++) {
             arena.begin();
             arena.reserve(100);
             arena.free(arena.end());
