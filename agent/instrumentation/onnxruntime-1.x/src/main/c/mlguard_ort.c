@@ -41,21 +41,42 @@ NATIVE(jobject, newView)(JNIEnv *env, jclass cls) {
     return (*env)->NewDirectByteBuffer(env, &parked, (jlong)INT32_MAX);
 }
 
-/* Points view at the data of the tensor value (an OrtValue); returns the address, or 0 if ONNX
- * Runtime gave an error or no data, in which case the view is left as it was. */
-NATIVE(jlong, point)(JNIEnv *env, jclass cls, jobject view, jlong api, jlong value) {
-    (void)cls;
+/* The address of the data of the tensor value (an OrtValue), or NULL if ONNX Runtime gave an
+ * error or no data. */
+static void *tensor_data(jlong api, jlong value) {
     void **table = (void **)(intptr_t)api;
-    if (table == NULL || value == 0 || view == NULL || buffer_address == NULL) {
-        return 0;
+    if (table == NULL || value == 0) {
+        return NULL;
     }
     void *data = NULL;
     void *status = ((get_tensor_mutable_data_fn)table[ORT_GET_TENSOR_MUTABLE_DATA])(
             (void *)(intptr_t)value, &data);
     if (status != NULL) {
         ((release_status_fn)table[ORT_RELEASE_STATUS])(status);
+        return NULL;
+    }
+    return data;
+}
+
+/* The address of the data of the tensor value, or 0. Calls back into the JVM for nothing: the Java
+ * side points its view there itself (Buffer.address through a VarHandle), so a read costs one
+ * transition into native code and back, where point() adds three JNI calls, each a transition into
+ * the VM and back. */
+NATIVE(jlong, data)(JNIEnv *env, jclass cls, jlong api, jlong value) {
+    (void)env;
+    (void)cls;
+    return (jlong)(intptr_t)tensor_data(api, value);
+}
+
+/* Points view at the data of the tensor value (an OrtValue); returns the address, or 0 if ONNX
+ * Runtime gave an error or no data, in which case the view is left as it was. For a JDK where the
+ * Java side cannot set Buffer.address itself. */
+NATIVE(jlong, point)(JNIEnv *env, jclass cls, jobject view, jlong api, jlong value) {
+    (void)cls;
+    if (view == NULL || buffer_address == NULL) {
         return 0;
     }
+    void *data = tensor_data(api, value);
     if (data == NULL) {
         return 0;
     }

@@ -61,6 +61,20 @@ final class OrtAccess {
     private final MethodHandle getInputNames;
     final Class<?> sessionOptions;
 
+    /**
+     * Whether this is the first class loader's copy of ONNX Runtime, whose handles {@link Primary}
+     * holds as constants.
+     */
+    private final boolean primary;
+
+    /** The class loader of the first copy of ONNX Runtime seen, once {@link #claimed}. */
+    private static ClassLoader firstLoader;
+
+    private static boolean claimed;
+
+    /** The first instance made; {@link Primary} takes its handles. */
+    private static OrtAccess first;
+
     /** By {@code OnnxJavaType} ordinal; made on first use (racy, but any copy is the same). */
     private DType[] dtypes;
 
@@ -90,6 +104,58 @@ final class OrtAccess {
         getInputNames =
                 lookup.unreflect(session.getMethod("getInputNames"))
                         .asType(MethodType.methodType(java.util.Set.class, Object.class));
+        primary = claimFirst(loader, this) && !Boolean.getBoolean(INSTANCE_HANDLES);
+    }
+
+    /**
+     * A system property for tests: set, instances made from then on read through their own handles,
+     * as a second copy of ONNX Runtime does (a copy in a second class loader cannot be made in one
+     * process: its native library is loaded by the first).
+     */
+    static final String INSTANCE_HANDLES = "mlguard.test.ortInstanceHandles";
+
+    /**
+     * Whether {@code loader} is the first class loader of ONNX Runtime seen (it is, if none was).
+     */
+    private static synchronized boolean claimFirst(ClassLoader loader, OrtAccess access) {
+        if (!claimed) {
+            claimed = true;
+            firstLoader = loader;
+            first = access;
+        }
+        return firstLoader == loader;
+    }
+
+    /**
+     * The first copy of ONNX Runtime's handles, in static finals: the JIT compiler inlines a
+     * constant method handle and what it calls (here field reads and one-line getters), where it
+     * calls an instance field's handle indirectly each time, some 5 ns for each of the dozen and
+     * more reads an inference makes. A server has one copy of ONNX Runtime; a second (in another
+     * class loader) uses its instance's handles. Initialised at the first inference's read, after
+     * the first instance is made (two instances of one class loader hold the same handles).
+     */
+    private static final class Primary {
+        static final MethodHandle GET_INFO;
+        static final MethodHandle GET_SHAPE;
+        static final MethodHandle GET_TYPE;
+        static final MethodHandle OWNED_BUFFER;
+        static final MethodHandle RESULT_MAP;
+        static final MethodHandle VALUE_HANDLE;
+        static final MethodHandle API_HANDLE;
+
+        static {
+            OrtAccess a;
+            synchronized (OrtAccess.class) {
+                a = first;
+            }
+            GET_INFO = a.getInfo;
+            GET_SHAPE = a.getShape;
+            GET_TYPE = a.getType;
+            OWNED_BUFFER = a.ownedBuffer;
+            RESULT_MAP = a.resultMap;
+            VALUE_HANDLE = a.valueHandle;
+            API_HANDLE = a.apiHandle;
+        }
     }
 
     private static MethodHandle bufferHandle(Class<?> onnxTensor)
@@ -152,6 +218,11 @@ final class OrtAccess {
         }
     }
 
+    /** Whether this copy's handles are {@link Primary}'s constants. */
+    boolean isPrimary() {
+        return primary;
+    }
+
     /** Whether {@link #nativeData} can be tried for this copy of ONNX Runtime. */
     boolean nativeReadable() {
         return valueHandle != null && apiHandle != null && !nativeRefused;
@@ -167,8 +238,25 @@ final class OrtAccess {
         if (nativeRefused || bytes <= 0 || bytes > Integer.MAX_VALUE) {
             return null;
         }
-        long value = (long) valueHandle.invokeExact(tensor);
-        long address = OrtNative.point(view, (long) apiHandle.invokeExact(), value);
+        long value;
+        long api;
+        if (primary) {
+            value = (long) Primary.VALUE_HANDLE.invokeExact(tensor);
+            api = (long) Primary.API_HANDLE.invokeExact();
+        } else {
+            value = (long) valueHandle.invokeExact(tensor);
+            api = (long) apiHandle.invokeExact();
+        }
+        long address;
+        if (OrtNative.View.ADDRESS != null) {
+            address = OrtNative.data(api, value);
+            if (address == 0) {
+                return null;
+            }
+            OrtNative.View.ADDRESS.set((Buffer) view, address);
+        } else {
+            address = OrtNative.point(view, api, value);
+        }
         if (address == 0) {
             return null;
         }
@@ -244,7 +332,12 @@ final class OrtAccess {
 
     /** The result's outputs by name, or {@code null} if this version keeps them otherwise. */
     java.util.Map<?, ?> outputs(Object result) throws Throwable {
-        return resultMap == null ? null : (java.util.Map<?, ?>) resultMap.invokeExact(result);
+        if (resultMap == null) {
+            return null;
+        }
+        return primary
+                ? (java.util.Map<?, ?>) Primary.RESULT_MAP.invokeExact(result)
+                : (java.util.Map<?, ?>) resultMap.invokeExact(result);
     }
 
     static OrtAccess of(Object ortObject) {
@@ -252,15 +345,22 @@ final class OrtAccess {
     }
 
     Object info(Object tensor) throws Throwable {
-        return (Object) getInfo.invokeExact(tensor);
+        return primary
+                ? (Object) Primary.GET_INFO.invokeExact(tensor)
+                : (Object) getInfo.invokeExact(tensor);
     }
 
     long[] shape(Object info) throws Throwable {
-        return (long[]) getShape.invokeExact(info);
+        return primary
+                ? (long[]) Primary.GET_SHAPE.invokeExact(info)
+                : (long[]) getShape.invokeExact(info);
     }
 
     DType dtype(Object info) throws Throwable {
-        Enum<?> t = (Enum<?>) getType.invokeExact(info);
+        Enum<?> t =
+                primary
+                        ? (Enum<?>) Primary.GET_TYPE.invokeExact(info)
+                        : (Enum<?>) getType.invokeExact(info);
         if (t == null) {
             return DType.UNKNOWN;
         }
@@ -294,7 +394,12 @@ final class OrtAccess {
 
     /** The input data ONNX Runtime copied and keeps, or {@code null}. */
     Buffer ownedBuffer(Object tensor) throws Throwable {
-        return ownedBuffer == null ? null : (Buffer) ownedBuffer.invokeExact(tensor);
+        if (ownedBuffer == null) {
+            return null;
+        }
+        return primary
+                ? (Buffer) Primary.OWNED_BUFFER.invokeExact(tensor)
+                : (Buffer) ownedBuffer.invokeExact(tensor);
     }
 
     ByteBuffer data(Object tensor) throws Throwable {

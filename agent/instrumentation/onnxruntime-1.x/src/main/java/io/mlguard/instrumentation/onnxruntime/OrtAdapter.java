@@ -108,10 +108,21 @@ final class OrtAdapter implements RuntimeAdapter {
         boolean inputs;
         Throwable error;
 
+        /**
+         * Points it at this inference. The thread's record and summaries are the same for every
+         * inference, and kept in between: a reference is stored only when it changes, since storing
+         * one into this long-lived visitor costs a garbage collector's barrier, up to a fence.
+         */
         void start(OrtAccess ort, InferenceRecord record, Summaries summaries) {
-            this.ort = ort;
-            this.record = record;
-            this.summaries = summaries;
+            if (this.ort != ort) {
+                this.ort = ort;
+            }
+            if (this.record != record) {
+                this.record = record;
+            }
+            if (this.summaries != summaries) {
+                this.summaries = summaries;
+            }
             this.error = null;
         }
 
@@ -125,8 +136,6 @@ final class OrtAdapter implements RuntimeAdapter {
 
         void finish() throws Throwable {
             Throwable e = error;
-            record = null;
-            summaries = null;
             error = null;
             if (e != null) {
                 throw e;

@@ -2,7 +2,11 @@ package io.mlguard.instrumentation.onnxruntime;
 
 import io.mlguard.core.AgentLog;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.lang.reflect.Method;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,4 +153,50 @@ final class OrtNative {
 
     /** The address of a direct buffer, 0 for any other. */
     static native long address(ByteBuffer buffer);
+
+    /**
+     * The address of the data of an ONNX Runtime value, through the API table {@code api}, or 0 if
+     * ONNX Runtime gave an error or no data. It calls nothing of the JVM's, so a read is one
+     * transition into native code and back: the caller points its view there with {@link
+     * View#ADDRESS}, where {@link #point} makes three JNI calls (each a transition into the VM and
+     * a fence) to do it.
+     */
+    static native long data(long api, long value);
+
+    /**
+     * {@code java.nio.Buffer}'s {@code address} ({@code View.ADDRESS}), for {@link #data}'s callers
+     * to point a view with; {@code null} where this JDK's buffers cannot be retargeted from Java
+     * (the agent's module not granted {@code java.nio}, or a buffer that does not read its memory
+     * through that field), and {@link #point} does it instead.
+     */
+    static final class View {
+        static final VarHandle ADDRESS = addressHandle();
+
+        private View() {}
+    }
+
+    /** Made at the first tensor read, not at the agent's start: {@link View} holds it. */
+    private static VarHandle addressHandle() {
+        try {
+            VarHandle address =
+                    MethodHandles.privateLookupIn(Buffer.class, MethodHandles.lookup())
+                            .findVarHandle(Buffer.class, "address", long.class);
+            // setting it must move what a direct buffer reads: point one at another's memory
+            ByteBuffer target = ByteBuffer.allocateDirect(8);
+            ByteBuffer probe = ByteBuffer.allocateDirect(8);
+            target.put(0, (byte) 42);
+            long own = (long) address.get((Buffer) probe);
+            address.set((Buffer) probe, (long) address.get((Buffer) target));
+            boolean moved = probe.get(0) == 42;
+            address.set((Buffer) probe, own); // its own memory again, which its cleaner frees
+            Reference.reachabilityFence(target);
+            if (!moved) {
+                AgentLog.debug("java.nio.Buffer.address does not move a direct buffer's reads");
+            }
+            return moved ? address : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            AgentLog.debug("java.nio.Buffer.address cannot be set from the agent: " + e);
+            return null;
+        }
+    }
 }

@@ -165,6 +165,42 @@ class OrtNativeTest {
     }
 
     @Test
+    void theViewIsPointedFromJavaWhereTheAgentIsGrantedJavaNioAndBothWaysFindOneAddress()
+            throws Throwable {
+        // the agent grants its module java.nio (ModuleOpener), as these tests' flags do: the view
+        // is then pointed from Java after one native call that touches nothing of the JVM's
+        assertThat(OrtNative.View.ADDRESS).isNotNull();
+        java.lang.reflect.Field api =
+                Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("ortApiHandle");
+        api.setAccessible(true);
+        java.lang.reflect.Field handle =
+                Class.forName("ai.onnxruntime.OnnxTensorLike").getDeclaredField("nativeHandle");
+        handle.setAccessible(true);
+        ByteBuffer view = OrtNative.newView();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, new float[] {1, 2, 3, 4})) {
+            long value = handle.getLong(tensor);
+            long own = OrtNative.address(ownView(tensor));
+            long data = OrtNative.data(api.getLong(null), value);
+            assertThat(data).isNotZero().isEqualTo(own);
+            assertThat(OrtNative.point(view, api.getLong(null), value)).isEqualTo(data);
+            assertThat(OrtNative.address(view)).isEqualTo(data);
+            OrtAccess ort = new OrtAccess(tensor.getClass().getClassLoader());
+            OrtNative.View.ADDRESS.set((java.nio.Buffer) view, 0L);
+            ByteBuffer b = ort.nativeData(view, tensor, 16);
+            assertThat(b).isSameAs(view);
+            assertThat(OrtNative.address(b)).as("pointed again, from Java").isEqualTo(data);
+            assertThat(b.order(ByteOrder.nativeOrder()).getFloat(12)).isEqualTo(4f);
+        }
+    }
+
+    /** ONNX Runtime's own direct view of {@code tensor}'s memory (its private getBuffer()). */
+    private static ByteBuffer ownView(OnnxTensor tensor) throws Exception {
+        java.lang.reflect.Method m = OnnxTensor.class.getDeclaredMethod("getBuffer");
+        m.setAccessible(true);
+        return (ByteBuffer) m.invoke(tensor);
+    }
+
+    @Test
     void aValueThatIsNoTensorLeavesTheViewAsItWas() throws Throwable {
         // ONNX Runtime answers GetTensorMutableData on a sequence with an error status, which the
         // shim must release (OrtApi entry 93) and report as 0, the view untouched: the one branch
@@ -187,6 +223,7 @@ class OrtNativeTest {
             assertThat(value).isNotZero();
             for (int i = 0; i < 1000; i++) { // a status released wrongly would show by now
                 assertThat(OrtNative.point(view, api.getLong(null), value)).isZero();
+                assertThat(OrtNative.data(api.getLong(null), value)).isZero();
             }
             assertThat(OrtNative.address(view)).isEqualTo(parked);
             assertThat(view.limit()).isZero();
