@@ -372,9 +372,11 @@ public class AgentCapture {
         public void resetCounters() {
             counters.captureSamples.reset();
             counters.captureSampleNanos.reset();
-            counters.capturesDeferred.reset();
+            deferredBefore = counters.capturesDeferred.sum(); // counted by the rings: no reset
             counters.recordsWrittenInline.reset();
         }
+
+        private long deferredBefore;
 
         @TearDown(Level.Iteration)
         public void printCounters() {
@@ -385,7 +387,7 @@ public class AgentCapture {
                             + " with a full ring %.2f %%]%n",
                     n == 0 ? 0 : (double) counters.captureSampleNanos.sum() / n,
                     n,
-                    n == 0 ? 0 : 100.0 * counters.capturesDeferred.sum() / n,
+                    n == 0 ? 0 : 100.0 * (counters.capturesDeferred.sum() - deferredBefore) / n,
                     n == 0 ? 0 : 100.0 * counters.recordsWrittenInline.sum() / n);
         }
 

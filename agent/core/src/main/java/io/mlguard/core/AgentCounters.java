@@ -1,6 +1,7 @@
 package io.mlguard.core;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The agent's own counters: what it wrote, what it dropped, what went wrong inside it. Class
@@ -21,13 +22,32 @@ public final class AgentCounters {
      */
     public final LongAdder recordsWrittenInline = new LongAdder();
 
-    /** Inferences whose tensors were copied and handed to the summary thread. */
-    public final LongAdder capturesDeferred = new LongAdder();
+    /**
+     * Inferences whose tensors were copied and handed to the summary thread. The capture rings
+     * count them (a ring's hand-overs are its position), so that a capture makes no atomic update
+     * of its own: an atomic add waits for every store the serving thread has pending.
+     */
+    public final Counted capturesDeferred = new Counted();
 
     /** Inferences whose capture time was measured, and that time in total (a sample). */
     public final LongAdder captureSamples = new LongAdder();
 
     public final LongAdder captureSampleNanos = new LongAdder();
+
+    /** A count kept elsewhere and summed when read: 0 until its source is set. */
+    public static final class Counted {
+        private volatile LongSupplier source;
+
+        /** Where the count is read from from now on. */
+        void countFrom(LongSupplier source) {
+            this.source = source;
+        }
+
+        public long sum() {
+            LongSupplier s = source;
+            return s == null ? 0 : s.getAsLong();
+        }
+    }
 
     @Override
     public String toString() {

@@ -3,6 +3,7 @@ package io.mlguard.core;
 import io.mlguard.core.summary.ShrinkWindow;
 import io.mlguard.core.summary.StageArena;
 import io.mlguard.core.summary.StagedTensors;
+import io.mlguard.core.summary.StagingTarget;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
@@ -22,11 +23,9 @@ import java.util.function.LongSupplier;
  * publishes a slot by a release write of {@code tail} after filling it, the consumer frees it by a
  * volatile write of {@code head} after it is written.
  */
-final class CaptureRing {
-    /** A captured inference: its record's header and its tensors. */
-    static final class Slot {
-        final StagedTensors tensors = new StagedTensors();
-
+final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget {
+    /** A captured inference: its record's header, and its tensors (what it extends). */
+    static final class Slot extends StagedTensors {
         /** The arena position to free once this capture is written. */
         long arenaEnd;
 
@@ -111,40 +110,6 @@ final class CaptureRing {
     /** Slots a ring starts with. */
     static final int INITIAL_SLOTS = 64;
 
-    /** When a ring grown for a burst is halved again; the most found waiting is what it sees. */
-    private final ShrinkWindow window;
-
-    /**
-     * The slots, a power of two of them: replaced (grown or shrunk) by the producer only while none
-     * waits, and read by the consumer only after it has seen {@code tail} past {@code head}, so
-     * after the producer's last replacement.
-     */
-    private Slot[] slots;
-
-    /** The most slots the ring grows to. */
-    private final int maxSlots;
-
-    /** Where the slots' tensors are copied. */
-    final StageArena arena;
-
-    /** The record the consumer summarises a slot into; under the ring's monitor. */
-    final InferenceRecord record = new InferenceRecord();
-
-    /** The next slot the producer fills; slots before it are published. */
-    private volatile long tail;
-
-    /** The next slot the consumer takes; slots before it are free again. */
-    private volatile long head;
-
-    /** The producer's last look at {@code head}: one volatile read per fill of the ring. */
-    private long headSeen;
-
-    /** The ring was found full below {@link #maxSlots}: grow once it is empty. Producer only. */
-    private boolean wanted;
-
-    /** The serving thread that fills the ring; the summary thread forgets it once it has ended. */
-    final Thread owner;
-
     /**
      * @param maxSlots the most slots it grows to, a power of two; it starts with {@link
      *     #INITIAL_SLOTS} or that, whichever is fewer
@@ -164,10 +129,10 @@ final class CaptureRing {
             Thread owner,
             long shrinkAfterNanos,
             LongSupplier clock) {
-        this.window = new ShrinkWindow(shrinkAfterNanos, clock);
         if (maxSlots < 1 || Integer.bitCount(maxSlots) != 1) {
             throw new IllegalArgumentException("ring size " + maxSlots + " is not a power of two");
         }
+        this.window = new ShrinkWindow(shrinkAfterNanos, clock);
         this.maxSlots = maxSlots;
         slots = newSlots(Math.min(INITIAL_SLOTS, maxSlots), new Slot[0]);
         arena = new StageArena(stageLimitBytes, shrinkAfterNanos, clock);
@@ -242,10 +207,27 @@ final class CaptureRing {
 
     static {
         try {
-            TAIL = MethodHandles.lookup().findVarHandle(CaptureRing.class, "tail", long.class);
+            TAIL =
+                    MethodHandles.lookup()
+                            .findVarHandle(CaptureRingProducer.class, "tail", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /**
+     * The tensors of the slot being filled: the one {@link #claim} returned, until {@link
+     * #publish}. Producer only.
+     */
+    @Override
+    public StagedTensors current() {
+        Slot[] ss = slots;
+        return ss[(int) tail & (ss.length - 1)];
+    }
+
+    /** How many captures have been published: {@link AgentCounters#capturesDeferred}'s share. */
+    long handedOver() {
+        return tail;
     }
 
     /** How many captures the ring holds at most now. */
@@ -273,4 +255,73 @@ final class CaptureRing {
         arena.free(s.arenaEnd); // the slot itself is left as it is: its producer clears it
         head = head + 1;
     }
+}
+
+/*
+ * The fields of a capture ring, laid out so that what the consumer writes (the object header's lock
+ * word, taken for every round, and head, written for every capture it frees) is on cache lines of
+ * its own: else each of those writes takes away the line of the fields the serving thread reads at
+ * its next capture (tail, slots, the one at a time look at head), and that read waits for the line
+ * to come back from the other core. A superclass's fields come before its subclass's, so the
+ * padding classes keep the order; 128 bytes, since a core may fetch lines in pairs.
+ */
+
+/**
+ * Padding after the object header (the lock word): its first field fills the header's last 4 bytes.
+ */
+abstract class CaptureRingPadAfterHeader {
+    int pad00;
+    long pad01, pad02, pad03, pad04, pad05, pad06, pad07, pad08;
+    long pad09, pad10, pad11, pad12, pad13, pad14, pad15, pad16;
+}
+
+/**
+ * What the producer writes, and the consumer reads; and what nobody writes after the constructor
+ * (set there once: the ring reaches the consumer through the summary thread's volatile list).
+ */
+abstract class CaptureRingProducer extends CaptureRingPadAfterHeader {
+    /** When a ring grown for a burst is halved again; the most found waiting is what it sees. */
+    ShrinkWindow window;
+
+    /** The most slots the ring grows to. */
+    int maxSlots;
+
+    /** Where the slots' tensors are copied. */
+    StageArena arena;
+
+    /** The serving thread that fills the ring; the summary thread forgets it once it has ended. */
+    Thread owner;
+
+    /** The next slot the producer fills; slots before it are published. */
+    volatile long tail;
+
+    /**
+     * The slots, a power of two of them: replaced (grown or shrunk) by the producer only while none
+     * waits, and read by the consumer only after it has seen {@code tail} past {@code head}, so
+     * after the producer's last replacement.
+     */
+    CaptureRing.Slot[] slots;
+
+    /** The producer's last look at {@code head}: one volatile read per fill of the ring. */
+    long headSeen;
+
+    /** The ring was found full below its most slots: grow once it is empty. Producer only. */
+    boolean wanted;
+}
+
+abstract class CaptureRingPadBeforeHead extends CaptureRingProducer {
+    long pad17, pad18, pad19, pad20, pad21, pad22, pad23, pad24;
+    long pad25, pad26, pad27, pad28, pad29, pad30, pad31, pad32;
+}
+
+/** What the consumer writes. */
+abstract class CaptureRingConsumer extends CaptureRingPadBeforeHead {
+    /** The next slot the consumer takes; slots before it are free again. */
+    volatile long head;
+}
+
+/** Padding after {@code head}: {@link CaptureRing} declares no fields of its own. */
+abstract class CaptureRingPadAfterHead extends CaptureRingConsumer {
+    long pad33, pad34, pad35, pad36, pad37, pad38, pad39, pad40;
+    long pad41, pad42, pad43, pad44, pad45, pad46, pad47, pad48;
 }

@@ -213,7 +213,7 @@ public final class InferenceRecorder implements Hooks {
             InferenceRecord r = st.record;
             r.clear();
             r.latencyNanos = latency;
-            r.timestampMillis = System.currentTimeMillis() - latency / 1_000_000;
+            r.timestampMillis = st.wall.millisAt(token); // the call's start
             r.agentId = config.agentId();
             r.runtime = adapter.runtimeName();
             ModelIdentity id = models.lookup(target, st.model);
@@ -362,50 +362,39 @@ public final class InferenceRecorder implements Hooks {
             ThreadState st,
             CaptureRing.Slot slot)
             throws Throwable {
-        // counted before the copy: an atomic add waits for this thread's pending stores, which
-        // after the copy would be the copy's cache lines; taken back if the capture is not handed
-        counters.capturesDeferred.increment();
-        boolean handed = false;
-        try {
-            Summaries summaries = st.summaries;
-            CaptureRing ring = st.ring;
-            long end = -1;
-            // a second try only when the first did not fit into an arena that can grow at once
-            for (int attempt = 0; attempt < 2 && end < 0; attempt++) {
-                if (attempt > 0 && !ring.arena.growsNext()) {
-                    break;
-                }
-                slot.tensors.begin(ring.arena);
-                summaries.resetElements();
-                summaries.stageInto(slot.tensors);
-                try {
-                    // the record's summaries are left alone: the tensors go into the slot
-                    adapter.summarizeInference(target, input, result, st.record, summaries);
-                } finally {
-                    summaries.stageInto(null);
-                    end = slot.tensors.end();
-                }
+        Summaries summaries = st.summaries;
+        CaptureRing ring = st.ring;
+        long end = -1;
+        // a second try only when the first did not fit into an arena that can grow at once
+        for (int attempt = 0; attempt < 2 && end < 0; attempt++) {
+            if (attempt > 0 && !ring.arena.growsNext()) {
+                break;
             }
-            SummaryThread thread = summaryThread;
-            if (end < 0) {
-                slot.tensors.clear();
-                thread.drain(ring, summaries);
-                return false;
-            }
-            slot.arenaEnd = end;
-            slot.takeHeader(st.record);
-            ring.publish();
-            handed = true;
-            if (!thread.running()) {
-                // stopped meanwhile (the JVM is exiting): its last round may have missed this one
-                thread.drain(ring, summaries);
-            }
-            return true;
-        } finally {
-            if (!handed) {
-                counters.capturesDeferred.decrement();
+            slot.begin(ring.arena);
+            summaries.resetElements();
+            summaries.stageInto(ring);
+            try {
+                // the record's summaries are left alone: the tensors go into the slot
+                adapter.summarizeInference(target, input, result, st.record, summaries);
+            } finally {
+                summaries.stageInto(null);
+                end = slot.end();
             }
         }
+        SummaryThread thread = summaryThread;
+        if (end < 0) {
+            slot.clear();
+            thread.drain(ring, summaries);
+            return false;
+        }
+        slot.arenaEnd = end;
+        slot.takeHeader(st.record);
+        ring.publish(); // counted there (AgentCounters.capturesDeferred)
+        if (!thread.running()) {
+            // stopped meanwhile (the JVM is exiting): its last round may have missed this one
+            thread.drain(ring, summaries);
+        }
+        return true;
     }
 
     @Override

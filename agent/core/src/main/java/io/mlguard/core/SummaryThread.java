@@ -5,6 +5,7 @@ import io.mlguard.core.summary.Summaries;
 import io.mlguard.protocol.InferenceRecord;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Summarises the serving threads' captured inferences and writes their records, on a daemon thread
@@ -73,6 +74,35 @@ final class SummaryThread implements Runnable {
         this.thread = new Thread(this, "mlguard-summaries");
         thread.setDaemon(true);
         thread.setContextClassLoader(SummaryThread.class.getClassLoader());
+        counters.capturesDeferred.countFrom(new HandOvers(this));
+    }
+
+    /**
+     * Captures handed over by the serving threads so far: {@link AgentCounters#capturesDeferred}.
+     */
+    private static final class HandOvers implements LongSupplier {
+        private final SummaryThread summaries;
+
+        HandOvers(SummaryThread summaries) {
+            this.summaries = summaries;
+        }
+
+        @Override
+        public long getAsLong() {
+            return summaries.handedOver();
+        }
+    }
+
+    /** The captures of the rings no longer registered (their threads ended, their rings empty). */
+    private long forgottenHandOvers;
+
+    /** Captures handed over so far: those of every ring, registered or forgotten. */
+    synchronized long handedOver() {
+        long n = forgottenHandOvers;
+        for (CaptureRing r : rings) {
+            n += r.handedOver();
+        }
+        return n;
     }
 
     /**
@@ -281,9 +311,9 @@ final class SummaryThread implements Runnable {
                 }
                 n++;
                 try {
-                    InferenceRecord r = ring.record;
+                    InferenceRecord r = with.replayRecord();
                     s.putHeader(r);
-                    with.replay(s.tensors, r);
+                    with.replay(s, r);
                     writer.writeNow(r); // see QueueWriter.writeNow
                 } catch (Throwable t) {
                     counters.internalErrors.increment();
@@ -302,7 +332,7 @@ final class SummaryThread implements Runnable {
     }
 
     /** Drops the rings of threads that have ended, once they are empty. */
-    private synchronized void forgetEndedThreads() {
+    synchronized void forgetEndedThreads() {
         CaptureRing[] all = rings;
         int live = 0;
         for (CaptureRing r : all) {
@@ -318,6 +348,8 @@ final class SummaryThread implements Runnable {
         for (CaptureRing r : all) {
             if (r.owner.isAlive() || !r.isEmpty()) {
                 now[i++] = r;
+            } else {
+                forgottenHandOvers += r.handedOver(); // its thread has ended: it hands none over
             }
         }
         rings = now;

@@ -21,6 +21,9 @@ final class ThreadState {
     /** The model this thread last called: looked up again only when it changes. */
     final ModelRegistry.Cache model = new ModelRegistry.Cache();
 
+    /** Turns this thread's clock readings into records' timestamps. */
+    final WallClock wall = new WallClock();
+
     /** This thread's inferences on their way to the summary thread; made at its first capture. */
     CaptureRing ring;
 

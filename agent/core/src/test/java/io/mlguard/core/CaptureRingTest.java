@@ -97,8 +97,10 @@ class CaptureRingTest {
         for (int i = 0; i < 4; i++) {
             claimed[i] = ring.claim();
             assertThat(claimed[i]).isNotNull();
+            assertThat(ring.current()).isSameAs(claimed[i]);
             ring.publish();
         }
+        assertThat(ring.handedOver()).isEqualTo(4);
         assertThat(ring.claim()).as("full").isNull();
         assertThat(ring.peek()).isSameAs(claimed[0]);
         ring.release(ring.peek());
@@ -125,7 +127,9 @@ class CaptureRingTest {
         assertThat(ring.capacity()).isEqualTo(CaptureRing.INITIAL_SLOTS);
         for (int expected : new int[] {64, 128, 256, 512, 1024, 1024}) {
             int held = 0;
-            while (ring.claim() != null) {
+            for (CaptureRing.Slot s = ring.claim(); s != null; s = ring.claim()) {
+                // what staging copies into until publish, whatever the ring's size now
+                assertThat(ring.current()).isSameAs(s);
                 ring.publish();
                 held++;
             }

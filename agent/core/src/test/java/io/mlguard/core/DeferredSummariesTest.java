@@ -376,6 +376,35 @@ class DeferredSummariesTest {
     }
 
     @Test
+    void capturesOfEndedThreadsStayCountedOnceTheirRingsAreForgotten() throws Exception {
+        AgentCounters c = new AgentCounters();
+        SummaryThread summaries = new SummaryThread(null, c, null, 4); // never started
+        Thread ended = new Thread(() -> {});
+        ended.start();
+        ended.join();
+        CaptureRing gone = summaries.register(new CaptureRing(8, 1 << 16, ended));
+        CaptureRing live = summaries.register(new CaptureRing(8, 1 << 16, Thread.currentThread()));
+        for (int i = 0; i < 3; i++) {
+            gone.claim();
+            gone.publish();
+        }
+        live.claim();
+        live.publish();
+        assertThat(c.capturesDeferred.sum()).isEqualTo(4);
+        summaries.forgetEndedThreads();
+        assertThat(c.capturesDeferred.sum()).as("the ended thread's ring still waits").isEqualTo(4);
+        for (int i = 0; i < 3; i++) {
+            gone.release(gone.peek());
+        }
+        summaries.forgetEndedThreads();
+        summaries.forgetEndedThreads(); // a second look finds nothing more to forget
+        assertThat(c.capturesDeferred.sum()).as("counted once, after its ring went").isEqualTo(4);
+        live.claim();
+        live.publish();
+        assertThat(c.capturesDeferred.sum()).isEqualTo(5);
+    }
+
+    @Test
     void aBusySummaryThreadStillForgetsTheRingsOfEndedThreads() {
         // a saturated summary thread, or a new thread per request under steady load: no round
         // finds nothing, yet the rings of the threads that ended must go

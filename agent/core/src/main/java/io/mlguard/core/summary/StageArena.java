@@ -20,33 +20,11 @@ import java.util.function.LongSupplier;
  * small and grows, up to {@code limitBytes}, to hold two of a tensor that did not fit (or twice its
  * size): only while nothing is held, so the captures waiting keep the buffer they were copied into.
  */
-public final class StageArena {
+public final class StageArena extends StageArenaPadAfterHead {
     static final int INITIAL_BYTES = 16 * 1024;
 
-    private final int limitBytes;
-
-    private ByteBuffer bytes;
-    private FloatBuffer floats;
-    private DoubleBuffer doubles;
-    private ShortBuffer shorts;
-    private IntBuffer ints;
-    private LongBuffer longs;
-    private int mask;
-
-    /** Where the next tensor goes; producer only. */
-    private long tail;
-
-    /** Everything before it is free again; written by the consumer. */
-    private volatile long head;
-
-    /**
-     * The largest tensor that did not fit, or 0: grow at the next capture that finds the buffer
-     * empty.
-     */
-    private int wanted;
-
-    /** When a buffer grown for a burst is halved again. */
-    private final ShrinkWindow window;
+    /** How many captures the producer makes between two looks at {@code head}. */
+    static final int LOOK_EVERY = 8;
 
     /**
      * @param limitBytes the largest the buffer grows to; rounded down to a power of two, and at
@@ -86,6 +64,9 @@ public final class StageArena {
      * buffer first if a capture did not fit before. Producer only.
      */
     long begin() {
+        if (++sinceLook >= LOOK_EVERY) {
+            look();
+        }
         if (wanted > 0) {
             if (capacity() < limitBytes) {
                 // room for two such tensors, or twice what it had, whichever is more
@@ -96,7 +77,7 @@ public final class StageArena {
             window.restart();
         } else if (window.due()) {
             // halved when nothing is held, after a window never a quarter full (ShrinkWindow)
-            if (window.endsQuiet(capacity()) && capacity() > INITIAL_BYTES && head == tail) {
+            if (window.endsQuiet(capacity()) && capacity() > INITIAL_BYTES && look() == tail) {
                 allocate(capacity() / 2);
             }
         }
@@ -108,7 +89,7 @@ public final class StageArena {
      * it is below its limit. Producer only.
      */
     public boolean growsNext() {
-        return wanted > 0 && head == tail && capacity() < limitBytes;
+        return wanted > 0 && capacity() < limitBytes && look() == tail;
     }
 
     /**
@@ -122,14 +103,30 @@ public final class StageArena {
             p += capacity() - at; // not across the end: from the start
             at = 0;
         }
-        long inUse = p + length - head;
-        if (inUse > capacity()) {
-            wanted = Math.max(wanted, length);
-            return -1;
+        long inUse = p + length - headSeen;
+        if (inUse > capacity() || sinceLook == 0) {
+            // seems not to fit with what was freed at the last look, or a look is due: a look
+            // now, and one the shrink window sees (it sees no guesses from a stale head)
+            inUse = p + length - look();
+            if (inUse > capacity()) {
+                wanted = Math.max(wanted, length);
+                return -1;
+            }
+            window.saw(inUse);
         }
-        window.saw(inUse);
         tail = p + length;
         return at;
+    }
+
+    /**
+     * Reads {@code head} (the consumer's, written for every capture it frees) into {@code
+     * headSeen}, and returns it. Once every {@link #LOOK_EVERY} captures, and when a capture seems
+     * not to fit: reading it at every capture would fetch its line from the consumer's core each
+     * time.
+     */
+    private long look() {
+        sinceLook = 0;
+        return headSeen = head;
     }
 
     /** Gives back what a capture that did not fit had reserved. Producer only. */
@@ -170,4 +167,61 @@ public final class StageArena {
     LongBuffer longs() {
         return longs;
     }
+}
+
+/*
+ * The fields of a stage arena, laid out so that head, which the consumer writes for every capture
+ * it frees, is on cache lines of its own: else each of those writes takes away the line of the
+ * fields the serving thread reads and writes at its next capture (tail, the buffer and its views),
+ * and that read waits for the line to come back from the other core. A superclass's fields come
+ * before its subclass's, so the padding classes keep the order; 128 bytes, since a core may fetch
+ * lines in pairs.
+ */
+
+/** What the producer alone writes (the consumer reads the buffers through the captures' copies). */
+abstract class StageArenaProducer {
+    int limitBytes;
+
+    ByteBuffer bytes;
+    FloatBuffer floats;
+    DoubleBuffer doubles;
+    ShortBuffer shorts;
+    IntBuffer ints;
+    LongBuffer longs;
+    int mask;
+
+    /** Where the next tensor goes. */
+    long tail;
+
+    /** The producer's last look at {@code head}: everything before it was free then. */
+    long headSeen;
+
+    /** Captures begun since the last look at {@code head}. */
+    int sinceLook;
+
+    /**
+     * The largest tensor that did not fit, or 0: grow at the next capture that finds the buffer
+     * empty.
+     */
+    int wanted;
+
+    /** When a buffer grown for a burst is halved again. */
+    ShrinkWindow window;
+}
+
+abstract class StageArenaPadBeforeHead extends StageArenaProducer {
+    long pad01, pad02, pad03, pad04, pad05, pad06, pad07, pad08;
+    long pad09, pad10, pad11, pad12, pad13, pad14, pad15, pad16;
+}
+
+/** What the consumer writes. */
+abstract class StageArenaConsumer extends StageArenaPadBeforeHead {
+    /** Everything before it is free again. */
+    volatile long head;
+}
+
+/** Padding after {@code head}: {@link StageArena} declares no fields of its own but constants. */
+abstract class StageArenaPadAfterHead extends StageArenaConsumer {
+    long pad17, pad18, pad19, pad20, pad21, pad22, pad23, pad24;
+    long pad25, pad26, pad27, pad28, pad29, pad30, pad31, pad32;
 }

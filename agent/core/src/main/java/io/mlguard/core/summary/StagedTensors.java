@@ -19,13 +19,17 @@ import java.util.Arrays;
  * to the most tensors one inference had. Only the serving thread that owns it writes it: the
  * summary thread reads it once published, and leaves it for the next {@link #begin}.
  *
+ * <p>A capture ring's slot extends it, adding the record's header: one object per capture, so that
+ * the serving thread, which finds a slot cold, waits for one object's lines, not for a slot and
+ * then, once it has its reference, for its tensors.
+ *
  * <p>A tensor is copied whole, in the tensor's element type, so that {@link Summaries#replay} reads
  * exactly the values, in the same order, that summarising it on the serving thread would have read,
  * and the record comes out the same bit for bit. An inference whose tensors do not fit in the arena
  * now, or that hands over a buffer of a kind this class does not copy, marks the copy {@link
  * #overflowed()}; it is then summarised on the serving thread, as without staging.
  */
-public final class StagedTensors {
+public class StagedTensors implements StagingTarget {
     /** Longest shape kept; longer ones overflow (no runtime here makes them). */
     static final int MAX_SHAPE = 16;
 
@@ -91,8 +95,11 @@ public final class StagedTensors {
      */
     private String[] names = new String[4];
 
-    /** One tensor's shape at a time, for {@link #shape}. */
-    private final long[] shapeScratch = new long[MAX_SHAPE];
+    /** Itself: tensors staged into it are copied here. */
+    @Override
+    public StagedTensors current() {
+        return this;
+    }
 
     /** Empties it for the next inference; the producer's, or the overflowed capture's owner. */
     public void clear() {
@@ -259,10 +266,14 @@ public final class StagedTensors {
         return (int) first(i) & 0xff;
     }
 
-    /** Tensor {@code i}'s shape, in its first {@link #rank} entries; valid until the next call. */
-    long[] shape(int i) {
-        System.arraycopy(meta, at[i] + HEAD_WORDS, shapeScratch, 0, rank(i));
-        return shapeScratch;
+    /**
+     * Tensor {@code i}'s shape, in the first {@link #rank} entries of {@code into} (of {@link
+     * #MAX_SHAPE}), which is returned: the reader's own array, since a reader writing into this
+     * object would take its cache lines from the serving thread that fills it next.
+     */
+    long[] shape(int i, long[] into) {
+        System.arraycopy(meta, at[i] + HEAD_WORDS, into, 0, rank(i));
+        return into;
     }
 
     /** Points {@code data} at tensor {@code i}'s copy. */

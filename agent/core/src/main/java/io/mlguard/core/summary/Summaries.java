@@ -21,11 +21,22 @@ public final class Summaries {
     private final boolean captureFeatures;
     private final int featureLimit;
 
-    /** Where tensors are copied instead of summarised, or {@code null}; see {@link #stageInto}. */
-    private StagedTensors staging;
+    /**
+     * Where tensors are copied instead of summarised while {@link #staging}; see {@link
+     * #stageInto}.
+     */
+    private StagingTarget target;
+
+    private boolean staging;
 
     /** The elements of the tensors given since {@link #resetElements()}, staged or summarised. */
     private long elements;
+
+    /** What {@link #replayRecord} returns; made at the first replay. */
+    private InferenceRecord replayRecord;
+
+    /** One tensor's shape at a time, for {@link #replay}. */
+    private final long[] shape = new long[StagedTensors.MAX_SHAPE];
 
     public Summaries(TensorSummarizer tensors, boolean captureFeatures, int featureLimit) {
         this.tensors = tensors;
@@ -36,11 +47,33 @@ public final class Summaries {
 
     /**
      * From now on, until called with {@code null}, tensors handed to {@link #input} and {@link
-     * #output} are copied into {@code staged} instead of summarised; {@link #replay} summarises
-     * them later, on any thread.
+     * #output} are copied into {@code target}'s {@link StagingTarget#current current} capture (a
+     * {@link StagedTensors} is its own) instead of summarised; {@link #replay} summarises them
+     * later, on any thread. The target is kept after staging ends: it is stored again only when it
+     * changes.
      */
-    public void stageInto(StagedTensors staged) {
-        this.staging = staged;
+    public void stageInto(StagingTarget target) {
+        if (target == null) {
+            staging = false;
+            return;
+        }
+        if (this.target != target) {
+            this.target = target;
+        }
+        staging = true;
+    }
+
+    /**
+     * A record to {@link #replay} into, this instance's (which one thread uses at a time): made by
+     * the thread that replays, not kept beside a capture ring, whose lines the serving thread
+     * writes.
+     */
+    public InferenceRecord replayRecord() {
+        InferenceRecord r = replayRecord;
+        if (r == null) {
+            r = replayRecord = new InferenceRecord();
+        }
+        return r;
     }
 
     /**
@@ -49,7 +82,7 @@ public final class Summaries {
      */
     public void replay(StagedTensors staged, InferenceRecord r) {
         for (int i = 0; i < staged.size(); i++) {
-            long[] shape = staged.shape(i);
+            long[] shape = staged.shape(i, this.shape);
             int rank = staged.rank(i);
             TensorData d = staged.view(i, this.data);
             try {
@@ -70,9 +103,8 @@ public final class Summaries {
      */
     public void input(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
         elements += shape == null ? 0 : count(shape);
-        StagedTensors staged = staging;
-        if (staged != null) {
-            staged.add(true, name, dtype, shape, littleEndian(data));
+        if (staging) {
+            target.current().add(true, name, dtype, shape, littleEndian(data));
             return;
         }
         if (r.inputCount >= Records.MAX_TENSORS) {
@@ -114,9 +146,8 @@ public final class Summaries {
     /** Adds an output tensor; float outputs with a class dimension also get top-k and entropy. */
     public void output(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
         elements += shape == null ? 0 : count(shape);
-        StagedTensors staged = staging;
-        if (staged != null) {
-            staged.add(false, name, dtype, shape, littleEndian(data));
+        if (staging) {
+            target.current().add(false, name, dtype, shape, littleEndian(data));
             return;
         }
         if (r.outputCount >= Records.MAX_TENSORS) {
