@@ -15,6 +15,12 @@ public final class AgentCounters {
     public final LongAdder inferencesRefused = new LongAdder();
 
     /**
+     * Inferences left unrecorded by a sampling command of the collector's ({@code
+     * ControlRecord.Action.SAMPLE}): run and counted, not summarised or written.
+     */
+    public final LongAdder inferencesNotSampled = new LongAdder();
+
+    /**
      * Inference records a serving thread wrote itself because its ring to the queue's writer thread
      * was full (or that thread had stopped): each one cost that inference the queue write. With
      * {@code deferSummaries}, captures a serving thread summarised and wrote itself because its
@@ -61,6 +67,8 @@ public final class AgentCounters {
                 + internalErrors.sum()
                 + ", refused="
                 + inferencesRefused.sum()
+                + ", notSampled="
+                + inferencesNotSampled.sum()
                 + ", writtenInline="
                 + recordsWrittenInline.sum()
                 + ", deferred="

@@ -41,7 +41,7 @@ public final class InferenceRecorder implements Hooks {
     /** Keyed pseudonyms for client ids, or {@code null} when ids are kept as they are. */
     private final ClientIdPseudonymiser pseudonyms;
 
-    /** Block and throttle rules, or {@code null} when enforcement is off. */
+    /** Block, throttle and sampling rules, or {@code null} when enforcement is off. */
     private final ControlRules rules;
 
     /** Summarises and writes captured inferences, or {@code null}: the serving threads do. */
@@ -232,6 +232,13 @@ public final class InferenceRecorder implements Hooks {
                 context.describe(r);
             }
             describeTrace(r);
+            ControlRules sampling = rules;
+            if (sampling != null
+                    && sampling.samples()
+                    && !sampling.records(r.clientId, r.modelId, r.timestampMillis)) {
+                counters.inferencesNotSampled.increment(); // the collector asked for fewer
+                return;
+            }
             CaptureRing.Slot slot = defer(st, id) ? claimSlot(st) : null;
             if (slot == null || !stage(adapter, target, input, result, st, slot)) {
                 st.summaries.resetElements();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlguard.bootstrap.ClientBlockedException;
 import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlRules;
+import io.mlguard.core.queue.QueueContents;
 import io.mlguard.core.queue.QueueWriter;
 import io.mlguard.core.summary.Summaries;
 import io.mlguard.protocol.ClientIdSource;
@@ -123,5 +124,36 @@ class EnforcementTest {
         recorder.exitInference(0, token, new Object(), null, null, null);
         recorder.exitRequest(0);
         assertThat(counters.inferencesRefused.sum()).isZero();
+    }
+
+    @Test
+    void aSampledClientsInferencesAreRecordedOneInEveryAndTheRestCounted() throws Exception {
+        ControlRecord sample = new ControlRecord();
+        sample.action = ControlRecord.Action.SAMPLE;
+        sample.clientId = "bob";
+        sample.recordEvery = 3;
+        sample.expiresAtMillis = System.currentTimeMillis() + 60_000;
+        rules.apply(sample, System.currentTimeMillis(), System.nanoTime());
+        for (String client : new String[] {"alice", "bob"}) {
+            for (int i = 0; i < 9; i++) {
+                recorder.enterRequest(0, client);
+                long token = recorder.enterInference(0);
+                recorder.exitInference(0, token, new Object(), null, null, null);
+                recorder.exitRequest(0);
+            }
+        }
+        assertThat(counters.inferencesNotSampled.sum()).isEqualTo(6);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!writer.isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        writer.flushAtExit(); // the records kept in memory until the queue opened, and any waiting
+        Map<String, Integer> byClient = new java.util.TreeMap<>();
+        for (Object o : QueueContents.read(tmp.resolve("q"))) {
+            if (o instanceof InferenceRecord) {
+                byClient.merge(((InferenceRecord) o).clientId, 1, Integer::sum);
+            }
+        }
+        assertThat(byClient).containsExactly(Map.entry("alice", 9), Map.entry("bob", 3));
     }
 }

@@ -27,6 +27,50 @@ class ControlRecordTest {
     }
 
     @Test
+    void aSampleCommandCarriesItsRecordEveryInTheSameLayout() {
+        ControlRecord c = new ControlRecord();
+        c.timestampMillis = 10;
+        c.action = ControlRecord.Action.SAMPLE;
+        c.clientId = ControlRecord.EVERY_CLIENT;
+        c.expiresAtMillis = 99;
+        c.recordEvery = 8;
+        c.ratePerSecond = 3; // not written: a sample command has no rate
+        c.reason = "operator";
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        c.writeTo(b);
+        long size = b.readRemaining();
+        ControlRecord back = (ControlRecord) Records.read(b);
+        assertThat(back.action).isEqualTo(ControlRecord.Action.SAMPLE);
+        assertThat(back.recordEvery).isEqualTo(8);
+        assertThat(back.ratePerSecond).isZero();
+        assertThat(back.clientId).isEqualTo("*");
+        assertThat(back.toString()).contains("recordEvery=8");
+
+        // the same bytes as a throttle of the same fields, but for the action: version 1's layout
+        c.action = ControlRecord.Action.THROTTLE;
+        c.ratePerSecond = 8;
+        Bytes<?> t = Bytes.allocateElasticOnHeap();
+        c.writeTo(t);
+        assertThat(t.readRemaining()).isEqualTo(size);
+    }
+
+    @Test
+    void aSampleCommandMustRecordAWholeNumberFromOneUp() {
+        for (int every : new int[] {0, -3, ControlRecord.MAX_RECORD_EVERY + 1}) {
+            ControlRecord c = new ControlRecord();
+            c.action = ControlRecord.Action.SAMPLE;
+            c.clientId = "x";
+            c.recordEvery = every;
+            Bytes<?> b = Bytes.allocateElasticOnHeap();
+            c.writeTo(b);
+            assertThatThrownBy(() -> Records.read(b))
+                    .as("%d", every)
+                    .isInstanceOf(RecordFormatException.class)
+                    .hasMessageContaining("a whole number from 1");
+        }
+    }
+
+    @Test
     void commandsThatCannotBeObeyedAreFormatErrors() {
         ControlRecord c = new ControlRecord();
         c.action = ControlRecord.Action.THROTTLE;

@@ -68,7 +68,24 @@ public final class ControlChannel implements Runnable, RecordReader.Handler {
 
     @Override
     public void control(ControlRecord record, long index) {
-        rules.apply(record, System.currentTimeMillis(), System.nanoTime());
+        long now = System.currentTimeMillis();
+        rules.apply(record, now, System.nanoTime());
+        if (record.action == ControlRecord.Action.SAMPLE && record.expiresAtMillis > now) {
+            // what the agent records changes: said, as the operator's command it is
+            AgentLog.info(
+                    "recording one inference in "
+                            + record.recordEvery
+                            + " of "
+                            + (ControlRecord.EVERY_CLIENT.equals(record.clientId)
+                                    ? "every client without a rule of its own"
+                                    : "client '" + record.clientId + "'")
+                            + (record.model == null ? "" : " of model '" + record.model + "'")
+                            + " until "
+                            + java.time.Instant.ofEpochMilli(record.expiresAtMillis)
+                            + " (control command from "
+                            + record.issuedBy
+                            + ")");
+        }
         AgentLog.debug("control: " + record);
     }
 

@@ -3,18 +3,23 @@ package io.mlguard.core.control;
 import io.mlguard.protocol.ControlRecord;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The block and throttle rules in force, by client. Class loader: agent. Every rule expires; a lift
- * removes it; a newer command for a client replaces the older one. Throttling is a token bucket
- * holding at most one second's worth of calls. Bounded: past {@link #MAX_RULES} clients new rules
- * are refused and counted, never memory without end.
+ * The block, throttle and sampling rules in force, by client. Class loader: agent. Every rule
+ * expires; a lift removes a client's rules; a newer command for a client replaces the older one of
+ * its kind (a client may be throttled and sampled at once). Throttling is a token bucket holding at
+ * most one second's worth of calls. Sampling records one inference in {@code recordEvery} of the
+ * client, or of every client without a rule of its own ({@link ControlRecord#EVERY_CLIENT}).
+ * Bounded: past {@link #MAX_RULES} clients of a kind new rules are refused and counted, never
+ * memory without end.
  */
 public final class ControlRules {
     public static final int MAX_RULES = 100_000;
 
     private final ConcurrentHashMap<String, Rule> byClient = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Sampling> sampling = new ConcurrentHashMap<>();
     public final LongAdder rulesRefused = new LongAdder();
 
     /** One client's rule. */
@@ -49,13 +54,38 @@ public final class ControlRules {
         }
     }
 
+    /** One client's sampling (or every client's): which of its inferences are recorded. */
+    private static final class Sampling {
+        final String model;
+        final long expiresAtMillis;
+        final int every;
+
+        /** The client's inferences so far under this rule: the first and every every-th after. */
+        final AtomicLong seen = new AtomicLong();
+
+        Sampling(ControlRecord c) {
+            model = c.model;
+            expiresAtMillis = c.expiresAtMillis;
+            every = c.recordEvery;
+        }
+    }
+
     /** Applies a command read from the control queue. */
     public void apply(ControlRecord c, long nowMillis, long nowNanos) {
         if (c.action == ControlRecord.Action.LIFT) {
             byClient.remove(c.clientId);
+            sampling.remove(c.clientId);
             return;
         }
         if (c.expiresAtMillis <= nowMillis) {
+            return;
+        }
+        if (c.action == ControlRecord.Action.SAMPLE) {
+            if (sampling.size() >= MAX_RULES && !sampling.containsKey(c.clientId)) {
+                rulesRefused.increment();
+                return;
+            }
+            sampling.put(c.clientId, new Sampling(c));
             return;
         }
         if (byClient.size() >= MAX_RULES && !byClient.containsKey(c.clientId)) {
@@ -65,8 +95,43 @@ public final class ControlRules {
         byClient.put(c.clientId, new Rule(c, nowNanos));
     }
 
+    /** Whether no block or throttle rule is in force (sampling rules aside). */
     public boolean isEmpty() {
         return byClient.isEmpty();
+    }
+
+    /** Whether some sampling rule may be in force: {@link #records} has something to decide. */
+    public boolean samples() {
+        return !sampling.isEmpty();
+    }
+
+    /**
+     * Whether this inference of {@code clientId} ({@code null} when no client is known) of {@code
+     * model} is recorded: under the client's own sampling rule, else under the every-client rule,
+     * one in {@code recordEvery} (the first, then every {@code recordEvery}-th); with neither in
+     * force, every one is. A rule for another model does not apply; an expired one is dropped.
+     */
+    public boolean records(String clientId, String model, long nowMillis) {
+        Sampling s = clientId == null ? null : rule(clientId, model, nowMillis);
+        if (s == null) {
+            s = rule(ControlRecord.EVERY_CLIENT, model, nowMillis);
+            if (s == null) {
+                return true;
+            }
+        }
+        return s.every <= 1 || s.seen.getAndIncrement() % s.every == 0;
+    }
+
+    private Sampling rule(String key, String model, long nowMillis) {
+        Sampling s = sampling.get(key);
+        if (s == null) {
+            return null;
+        }
+        if (s.expiresAtMillis <= nowMillis) {
+            sampling.remove(key, s);
+            return null;
+        }
+        return s.model == null || s.model.equals(model) ? s : null;
     }
 
     public int size() {

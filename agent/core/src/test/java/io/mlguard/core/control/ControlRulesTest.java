@@ -62,4 +62,53 @@ class ControlRulesTest {
         assertThat(allowed).isBetween(20, 22);
         assertThat(rules.refusal("t", null, NOW, 100 * second)).isNull();
     }
+
+    static ControlRecord sample(String client, String model, long expires, int every) {
+        ControlRecord c = command(ControlRecord.Action.SAMPLE, client, expires, 0);
+        c.model = model;
+        c.recordEvery = every;
+        return c;
+    }
+
+    /** How many of {@code n} inferences of {@code client} on {@code model} are recorded. */
+    int recorded(String client, String model, int n, long now) {
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            if (rules.records(client, model, now)) {
+                r++;
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void samplingRecordsOneInEveryAndItsOwnRuleBeatsTheEveryClientOne() {
+        assertThat(rules.samples()).isFalse();
+        assertThat(recorded("alice", "mnist", 10, NOW)).as("no rule: every one").isEqualTo(10);
+        rules.apply(sample(ControlRecord.EVERY_CLIENT, null, NOW + 1000, 4), NOW, 0);
+        rules.apply(sample("mallory", null, NOW + 1000, 1), NOW, 0);
+        assertThat(rules.samples()).isTrue();
+        assertThat(rules.isEmpty()).as("sampling is neither a block nor a throttle").isTrue();
+        assertThat(recorded("alice", "mnist", 100, NOW)).isEqualTo(25);
+        assertThat(recorded(null, "mnist", 8, NOW)).as("no client known").isEqualTo(2);
+        assertThat(recorded("mallory", "mnist", 100, NOW)).as("its own rule: all").isEqualTo(100);
+        // a newer command replaces the client's rule; a lift removes it (the every-client rule
+        // applies to it again)
+        rules.apply(sample("mallory", null, NOW + 1000, 10), NOW, 0);
+        assertThat(recorded("mallory", "mnist", 100, NOW)).isEqualTo(10);
+        rules.apply(command(ControlRecord.Action.LIFT, "mallory", NOW + 1000, 0), NOW, 0);
+        assertThat(recorded("mallory", "mnist", 100, NOW)).isEqualTo(25);
+        // expired: every inference is recorded again, and the rules are gone
+        assertThat(recorded("alice", "mnist", 10, NOW + 1000)).isEqualTo(10);
+        assertThat(rules.samples()).isFalse();
+    }
+
+    @Test
+    void aSamplingRuleForOneModelLeavesOthersAloneAndABlockStaysBesideIt() {
+        rules.apply(command(ControlRecord.Action.BLOCK, "m", NOW + 1000, 0), NOW, 0);
+        rules.apply(sample("m", "credit", NOW + 1000, 2), NOW, 0);
+        assertThat(recorded("m", "mnist", 10, NOW)).isEqualTo(10);
+        assertThat(recorded("m", "credit", 10, NOW)).isEqualTo(5);
+        assertThat(rules.refusal("m", "credit", NOW, 0)).as("still blocked").isNotNull();
+    }
 }
