@@ -11,8 +11,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar mlguard-collector.jar --queue DIR --http-port N [...]}, or {@code incidents
  * --url URL} to list a running collector's incidents ({@link IncidentsCommand}), {@code profile
  * build ...} to save a model's reference profile ({@link ProfileCommand}), or {@code models trust
- * MODEL...} to print an allow-list ({@link ModelsCommand}). Exit codes: 0 after {@code --help} or a
- * normal stop, 1 when the collector cannot start, 2 for a bad command line.
+ * MODEL...} to print an allow-list ({@link ModelsCommand}), or {@code control ACTION ...} to send
+ * the agents a command ({@link ControlCommand}). Exit codes: 0 after {@code --help} or a normal
+ * stop, 1 when the collector cannot start, 2 for a bad command line.
  */
 public final class CollectorMain {
     private CollectorMain() {}
@@ -35,6 +36,8 @@ public final class CollectorMain {
             code = ModelsCommand.run(rest, System.out, System.err);
         } else if (args.length > 0 && args[0].equals("profile")) {
             code = ProfileCommand.run(rest, System.out, System.err);
+        } else if (args.length > 0 && args[0].equals("control")) {
+            code = ControlCommand.run(rest, System.out, System.err);
         } else {
             code = run(args, System.out, System.err);
         }

@@ -29,6 +29,8 @@ public final class CommandLine {
                     "       java -jar mlguard-collector.jar profile build --queue DIR --model NAME"
                             + " --records N --out FILE",
                     "       java -jar mlguard-collector.jar models trust MODEL... [--out FILE]",
+                    "       java -jar mlguard-collector.jar control block|throttle|sample|lift"
+                            + " --control-queue DIR --client ID [...]",
                     "",
                     "  --queue DIR             the agent's Chronicle Queue directory (waited for if absent)",
                     "  --http-port N           port of the HTTP API on 127.0.0.1 (0 picks a free one)",

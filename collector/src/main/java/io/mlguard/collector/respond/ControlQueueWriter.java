@@ -7,8 +7,9 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Appends block, throttle and lift commands to the control queue the agents read (agents obey them
- * only when started with {@code enforce=true}). Used from one thread: the response engine's.
+ * Appends block, throttle, sample and lift commands to the control queue the agents read (agents
+ * obey them only when started with {@code enforce=true}). Used from one thread: the response
+ * engine's.
  */
 public final class ControlQueueWriter implements AutoCloseable {
     private final ChronicleQueue queue;
