@@ -24,9 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Block and throttle commands written to the control queue, obeyed by the agent in the demo server
- * with {@code enforce=true}: the blocked client's inference fails with a clear message, everyone
- * else is untouched, expired commands are ignored and a lift restores the client.
+ * Block, throttle and sample commands written to the control queue, obeyed by the agent in the demo
+ * server with {@code enforce=true}: the blocked client's inference fails with a clear message,
+ * everyone else is untouched, expired commands are ignored, a lift restores the client, and an
+ * operator's sample command (the collector's {@code control} command) leaves all but one in N of a
+ * client's inferences unrecorded, and answered.
  */
 class EnforcementIT {
     @TempDir static Path work;
@@ -116,6 +118,33 @@ class EnforcementIT {
 
             command(control, ControlRecord.Action.LIFT, "mallory", inTenMinutes, 0);
             assertThat(awaitStatus(s, "mallory", false).body()).isEqualTo(allowed);
+
+            try (ForkedJvm operator =
+                    ForkedJvm.start(
+                            List.of(
+                                    Artifacts.java(jdk),
+                                    "-jar",
+                                    Artifacts.collectorJar().toString(),
+                                    "control",
+                                    "sample",
+                                    "--control-queue",
+                                    control.toString(),
+                                    "--client",
+                                    "sampled",
+                                    "--every",
+                                    "4",
+                                    "--for",
+                                    "PT10M"),
+                            work.resolve("control-sample.log"))) {
+                assertThat(operator.awaitExit(Duration.ofMinutes(1)))
+                        .as(operator.describe())
+                        .isZero();
+            }
+            s.jvm.awaitLine(
+                    "recording one inference in 4 of client 'sampled'", Duration.ofSeconds(30));
+            for (int i = 0; i < 12; i++) {
+                assertThat(infer(s, "sampled").body()).as("answered as before").isEqualTo(allowed);
+            }
             assertThat(s.jvm.output())
                     .contains("enforcing commands from")
                     .doesNotContain("internal error while recording");
@@ -127,6 +156,11 @@ class EnforcementIT {
                 .isNotEmpty()
                 .allSatisfy(r -> assertThat(r.clientId).isIn("mallory", "greedy"))
                 .allSatisfy(r -> assertThat(r.modelId).isEqualTo("mnist"));
+        assertThat(records)
+                .as("one in 4 of the sampled client's 12 inferences")
+                .filteredOn(r -> "sampled".equals(r.clientId))
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.outcome).isEqualTo(Outcome.OK));
         assertThat(records)
                 .as("one BLOCKED record per refusal the client saw")
                 .filteredOn(r -> r.outcome == Outcome.BLOCKED && r.clientId.equals("greedy"))
