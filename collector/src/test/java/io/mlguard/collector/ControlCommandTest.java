@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlguard.collector.respond.ControlQueueWriter;
 import io.mlguard.protocol.ControlRecord;
-import io.mlguard.protocol.InferenceRecord;
-import io.mlguard.protocol.ModelLoadRecord;
-import io.mlguard.protocol.RecordFormatException;
-import io.mlguard.protocol.RecordReader;
+import io.mlguard.protocol.Records;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,34 +40,20 @@ class ControlCommandTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
-    /** The commands in the control queue, read as an agent reads them. */
+    /** The commands in the control queue, decoded (and checked) as an agent decodes them. */
     private List<ControlRecord> commands() {
         List<ControlRecord> got = new ArrayList<>();
         try (ChronicleQueue q = ChronicleQueue.singleBuilder(queue).build()) {
             ExcerptTailer t = q.createTailer();
-            RecordReader.Handler h =
-                    new RecordReader.Handler() {
-                        @Override
-                        public void control(ControlRecord record, long index) {
-                            got.add(record);
-                        }
-
-                        @Override
-                        public void inference(InferenceRecord record, long index) {}
-
-                        @Override
-                        public void modelLoad(ModelLoadRecord record, long index) {}
-
-                        @Override
-                        public void malformed(RecordFormatException error, long index) {
-                            throw error;
-                        }
-                    };
-            while (RecordReader.readOne(t, h)) {
-                // read them all
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return got;
+                    }
+                    got.add((ControlRecord) Records.read(dc.wire().bytes()));
+                }
             }
         }
-        return got;
     }
 
     @Test
