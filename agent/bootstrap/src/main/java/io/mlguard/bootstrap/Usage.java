@@ -1,8 +1,9 @@
 package io.mlguard.bootstrap;
 
 /** The text {@code java -jar mlguard.jar} prints. */
-final class Usage {
-    static final String TEXT =
+public final class Usage {
+    /** Every setting the agent reads is listed here (AgentConfigTest holds them together). */
+    public static final String TEXT =
             String.join(
                     "\n",
                     "mlguard agent: summarises every model inference of a Java server into a"
@@ -54,6 +55,17 @@ final class Usage {
                             + " through the agent's JNI shim, with no new buffer per read"
                             + " (default: auto, Linux x86-64, and on JDK 24+ only with"
                             + " --enable-native-access)",
+                    "  featureLimit=N       the most values of a tabular input copied with"
+                            + " captureFeatures (default: 64)",
+                    "  agentId=ID           the name records carry for this JVM (default: pid@host)",
+                    "  minFreeDiskMb=N      capture pauses while the queue's file system has less"
+                            + " free space (default: 256)",
+                    "  enforce=B            obey the collector's block, throttle and sample commands"
+                            + " (default: false)",
+                    "  controlQueue=DIR     where those commands come from (default: control beside"
+                            + " the queue directory)",
+                    "  captureSampleEvery=N one inference in N per thread has its capture time"
+                            + " measured for the agent's counters (default: 64)",
                     "  enabled=B            false switches the agent off (default: true)",
                     "  debug=B              print agent diagnostics (default: false)",
                     "");

@@ -269,9 +269,19 @@ public final class AgentConfig {
         }
     }
 
+    /** The keys of every setting the agent reads, in the order it reads them. */
+    public static java.util.List<String> settingKeys() {
+        Source src = new Source(Map.of(), Map.of());
+        new AgentConfig(src);
+        return new java.util.ArrayList<>(src.keys);
+    }
+
     private static final class Source {
         private final Map<String, String> args;
         private final Map<String, String> env;
+
+        /** The keys asked for so far. */
+        final java.util.Set<String> keys = new java.util.LinkedHashSet<>();
 
         Source(Map<String, String> args, Map<String, String> env) {
             this.args = args;
@@ -279,6 +289,7 @@ public final class AgentConfig {
         }
 
         String get(String key, String def) {
+            keys.add(key);
             String v = args.get(key);
             if (v == null) {
                 v = System.getProperty("mlguard." + key);

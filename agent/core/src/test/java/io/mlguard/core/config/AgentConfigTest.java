@@ -56,4 +56,14 @@ class AgentConfigTest {
                 .isEqualTo("credit-scorer");
         assertThat(ModelHasher.modelIdFromPath(Paths.get("model.onnx"))).isEqualTo("model");
     }
+
+    @Test
+    void everySettingTheAgentReadsIsInItsHelp() {
+        java.util.List<String> keys = AgentConfig.settingKeys();
+        assertThat(keys)
+                .contains("queue", "enforce", "controlQueue", "captureSlots", "clientIdKey");
+        for (String key : keys) {
+            assertThat(io.mlguard.bootstrap.Usage.TEXT).as(key).contains(key + "=");
+        }
+    }
 }
