@@ -22,20 +22,45 @@ public final class ControlRules {
     private final ConcurrentHashMap<String, Sampling> sampling = new ConcurrentHashMap<>();
     public final LongAdder rulesRefused = new LongAdder();
 
-    /** One client's rule. */
-    private static final class Rule {
-        final ControlRecord.Action action;
+    /** What every rule has: the model it applies to ({@code null}: all) and its expiry. */
+    private abstract static class Expiring {
         final String model;
         final long expiresAtMillis;
+
+        Expiring(ControlRecord c) {
+            model = c.model;
+            expiresAtMillis = c.expiresAtMillis;
+        }
+    }
+
+    /**
+     * {@code key}'s rule in {@code rules} if it is in force for {@code model}, else {@code null};
+     * an expired one is dropped.
+     */
+    private static <R extends Expiring> R inForce(
+            ConcurrentHashMap<String, R> rules, String key, String model, long nowMillis) {
+        R r = rules.get(key);
+        if (r == null) {
+            return null;
+        }
+        if (r.expiresAtMillis <= nowMillis) {
+            rules.remove(key, r);
+            return null;
+        }
+        return r.model == null || r.model.equals(model) ? r : null;
+    }
+
+    /** One client's block or throttle. */
+    private static final class Rule extends Expiring {
+        final ControlRecord.Action action;
         final double rate;
         final String reason;
         private double tokens;
         private long lastNanos;
 
         Rule(ControlRecord c, long nowNanos) {
+            super(c);
             action = c.action;
-            model = c.model;
-            expiresAtMillis = c.expiresAtMillis;
             rate = c.ratePerSecond;
             reason = c.reason;
             tokens = Math.max(1, rate);
@@ -55,17 +80,14 @@ public final class ControlRules {
     }
 
     /** One client's sampling (or every client's): which of its inferences are recorded. */
-    private static final class Sampling {
-        final String model;
-        final long expiresAtMillis;
+    private static final class Sampling extends Expiring {
         final int every;
 
         /** The client's inferences so far under this rule: the first and every every-th after. */
         final AtomicLong seen = new AtomicLong();
 
         Sampling(ControlRecord c) {
-            model = c.model;
-            expiresAtMillis = c.expiresAtMillis;
+            super(c);
             every = c.recordEvery;
         }
     }
@@ -112,26 +134,14 @@ public final class ControlRules {
      * force, every one is. A rule for another model does not apply; an expired one is dropped.
      */
     public boolean records(String clientId, String model, long nowMillis) {
-        Sampling s = clientId == null ? null : rule(clientId, model, nowMillis);
+        Sampling s = clientId == null ? null : inForce(sampling, clientId, model, nowMillis);
         if (s == null) {
-            s = rule(ControlRecord.EVERY_CLIENT, model, nowMillis);
+            s = inForce(sampling, ControlRecord.EVERY_CLIENT, model, nowMillis);
             if (s == null) {
                 return true;
             }
         }
         return s.every <= 1 || s.seen.getAndIncrement() % s.every == 0;
-    }
-
-    private Sampling rule(String key, String model, long nowMillis) {
-        Sampling s = sampling.get(key);
-        if (s == null) {
-            return null;
-        }
-        if (s.expiresAtMillis <= nowMillis) {
-            sampling.remove(key, s);
-            return null;
-        }
-        return s.model == null || s.model.equals(model) ? s : null;
     }
 
     public int size() {
@@ -143,15 +153,8 @@ public final class ControlRules {
      * may.
      */
     public String refusal(String clientId, String model, long nowMillis, long nowNanos) {
-        Rule r = byClient.get(clientId);
+        Rule r = inForce(byClient, clientId, model, nowMillis);
         if (r == null) {
-            return null;
-        }
-        if (r.expiresAtMillis <= nowMillis) {
-            byClient.remove(clientId, r);
-            return null;
-        }
-        if (r.model != null && !r.model.equals(model)) {
             return null;
         }
         if (r.action == ControlRecord.Action.THROTTLE) {

@@ -64,8 +64,8 @@ public final class StageArena extends StageArenaPadAfterHead {
      * buffer first if a capture did not fit before. Producer only.
      */
     long begin() {
-        if (++sinceLook >= LOOK_EVERY) {
-            look();
+        if (sinceLook < LOOK_EVERY) {
+            sinceLook++; // the capture's first reservation looks once LOOK_EVERY have passed
         }
         if (wanted > 0) {
             if (capacity() < limitBytes) {
@@ -104,7 +104,7 @@ public final class StageArena extends StageArenaPadAfterHead {
             at = 0;
         }
         long inUse = p + length - headSeen;
-        if (inUse > capacity() || sinceLook == 0) {
+        if (inUse > capacity() || sinceLook >= LOOK_EVERY) {
             // seems not to fit with what was freed at the last look, or a look is due: a look
             // now, and one the shrink window sees (it sees no guesses from a stale head)
             inUse = p + length - look();
