@@ -66,6 +66,8 @@ public final class Usage {
                             + " the queue directory)",
                     "  captureSampleEvery=N one inference in N per thread has its capture time"
                             + " measured for the agent's counters (default: 64)",
+                    "  ignoreLoaders=L;..   class loaders (class names, or prefixes ending in *)"
+                            + " whose classes are left uninstrumented (default: none)",
                     "  enabled=B            false switches the agent off (default: true)",
                     "  debug=B              print agent diagnostics (default: false)",
                     "");

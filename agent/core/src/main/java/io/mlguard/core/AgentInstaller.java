@@ -132,11 +132,11 @@ public final class AgentInstaller {
             // in batches, and any that load later.
             List<MethodHook> all = new ArrayList<>(atLoad);
             all.addAll(loadedEarly);
-            AgentLog.info(LoadedClassWeaver.attach(all, inst, counters));
+            AgentLog.info(LoadedClassWeaver.attach(all, inst, counters, config.ignoredLoaders));
         } else {
             // At premain only the hook weaver: ASM's reader and writer, no Byte Buddy description,
             // matching or advice (some 550 classes and their compilation) on the start path.
-            deferred.accept(new HookWeaver(atLoad, inst, counters));
+            deferred.accept(new HookWeaver(atLoad, inst, counters, config.ignoredLoaders));
             AgentLog.debug(
                     "transformer ready at "
                             + (System.nanoTime() - start) / 1_000_000

@@ -1,6 +1,7 @@
 package io.mlguard.core;
 
 import io.mlguard.bootstrap.Dispatcher;
+import io.mlguard.core.config.IgnoredLoaders;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -33,10 +34,21 @@ public final class HookWeaver implements ClassFileTransformer {
     private final Map<String, List<MethodHook>> byInternalName = new HashMap<>();
     private final Instrumentation inst;
     private final AgentCounters counters;
+    private final IgnoredLoaders ignored;
 
     public HookWeaver(List<MethodHook> hooks, Instrumentation inst, AgentCounters counters) {
+        this(hooks, inst, counters, IgnoredLoaders.NONE);
+    }
+
+    /** A weaver that leaves the classes of the {@code ignored} loaders as they are. */
+    public HookWeaver(
+            List<MethodHook> hooks,
+            Instrumentation inst,
+            AgentCounters counters,
+            IgnoredLoaders ignored) {
         this.inst = inst;
         this.counters = counters;
+        this.ignored = ignored;
         for (MethodHook h : hooks) {
             // no lambda here: this runs on the agent's start path
             List<MethodHook> same = byInternalName.get(h.internalName());
@@ -53,6 +65,13 @@ public final class HookWeaver implements ClassFileTransformer {
         return byInternalName.containsKey(internalName);
     }
 
+    /**
+     * Whether a loaded class is one this weaver changes: a hooked class of a loader not ignored.
+     */
+    public boolean weaves(Class<?> c) {
+        return weaves(c.getName().replace('.', '/')) && !ignored.ignores(c.getClassLoader());
+    }
+
     @Override
     public byte[] transform(
             Module module,
@@ -66,6 +85,16 @@ public final class HookWeaver implements ClassFileTransformer {
             return null;
         }
         String name = className.replace('/', '.');
+        if (ignored.ignores(loader)) {
+            AgentLog.once(
+                    "ignored-" + loader.getClass().getName(),
+                    "classes of "
+                            + loader.getClass().getName()
+                            + " left uninstrumented (ignoreLoaders), "
+                            + name
+                            + " the first");
+            return null;
+        }
         try {
             byte[] woven = weave(hooks, classfileBuffer);
             if (woven == null) {

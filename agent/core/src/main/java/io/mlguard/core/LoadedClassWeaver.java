@@ -1,5 +1,6 @@
 package io.mlguard.core;
 
+import io.mlguard.core.config.IgnoredLoaders;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -79,14 +80,18 @@ public final class LoadedClassWeaver implements ClassFileTransformer {
      * @return what was done, in one line for the attach's log
      */
     public static String attach(
-            List<MethodHook> hooks, Instrumentation inst, AgentCounters counters) {
-        LoadedClassWeaver w = new LoadedClassWeaver(new HookWeaver(hooks, inst, counters), false);
+            List<MethodHook> hooks,
+            Instrumentation inst,
+            AgentCounters counters,
+            IgnoredLoaders ignored) {
+        LoadedClassWeaver w =
+                new LoadedClassWeaver(new HookWeaver(hooks, inst, counters, ignored), false);
         // registered before the loaded classes are listed: a class loading meanwhile is woven as it
         // loads and may be retransformed too, which weaves its original bytes again, not twice
         inst.addTransformer(w, true);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (w.weaver.weaves(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+            if (w.weaver.weaves(c) && inst.isModifiableClass(c)) {
                 loaded.add(c);
             }
         }

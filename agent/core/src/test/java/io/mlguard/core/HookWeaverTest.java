@@ -8,6 +8,7 @@ import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.bootstrap.Hooks;
 import io.mlguard.core.MethodHook.Methods;
 import io.mlguard.core.MethodHook.Value;
+import io.mlguard.core.config.IgnoredLoaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -295,6 +296,20 @@ class HookWeaverTest {
         byte[] garbage = {(byte) 0xCA, (byte) 0xFE, 0, 1, 2, 3};
         assertThat(weaver.transform(null, loader(), SESSION, null, null, garbage)).isNull();
         assertThat(counters.internalErrors.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void aClassOfAnIgnoredLoaderLoadsUnchanged() throws Exception {
+        HookWeaver weaver =
+                new HookWeaver(
+                        List.of(runHook()),
+                        null,
+                        counters,
+                        IgnoredLoaders.parse(loader().getClass().getName()));
+        assertThat(weaver.transform(null, loader(), SESSION, null, null, original())).isNull();
+        assertThat(weaver.transform(null, null, SESSION, null, null, original()))
+                .isNotNull(); // the bootstrap loader's classes are never ignored
+        assertThat(counters.internalErrors.sum()).isZero();
     }
 
     /**

@@ -106,6 +106,9 @@ public final class AgentConfig {
     /** How often the agent writes its own counters to the queue; 0 never. */
     public final int statsIntervalSeconds;
 
+    /** The class loaders whose classes are not instrumented ({@code ignoreLoaders}). */
+    public final IgnoredLoaders ignoredLoaders;
+
     private AgentConfig(Source src) {
         queueDir =
                 new File(
@@ -149,6 +152,7 @@ public final class AgentConfig {
         stageBytes = src.getInt("stageKb", 4096, 1, 1 << 20) * 1024;
         captureSampleEvery =
                 Integer.highestOneBit(src.getInt("captureSampleEvery", 64, 1, 1 << 20));
+        ignoredLoaders = IgnoredLoaders.parse(src.get("ignoreLoaders", null));
     }
 
     /**

@@ -17,4 +17,11 @@ public final class AttachProbe {
             return "later " + request;
         }
     }
+
+    /** Loaded by an ignored loader before and after the attach, and by the test's loader after. */
+    public static final class Kept {
+        public Object serve(Object request) {
+            return "kept " + request;
+        }
+    }
 }

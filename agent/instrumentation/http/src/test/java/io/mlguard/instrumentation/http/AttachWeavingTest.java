@@ -9,7 +9,10 @@ import io.mlguard.core.LoadedClassWeaver;
 import io.mlguard.core.MethodHook;
 import io.mlguard.core.MethodHook.Methods;
 import io.mlguard.core.MethodHook.Value;
+import io.mlguard.core.config.IgnoredLoaders;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +20,7 @@ import java.util.jar.JarFile;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class AttachWeavingTest {
     static final String EARLIER = "io.mlguard.instrumentation.http.AttachProbe$Earlier";
     static final String LATER = "io.mlguard.instrumentation.http.AttachProbe$Later";
+    static final String KEPT = "io.mlguard.instrumentation.http.AttachProbe$Kept";
     static final List<String> CALLS = new CopyOnWriteArrayList<>();
 
     static Instrumentation inst;
@@ -85,6 +90,11 @@ class AttachWeavingTest {
         Dispatcher.install(null);
     }
 
+    @BeforeEach
+    void forgetCalls() {
+        CALLS.clear();
+    }
+
     private static MethodHook hook(String type) {
         return MethodHook.request(type, Methods.named("serve").takesArguments(1), 7, Value.arg(0));
     }
@@ -100,7 +110,9 @@ class AttachWeavingTest {
         assertThat(loaded(LATER)).isFalse();
         AgentCounters counters = new AgentCounters();
 
-        String said = LoadedClassWeaver.attach(List.of(hook(EARLIER), hook(LATER)), inst, counters);
+        String said =
+                LoadedClassWeaver.attach(
+                        List.of(hook(EARLIER), hook(LATER)), inst, counters, IgnoredLoaders.NONE);
 
         assertThat(said)
                 .startsWith(
@@ -116,6 +128,43 @@ class AttachWeavingTest {
         assertThat(a).isEqualTo("earlier a");
         assertThat(b).isEqualTo("later b");
         assertThat(CALLS).containsExactly("enter 7 a", "exit 7", "enter 7 b", "exit 7");
+        assertThat(counters.internalErrors.sum()).isZero();
+    }
+
+    /** A loader whose classes the agent is told to leave alone; loads the test's classes itself. */
+    static final class IgnoredLoader extends URLClassLoader {
+        IgnoredLoader() {
+            super(
+                    new URL[] {
+                        AttachProbe.class.getProtectionDomain().getCodeSource().getLocation()
+                    },
+                    null);
+        }
+    }
+
+    @Test
+    void anIgnoredLoadersClassesAreNeitherRetransformedNorWovenAsTheyLoad() throws Exception {
+        Class<?> before = Class.forName(KEPT, true, new IgnoredLoader());
+        assertThat(before.getClassLoader()).isInstanceOf(IgnoredLoader.class);
+        AgentCounters counters = new AgentCounters();
+
+        String said =
+                LoadedClassWeaver.attach(
+                        List.of(hook(KEPT)),
+                        inst,
+                        counters,
+                        IgnoredLoaders.parse(IgnoredLoader.class.getName()));
+
+        assertThat(said).startsWith("attached: 0 hooked classes already loaded");
+        Class<?> after = Class.forName(KEPT, true, new IgnoredLoader());
+        Class<?> watched = Class.forName(KEPT, true, AttachWeavingTest.class.getClassLoader());
+        for (Class<?> c : List.of(before, after, watched)) {
+            Object answer =
+                    c.getMethod("serve", Object.class)
+                            .invoke(c.getConstructor().newInstance(), c == watched ? "w" : "i");
+            assertThat(answer).isEqualTo(c == watched ? "kept w" : "kept i");
+        }
+        assertThat(CALLS).containsExactly("enter 7 w", "exit 7");
         assertThat(counters.internalErrors.sum()).isZero();
     }
 }
