@@ -4,6 +4,8 @@
 # purpose on a quiet machine; never part of CI.
 #   benchmarks/run-jmh.sh [extra JMH options]   e.g. -f 1 -wi 3 -i 5 for a quick look
 #   BENCH=OrtInference benchmarks/run-jmh.sh    only the MNIST pair (BENCH is a JMH regexp)
+#   BENCH=overhead benchmarks/run-jmh.sh        the MNIST inference with and without the agent in
+#                                               one JVM, taking turns every iteration (AgentOverhead)
 #   BENCH=OrtOutputViews benchmarks/run-jmh.sh  ONNX Runtime's own cost of viewing the outputs (no agent)
 #   BENCH=AgentCapture benchmarks/run-jmh.sh    the agent's capture work in process, part by part
 #   MLGUARD_DEFER_SUMMARIES=false benchmarks/run-jmh.sh  the agent forks summarising on the serving thread (any
@@ -21,9 +23,14 @@ model=target/bench-model
 # DJL's tokenizer inside the embedding model calls home unless told not to (forks inherit this)
 export OPT_OUT_TRACKING=true
 # the forks inherit the host JVM's options (JMH's default), so -jvmArgsPrepend stays free for the caller
-java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
-  -jar target/benchmarks.jar "${BENCH:-OrtInference|MiniLmEmbedding}" \
-  -prof gc -rf json -rff target/jmh.json "$@"
+if [ "${BENCH:-}" = overhead ]; then
+  java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
+    -cp target/benchmarks.jar io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@"
+else
+  java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
+    -jar target/benchmarks.jar "${BENCH:-OrtInference|MiniLmEmbedding}" \
+    -prof gc -rf json -rff target/jmh.json "$@"
+fi
 # the agent forks' own account of their capture time, from their stats records (none if no agent fork ran)
 if [ -d target/bench-agent/queue ]; then
   flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' ../pom.xml)

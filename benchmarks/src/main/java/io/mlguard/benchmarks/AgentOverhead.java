@@ -1,0 +1,131 @@
+package io.mlguard.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs {@link OrtInferenceAlternating} and reports what the agent adds to an MNIST inference on
+ * ONNX Runtime: the median time of the instrumented and of the bare copy, and the median over
+ * neighbouring iterations of their difference, overall and per fork. Every pair of neighbouring
+ * iterations (one of each copy, in either order) gives one difference, so a drift of the machine
+ * and the order of the two within a pair cancel out.
+ *
+ * <p>Usage: {@code AgentOverhead [JMH options]} (run-jmh.sh runs it with {@code BENCH=overhead});
+ * the JMH options may change forks, iterations and their times, not the benchmark.
+ */
+public final class AgentOverhead {
+    private AgentOverhead() {}
+
+    public static void main(String[] args) throws Exception {
+        Options given = new CommandLineOptions(args);
+        Options options =
+                new OptionsBuilder()
+                        .parent(given)
+                        .include(OrtInferenceAlternating.class.getName() + ".infer$")
+                        .build();
+        Collection<RunResult> results = new Runner(options).run();
+        List<Double> instrumented = new ArrayList<>();
+        List<Double> bare = new ArrayList<>();
+        List<Double> added = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        int fork = 0;
+        for (RunResult run : results) {
+            for (BenchmarkResult forkResult : run.getBenchmarkResults()) {
+                fork++;
+                int warmups = forkResult.getParams().getWarmup().getCount();
+                List<Double> scores = new ArrayList<>();
+                for (IterationResult it : forkResult.getIterationResults()) {
+                    scores.add(it.getPrimaryResult().getScore());
+                }
+                Turns turns = Turns.of(scores, warmups);
+                instrumented.addAll(turns.instrumented);
+                bare.addAll(turns.bare);
+                added.addAll(turns.added);
+                ratio.addAll(turns.ratio);
+                System.out.println(
+                        String.format(
+                                Locale.ROOT,
+                                "fork %d: with the agent %.2f us, without %.2f us, added %.3f us"
+                                        + " (%+.1f %%) over %d neighbouring pairs",
+                                fork,
+                                median(turns.instrumented),
+                                median(turns.bare),
+                                median(turns.added),
+                                100 * median(turns.ratio),
+                                turns.added.size()));
+            }
+        }
+        if (added.isEmpty()) {
+            System.err.println("no measurement iterations: nothing to compare");
+            System.exit(1);
+        }
+        System.out.println(
+                String.format(
+                        Locale.ROOT,
+                        "MNIST on ONNX Runtime, %d forks: with the agent %.2f us, without %.2f us"
+                                + " (medians); added per inference %.3f us, %+.1f %% (medians of"
+                                + " %d neighbouring pairs; middle half of the pairs %.3f to %.3f"
+                                + " us)",
+                        fork,
+                        median(instrumented),
+                        median(bare),
+                        median(added),
+                        100 * median(ratio),
+                        added.size(),
+                        quantile(added, 0.25),
+                        quantile(added, 0.75)));
+    }
+
+    /** One fork's measurement iterations split by copy, and the neighbouring pairs' differences. */
+    static final class Turns {
+        final List<Double> instrumented = new ArrayList<>();
+        final List<Double> bare = new ArrayList<>();
+        final List<Double> added = new ArrayList<>();
+        final List<Double> ratio = new ArrayList<>();
+
+        /**
+         * @param scores the measurement iterations' scores, in order
+         * @param warmups how many warm-up iterations came before them (they took turns too)
+         */
+        static Turns of(List<Double> scores, int warmups) {
+            Turns t = new Turns();
+            for (int i = 0; i < scores.size(); i++) {
+                boolean hooked = OrtInferenceAlternating.instrumented(warmups + i);
+                (hooked ? t.instrumented : t.bare).add(scores.get(i));
+                if (i > 0) {
+                    double with = hooked ? scores.get(i) : scores.get(i - 1);
+                    double without = hooked ? scores.get(i - 1) : scores.get(i);
+                    t.added.add(with - without);
+                    t.ratio.add((with - without) / without);
+                }
+            }
+            return t;
+        }
+    }
+
+    static double median(List<Double> values) {
+        return quantile(values, 0.5);
+    }
+
+    /** Linear interpolation between the closest ranks; NaN for no values. */
+    static double quantile(List<Double> values, double q) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        double pos = q * (sorted.size() - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.size() - 1);
+        return sorted.get(lo) + (pos - lo) * (sorted.get(hi) - sorted.get(lo));
+    }
+}
