@@ -151,11 +151,10 @@ final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget
     }
 
     /**
-     * The slot to fill next, or {@code null} if every slot waits. Producer only. It looks at {@code
-     * head} once half the ring is taken since its last look; a ring found half full nudges its
-     * {@link #consumer} (see {@link SummaryThread#nudge}). A ring found full below its most slots
-     * doubles at the next capture that finds it empty, and halves again after quiet windows, so
-     * that memory comes back after the burst.
+     * The slot to fill next, or {@code null} if every slot waits. Producer only. A ring found full
+     * below its most slots doubles at the next capture that finds it empty (a summary thread held
+     * up for a few milliseconds fills a ring of 64 at tens of thousands of inferences a second),
+     * and halves again after quiet windows, so that memory comes back after the burst.
      */
     Slot claim() {
         long t = tail;
@@ -164,8 +163,7 @@ final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget
             resizeIfEmpty(t, ss);
             ss = slots;
         }
-        int half = ss.length >>> 1;
-        if (t - headSeen >= half) {
+        if (t - headSeen >= ss.length) {
             headSeen = head;
             long waiting = t - headSeen;
             window.saw(waiting);
@@ -174,10 +172,6 @@ final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget
                     wanted = true;
                 }
                 return null;
-            }
-            SummaryThread c = consumer;
-            if (c != null && waiting >= Math.max(1, half)) {
-                c.nudge(); // half full: a dozing summary thread comes before the ring fills
             }
         }
         return ss[(int) t & (ss.length - 1)];
@@ -308,13 +302,7 @@ abstract class CaptureRingProducer extends CaptureRingPadAfterHeader {
      */
     CaptureRing.Slot[] slots;
 
-    /**
-     * The summary thread that drains this ring, set as it registers the ring; {@code null} for a
-     * ring drained only by calls (tests).
-     */
-    SummaryThread consumer;
-
-    /** The producer's last look at {@code head}: one volatile read per half ring filled. */
+    /** The producer's last look at {@code head}: one volatile read per fill of the ring. */
     long headSeen;
 
     /** The ring was found full below its most slots: grow once it is empty. Producer only. */

@@ -14,15 +14,15 @@ import java.util.function.LongSupplier;
  * digit, 80 us after a sentence embedding, most of it cache misses after the model has run) happen
  * here. Class loader: agent.
  *
- * <p>Each serving thread's records are written in the order of its inferences. Serving threads wake
- * it only when they find their ring half full ({@link #nudge}): a wake-up is a system call on the
- * inference's path, and on a host whose cores are all busy the woken thread can take the serving
- * thread's core at once, putting the very work it was to take off that path back on it. Otherwise
- * it looks again after a pause: none after a round that found many captures, {@link
- * #BUSY_PAUSE_NANOS} after one that found some, and after one that found none twice the last, from
- * {@link #MIN_IDLE_NANOS} up to {@link #IDLE_NANOS}, so that a record waits at most some 10 ms;
- * only after {@link #LONG_IDLE_ROUNDS} empty rounds at that pause (a second or more without an
- * inference) up to {@link #MAX_IDLE_NANOS}, so an idle server's agent wakes ten times a second.
+ * <p>Each serving thread's records are written in the order of its inferences. Serving threads
+ * never wake it: a wake-up is a system call on the inference's path, and on a host whose cores are
+ * all busy the woken thread can take the serving thread's core at once, putting the very work it
+ * was to take off that path back on it. Instead it looks again after a pause: none after a round
+ * that found many captures, {@link #BUSY_PAUSE_NANOS} after one that found some, and after one that
+ * found none twice the last, from {@link #MIN_IDLE_NANOS} up to {@link #IDLE_NANOS}, so that a
+ * record waits at most some 10 ms; only after {@link #LONG_IDLE_ROUNDS} empty rounds at that pause
+ * (a second or more without an inference) up to {@link #MAX_IDLE_NANOS}, so an idle server's agent
+ * wakes ten times a second.
  */
 final class SummaryThread implements Runnable {
     static final long BUSY_PAUSE_NANOS = 100_000;
@@ -200,7 +200,6 @@ final class SummaryThread implements Runnable {
     }
 
     synchronized CaptureRing register(CaptureRing ring) {
-        ring.consumer = this;
         CaptureRing[] old = rings;
         CaptureRing[] now = Arrays.copyOf(old, old.length + 1);
         now[old.length] = ring;
@@ -232,9 +231,7 @@ final class SummaryThread implements Runnable {
                 if (pause == 0) {
                     continue;
                 }
-                dozing = true;
                 LockSupport.parkNanos(pause);
-                dozing = false;
             }
         } catch (Throwable t) {
             AgentLog.once(
@@ -264,26 +261,6 @@ final class SummaryThread implements Runnable {
         }
         long cap = idleRounds > LONG_IDLE_ROUNDS ? MAX_IDLE_NANOS : IDLE_NANOS;
         return Math.min(cap, Math.max(MIN_IDLE_NANOS, pause * 2));
-    }
-
-    /** Set while this thread pauses between rounds; cleared by it or by {@link #nudge}. */
-    volatile boolean dozing;
-
-    /**
-     * Ends this thread's pause, if it is pausing: called by a serving thread whose ring it found
-     * half full (see {@link CaptureRing#claim}). That happens at the start of a burst that found
-     * this thread in a long idle pause (after a second idle, up to {@link #MAX_IDLE_NANOS}): rings
-     * of 64 slots fill in a millisecond or two at tens of thousands of inferences a second, and a
-     * full ring grows. A grown ring and its arena are then filled round and round, so every capture
-     * meets cold cache lines and pushes the model's own out of the serving core's caches. In a
-     * steady stream this thread's short pauses keep rings far from half full, and no serving thread
-     * calls this. The wake-up is one system call on the inference's path, once per burst.
-     */
-    void nudge() {
-        if (dozing) {
-            dozing = false;
-            LockSupport.unpark(thread);
-        }
     }
 
     /**

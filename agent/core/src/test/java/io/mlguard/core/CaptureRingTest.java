@@ -115,33 +115,6 @@ class CaptureRingTest {
     }
 
     @Test
-    void aRingFoundHalfFullNudgesItsDozingSummaryThreadOnce() {
-        SummaryThread summaries = new SummaryThread(null, new AgentCounters(), null, 64);
-        CaptureRing ring =
-                summaries.register(new CaptureRing(64, 64 * 1024, Thread.currentThread()));
-        assertThat(ring.consumer).isSameAs(summaries);
-        summaries.dozing = true; // as in a pause between its rounds
-        for (int i = 0; i < 32; i++) {
-            assertThat(ring.claim()).isNotNull();
-            assertThat(summaries.dozing).as("nudged before half full, at " + i).isTrue();
-            ring.publish();
-        }
-        assertThat(ring.claim()).isNotNull(); // 32 wait: half the ring
-        assertThat(summaries.dozing).as("nudged at half full").isFalse();
-        ring.publish();
-        while (!ring.isEmpty()) {
-            ring.release(ring.peek());
-        }
-        summaries.dozing = true;
-        for (int i = 0; i < 40; i++) {
-            assertThat(ring.claim()).isNotNull();
-            ring.publish();
-            ring.release(ring.peek()); // drained as it fills: never half full
-        }
-        assertThat(summaries.dozing).as("a ring kept drained never nudges").isTrue();
-    }
-
-    @Test
     void aRingIsAPowerOfTwo() {
         assertThatThrownBy(() -> new CaptureRing(3, 1024, Thread.currentThread()))
                 .isInstanceOf(IllegalArgumentException.class)
