@@ -9,72 +9,81 @@ import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs {@link OrtInferenceAlternating} and reports what the agent adds to an MNIST inference on
- * ONNX Runtime: the median time of the instrumented and of the bare copy, and the median over
- * neighbouring iterations of their difference, overall and per fork. Every pair of neighbouring
- * iterations (one of each copy, in either order) gives one difference, so a drift of the machine
- * and the order of the two within a pair cancel out.
+ * Runs the {@link WithAndWithoutAgent} benchmarks ({@link MnistWithAndWithoutAgent}: the MNIST MLP
+ * on ONNX Runtime) and reports what the agent adds to each inference: the median time of the
+ * instrumented and of the bare copy, and the median over neighbouring iterations of their
+ * difference, in microseconds and relative to the bare copy, overall and per fork. Every pair of
+ * neighbouring iterations (one of each copy, in either order) gives one difference, so a drift of
+ * the machine and the order of the two within a pair cancel out.
  *
- * <p>Usage: {@code AgentOverhead [JMH options]} (run-jmh.sh runs it with {@code BENCH=overhead});
- * the JMH options may change forks, iterations and their times, not the benchmark.
+ * <p>Usage: {@code AgentOverhead [JMH options] [benchmark regexp]} (run-jmh.sh runs it with {@code
+ * BENCH=overhead}).
  */
 public final class AgentOverhead {
     private AgentOverhead() {}
 
     public static void main(String[] args) throws Exception {
-        Options given = new CommandLineOptions(args);
-        Options options =
-                new OptionsBuilder()
-                        .parent(given)
-                        .include(OrtInferenceAlternating.class.getName() + ".infer$")
-                        .build();
-        Collection<RunResult> results = new Runner(options).run();
+        CommandLineOptions given = new CommandLineOptions(args);
+        OptionsBuilder options = new OptionsBuilder();
+        options.parent(given);
+        if (given.getIncludes().isEmpty()) {
+            options.include(WithAndWithoutAgent.class.getPackageName() + ".*WithAndWithoutAgent");
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        if (results.isEmpty()) {
+            System.err.println("no benchmark ran: nothing to compare");
+            System.exit(1);
+        }
+        for (RunResult run : results) {
+            String name = run.getParams().getBenchmark();
+            String label =
+                    name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1)
+                            .replace("WithAndWithoutAgent.infer", "");
+            report(label, run);
+        }
+    }
+
+    private static void report(String label, RunResult run) {
         List<Double> instrumented = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         List<Double> added = new ArrayList<>();
         List<Double> ratio = new ArrayList<>();
         int fork = 0;
-        for (RunResult run : results) {
-            for (BenchmarkResult forkResult : run.getBenchmarkResults()) {
-                fork++;
-                int warmups = forkResult.getParams().getWarmup().getCount();
-                List<Double> scores = new ArrayList<>();
-                for (IterationResult it : forkResult.getIterationResults()) {
-                    scores.add(it.getPrimaryResult().getScore());
-                }
-                Turns turns = Turns.of(scores, warmups);
-                instrumented.addAll(turns.instrumented);
-                bare.addAll(turns.bare);
-                added.addAll(turns.added);
-                ratio.addAll(turns.ratio);
-                System.out.println(
-                        String.format(
-                                Locale.ROOT,
-                                "fork %d: with the agent %.2f us, without %.2f us, added %.3f us"
-                                        + " (%+.1f %%) over %d neighbouring pairs",
-                                fork,
-                                median(turns.instrumented),
-                                median(turns.bare),
-                                median(turns.added),
-                                100 * median(turns.ratio),
-                                turns.added.size()));
+        for (BenchmarkResult forkResult : run.getBenchmarkResults()) {
+            fork++;
+            int warmups = forkResult.getParams().getWarmup().getCount();
+            List<Double> scores = new ArrayList<>();
+            for (IterationResult it : forkResult.getIterationResults()) {
+                scores.add(it.getPrimaryResult().getScore());
             }
-        }
-        if (added.isEmpty()) {
-            System.err.println("no measurement iterations: nothing to compare");
-            System.exit(1);
+            Turns turns = Turns.of(scores, warmups);
+            instrumented.addAll(turns.instrumented);
+            bare.addAll(turns.bare);
+            added.addAll(turns.added);
+            ratio.addAll(turns.ratio);
+            System.out.println(
+                    String.format(
+                            Locale.ROOT,
+                            "%s fork %d: with the agent %.2f us, without %.2f us, added %.3f us"
+                                    + " (%+.2f %%) over %d neighbouring pairs",
+                            label,
+                            fork,
+                            median(turns.instrumented),
+                            median(turns.bare),
+                            median(turns.added),
+                            100 * median(turns.ratio),
+                            turns.added.size()));
         }
         System.out.println(
                 String.format(
                         Locale.ROOT,
-                        "MNIST on ONNX Runtime, %d forks: with the agent %.2f us, without %.2f us"
-                                + " (medians); added per inference %.3f us, %+.1f %% (medians of"
-                                + " %d neighbouring pairs; middle half of the pairs %.3f to %.3f"
-                                + " us)",
+                        "%s, %d forks: with the agent %.2f us, without %.2f us (medians); added"
+                                + " per inference %.3f us, %+.2f %% (medians of %d neighbouring"
+                                + " pairs; middle half of the pairs %.3f to %.3f us)",
+                        label,
                         fork,
                         median(instrumented),
                         median(bare),
@@ -99,7 +108,7 @@ public final class AgentOverhead {
         static Turns of(List<Double> scores, int warmups) {
             Turns t = new Turns();
             for (int i = 0; i < scores.size(); i++) {
-                boolean hooked = OrtInferenceAlternating.instrumented(warmups + i);
+                boolean hooked = WithAndWithoutAgent.instrumented(warmups + i);
                 (hooked ? t.instrumented : t.bare).add(scores.get(i));
                 if (i > 0) {
                     double with = hooked ? scores.get(i) : scores.get(i - 1);

@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * One MNIST inference per call, as {@link OrtInference} runs it, behind an interface of the JDK's:
- * {@link OrtInferenceAlternating} makes one in the application's class loader and one in a loader
- * of its own, each with its own copy of ONNX Runtime's classes, and calls both the same way.
+ * {@link WithAndWithoutAgent} makes one in the application's class loader and one in a loader of
+ * its own, each with its own copy of ONNX Runtime's classes, and calls both the same way.
  */
 public final class MnistRun implements LongSupplier, AutoCloseable {
     private final MnistSession mnist;

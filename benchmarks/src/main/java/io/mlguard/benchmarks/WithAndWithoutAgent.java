@@ -1,0 +1,103 @@
+package io.mlguard.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * An inference with and without the agent in one JVM, taking turns every iteration: the fork runs
+ * with {@code -javaagent:mlguard.jar} and {@code ignoreLoaders} naming {@link BareLoader}, which
+ * loads a second copy of the runtime's classes (and of the subclass's {@link #runner}) that the
+ * agent leaves uninstrumented. Even iterations (counting warm-up) run the instrumented copy, odd
+ * ones the bare copy, so both see the same JIT, heap, native libraries and machine state within a
+ * second of each other. This machine's inference time moves by up to 2x between forks and within
+ * one, which hides a microsecond between the forks of {@link OrtInferenceWithAgent} and {@link
+ * OrtInferenceBaseline}; here it cancels in each pair of neighbouring iterations.
+ *
+ * <p>JMH's own score for these benchmarks mixes the two copies; {@link AgentOverhead} runs them and
+ * reports each copy's median and the added time per inference.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(
+        value = 3,
+        jvmArgsAppend = {
+            "-Xms1g",
+            "-Xmx1g",
+            "-javaagent:target/bench-agent/mlguard.jar=queue=target/bench-agent/queue"
+                    + ",ignoreLoaders=io.mlguard.benchmarks.BareLoader"
+        })
+public abstract class WithAndWithoutAgent {
+    private LongSupplier hooked;
+    private LongSupplier bare;
+    private LongSupplier current;
+    private int iteration;
+
+    /**
+     * The class that runs one inference per {@link LongSupplier#getAsLong} (public, with a public
+     * no-argument constructor; {@link AutoCloseable} if it holds resources), made once in each
+     * class loader.
+     */
+    abstract Class<? extends LongSupplier> runner();
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Class<? extends LongSupplier> type = runner();
+        hooked = type.getConstructor().newInstance();
+        BareLoader loader = new BareLoader();
+        Class<?> copy = Class.forName(type.getName(), true, loader);
+        if (copy == type
+                || loader.loadClass("ai.onnxruntime.OrtSession")
+                        == ai.onnxruntime.OrtSession.class) {
+            throw new IllegalStateException("the bare copy shares the runtime's classes");
+        }
+        bare = (LongSupplier) copy.getConstructor().newInstance();
+        long a = hooked.getAsLong();
+        long b = bare.getAsLong();
+        if (a != b) {
+            throw new IllegalStateException("the copies disagree: " + a + " against " + b);
+        }
+    }
+
+    /**
+     * Even iterations (warm-up included) run the instrumented copy, odd ones the bare copy; with
+     * {@code -Dmlguard.bench.only=instrumented} or {@code bare} (for a profiler), every iteration
+     * runs that one.
+     */
+    @Setup(Level.Iteration)
+    public void takeTurns() {
+        String only = System.getProperty("mlguard.bench.only", "");
+        boolean instrumented =
+                only.isEmpty() ? instrumented(iteration++) : only.equals("instrumented");
+        current = instrumented ? hooked : bare;
+    }
+
+    /** Whether the {@code i}-th iteration (0-based, warm-up included) ran the instrumented copy. */
+    static boolean instrumented(int i) {
+        return i % 2 == 0;
+    }
+
+    @Benchmark
+    public long infer() {
+        return current.getAsLong();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        for (Object copy : new Object[] {hooked, bare}) {
+            if (copy instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
+    }
+}
