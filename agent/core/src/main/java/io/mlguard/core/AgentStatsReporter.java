@@ -70,6 +70,7 @@ final class AgentStatsReporter implements Runnable {
         r.captureSamples = counters.captureSamples.sum();
         r.captureSampleNanos = counters.captureSampleNanos.sum();
         r.recordsWrittenInline = counters.recordsWrittenInline.sum();
+        r.inferencesNotSampled = counters.inferencesNotSampled.sum();
         return r;
     }
 }

@@ -135,6 +135,7 @@ class HandoffAndStatsTest {
         Dispatcher.exitRequestHook(0);
         writer.flush(); // counted once written, by the writer thread or now
         counters.recordsDropped.add(2);
+        counters.inferencesNotSampled.add(5); // as a sampling command would
         AgentStatsReporter reporter =
                 new AgentStatsReporter(
                         writer,
@@ -147,6 +148,7 @@ class HandoffAndStatsTest {
         assertThat(s.agentId).isEqualTo("me@here");
         assertThat(s.inferencesRecorded).isEqualTo(130);
         assertThat(s.recordsDropped).isEqualTo(2);
+        assertThat(s.inferencesNotSampled).isEqualTo(5);
         assertThat(s.capturePaused).isFalse();
         assertThat(s.captureSamples).as("one inference in 64 is timed").isEqualTo(2);
         assertThat(s.captureSampleNanos).isPositive();

@@ -11,8 +11,10 @@ import net.openhft.chronicle.bytes.BytesOut;
  * <p>Body layout after the {@link Records} envelope, version 1: {@code i64 timestampMillis, str
  * agentId, i64 uptimeMillis, i64 inferencesRecorded, i64 modelLoadsRecorded, i64 recordsDropped,
  * i64 internalErrors, i64 inferencesRefused, u8 capturePaused, i64 capturePauses, i64
- * captureSamples, i64 captureSampleNanos}. A reader that does not know this type skips it through
- * {@link RecordReader.Handler#agentStats}'s default.
+ * captureSamples, i64 captureSampleNanos}, then, each absent from older agents' records, {@code i64
+ * recordsWrittenInline, i64 inferencesNotSampled}; a reader ignores what follows the fields it
+ * knows. A reader that does not know this type skips it through {@link
+ * RecordReader.Handler#agentStats}'s default.
  */
 public final class AgentStatsRecord {
     public long timestampMillis;
@@ -41,10 +43,17 @@ public final class AgentStatsRecord {
 
     /**
      * Inference records a serving thread wrote itself because its ring to the agent's writer thread
-     * was full ({@code asyncWrite=true}; always 0 otherwise). The last field: a record from an
-     * agent that predates it ends before it and reads as 0.
+     * was full ({@code asyncWrite=true}; always 0 otherwise). Optional: a record from an agent that
+     * predates it ends before it and reads as 0.
      */
     public long recordsWrittenInline;
+
+    /**
+     * Inferences run but not recorded because the collector asked for one in N ({@code control
+     * sample}). The last field, optional like the one before it: a record from an agent that
+     * predates it ends before it and reads as 0, and a reader that predates it ignores it.
+     */
+    public long inferencesNotSampled;
 
     public void writeTo(BytesOut<?> out) {
         Records.writeHeader(out, RecordType.AGENT_STATS);
@@ -61,6 +70,7 @@ public final class AgentStatsRecord {
         out.writeLong(captureSamples);
         out.writeLong(captureSampleNanos);
         out.writeLong(recordsWrittenInline);
+        out.writeLong(inferencesNotSampled);
     }
 
     void readBody(BytesIn<?> in) {
@@ -82,6 +92,7 @@ public final class AgentStatsRecord {
         captureSampleNanos = counter(in, "captureSampleNanos");
         // absent from the records of agents before it: the document ends here
         recordsWrittenInline = in.readRemaining() == 0 ? 0 : counter(in, "recordsWrittenInline");
+        inferencesNotSampled = in.readRemaining() == 0 ? 0 : counter(in, "inferencesNotSampled");
     }
 
     private static long counter(BytesIn<?> in, String field) {

@@ -32,6 +32,7 @@ class AgentStatsRecordTest {
         r.captureSamples = 40;
         r.captureSampleNanos = 123_456;
         r.recordsWrittenInline = 7;
+        r.inferencesNotSampled = 11;
         return r;
     }
 
@@ -59,11 +60,33 @@ class AgentStatsRecordTest {
         Bytes<?> b = Bytes.allocateElasticOnHeap();
         sample().writeTo(b);
         Bytes<?> old = Bytes.allocateElasticOnHeap();
-        old.write(b, 0, b.writePosition() - 8); // the layout before recordsWrittenInline
+        old.write(b, 0, b.writePosition() - 16); // the layout before recordsWrittenInline
         AgentStatsRecord r = (AgentStatsRecord) Records.read(old);
         assertThat(r.recordsWrittenInline).isZero();
+        assertThat(r.inferencesNotSampled).isZero();
         assertThat(r.captureSampleNanos).isEqualTo(123_456);
         assertThat(old.readRemaining()).isZero();
+    }
+
+    @Test
+    void aRecordOfAnAgentBeforeTheSampledOutCountReadsItAsZero() {
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        sample().writeTo(b);
+        Bytes<?> old = Bytes.allocateElasticOnHeap();
+        old.write(b, 0, b.writePosition() - 8); // the layout before inferencesNotSampled
+        AgentStatsRecord r = (AgentStatsRecord) Records.read(old);
+        assertThat(r.recordsWrittenInline).isEqualTo(7);
+        assertThat(r.inferencesNotSampled).isZero();
+        assertThat(old.readRemaining()).isZero();
+    }
+
+    @Test
+    void aReaderIgnoresFieldsAddedAfterTheOnesItKnows() {
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        sample().writeTo(b);
+        b.writeLong(99); // a counter a later agent adds
+        AgentStatsRecord r = (AgentStatsRecord) Records.read(b);
+        assertThat(r).usingRecursiveComparison().isEqualTo(sample());
     }
 
     @Test

@@ -76,6 +76,14 @@ final class AgentMetrics {
         family(
                 p,
                 agents,
+                "mlguard_agent_inferences_not_sampled_total",
+                "counter",
+                "Inferences run but not recorded because the collector asked for one in N"
+                        + " (control sample).",
+                r -> r.inferencesNotSampled);
+        family(
+                p,
+                agents,
                 "mlguard_agent_report_timestamp_seconds",
                 "gauge",
                 "When the agent last reported its counters.",

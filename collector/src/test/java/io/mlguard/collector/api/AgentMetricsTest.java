@@ -32,6 +32,7 @@ class AgentMetricsTest {
         r.captureSamples = 4;
         r.captureSampleNanos = 2_000_000_000L;
         r.recordsWrittenInline = written / 5;
+        r.inferencesNotSampled = written * 3;
         return r;
     }
 
@@ -76,6 +77,8 @@ class AgentMetricsTest {
                     .contains("# TYPE mlguard_agent_records_written_inline_total counter\n")
                     .contains("mlguard_agent_records_written_inline_total{agent=\"1@a\"} 4\n")
                     .contains("mlguard_agent_records_written_inline_total{agent=\"2@b\\\"x\"} 1\n")
+                    .contains("# TYPE mlguard_agent_inferences_not_sampled_total counter\n")
+                    .contains("mlguard_agent_inferences_not_sampled_total{agent=\"1@a\"} 60\n")
                     .contains("mlguard_records_total{kind=\"malformed\"} 0\n");
         }
     }
