@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.mlguard.demo.data.MnistData;
+import io.mlguard.protocol.AgentStatsRecord;
 import io.mlguard.protocol.ControlRecord;
 import io.mlguard.protocol.InferenceRecord;
 import io.mlguard.protocol.Outcome;
@@ -99,7 +100,11 @@ class EnforcementIT {
                 DemoServer.start(
                         jdk,
                         models,
-                        "queue=" + queue + ",enforce=true,controlQueue=" + control,
+                        "queue="
+                                + queue
+                                + ",enforce=true,controlQueue="
+                                + control
+                                + ",statsIntervalSeconds=1",
                         work.resolve("server.log"))) {
             HttpResponse<String> refused = awaitStatus(s, "mallory", true);
             assertThat(refused.body())
@@ -145,6 +150,16 @@ class EnforcementIT {
             for (int i = 0; i < 12; i++) {
                 assertThat(infer(s, "sampled").body()).as("answered as before").isEqualTo(allowed);
             }
+            // the agent's next stats record (one a second here) counts the 9 left out
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            long notSampled = 0;
+            while (notSampled < 9 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                for (AgentStatsRecord r : QueueContents.read(queue).agentStats) {
+                    notSampled = Math.max(notSampled, r.inferencesNotSampled);
+                }
+            }
+            assertThat(notSampled).as("inferences the sample command left out").isEqualTo(9);
             assertThat(s.jvm.output())
                     .contains("enforcing commands from")
                     .doesNotContain("internal error while recording");
