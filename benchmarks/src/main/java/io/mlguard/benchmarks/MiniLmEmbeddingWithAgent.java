@@ -7,10 +7,5 @@ import org.openjdk.jmh.annotations.Fork;
  */
 @Fork(
         value = 3,
-        jvmArgsAppend = {
-            "-Xms1g",
-            "-Xmx1g",
-            "-Dai.djl.offline=true",
-            "-javaagent:target/bench-agent/mlguard.jar=queue=target/bench-agent/queue"
-        })
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dai.djl.offline=true", BenchAgent.JAVAAGENT})
 public class MiniLmEmbeddingWithAgent extends MiniLmEmbedding {}

@@ -34,14 +34,16 @@ import org.openjdk.jmh.annotations.TearDown;
         jvmArgsAppend = {
             "-Xms1g",
             "-Xmx1g",
-            "-javaagent:target/bench-agent/mlguard.jar=queue=target/bench-agent/queue"
-                    + ",ignoreLoaders=io.mlguard.benchmarks.BareLoader"
+            BenchAgent.JAVAAGENT + ",ignoreLoaders=io.mlguard.benchmarks.BareLoader"
         })
 public abstract class WithAndWithoutAgent {
     private LongSupplier hooked;
     private LongSupplier bare;
     private LongSupplier current;
     private int iteration;
+
+    /** {@code -Dmlguard.bench.only}: every iteration runs this copy, or {@code null} for turns. */
+    private Boolean only;
 
     /**
      * The class that runs one inference per {@link LongSupplier#getAsLong} (public, with a public
@@ -52,6 +54,12 @@ public abstract class WithAndWithoutAgent {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        String copyOnly = System.getProperty("mlguard.bench.only", "");
+        if (!copyOnly.isEmpty() && !copyOnly.equals("instrumented") && !copyOnly.equals("bare")) {
+            throw new IllegalArgumentException(
+                    "-Dmlguard.bench.only=" + copyOnly + " is not instrumented or bare");
+        }
+        only = copyOnly.isEmpty() ? null : copyOnly.equals("instrumented");
         Class<? extends LongSupplier> type = runner();
         hooked = type.getConstructor().newInstance();
         BareLoader loader = new BareLoader();
@@ -76,9 +84,7 @@ public abstract class WithAndWithoutAgent {
      */
     @Setup(Level.Iteration)
     public void takeTurns() {
-        String only = System.getProperty("mlguard.bench.only", "");
-        boolean instrumented =
-                only.isEmpty() ? instrumented(iteration++) : only.equals("instrumented");
+        boolean instrumented = only == null ? instrumented(iteration++) : only;
         current = instrumented ? hooked : bare;
     }
 

@@ -90,9 +90,16 @@ public final class AgentStatsRecord {
         capturePauses = counter(in, "capturePauses");
         captureSamples = counter(in, "captureSamples");
         captureSampleNanos = counter(in, "captureSampleNanos");
-        // absent from the records of agents before it: the document ends here
-        recordsWrittenInline = in.readRemaining() == 0 ? 0 : counter(in, "recordsWrittenInline");
-        inferencesNotSampled = in.readRemaining() == 0 ? 0 : counter(in, "inferencesNotSampled");
+        recordsWrittenInline = optionalCounter(in, "recordsWrittenInline");
+        inferencesNotSampled = optionalCounter(in, "inferencesNotSampled");
+    }
+
+    /**
+     * A counter added to the layout after its first agents: absent from their records, whose
+     * document ends before it, and read as 0 there. Each later field is read this way, in order.
+     */
+    private static long optionalCounter(BytesIn<?> in, String field) {
+        return in.readRemaining() == 0 ? 0 : counter(in, field);
     }
 
     private static long counter(BytesIn<?> in, String field) {
