@@ -161,13 +161,33 @@ final class SummaryThread implements Runnable {
 
     static final double BUSY_ON = 0.6;
 
-    /** Time spent in rounds that found captures since {@link #periodStart}. This thread only. */
-    private long busyNanos;
+    /**
+     * How busy this thread has been, read and written by it alone: made by {@link #run} on its own
+     * thread, not kept in this object. Every round that finds captures adds to it, some ten
+     * thousand times a second, and the serving threads read this object's flags ({@link
+     * #spareCore}, {@link #running}) at every capture: in one cache line (they were: busy time at
+     * offset 24, the flags at 40-42), each of those writes would take the line from the serving
+     * thread's core, and its next capture would wait for the line to come back from this one.
+     * Padded on both sides (a superclass's fields come first), so that wherever a collection moves
+     * it, the lines of its often written fields hold nothing else.
+     */
+    private static final class BusyShare extends BusySharePad {
+        /** Time spent in rounds that found captures since {@link #periodStart}. */
+        long busyNanos;
 
-    private long periodStart = System.nanoTime();
+        long periodStart = System.nanoTime();
 
-    /** Whether this thread kept up in the last period (see {@link #BUSY_OFF}). */
-    private boolean keepingUp = true;
+        long pad09, pad10, pad11, pad12, pad13, pad14, pad15, pad16;
+
+        /**
+         * Whether this thread kept up in the last period (see {@link #BUSY_OFF}); rarely written.
+         */
+        boolean keepingUp = true;
+    }
+
+    private abstract static class BusySharePad {
+        long pad01, pad02, pad03, pad04, pad05, pad06, pad07, pad08;
+    }
 
     /** Whether a thread that spent {@code busy} of a period summarising still keeps up. */
     static boolean keepsUp(boolean keepingUp, double busy) {
@@ -178,14 +198,15 @@ final class SummaryThread implements Runnable {
      * Reads the headroom if a period has passed, and how busy this thread was; says so on a change,
      * at debug level.
      */
-    private void readHeadroom(long now) {
+    private void readHeadroom(long now, BusyShare busy) {
         boolean cores = headroom.update(now);
-        long elapsed = now - periodStart;
+        long elapsed = now - busy.periodStart;
         if (elapsed >= CpuHeadroom.PERIOD_NANOS) {
-            keepingUp = keepsUp(keepingUp, busyNanos / (double) elapsed);
-            busyNanos = 0;
-            periodStart = now;
+            busy.keepingUp = keepsUp(busy.keepingUp, busy.busyNanos / (double) elapsed);
+            busy.busyNanos = 0;
+            busy.periodStart = now;
         }
+        boolean keepingUp = busy.keepingUp;
         boolean spare = cores && keepingUp;
         if (spare != spareCore) {
             spareCore = spare;
@@ -212,6 +233,7 @@ final class SummaryThread implements Runnable {
         long pause = MIN_IDLE_NANOS;
         int idleRounds = 0;
         long round = 0;
+        BusyShare busy = headroom == null ? null : new BusyShare();
         try {
             while (!stopped) {
                 long start = headroom == null ? 0 : System.nanoTime();
@@ -219,9 +241,9 @@ final class SummaryThread implements Runnable {
                 if (headroom != null) {
                     long end = System.nanoTime();
                     if (done > 0) {
-                        busyNanos += end - start;
+                        busy.busyNanos += end - start;
                     }
-                    readHeadroom(end);
+                    readHeadroom(end, busy);
                 }
                 idleRounds = done > 0 ? 0 : idleRounds + 1;
                 if (forgetsEndedThreads(done, ++round)) {
