@@ -25,6 +25,7 @@ export OPT_OUT_TRACKING=true
 # the forks inherit the host JVM's options (JMH's default), so -jvmArgsPrepend stays free for the caller
 if [ "${BENCH:-}" = overhead ]; then
   java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
+    -Dmlguard.bench.offCpuFile="$PWD/target/offcpu.tsv" \
     -cp target/benchmarks.jar io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@"
 else
   java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \

@@ -1,9 +1,15 @@
 package io.mlguard.benchmarks;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
@@ -19,6 +25,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * neighbouring iterations (one of each copy, in either order) gives one difference, so a drift of
  * the machine and the order of the two within a pair cancel out.
  *
+ * <p>With {@code -Dmlguard.bench.offCpuFile=PATH} (run-jmh.sh sets it), it also reports how long
+ * the serving thread spent off its CPU per inference with each copy: time a sampling profiler does
+ * not see, such as waiting for a lock an agent thread holds.
+ *
  * <p>Usage: {@code AgentOverhead [JMH options] [benchmark regexp]} (run-jmh.sh runs it with {@code
  * BENCH=overhead}).
  */
@@ -32,6 +42,11 @@ public final class AgentOverhead {
         if (given.getIncludes().isEmpty()) {
             options.include(WithAndWithoutAgent.class.getPackageName() + ".*WithAndWithoutAgent");
         }
+        String offCpu = System.getProperty("mlguard.bench.offCpuFile", "");
+        Path offCpuFile = offCpu.isEmpty() ? null : Paths.get(offCpu);
+        if (offCpuFile != null) {
+            Files.deleteIfExists(offCpuFile); // the forks append to it
+        }
         Collection<RunResult> results = new Runner(options.build()).run();
         if (results.isEmpty()) {
             System.err.println("no benchmark ran: nothing to compare");
@@ -43,7 +58,74 @@ public final class AgentOverhead {
                     name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1)
                             .replace("WithAndWithoutAgent.infer", "");
             report(label, run);
+            if (offCpuFile != null) {
+                reportOffCpu(label, run, offCpuFile);
+            }
         }
+    }
+
+    /** Each fork's and the whole run's median time off CPU per inference, for each copy. */
+    private static void reportOffCpu(String label, RunResult run, Path file) throws IOException {
+        Map<String, List<String[]>> byFork = new LinkedHashMap<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.split("\t");
+                if (f.length == 5) {
+                    byFork.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f);
+                }
+            }
+        }
+        List<BenchmarkResult> forks = new ArrayList<>(run.getBenchmarkResults());
+        if (byFork.size() != forks.size()) {
+            System.out.println(
+                    label
+                            + ": no time off CPU to report ("
+                            + byFork.size()
+                            + " forks wrote to "
+                            + file
+                            + ", "
+                            + forks.size()
+                            + " ran)");
+            return;
+        }
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        int fork = 0;
+        for (List<String[]> rows : byFork.values()) {
+            int warmups = forks.get(fork++).getParams().getWarmup().getCount();
+            List<Double> w = new ArrayList<>();
+            List<Double> wo = new ArrayList<>();
+            for (String[] f : rows) {
+                long inferences = Long.parseLong(f[3]);
+                if (Integer.parseInt(f[1]) < warmups || inferences == 0) {
+                    continue;
+                }
+                double perInference = Long.parseLong(f[4]) / (double) inferences;
+                (Boolean.parseBoolean(f[2]) ? w : wo).add(perInference);
+            }
+            with.addAll(w);
+            without.addAll(wo);
+            System.out.println(
+                    String.format(
+                            Locale.ROOT,
+                            "%s fork %d: the serving thread off CPU per inference: %.0f ns with the"
+                                    + " agent, %.0f ns without",
+                            label,
+                            fork,
+                            median(w),
+                            median(wo)));
+        }
+        System.out.println(
+                String.format(
+                        Locale.ROOT,
+                        "%s, %d forks: the serving thread off CPU per inference: %.0f ns with the"
+                                + " agent, %.0f ns without (medians of %d and %d iterations)",
+                        label,
+                        fork,
+                        median(with),
+                        median(without),
+                        with.size(),
+                        without.size()));
     }
 
     private static void report(String label, RunResult run) {

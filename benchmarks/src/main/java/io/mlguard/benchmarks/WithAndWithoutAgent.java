@@ -1,5 +1,14 @@
 package io.mlguard.benchmarks;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +34,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>JMH's own score for these benchmarks mixes the two copies; {@link AgentOverhead} runs them and
  * reports each copy's median and the added time per inference.
+ *
+ * <p>With {@code -Dmlguard.bench.offCpuFile=PATH}, each iteration also appends to that file the
+ * time the benchmark thread spent off its CPU (wall time less the thread's CPU time: blocked on a
+ * lock, parked, or waiting for a core), which a sampling profiler does not see, and how many
+ * inferences it ran: {@link AgentOverhead} reports it per copy.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +60,19 @@ public abstract class WithAndWithoutAgent {
     private Boolean only;
 
     /**
+     * {@code -Dmlguard.bench.offCpuFile}, or {@code null}: where each iteration's time off CPU
+     * goes.
+     */
+    private Path offCpuFile;
+
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private boolean currentInstrumented;
+    private int currentIteration;
+    private long inferences;
+    private long wallStart;
+    private long cpuStart;
+
+    /**
      * The class that runs one inference per {@link LongSupplier#getAsLong} (public, with a public
      * no-argument constructor; {@link AutoCloseable} if it holds resources), made once in each
      * class loader.
@@ -60,6 +87,11 @@ public abstract class WithAndWithoutAgent {
                     "-Dmlguard.bench.only=" + copyOnly + " is not instrumented or bare");
         }
         only = copyOnly.isEmpty() ? null : copyOnly.equals("instrumented");
+        String offCpu = System.getProperty("mlguard.bench.offCpuFile", "");
+        offCpuFile = offCpu.isEmpty() ? null : Paths.get(offCpu);
+        if (offCpuFile != null && !threads.isCurrentThreadCpuTimeSupported()) {
+            throw new IllegalStateException("this JVM cannot tell a thread's CPU time");
+        }
         Class<? extends LongSupplier> type = runner();
         hooked = type.getConstructor().newInstance();
         BareLoader loader = new BareLoader();
@@ -84,8 +116,41 @@ public abstract class WithAndWithoutAgent {
      */
     @Setup(Level.Iteration)
     public void takeTurns() {
-        boolean instrumented = only == null ? instrumented(iteration++) : only;
+        currentIteration = iteration++;
+        boolean instrumented = only == null ? instrumented(currentIteration) : only;
         current = instrumented ? hooked : bare;
+        currentInstrumented = instrumented;
+        inferences = 0;
+        wallStart = System.nanoTime();
+        cpuStart = threads.getCurrentThreadCpuTime();
+    }
+
+    /**
+     * Appends this iteration's line to the off-CPU file: the process, the iteration (0-based,
+     * warm-up included), whether the instrumented copy ran, the inferences and the nanoseconds off
+     * CPU.
+     */
+    @TearDown(Level.Iteration)
+    public void offCpu() throws IOException {
+        long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
+        long wall = System.nanoTime() - wallStart;
+        if (offCpuFile == null) {
+            return;
+        }
+        String line =
+                String.format(
+                        Locale.ROOT,
+                        "%d\t%d\t%b\t%d\t%d%n",
+                        ProcessHandle.current().pid(),
+                        currentIteration,
+                        currentInstrumented,
+                        inferences,
+                        Math.max(0, wall - cpu));
+        Files.write(
+                offCpuFile,
+                line.getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /** Whether the {@code i}-th iteration (0-based, warm-up included) ran the instrumented copy. */
@@ -95,6 +160,7 @@ public abstract class WithAndWithoutAgent {
 
     @Benchmark
     public long infer() {
+        inferences++;
         return current.getAsLong();
     }
 
