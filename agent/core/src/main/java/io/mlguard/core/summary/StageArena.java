@@ -75,9 +75,15 @@ public final class StageArena extends StageArenaPadAfterHead {
             }
             wanted = 0;
             window.restart();
-        } else if (window.due()) {
-            // halved when nothing is held, after a window never a quarter full (ShrinkWindow)
-            if (window.endsQuiet(capacity()) && capacity() > INITIAL_BYTES && look() == tail) {
+        } else if (window.due() && sinceLook >= LOOK_EVERY) {
+            // halved when nothing is held, after a window never a quarter full (ShrinkWindow). The
+            // window ends at the first look after its captures that finds nothing held: a look
+            // that was due anyway (this capture's reservation then does not look again), so no
+            // extra read of the consumer's line. Ending it at a look that found captures held, as
+            // before, lost the window: under a steady load the buffer then never shrank.
+            long held = tail - look();
+            window.saw(held);
+            if (held == 0 && window.endsQuiet(capacity()) && capacity() > INITIAL_BYTES) {
                 allocate(capacity() / 2);
             }
         }
