@@ -3,7 +3,6 @@ package io.mlguard.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -42,8 +41,7 @@ public final class AgentOverhead {
         if (given.getIncludes().isEmpty()) {
             options.include(WithAndWithoutAgent.class.getPackageName() + ".*WithAndWithoutAgent");
         }
-        String offCpu = System.getProperty("mlguard.bench.offCpuFile", "");
-        Path offCpuFile = offCpu.isEmpty() ? null : Paths.get(offCpu);
+        Path offCpuFile = WithAndWithoutAgent.offCpuFile();
         if (offCpuFile != null) {
             Files.deleteIfExists(offCpuFile); // the forks append to it
         }

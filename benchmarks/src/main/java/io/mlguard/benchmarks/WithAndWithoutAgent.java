@@ -87,8 +87,7 @@ public abstract class WithAndWithoutAgent {
                     "-Dmlguard.bench.only=" + copyOnly + " is not instrumented or bare");
         }
         only = copyOnly.isEmpty() ? null : copyOnly.equals("instrumented");
-        String offCpu = System.getProperty("mlguard.bench.offCpuFile", "");
-        offCpuFile = offCpu.isEmpty() ? null : Paths.get(offCpu);
+        offCpuFile = offCpuFile();
         if (offCpuFile != null && !threads.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot tell a thread's CPU time");
         }
@@ -151,6 +150,14 @@ public abstract class WithAndWithoutAgent {
                 line.getBytes(StandardCharsets.UTF_8),
                 StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
+    }
+
+    /**
+     * {@code -Dmlguard.bench.offCpuFile}, or {@code null}: read by the forks and by AgentOverhead.
+     */
+    static Path offCpuFile() {
+        String path = System.getProperty("mlguard.bench.offCpuFile", "");
+        return path.isEmpty() ? null : Paths.get(path);
     }
 
     /** Whether the {@code i}-th iteration (0-based, warm-up included) ran the instrumented copy. */

@@ -57,10 +57,7 @@ class AgentStatsRecordTest {
 
     @Test
     void aRecordOfAnAgentBeforeTheInlineCountReadsItAsZero() {
-        Bytes<?> b = Bytes.allocateElasticOnHeap();
-        sample().writeTo(b);
-        Bytes<?> old = Bytes.allocateElasticOnHeap();
-        old.write(b, 0, b.writePosition() - 16); // the layout before recordsWrittenInline
+        Bytes<?> old = sampleWithout(16); // the layout before recordsWrittenInline
         AgentStatsRecord r = (AgentStatsRecord) Records.read(old);
         assertThat(r.recordsWrittenInline).isZero();
         assertThat(r.inferencesNotSampled).isZero();
@@ -70,14 +67,20 @@ class AgentStatsRecordTest {
 
     @Test
     void aRecordOfAnAgentBeforeTheSampledOutCountReadsItAsZero() {
-        Bytes<?> b = Bytes.allocateElasticOnHeap();
-        sample().writeTo(b);
-        Bytes<?> old = Bytes.allocateElasticOnHeap();
-        old.write(b, 0, b.writePosition() - 8); // the layout before inferencesNotSampled
+        Bytes<?> old = sampleWithout(8); // the layout before inferencesNotSampled
         AgentStatsRecord r = (AgentStatsRecord) Records.read(old);
         assertThat(r.recordsWrittenInline).isEqualTo(7);
         assertThat(r.inferencesNotSampled).isZero();
         assertThat(old.readRemaining()).isZero();
+    }
+
+    /** The sample record as an older agent wrote it: without its last {@code bytes} bytes. */
+    private static Bytes<?> sampleWithout(int bytes) {
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        sample().writeTo(b);
+        Bytes<?> old = Bytes.allocateElasticOnHeap();
+        old.write(b, 0, b.writePosition() - bytes);
+        return old;
     }
 
     @Test
