@@ -18,10 +18,10 @@ import java.util.function.LongSupplier;
  * loader: agent. A slot is a few hundred bytes; the arena holds the tensors' elements.
  *
  * <p>The producer is the thread that owns the ring; the consumer is whoever holds the ring's
- * monitor (the summary thread, or the owner itself when the ring is full or its records must be
- * written before another of its own), summarising into the ring's own {@link #record}. The producer
- * publishes a slot by a release write of {@code tail} after filling it, the consumer frees it by a
- * volatile write of {@code head} after it is written.
+ * monitor (the summary thread, or the owner itself when the ring is full at its most slots or its
+ * records must be written before another of its own), summarising into the ring's own {@link
+ * #record}. The producer publishes a slot by a release write of {@code tail} after filling it, the
+ * consumer frees it by a volatile write of {@code head} after it is written.
  */
 final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget {
     /** A captured inference: its record's header, and its tensors (what it extends). */
@@ -151,16 +151,18 @@ final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget
     }
 
     /**
-     * The slot to fill next, or {@code null} if every slot waits. Producer only. A ring found full
-     * below its most slots doubles at the next capture that finds it empty (a summary thread held
-     * up for a few milliseconds fills a ring of 64 at tens of thousands of inferences a second),
-     * and halves again after quiet windows, so that memory comes back after the burst.
+     * The slot to fill next, or {@code null} if every slot waits and the ring has its most slots. A
+     * ring found full below its most slots doubles at once (a summary thread held up for a few
+     * milliseconds, its core taken by another thread, fills a ring of 64 at tens of thousands of
+     * inferences a second), so that the serving thread neither writes a waiting record itself nor
+     * waits for the ring's lock held by that summary thread; it halves again, once empty, after
+     * quiet windows, so that memory comes back after the burst. Producer only.
      */
     Slot claim() {
         long t = tail;
         Slot[] ss = slots;
-        if (wanted || window.due()) {
-            resizeIfEmpty(t, ss);
+        if (window.due()) {
+            shrinkIfEmpty(t, ss);
             ss = slots;
         }
         if (t - headSeen >= ss.length) {
@@ -168,28 +170,47 @@ final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget
             long waiting = t - headSeen;
             window.saw(waiting);
             if (waiting >= ss.length) {
-                if (ss.length < maxSlots) {
-                    wanted = true;
+                if (ss.length >= maxSlots) {
+                    return null;
                 }
-                return null;
+                ss = grow(t, ss);
             }
         }
         return ss[(int) t & (ss.length - 1)];
     }
 
-    /** Grows or shrinks the slots as {@link #claim} says, if none waits now. */
-    private void resizeIfEmpty(long t, Slot[] ss) {
+    /**
+     * Twice the slots of a full ring, made while the consumer takes its waiting ones: each of those
+     * goes where its position ({@code tail - old.length} to {@code tail}) falls in the new slots,
+     * so that the consumer finds it in either; the positions from {@code tail} on get new slots.
+     * The new slots are stored with a release write, read with an acquire one: a consumer that
+     * reads them before the next {@code tail} still finds them filled.
+     */
+    private Slot[] grow(long t, Slot[] old) {
+        int size = 2 * old.length;
+        Slot[] s = new Slot[size];
+        for (long p = t - old.length; p < t; p++) {
+            s[(int) p & (size - 1)] = old[(int) p & (old.length - 1)];
+        }
+        for (int i = 0; i < size; i++) {
+            if (s[i] == null) {
+                s[i] = new Slot();
+            }
+        }
+        SLOTS.setRelease(this, s);
+        window.restart();
+        return s;
+    }
+
+    /** Halves the slots after a quiet window ({@link ShrinkWindow}), if none waits now. */
+    private void shrinkIfEmpty(long t, Slot[] ss) {
         headSeen = head;
         if (headSeen != t) {
             return; // some wait: look again at the next capture
         }
-        if (wanted) {
-            slots = newSlots(Math.min(maxSlots, 2 * ss.length), ss);
-            window.restart();
-        } else if (window.endsQuiet(ss.length) && ss.length > INITIAL_SLOTS) {
-            slots = newSlots(ss.length / 2, ss);
+        if (window.endsQuiet(ss.length) && ss.length > INITIAL_SLOTS) {
+            SLOTS.setRelease(this, newSlots(ss.length / 2, ss));
         }
-        wanted = false;
     }
 
     /**
@@ -204,12 +225,13 @@ final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget
     }
 
     private static final VarHandle TAIL;
+    private static final VarHandle SLOTS;
 
     static {
         try {
-            TAIL =
-                    MethodHandles.lookup()
-                            .findVarHandle(CaptureRingProducer.class, "tail", long.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TAIL = lookup.findVarHandle(CaptureRingProducer.class, "tail", long.class);
+            SLOTS = lookup.findVarHandle(CaptureRingProducer.class, "slots", Slot[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -246,7 +268,8 @@ final class CaptureRing extends CaptureRingPadAfterHead implements StagingTarget
         if (h == tail) {
             return null;
         }
-        Slot[] ss = slots; // read after tail: the slots the producer filled
+        // read after tail, with acquire: the slots the producer filled, or grown from them
+        Slot[] ss = (Slot[]) SLOTS.getAcquire(this);
         return ss[(int) h & (ss.length - 1)];
     }
 
@@ -296,17 +319,14 @@ abstract class CaptureRingProducer extends CaptureRingPadAfterHeader {
     volatile long tail;
 
     /**
-     * The slots, a power of two of them: replaced (grown or shrunk) by the producer only while none
-     * waits, and read by the consumer only after it has seen {@code tail} past {@code head}, so
-     * after the producer's last replacement.
+     * The slots, a power of two of them: replaced by the producer only, shrunk while none waits and
+     * grown with every waiting slot at its place (see {@code CaptureRing.grow}); read by the
+     * consumer only after it has seen {@code tail} past {@code head}.
      */
     CaptureRing.Slot[] slots;
 
     /** The producer's last look at {@code head}: one volatile read per fill of the ring. */
     long headSeen;
-
-    /** The ring was found full below its most slots: grow once it is empty. Producer only. */
-    boolean wanted;
 }
 
 abstract class CaptureRingPadBeforeHead extends CaptureRingProducer {

@@ -347,8 +347,9 @@ public final class InferenceRecorder implements Hooks {
         }
         CaptureRing.Slot slot = ring.claim();
         if (slot == null) {
-            // the summary thread is behind: this thread writes its own oldest waiting record, so
-            // that this one still follows it (one record's work, not the ring's)
+            // the summary thread is far behind (the ring, at its most slots, is full): this thread
+            // writes its own oldest waiting record, so that this one still follows it (one
+            // record's work, not the ring's)
             counters.recordsWrittenInline.increment();
             summaries.drain(ring, st.summaries, 1);
             slot = ring.claim();
@@ -372,7 +373,8 @@ public final class InferenceRecorder implements Hooks {
         Summaries summaries = st.summaries;
         CaptureRing ring = st.ring;
         long end = -1;
-        // a second try only when the first did not fit into an arena that can grow at once
+        // a second try when the first did not fit into an arena below its limit: it grows at once,
+        // the captures waiting keeping the buffer they were copied into
         for (int attempt = 0; attempt < 2 && end < 0; attempt++) {
             if (attempt > 0 && !ring.arena.growsNext()) {
                 break;

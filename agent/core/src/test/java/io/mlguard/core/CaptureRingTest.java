@@ -122,24 +122,63 @@ class CaptureRingTest {
     }
 
     @Test
-    void aRingFoundFullGrowsOnceEmptyUpToItsMostAndShrinksBackAfterQuietWindows() throws Exception {
+    void aRingFoundFullGrowsAtOnceUpToItsMostAndShrinksBackAfterQuietWindows() throws Exception {
         CaptureRing ring = new CaptureRing(1024, 64 * 1024, Thread.currentThread(), 0, null);
         assertThat(ring.capacity()).isEqualTo(CaptureRing.INITIAL_SLOTS);
-        for (int expected : new int[] {64, 128, 256, 512, 1024, 1024}) {
-            int held = 0;
-            for (CaptureRing.Slot s = ring.claim(); s != null; s = ring.claim()) {
-                // what staging copies into until publish, whatever the ring's size now
-                assertThat(ring.current()).isSameAs(s);
-                ring.publish();
-                held++;
-            }
-            assertThat(held).as("held before full").isEqualTo(expected);
-            assertThat(ring.claim()).as("still full, no growth while slots wait").isNull();
-            while (!ring.isEmpty()) {
-                ring.release(ring.peek());
+        // the consumer takes none: the ring doubles each time it is found full, its waiting slots
+        // kept in the order they were published, up to its most
+        List<CaptureRing.Slot> published = new ArrayList<>();
+        List<Integer> capacities = new ArrayList<>();
+        for (CaptureRing.Slot s = ring.claim(); s != null; s = ring.claim()) {
+            // what staging copies into until publish, whatever the ring's size now
+            assertThat(ring.current()).isSameAs(s);
+            assertThat(published).as("a slot still waiting is never handed out").doesNotContain(s);
+            ring.publish();
+            published.add(s);
+            if (capacities.isEmpty() || capacities.get(capacities.size() - 1) != ring.capacity()) {
+                capacities.add(ring.capacity());
             }
         }
-        assertThat(ring.capacity()).isEqualTo(1024);
+        assertThat(capacities).containsExactly(64, 128, 256, 512, 1024);
+        assertThat(published).hasSize(1024);
+        assertThat(ring.claim()).as("full at its most").isNull();
+        // the consumer, once it comes, finds every capture in order; freed slots are reused
+        for (int i = 0; i < 10; i++) {
+            assertThat(ring.peek()).isSameAs(published.get(i));
+            ring.release(ring.peek());
+        }
+        for (int i = 0; i < 10; i++) {
+            assertThat(ring.claim()).as("a freed slot, again").isSameAs(published.get(i));
+            ring.publish();
+        }
+        for (int i = 10; i < 1024 + 10; i++) {
+            assertThat(ring.peek()).isSameAs(published.get(i % 1024));
+            ring.release(ring.peek());
+        }
+        assertThat(ring.isEmpty()).isTrue();
+
+        // a ring found full while the consumer is part way through it grows just the same
+        CaptureRing half = new CaptureRing(256, 64 * 1024, Thread.currentThread());
+        List<CaptureRing.Slot> order = new ArrayList<>();
+        for (int i = 0; i < 64 + 40; i++) {
+            CaptureRing.Slot s = half.claim();
+            assertThat(s).as("below its most, never refused").isNotNull();
+            order.add(s);
+            half.publish();
+            if (i == 63) {
+                for (int k = 0; k < 30; k++) {
+                    assertThat(half.peek()).isSameAs(order.get(k));
+                    half.release(half.peek());
+                }
+            }
+        }
+        // found full at capture 94, the 30 freed slots reused: it grew with 64 waiting
+        assertThat(half.capacity()).isEqualTo(128);
+        for (int k = 30; k < order.size(); k++) {
+            assertThat(half.peek()).as("capture %d", k).isSameAs(order.get(k));
+            half.release(half.peek());
+        }
+        assertThat(half.peek()).isNull();
 
         // two waiting at most: once a window has passed without the ring a quarter full, it
         // halves at the end of each window, down to where it started
@@ -163,13 +202,11 @@ class CaptureRingTest {
 
         // with windows of 10 s, a few thousand quiet captures do not shrink it
         CaptureRing slow = new CaptureRing(1024, 64 * 1024, Thread.currentThread());
-        for (int i = 0; i < 5; i++) {
-            while (slow.claim() != null) {
-                slow.publish();
-            }
-            while (!slow.isEmpty()) {
-                slow.release(slow.peek());
-            }
+        while (slow.claim() != null) {
+            slow.publish();
+        }
+        while (!slow.isEmpty()) {
+            slow.release(slow.peek());
         }
         assertThat(slow.claim()).isNotNull();
         assertThat(slow.capacity()).isEqualTo(1024);
@@ -187,9 +224,11 @@ class CaptureRingTest {
                 new CaptureRing(
                         1024, 64 * 1024, Thread.currentThread(), 1_000_000_000L, () -> clock[0]);
         clock[0] += 5_000_000_000L; // the first window (1 s) is long over
-        while (late.claim() != null) {
+        for (int i = 0; i <= CaptureRing.INITIAL_SLOTS; i++) { // one more than it holds
+            assertThat(late.claim()).isNotNull();
             late.publish();
         }
+        assertThat(late.capacity()).isEqualTo(128);
         while (!late.isEmpty()) {
             late.release(late.peek());
         }

@@ -244,6 +244,72 @@ class DeferredSummariesTest {
         assertThat(c.recordsWrittenInline.sum()).isPositive();
     }
 
+    /**
+     * A summary thread stopped in the middle of a capture (its core taken by another thread) holds
+     * the ring's lock. A serving thread that fills its ring and its arena then must neither wait
+     * for that lock nor write records itself while they can still grow: they grow, and every
+     * capture is written once the summary thread goes on, in order.
+     */
+    @Test
+    void aServingThreadWhoseRingFillsBehindAHeldUpSummaryThreadGrowsItRatherThanWaiting()
+            throws Exception {
+        int first = 10;
+        int more = 600; // past 64, 128, 256 and 512 slots
+        InferenceRecorder inline = recorder("inline", ",deferSummaries=false");
+        serve(inline, "alice", first, Integer.MAX_VALUE, -1);
+        serve(inline, "alice", more, Integer.MAX_VALUE, -1);
+        inline.flushAtExit();
+
+        InferenceRecorder rec = recorder("held", ",deferSummaries=true");
+        CountDownLatch served = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        Thread server =
+                new Thread(
+                        () -> {
+                            serve(rec, "alice", first, Integer.MAX_VALUE, -1);
+                            served.countDown();
+                            try {
+                                held.await();
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            serve(rec, "alice", more, Integer.MAX_VALUE, -1);
+                        },
+                        "server-h");
+        server.start();
+        served.await();
+        CaptureRing ring = ringOf(rec, server);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread summaryHeldUp =
+                new Thread(
+                        () -> {
+                            synchronized (ring) { // as the summary thread holds it, per capture
+                                held.countDown();
+                                try {
+                                    release.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        });
+        summaryHeldUp.start();
+        server.join(60_000);
+        boolean finished = !server.isAlive();
+        Thread.State stuck = server.getState();
+        release.countDown();
+        summaryHeldUp.join();
+        server.join();
+        assertThat(finished).as("served all while the lock was held (else %s)", stuck).isTrue();
+        assertThat(ring.capacity()).isEqualTo(1024);
+        assertThat(ring.arena.capacity()).as("610 digits of 3 KB").isGreaterThan(1 << 20);
+        rec.flushAtExit();
+        AgentCounters c = counters.get("held");
+        assertThat(c.recordsWrittenInline.sum()).isZero();
+        assertThat(c.recordsDropped.sum() + c.internalErrors.sum()).isZero();
+        assertThat(c.capturesDeferred.sum()).isGreaterThanOrEqualTo(more);
+        assertThat(byClient(tmp.resolve("held"))).isEqualTo(byClient(tmp.resolve("inline")));
+    }
+
     @Test
     void tensorsTooLargeToCopyAreSummarisedInPlaceInOrder() throws Exception {
         // 20,000 floats are 80 KB, beyond a 64 KB copy

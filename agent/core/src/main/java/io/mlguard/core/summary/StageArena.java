@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * of the buffer (a tensor that would is put at its start instead). The producer moves {@code tail};
  * the consumer publishes what it has freed by a volatile write of {@code head}. The buffer starts
  * small and grows, up to {@code limitBytes}, to hold two of a tensor that did not fit (or twice its
- * size): only while nothing is held, so the captures waiting keep the buffer they were copied into.
+ * size), at the next {@link #begin}: into a new buffer, while the captures waiting keep the one
+ * they were copied into (a capture holds its buffer), and positions go on from where they were.
  */
 public final class StageArena extends StageArenaPadAfterHead {
     static final int INITIAL_BYTES = 16 * 1024;
@@ -91,11 +92,11 @@ public final class StageArena extends StageArenaPadAfterHead {
     }
 
     /**
-     * Whether the next {@link #begin} grows the buffer: a capture did not fit, nothing is held, and
-     * it is below its limit. Producer only.
+     * Whether the next {@link #begin} grows the buffer: a capture did not fit and it is below its
+     * limit. Whatever is held then stays in the buffer it was copied into. Producer only.
      */
     public boolean growsNext() {
-        return wanted > 0 && capacity() < limitBytes && look() == tail;
+        return wanted > 0 && capacity() < limitBytes;
     }
 
     /**
@@ -205,10 +206,7 @@ abstract class StageArenaProducer {
     /** Captures begun since the last look at {@code head}. */
     int sinceLook;
 
-    /**
-     * The largest tensor that did not fit, or 0: grow at the next capture that finds the buffer
-     * empty.
-     */
+    /** The largest tensor that did not fit, or 0: grow at the next {@code begin}. */
     int wanted;
 
     /** When a buffer grown for a burst is halved again. */
