@@ -6,6 +6,9 @@
 #   BENCH=OrtInference benchmarks/run-jmh.sh    only the MNIST pair (BENCH is a JMH regexp)
 #   BENCH=overhead benchmarks/run-jmh.sh        the MNIST inference with and without the agent in
 #                                               one JVM, taking turns every iteration (AgentOverhead)
+#   BENCH=overhead-minilm benchmarks/run-jmh.sh the MiniLM embedding in one JVM with the agent, its
+#                                               capture switched on and off every iteration through
+#                                               its control queue (MiniLmCaptureTurns)
 #   BENCH=OrtOutputViews benchmarks/run-jmh.sh  ONNX Runtime's own cost of viewing the outputs (no agent)
 #   BENCH=AgentCapture benchmarks/run-jmh.sh    the agent's capture work in process, part by part
 #   MLGUARD_DEFER_SUMMARIES=false benchmarks/run-jmh.sh  the agent forks summarising on the serving thread (any
@@ -22,11 +25,17 @@ model=target/bench-model
 [ -f $model/mnist/1/model.onnx ] || java -jar ../demo-app/target/mlguard-demo.jar train --models $model --epochs 5 >/dev/null
 # DJL's tokenizer inside the embedding model calls home unless told not to (forks inherit this)
 export OPT_OUT_TRACKING=true
+flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' ../pom.xml)
 # the forks inherit the host JVM's options (JMH's default), so -jvmArgsPrepend stays free for the caller
 if [ "${BENCH:-}" = overhead ]; then
   java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
     -Dmlguard.bench.offCpuFile="$PWD/target/offcpu.tsv" \
     -cp target/benchmarks.jar io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@"
+elif [ "${BENCH:-}" = overhead-minilm ]; then
+  # Chronicle's flags for the forks' own control queue writer (the agent needs none)
+  # shellcheck disable=SC2086
+  java $flags -Dmlguard.statsIntervalSeconds=1 -cp target/benchmarks.jar \
+    io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@" MiniLmCaptureTurns
 else
   java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
     -jar target/benchmarks.jar "${BENCH:-OrtInference|MiniLmEmbedding}" \
@@ -34,7 +43,6 @@ else
 fi
 # the agent forks' own account of their capture time, from their stats records (none if no agent fork ran)
 if [ -d target/bench-agent/queue ]; then
-  flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' ../pom.xml)
   # shellcheck disable=SC2086
   java $flags -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp target/benchmarks.jar \
     io.mlguard.benchmarks.AgentCaptureInSitu target/bench-agent/queue

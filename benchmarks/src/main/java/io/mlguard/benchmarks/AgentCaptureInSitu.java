@@ -38,7 +38,12 @@ public final class AgentCaptureInSitu {
 
     /** One agent's stats records, in order. */
     record Sample(
-            long uptimeMillis, long inferences, long samples, long sampleNanos, long inline) {}
+            long uptimeMillis,
+            long inferences,
+            long samples,
+            long sampleNanos,
+            long inline,
+            long notSampled) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
@@ -79,7 +84,8 @@ public final class AgentCaptureInSitu {
                                             s.inferencesRecorded,
                                             s.captureSamples,
                                             s.captureSampleNanos,
-                                            s.recordsWrittenInline));
+                                            s.recordsWrittenInline,
+                                            s.inferencesNotSampled));
                 }
             }
         }
@@ -116,17 +122,36 @@ public final class AgentCaptureInSitu {
         }
         double micros = (last.sampleNanos() - from.sampleNanos()) / 1000.0 / samples;
         return String.format(
+                        Locale.ROOT,
+                        "%.2f us over %d samples (%d inferences in %d s; all samples, warm-up included:"
+                                + " %.2f us); records the serving thread wrote itself because a ring to an"
+                                + " agent thread was full: %.2f %% of the inferences after warm-up",
+                        micros,
+                        samples,
+                        last.inferences(),
+                        last.uptimeMillis() / 1000,
+                        last.samples() == 0
+                                ? Double.NaN
+                                : last.sampleNanos() / 1000.0 / last.samples(),
+                        100.0
+                                * (last.inline() - from.inline())
+                                / Math.max(1, last.inferences() - from.inferences()))
+                + notSampled(from, last);
+    }
+
+    /**
+     * The share of inferences a sampling command left out after warm-up ({@link MiniLmCaptureTurns}
+     * leaves out nearly all in every other iteration), or nothing when none was.
+     */
+    static String notSampled(Sample from, Sample last) {
+        long left = last.notSampled() - from.notSampled();
+        if (last.notSampled() == 0) {
+            return "";
+        }
+        long all = left + last.inferences() - from.inferences();
+        return String.format(
                 Locale.ROOT,
-                "%.2f us over %d samples (%d inferences in %d s; all samples, warm-up included:"
-                        + " %.2f us); records the serving thread wrote itself because a ring to an"
-                        + " agent thread was full: %.2f %% of the inferences after warm-up",
-                micros,
-                samples,
-                last.inferences(),
-                last.uptimeMillis() / 1000,
-                last.samples() == 0 ? Double.NaN : last.sampleNanos() / 1000.0 / last.samples(),
-                100.0
-                        * (last.inline() - from.inline())
-                        / Math.max(1, last.inferences() - from.inferences()));
+                "; left out by a sampling command: %.1f %% of the inferences after warm-up",
+                100.0 * left / Math.max(1, all));
     }
 }

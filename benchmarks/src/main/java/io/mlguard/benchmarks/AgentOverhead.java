@@ -20,9 +20,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs the {@link WithAndWithoutAgent} benchmarks ({@link MnistWithAndWithoutAgent}: the MNIST MLP
  * on ONNX Runtime) and reports what the agent adds to each inference: the median time of the
  * instrumented and of the bare copy, and the median over neighbouring iterations of their
- * difference, in microseconds and relative to the bare copy, overall and per fork. Every pair of
- * neighbouring iterations (one of each copy, in either order) gives one difference, so a drift of
- * the machine and the order of the two within a pair cancel out.
+ * difference, in microseconds and relative to the bare copy, overall and per fork. Given {@link
+ * MiniLmCaptureTurns} instead (run-jmh.sh's {@code BENCH=overhead-minilm}), the same for its turns
+ * of capturing and not capturing. Every pair of neighbouring iterations (one of each copy, in
+ * either order) gives one difference, so a drift of the machine and the order of the two within a
+ * pair cancel out.
  *
  * <p>With {@code -Dmlguard.bench.offCpuFile=PATH} (run-jmh.sh sets it), it also reports how long
  * the serving thread spent off its CPU per inference with each copy: time a sampling profiler does
@@ -55,12 +57,23 @@ public final class AgentOverhead {
             String label =
                     name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1)
                             .replace("WithAndWithoutAgent.infer", "");
-            report(label, run);
-            if (offCpuFile != null) {
+            Class<?> type = Class.forName(name.substring(0, name.lastIndexOf('.')));
+            boolean twoCopies = WithAndWithoutAgent.class.isAssignableFrom(type);
+            report(label, run, twoCopies ? WITH_AND_WITHOUT : CAPTURING_OR_NOT);
+            if (offCpuFile != null && twoCopies) {
                 reportOffCpu(label, run, offCpuFile);
             }
         }
     }
+
+    /** What the even and the odd iterations ran, as the report names them. */
+    record Turn(String even, String odd) {}
+
+    /** {@link WithAndWithoutAgent}: an instrumented and a bare copy of the runtime. */
+    static final Turn WITH_AND_WITHOUT = new Turn("with the agent", "without");
+
+    /** {@link MiniLmCaptureTurns}: one runtime, the agent's capture switched on and off. */
+    static final Turn CAPTURING_OR_NOT = new Turn("capturing", "sampled out");
 
     /** Each fork's and the whole run's median time off CPU per inference, for each copy. */
     private static void reportOffCpu(String label, RunResult run, Path file) throws IOException {
@@ -126,7 +139,7 @@ public final class AgentOverhead {
                         without.size()));
     }
 
-    private static void report(String label, RunResult run) {
+    private static void report(String label, RunResult run, Turn turn) {
         List<Double> instrumented = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         List<Double> added = new ArrayList<>();
@@ -147,11 +160,13 @@ public final class AgentOverhead {
             System.out.println(
                     String.format(
                             Locale.ROOT,
-                            "%s fork %d: with the agent %.2f us, without %.2f us, added %.3f us"
-                                    + " (%+.2f %%) over %d neighbouring pairs",
+                            "%s fork %d: %s %.2f us, %s %.2f us, added %.3f us (%+.2f %%) over %d"
+                                    + " neighbouring pairs",
                             label,
                             fork,
+                            turn.even(),
                             median(turns.instrumented),
+                            turn.odd(),
                             median(turns.bare),
                             median(turns.added),
                             100 * median(turns.ratio),
@@ -160,18 +175,22 @@ public final class AgentOverhead {
         System.out.println(
                 String.format(
                         Locale.ROOT,
-                        "%s, %d forks: with the agent %.2f us, without %.2f us (medians); added"
-                                + " per inference %.3f us, %+.2f %% (medians of %d neighbouring"
-                                + " pairs; middle half of the pairs %.3f to %.3f us)",
+                        "%s, %d forks: %s %.2f us, %s %.2f us (medians); added per inference"
+                                + " %.3f us, %+.2f %% (medians of %d neighbouring pairs; middle"
+                                + " half of the pairs %.3f to %.3f us, %+.2f to %+.2f %%)",
                         label,
                         fork,
+                        turn.even(),
                         median(instrumented),
+                        turn.odd(),
                         median(bare),
                         median(added),
                         100 * median(ratio),
                         added.size(),
                         quantile(added, 0.25),
-                        quantile(added, 0.75)));
+                        quantile(added, 0.75),
+                        100 * quantile(ratio, 0.25),
+                        100 * quantile(ratio, 0.75)));
     }
 
     /** One fork's measurement iterations split by copy, and the neighbouring pairs' differences. */

@@ -1,0 +1,122 @@
+package io.mlguard.benchmarks;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import io.mlguard.protocol.ControlRecord;
+import java.util.concurrent.TimeUnit;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * langchain4j's in-process all-MiniLM-L6-v2 sentence embedding in one JVM with the agent, its
+ * capture switched on and off every iteration through the agent's own control queue: even
+ * iterations (warm-up included) record every inference, odd ones one in {@link
+ * ControlRecord#MAX_RECORD_EVERY} (a sampling command for every client, as {@code mlguard control
+ * sample} writes). One ONNX Runtime session serves both, so they share its thread pool, native
+ * memory and the machine's state of the moment; two copies of the runtime, as {@link
+ * WithAndWithoutAgent} makes for MNIST, differed by -4 to +6 % per fork with the agent switched
+ * off, more than the 0.5 % to be measured.
+ *
+ * <p>What the turns compare is everything the agent does after the sampling decision: the copy of
+ * the tensors, the summary thread's work (which competes with ONNX Runtime's threads for this
+ * machine's two cores) and the queue write. The hooks themselves run in both turns; what they cost
+ * without a capture is bounded by the MNIST comparison, where the whole agent adds about 1.5 us.
+ * {@link AgentOverhead} pairs neighbouring iterations as for {@link WithAndWithoutAgent}, and
+ * {@code AgentCaptureInSitu} reports from the agent's stats records the share of inferences the
+ * sampling left out, which shows the turns took effect (about half).
+ *
+ * <p>Turns of a quarter of a second: this machine's embedding time moves by up to 40 % from one
+ * second to the next (4.4 to 6.6 ms), so shorter turns and more of them give neighbouring pairs
+ * that agree better, and many of them (597 pairs in 3 forks against 87 with turns of a second).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 12, time = 250, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 200, time = 250, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(
+        value = 3,
+        jvmArgsAppend = {
+            "-Xms1g",
+            "-Xmx1g",
+            BenchAgent.JAVAAGENT + ",enforce=true,controlQueue=" + MiniLmCaptureTurns.CONTROL
+        })
+public class MiniLmCaptureTurns {
+    /** The control queue, beside the agent's queue (run-jmh.sh starts each run without either). */
+    static final String CONTROL = "target/bench-agent/control";
+
+    /**
+     * How long an iteration's setup waits for the agent to apply its command: its control thread
+     * looks for new commands every 20 ms.
+     */
+    static final long APPLY_MILLIS = 200;
+
+    private EmbeddingModel model;
+
+    /**
+     * The control queue, written as the collector's {@code ControlQueueWriter} does (the collector
+     * is not bundled into benchmarks.jar).
+     */
+    private ChronicleQueue control;
+
+    private ExcerptAppender appender;
+    private int iteration;
+
+    /**
+     * What the odd iterations record: one inference in {@link ControlRecord#MAX_RECORD_EVERY}, or
+     * one in {@code -Dmlguard.bench.sampledOutEvery} (through {@code -jvmArgsPrepend}); {@code 1}
+     * makes both turns capture every inference, the control that shows the method's own error.
+     */
+    private final int sampledOutEvery =
+            Integer.getInteger("mlguard.bench.sampledOutEvery", ControlRecord.MAX_RECORD_EVERY);
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        model = new AllMiniLmL6V2EmbeddingModel();
+        control = ChronicleQueue.singleBuilder(CONTROL).build();
+        appender = control.createAppender();
+    }
+
+    /** Records every inference in even iterations and nearly none in odd ones. */
+    @Setup(Level.Iteration)
+    public void takeTurns() throws InterruptedException {
+        boolean capturing = WithAndWithoutAgent.instrumented(iteration++);
+        long now = System.currentTimeMillis();
+        ControlRecord c = new ControlRecord();
+        c.action = ControlRecord.Action.SAMPLE;
+        c.clientId = ControlRecord.EVERY_CLIENT;
+        c.recordEvery = capturing ? 1 : sampledOutEvery;
+        c.timestampMillis = now;
+        c.expiresAtMillis = now + TimeUnit.MINUTES.toMillis(10);
+        c.issuedBy = "benchmark";
+        c.reason = capturing ? "the capturing turn" : "the sampled-out turn";
+        try (DocumentContext dc = appender.writingDocument()) {
+            c.writeTo(dc.wire().bytes());
+        }
+        Thread.sleep(APPLY_MILLIS);
+    }
+
+    @Benchmark
+    public float embed() {
+        return model.embed(MiniLmEmbedding.SENTENCE).content().vector()[0];
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        appender.close();
+        control.close();
+    }
+}
