@@ -52,6 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
         jvmArgsAppend = {
             "-Xms1g",
             "-Xmx1g",
+            "-Dai.djl.offline=true",
             BenchAgent.JAVAAGENT + ",enforce=true,controlQueue=" + MiniLmCaptureTurns.CONTROL
         })
 public class MiniLmCaptureTurns {
