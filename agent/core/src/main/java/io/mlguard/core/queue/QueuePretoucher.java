@@ -70,6 +70,7 @@ final class QueuePretoucher implements Runnable {
 
     @Override
     public void run() {
+        ReadAhead.sayIfFar(queue.file()); // here, off the start path: it reads /proc and /sys
         try {
             long pause = PERIOD_MILLIS;
             while (!stopped) {
