@@ -1,29 +1,21 @@
 package io.mlguard.benchmarks;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.mlguard.protocol.ControlRecord;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * langchain4j's in-process all-MiniLM-L6-v2 sentence embedding in one JVM with the agent, its
- * capture switched on and off every iteration through the agent's own control queue: even
- * iterations (warm-up included) record every inference, odd ones one in {@link
+ * {@link MiniLmEmbedding}, langchain4j's in-process all-MiniLM-L6-v2 sentence embedding, in one JVM
+ * with the agent, its capture switched on and off every iteration through the agent's own control
+ * queue: even iterations (warm-up included) record every inference, odd ones one in {@link
  * ControlRecord#MAX_RECORD_EVERY} (a sampling command for every client, as {@code mlguard control
  * sample} writes). One ONNX Runtime session serves both, so they share its thread pool, native
  * memory and the machine's state of the moment; two copies of the runtime, as {@link
@@ -42,9 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * second to the next (4.4 to 6.6 ms), so shorter turns and more of them give neighbouring pairs
  * that agree better, and many of them (597 pairs in 3 forks against 87 with turns of a second).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 12, time = 250, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 200, time = 250, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(
@@ -55,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
             "-Dai.djl.offline=true",
             BenchAgent.JAVAAGENT + ",enforce=true,controlQueue=" + MiniLmCaptureTurns.CONTROL
         })
-public class MiniLmCaptureTurns {
+public class MiniLmCaptureTurns extends MiniLmEmbedding {
     /** The control queue, beside the agent's queue (run-jmh.sh starts each run without either). */
     static final String CONTROL = "target/bench-agent/control";
 
@@ -64,8 +53,6 @@ public class MiniLmCaptureTurns {
      * looks for new commands every 20 ms.
      */
     static final long APPLY_MILLIS = 200;
-
-    private EmbeddingModel model;
 
     /**
      * The control queue, written as the collector's {@code ControlQueueWriter} does (the collector
@@ -84,9 +71,9 @@ public class MiniLmCaptureTurns {
     private final int sampledOutEvery =
             Integer.getInteger("mlguard.bench.sampledOutEvery", ControlRecord.MAX_RECORD_EVERY);
 
+    /** Opens the control queue; the model is {@link MiniLmEmbedding}'s. */
     @Setup(Level.Trial)
-    public void setUp() {
-        model = new AllMiniLmL6V2EmbeddingModel();
+    public void openControl() {
         control = ChronicleQueue.singleBuilder(CONTROL).build();
         appender = control.createAppender();
     }
@@ -110,13 +97,8 @@ public class MiniLmCaptureTurns {
         Thread.sleep(APPLY_MILLIS);
     }
 
-    @Benchmark
-    public float embed() {
-        return model.embed(MiniLmEmbedding.SENTENCE).content().vector()[0];
-    }
-
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void closeControl() {
         appender.close();
         control.close();
     }

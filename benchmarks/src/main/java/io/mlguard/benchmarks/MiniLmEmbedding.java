@@ -14,8 +14,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One sentence embedded by langchain4j's in-process all-MiniLM-L6-v2 (tokenizer, then ONNX Runtime
- * inside langchain4j; code nobody here wrote). Subclasses differ only in their forks' JVM flags, so
- * the baseline and the run with the agent are measured in the same JMH run.
+ * inside langchain4j; code nobody here wrote). The baseline and the agent's subclasses differ only
+ * in their forks' JVM flags, so they are measured in the same JMH run; {@link MiniLmCaptureTurns}
+ * also switches the agent's capture on and off between iterations.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
