@@ -18,11 +18,18 @@ import java.util.function.LongSupplier;
  * never wake it: a wake-up is a system call on the inference's path, and on a host whose cores are
  * all busy the woken thread can take the serving thread's core at once, putting the very work it
  * was to take off that path back on it. Instead it looks again after a pause: none after a round
- * that found many captures, {@link #BUSY_PAUSE_NANOS} after one that found some, and after one that
- * found none twice the last, from {@link #MIN_IDLE_NANOS} up to {@link #IDLE_NANOS}, so that a
- * record waits at most some 10 ms; only after {@link #LONG_IDLE_ROUNDS} empty rounds at that pause
- * (a second or more without an inference) up to {@link #MAX_IDLE_NANOS}, so an idle server's agent
- * wakes ten times a second.
+ * that found many captures; after one that found some, as long as the captures just seen take to
+ * fill a quarter of a ring ({@link #nextPause}), from {@link #BUSY_PAUSE_NANOS} up to {@link
+ * #IDLE_NANOS}; and after one that found none twice the last, from {@link #MIN_IDLE_NANOS} up to
+ * {@link #IDLE_NANOS}, so that a record waits at most some 10 ms; only after {@link
+ * #LONG_IDLE_ROUNDS} empty rounds at that pause (a second or more without an inference) up to
+ * {@link #MAX_IDLE_NANOS}, so an idle server's agent wakes ten times a second.
+ *
+ * <p>Waking is what this thread costs most where captures are few: a round after a sentence
+ * embedding (one every 5 ms) summarises it in some 15 us, but a wake-up costs a context switch, on
+ * a virtual machine an exit to the hypervisor as well. With a fixed short pause after each capture
+ * it woke four or five times per embedding, and three quarters of its time went to waking and
+ * sleeping; paced by the rate of captures it wakes once in two embeddings.
  */
 final class SummaryThread implements Runnable {
     static final long BUSY_PAUSE_NANOS = 100_000;
@@ -234,9 +241,12 @@ final class SummaryThread implements Runnable {
         int idleRounds = 0;
         long round = 0;
         BusyShare busy = headroom == null ? null : new BusyShare();
+        long lastStart = System.nanoTime();
         try {
             while (!stopped) {
-                long start = headroom == null ? 0 : System.nanoTime();
+                long start = System.nanoTime();
+                long since = start - lastStart;
+                lastStart = start;
                 long done = drainAll(summaries);
                 if (headroom != null) {
                     long end = System.nanoTime();
@@ -249,7 +259,7 @@ final class SummaryThread implements Runnable {
                 if (forgetsEndedThreads(done, ++round)) {
                     forgetEndedThreads();
                 }
-                pause = nextPause(pause, done, batch, idleRounds);
+                pause = nextPause(pause, done, batch, idleRounds, since);
                 if (pause == 0) {
                     continue;
                 }
@@ -268,18 +278,27 @@ final class SummaryThread implements Runnable {
     }
 
     /**
-     * The pause after a round that took {@code done} captures, the last pause being {@code pause}
-     * and {@code idleRounds} rounds in a row having found none: none after a round with {@code
-     * batch} or more, {@link #BUSY_PAUSE_NANOS} after one with some, twice the last (from {@link
-     * #MIN_IDLE_NANOS} up to {@link #IDLE_NANOS}, or {@link #MAX_IDLE_NANOS} once idle long) after
-     * none.
+     * The pause after a round that took {@code done} captures, {@code since} nanoseconds after the
+     * last round began, the last pause being {@code pause} and {@code idleRounds} rounds in a row
+     * having found none: none after a round with {@code batch} (half a ring) or more; after one
+     * with some, the time half a batch takes to come at the rate just seen, from {@link
+     * #BUSY_PAUSE_NANOS} up to {@link #IDLE_NANOS}; twice the last (from {@link #MIN_IDLE_NANOS} up
+     * to {@link #IDLE_NANOS}, or {@link #MAX_IDLE_NANOS} once idle long) after none.
+     *
+     * <p>A rate that rises meanwhile fills the ring faster: the next round finds a batch or more
+     * and goes again at once, and a ring found full grows; one that falls finds fewer and waits
+     * less.
      */
-    static long nextPause(long pause, long done, int batch, int idleRounds) {
+    static long nextPause(long pause, long done, int batch, int idleRounds, long since) {
         if (done >= batch) {
             return 0;
         }
         if (done > 0) {
-            return BUSY_PAUSE_NANOS;
+            long halfBatch = Math.max(1, batch / 2);
+            long perCapture = Math.max(0, since) / done;
+            long gather =
+                    perCapture >= IDLE_NANOS / halfBatch ? IDLE_NANOS : perCapture * halfBatch;
+            return Math.max(BUSY_PAUSE_NANOS, gather);
         }
         long cap = idleRounds > LONG_IDLE_ROUNDS ? MAX_IDLE_NANOS : IDLE_NANOS;
         return Math.min(cap, Math.max(MIN_IDLE_NANOS, pause * 2));

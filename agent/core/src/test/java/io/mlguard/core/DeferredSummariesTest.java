@@ -670,20 +670,40 @@ class DeferredSummariesTest {
 
     @Test
     void theSummaryThreadPausesLongOnlyOnceIdleForLong() {
-        assertThat(SummaryThread.nextPause(SummaryThread.MAX_IDLE_NANOS, 8, 8, 0)).isZero();
-        assertThat(SummaryThread.nextPause(SummaryThread.MAX_IDLE_NANOS, 1, 8, 0))
-                .isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
+        long ms = 1_000_000;
+        assertThat(SummaryThread.nextPause(SummaryThread.MAX_IDLE_NANOS, 8, 8, 0, ms)).isZero();
         long pause = SummaryThread.BUSY_PAUSE_NANOS;
         int round = 0;
         for (; round < SummaryThread.LONG_IDLE_ROUNDS; round++) {
-            pause = SummaryThread.nextPause(pause, 0, 8, round + 1);
+            pause = SummaryThread.nextPause(pause, 0, 8, round + 1, pause);
             assertThat(pause).isBetween(SummaryThread.MIN_IDLE_NANOS, SummaryThread.IDLE_NANOS);
         }
         assertThat(pause).isEqualTo(SummaryThread.IDLE_NANOS);
         for (; round < 2 * SummaryThread.LONG_IDLE_ROUNDS; round++) {
-            pause = SummaryThread.nextPause(pause, 0, 8, round + 1);
+            pause = SummaryThread.nextPause(pause, 0, 8, round + 1, pause);
         }
         assertThat(pause).isEqualTo(SummaryThread.MAX_IDLE_NANOS);
+    }
+
+    @Test
+    void afterCapturesTheSummaryThreadWaitsAsLongAsHalfABatchTakesToCome() {
+        long us = 1_000;
+        // a capture every 10 us: half a batch of 32 in 160 us
+        assertThat(SummaryThread.nextPause(0, 20, 32, 0, 200 * us)).isEqualTo(160 * us);
+        // faster than that: the shortest pause, not less
+        assertThat(SummaryThread.nextPause(0, 31, 32, 0, 31 * us))
+                .isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
+        // one sentence embedding every 5 ms: at most the longest pause a record waits
+        assertThat(SummaryThread.nextPause(0, 1, 32, 0, 5_000 * us))
+                .isEqualTo(SummaryThread.IDLE_NANOS);
+        // whatever the interval, never past it (a long garbage collection, a clock step)
+        assertThat(SummaryThread.nextPause(0, 1, 1024, 0, Long.MAX_VALUE))
+                .isEqualTo(SummaryThread.IDLE_NANOS);
+        assertThat(SummaryThread.nextPause(0, 1, 32, 0, -5))
+                .isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
+        // half a ring or more found: again at once
+        assertThat(SummaryThread.nextPause(SummaryThread.IDLE_NANOS, 32, 32, 0, 10_000 * us))
+                .isZero();
     }
 
     @Test
