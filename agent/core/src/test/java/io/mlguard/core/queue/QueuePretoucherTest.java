@@ -62,17 +62,34 @@ class QueuePretoucherTest {
 
     @Test
     void pausesLengthenWhileNothingIsWrittenAndShortenAsSoonAsSomethingIs() {
+        long ms = 1_000_000;
         long pause = QueuePretoucher.PERIOD_MILLIS;
         List<Long> idle = new ArrayList<>();
         for (int round = 0; round < 8; round++) {
-            pause = QueuePretoucher.nextPause(pause, 0);
+            pause = QueuePretoucher.nextPause(pause, 0, pause * ms);
             idle.add(pause);
         }
         assertThat(idle).containsExactly(10L, 20L, 40L, 80L, 100L, 100L, 100L, 100L);
-        assertThat(QueuePretoucher.nextPause(100, 3)).isEqualTo(QueuePretoucher.PERIOD_MILLIS);
+        long quarter = QueuePretoucher.AHEAD / 4096 / 4;
         // a quarter of the window or more to touch: the writers are fast, no pause at all
-        assertThat(QueuePretoucher.nextPause(100, QueuePretoucher.AHEAD / 4096 / 4)).isZero();
-        assertThat(QueuePretoucher.nextPause(0, 0)).isEqualTo(QueuePretoucher.PERIOD_MILLIS);
+        assertThat(QueuePretoucher.nextPause(100, quarter, 100 * ms)).isZero();
+        assertThat(QueuePretoucher.nextPause(0, 0, 0)).isEqualTo(QueuePretoucher.PERIOD_MILLIS);
+    }
+
+    @Test
+    void afterARoundThatTouchedPagesItWaitsAsLongAsTheWritersTakeToFillAQuarterOfTheWindow() {
+        long ms = 1_000_000;
+        long quarter = QueuePretoucher.AHEAD / 4096 / 4; // 64 pages
+        // 16 pages in 10 ms: 64 in 40 ms
+        assertThat(QueuePretoucher.nextPause(5, 16, 10 * ms)).isEqualTo(40);
+        // one page every 15 ms (a sentence embedding every 5 ms): the longest pause
+        assertThat(QueuePretoucher.nextPause(5, 1, 15 * ms)).isEqualTo(QueuePretoucher.IDLE_MILLIS);
+        assertThat(QueuePretoucher.nextPause(5, 1, Long.MAX_VALUE))
+                .isEqualTo(QueuePretoucher.IDLE_MILLIS);
+        // fast, but not a quarter: the shortest period, not less
+        assertThat(QueuePretoucher.nextPause(5, quarter - 1, ms))
+                .isEqualTo(QueuePretoucher.PERIOD_MILLIS);
+        assertThat(QueuePretoucher.nextPause(5, 3, -1)).isEqualTo(QueuePretoucher.PERIOD_MILLIS);
     }
 
     private static InferenceRecord record() {
