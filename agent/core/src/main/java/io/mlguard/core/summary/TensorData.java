@@ -3,6 +3,7 @@ package io.mlguard.core.summary;
 import io.mlguard.protocol.DType;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -32,6 +33,21 @@ final class TensorData {
     /** Where element 0 is in {@link #data}, in elements: 0 but for a staged copy. */
     private int offset;
 
+    /**
+     * Whether {@link #data} is a stage buffer ({@link #ofStaged}), which lives as long as its
+     * arena.
+     */
+    private boolean staged;
+
+    /**
+     * The last stage buffer copied from, and a float view of it from its byte 0; or null. Kept
+     * after {@link #release}, so at most one buffer of an arena that has since grown, shrunk or
+     * ended outlives it, until the next stage buffer is copied from.
+     */
+    private ByteBuffer viewed;
+
+    private FloatBuffer floats;
+
     TensorData() {
         this(DENSE_LIMIT);
     }
@@ -49,6 +65,7 @@ final class TensorData {
      * null}) of which at most {@code count} elements will be read.
      */
     TensorData of(Buffer data, DType dtype, long count) {
+        staged = false;
         return point(data, dtype, 0, data == null ? 0 : Elements.count(data, dtype), count);
     }
 
@@ -58,6 +75,7 @@ final class TensorData {
      * runtime handed over no data. Reads then as {@link #of} read the tensor itself.
      */
     TensorData ofStaged(ByteBuffer stage, DType dtype, int offset, long available) {
+        staged = true;
         return point(stage, dtype, offset, stage == null ? 0 : available, available);
     }
 
@@ -85,11 +103,20 @@ final class TensorData {
         float[] a = dense;
         if (b instanceof FloatBuffer) {
             ((FloatBuffer) b).get(0, a, 0, n); // absolute: the buffer's position stays
-        } else if (b instanceof ByteBuffer) {
+        } else if (staged) {
+            // one bulk copy through a float view, made once per stage buffer: a stage buffer
+            // lasts as long as its arena, and a tensor's elements start at a multiple of 4 bytes
             ByteBuffer bb = (ByteBuffer) b;
-            int at = offset;
+            if (bb != viewed) {
+                floats = bb.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                viewed = bb;
+            }
+            floats.get(offset, a, 0, n);
+        } else if (b instanceof ByteBuffer) {
+            // a runtime's buffer, new at each inference: a view would be made each time
+            ByteBuffer bb = (ByteBuffer) b;
             for (int i = 0; i < n; i++) {
-                a[i] = bb.getFloat((at + i) << 2);
+                a[i] = bb.getFloat(i << 2);
             }
         } else {
             return;

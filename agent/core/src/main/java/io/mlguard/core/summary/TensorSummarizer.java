@@ -149,8 +149,121 @@ public final class TensorSummarizer {
      * one running sum is a chain of dependent additions, each waiting for the last (four cycles or
      * so), which made this loop most of the cost of summarising an MNIST digit; four chains run
      * side by side. The result differs from one running sum only by rounding.
+     *
+     * <p>No element is tested for NaN or infinity here: the tests were some four of a dozen
+     * instructions per element (summarising a sentence embedding's 6,912 hidden values, their copy
+     * included, took 11.5 us with them and 8.7 us without, the two taking turns in one JVM on this
+     * project's VMs). None is needed: the square of any finite float is finite as a double, and so
+     * is the sum of 2^31 of them, while a NaN or an infinity makes the sum of squares NaN or
+     * infinite. Then {@link #summarizeAllChecked} does it again with the tests.
      */
     private static void summarizeAll(float[] a, int n, TensorSummary out) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum0 = 0;
+        double sum1 = 0;
+        double sum2 = 0;
+        double sum3 = 0;
+        double sq0 = 0;
+        double sq1 = 0;
+        double sq2 = 0;
+        double sq3 = 0;
+        long zeros = 0;
+        int whole = n & ~3;
+        int i = 0;
+        for (; i < whole; i += 4) {
+            double v0 = a[i];
+            double v1 = a[i + 1];
+            double v2 = a[i + 2];
+            double v3 = a[i + 3];
+            // not Math.min/max: they order -0.0 before 0.0, the generic loop does not
+            if (v0 < min) {
+                min = v0;
+            }
+            if (v0 > max) {
+                max = v0;
+            }
+            if (v1 < min) {
+                min = v1;
+            }
+            if (v1 > max) {
+                max = v1;
+            }
+            if (v2 < min) {
+                min = v2;
+            }
+            if (v2 > max) {
+                max = v2;
+            }
+            if (v3 < min) {
+                min = v3;
+            }
+            if (v3 > max) {
+                max = v3;
+            }
+            zeros += (v0 == 0 ? 1 : 0) + (v1 == 0 ? 1 : 0) + (v2 == 0 ? 1 : 0) + (v3 == 0 ? 1 : 0);
+            sum0 += v0;
+            sum1 += v1;
+            sum2 += v2;
+            sum3 += v3;
+            sq0 += v0 * v0;
+            sq1 += v1 * v1;
+            sq2 += v2 * v2;
+            sq3 += v3 * v3;
+        }
+        for (; i < n; i++) { // the last n % 4, into sums 0, 1 and 2
+            double v = a[i];
+            if (v < min) {
+                min = v;
+            }
+            if (v > max) {
+                max = v;
+            }
+            zeros += v == 0 ? 1 : 0;
+            switch (i & 3) {
+                case 0:
+                    sum0 += v;
+                    sq0 += v * v;
+                    break;
+                case 1:
+                    sum1 += v;
+                    sq1 += v * v;
+                    break;
+                default:
+                    sum2 += v;
+                    sq2 += v * v;
+            }
+        }
+        double sumSq = (sq0 + sq1) + (sq2 + sq3);
+        if (!Double.isFinite(sumSq)) {
+            summarizeAllChecked(a, n, out);
+            return;
+        }
+        double sum = (sum0 + sum1) + (sum2 + sum3);
+        out.sampled = n;
+        out.nanCount = 0;
+        out.infCount = 0;
+        if (n > 0) {
+            double mean = sum / n;
+            out.min = min;
+            out.max = max;
+            out.mean = mean;
+            out.std = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+            out.zeroFraction = (float) zeros / n;
+            out.l2Norm = Math.sqrt(sumSq); // every element read: the sampling factor is 1
+        } else {
+            out.min = Double.NaN;
+            out.max = Double.NaN;
+            out.mean = Double.NaN;
+            out.std = Double.NaN;
+        }
+    }
+
+    /**
+     * {@link #summarizeAll} for an array that holds a NaN or an infinity: the same loop, which
+     * tests each element for them, four at a time.
+     */
+    private static void summarizeAllChecked(float[] a, int n, TensorSummary out) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum0 = 0;

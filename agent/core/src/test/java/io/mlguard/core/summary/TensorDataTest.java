@@ -174,6 +174,47 @@ class TensorDataTest {
         assertThat(f.position()).isEqualTo(7);
     }
 
+    /**
+     * A staged float tensor is copied through a view of its stage buffer, made once per buffer: it
+     * must read the tensor at its own offset, in whichever buffer it was staged, when the buffers
+     * alternate (an arena that grew, a capture that kept the old buffer), and leave the buffer's
+     * position and order as they were.
+     */
+    @Test
+    void stagedCopiesReadTheirOwnBufferAtTheirOwnOffset() {
+        float[] v = digit(300, 21);
+        float[] w = digit(200, 22);
+        ByteBuffer first = littleEndian(concat(new float[] {1f, 2f, 3f}, v), false);
+        ByteBuffer second = littleEndian(concat(new float[5], concat(w, v)), false);
+        first.position(8);
+        TensorData d = new TensorData();
+        Object[][] reads = {
+            {first, 3, v}, {second, 5, w}, {second, 205, v}, {first, 3, v}, {second, 5, w}
+        };
+        for (Object[] read : reads) {
+            ByteBuffer stage = (ByteBuffer) read[0];
+            int offset = (Integer) read[1];
+            float[] expected = (float[]) read[2];
+            d.ofStaged(stage, DType.FLOAT32, offset, expected.length);
+            assertThat(d.copied()).isEqualTo(expected.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(Float.floatToRawIntBits(d.dense()[i]))
+                        .as("element %d at offset %d", i, offset)
+                        .isEqualTo(Float.floatToRawIntBits(expected[i]));
+            }
+            TensorSummary staged = new TensorSummary();
+            TensorSummary direct = new TensorSummary();
+            summarizer.summarize(d, expected.length, staged);
+            d.release();
+            summarizer.summarize(
+                    FloatBuffer.wrap(expected), DType.FLOAT32, expected.length, direct);
+            assertThat(staged.toString()).isEqualTo(direct.toString());
+            assertThat(staged.l2Norm).isEqualTo(direct.l2Norm);
+        }
+        assertThat(first.position()).isEqualTo(8);
+        assertThat(first.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+    }
+
     private static float[] concat(float[] a, float[] b) {
         float[] c = new float[a.length + b.length];
         System.arraycopy(a, 0, c, 0, a.length);
