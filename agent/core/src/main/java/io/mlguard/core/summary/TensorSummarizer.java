@@ -54,9 +54,8 @@ public final class TensorSummarizer {
         long available = data.available();
         long n = Math.min(count, available);
         long step = n <= maxElements ? 1 : (n + maxElements - 1) / maxElements;
-        if (step == 1 && n <= data.copied()) {
-            summarizeAll(data.dense(), (int) n, out);
-            return;
+        if (step == 1 && n <= data.copied() && summarizeAll(data.dense(), (int) n, out)) {
+            return; // all finite: else the loop below, which tests each element, reads them again
         }
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -120,9 +119,27 @@ public final class TensorSummarizer {
         }
         double sum = (sum0 + sum1) + (sum2 + sum3);
         double sumSq = (sq0 + sq1) + (sq2 + sq3);
-        out.sampled = read;
         out.nanCount = nan;
         out.infCount = inf;
+        finish(out, read, finite, min, max, sum, sumSq, zeros, (double) n / read);
+    }
+
+    /**
+     * Writes the statistics of {@code read} elements read, {@code finite} of them finite (NaN and
+     * infinity counts are the caller's); {@code scale} is the tensor's elements per element read,
+     * for the norm of the whole tensor, estimated from the sample when sampled.
+     */
+    private static void finish(
+            TensorSummary out,
+            long read,
+            long finite,
+            double min,
+            double max,
+            double sum,
+            double sumSq,
+            long zeros,
+            double scale) {
+        out.sampled = read;
         if (finite > 0) {
             double mean = sum / finite;
             out.min = min;
@@ -130,8 +147,7 @@ public final class TensorSummarizer {
             out.mean = mean;
             out.std = Math.sqrt(Math.max(0, sumSq / finite - mean * mean));
             out.zeroFraction = (float) zeros / read;
-            // the norm of the whole tensor, estimated from the sample when sampled
-            out.l2Norm = Math.sqrt(sumSq * ((double) n / read));
+            out.l2Norm = Math.sqrt(sumSq * scale);
         } else {
             out.min = Double.NaN;
             out.max = Double.NaN;
@@ -150,14 +166,14 @@ public final class TensorSummarizer {
      * so), which made this loop most of the cost of summarising an MNIST digit; four chains run
      * side by side. The result differs from one running sum only by rounding.
      *
-     * <p>No element is tested for NaN or infinity here: the tests were some four of a dozen
-     * instructions per element (summarising a sentence embedding's 6,912 hidden values, their copy
-     * included, took 11.5 us with them and 8.7 us without, the two taking turns in one JVM on this
-     * project's VMs). None is needed: the square of any finite float is finite as a double, and so
-     * is the sum of 2^31 of them, while a NaN or an infinity makes the sum of squares NaN or
-     * infinite. Then {@link #summarizeAllChecked} does it again with the tests.
+     * <p>No element is tested for NaN or infinity here (summarising a sentence embedding's 6,912
+     * hidden values, their copy included, took 11.5 us with the tests and 8.7 us without, the two
+     * taking turns in one JVM on this project's VMs). None is needed: the square of any finite
+     * float is finite as a double, and so is the sum of 2^31 of them, while a NaN or an infinity
+     * makes the sum of squares NaN or infinite. Then this returns false, writing nothing, and the
+     * caller's loop, which tests each element, reads them again.
      */
-    private static void summarizeAll(float[] a, int n, TensorSummary out) {
+    private static boolean summarizeAll(float[] a, int n, TensorSummary out) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum0 = 0;
@@ -236,154 +252,12 @@ public final class TensorSummarizer {
         }
         double sumSq = (sq0 + sq1) + (sq2 + sq3);
         if (!Double.isFinite(sumSq)) {
-            summarizeAllChecked(a, n, out);
-            return;
+            return false;
         }
-        double sum = (sum0 + sum1) + (sum2 + sum3);
-        out.sampled = n;
         out.nanCount = 0;
         out.infCount = 0;
-        if (n > 0) {
-            double mean = sum / n;
-            out.min = min;
-            out.max = max;
-            out.mean = mean;
-            out.std = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
-            out.zeroFraction = (float) zeros / n;
-            out.l2Norm = Math.sqrt(sumSq); // every element read: the sampling factor is 1
-        } else {
-            out.min = Double.NaN;
-            out.max = Double.NaN;
-            out.mean = Double.NaN;
-            out.std = Double.NaN;
-        }
-    }
-
-    /**
-     * {@link #summarizeAll} for an array that holds a NaN or an infinity: the same loop, which
-     * tests each element for them, four at a time.
-     */
-    private static void summarizeAllChecked(float[] a, int n, TensorSummary out) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        double sum0 = 0;
-        double sum1 = 0;
-        double sum2 = 0;
-        double sum3 = 0;
-        double sq0 = 0;
-        double sq1 = 0;
-        double sq2 = 0;
-        double sq3 = 0;
-        long nan = 0;
-        long inf = 0;
-        long zeros = 0;
-        int i = 0;
-        while (i < n) {
-            if ((i & 3) == 0 && i + 3 < n) {
-                double v0 = a[i];
-                double v1 = a[i + 1];
-                double v2 = a[i + 2];
-                double v3 = a[i + 3];
-                if (Double.isFinite(v0)
-                        && Double.isFinite(v1)
-                        && Double.isFinite(v2)
-                        && Double.isFinite(v3)) {
-                    // not Math.min/max: they order -0.0 before 0.0, the generic loop does not
-                    if (v0 < min) {
-                        min = v0;
-                    }
-                    if (v0 > max) {
-                        max = v0;
-                    }
-                    if (v1 < min) {
-                        min = v1;
-                    }
-                    if (v1 > max) {
-                        max = v1;
-                    }
-                    if (v2 < min) {
-                        min = v2;
-                    }
-                    if (v2 > max) {
-                        max = v2;
-                    }
-                    if (v3 < min) {
-                        min = v3;
-                    }
-                    if (v3 > max) {
-                        max = v3;
-                    }
-                    zeros +=
-                            (v0 == 0 ? 1 : 0)
-                                    + (v1 == 0 ? 1 : 0)
-                                    + (v2 == 0 ? 1 : 0)
-                                    + (v3 == 0 ? 1 : 0);
-                    sum0 += v0;
-                    sum1 += v1;
-                    sum2 += v2;
-                    sum3 += v3;
-                    sq0 += v0 * v0;
-                    sq1 += v1 * v1;
-                    sq2 += v2 * v2;
-                    sq3 += v3 * v3;
-                    i += 4;
-                    continue;
-                }
-            }
-            // one element, into sum i % 4: the four around a NaN or infinity, and the last n % 4
-            double v = a[i];
-            if (Double.isNaN(v)) {
-                nan++;
-            } else if (Double.isInfinite(v)) {
-                inf++;
-            } else {
-                if (v < min) {
-                    min = v;
-                }
-                if (v > max) {
-                    max = v;
-                }
-                zeros += v == 0 ? 1 : 0;
-                switch (i & 3) {
-                    case 0:
-                        sum0 += v;
-                        sq0 += v * v;
-                        break;
-                    case 1:
-                        sum1 += v;
-                        sq1 += v * v;
-                        break;
-                    case 2:
-                        sum2 += v;
-                        sq2 += v * v;
-                        break;
-                    default:
-                        sum3 += v;
-                        sq3 += v * v;
-                }
-            }
-            i++;
-        }
-        double sum = (sum0 + sum1) + (sum2 + sum3);
-        double sumSq = (sq0 + sq1) + (sq2 + sq3);
-        long finite = n - nan - inf;
-        out.sampled = n;
-        out.nanCount = nan;
-        out.infCount = inf;
-        if (finite > 0) {
-            double mean = sum / finite;
-            out.min = min;
-            out.max = max;
-            out.mean = mean;
-            out.std = Math.sqrt(Math.max(0, sumSq / finite - mean * mean));
-            out.zeroFraction = (float) zeros / n;
-            out.l2Norm = Math.sqrt(sumSq); // every element read: the sampling factor is 1
-        } else {
-            out.min = Double.NaN;
-            out.max = Double.NaN;
-            out.mean = Double.NaN;
-            out.std = Double.NaN;
-        }
+        finish(out, n, n, min, max, (sum0 + sum1) + (sum2 + sum3), sumSq, zeros, 1);
+        return true;
     }
 
     /** A fixed pseudo-random offset in [0, step) for a stratum (Fibonacci hashing). */
