@@ -59,6 +59,9 @@ final class SummaryThread implements Runnable {
     /** Whether the host had a core to spare at the last reading of {@link #headroom}. */
     private volatile boolean spareCore;
 
+    /** The running thread's {@link BusyShare}, set once it runs; for {@link #rounds}. */
+    private volatile BusyShare share;
+
     SummaryThread(QueueWriter writer, AgentCounters counters, Summaries summaries, int ringSize) {
         this(writer, counters, summaries, ringSize, null);
     }
@@ -158,6 +161,15 @@ final class SummaryThread implements Runnable {
     }
 
     /**
+     * The rounds this thread has made so far (read without synchronisation: for tests, which ask
+     * after the rounds they count), or 0 before it runs.
+     */
+    long rounds() {
+        BusyShare b = share;
+        return b == null ? 0 : b.rounds;
+    }
+
+    /**
      * The share of a period this thread may spend summarising and still be handed small captures:
      * past {@link #BUSY_OFF} they go back to their serving threads, under {@link #BUSY_ON} they
      * come again. One summary thread serves every serving thread: with many of them on many cores,
@@ -181,6 +193,9 @@ final class SummaryThread implements Runnable {
     private static final class BusyShare extends BusySharePad {
         /** Time spent in rounds that found captures since {@link #periodStart}. */
         long busyNanos;
+
+        /** Rounds so far, for tests ({@link #rounds}). */
+        long rounds;
 
         long periodStart = System.nanoTime();
 
@@ -240,13 +255,15 @@ final class SummaryThread implements Runnable {
         long pause = MIN_IDLE_NANOS;
         int idleRounds = 0;
         long round = 0;
-        BusyShare busy = headroom == null ? null : new BusyShare();
+        BusyShare busy = new BusyShare();
+        share = busy;
         long lastStart = System.nanoTime();
         try {
             while (!stopped) {
                 long start = System.nanoTime();
                 long since = start - lastStart;
                 lastStart = start;
+                busy.rounds++;
                 long done = drainAll(summaries);
                 if (headroom != null) {
                     long end = System.nanoTime();

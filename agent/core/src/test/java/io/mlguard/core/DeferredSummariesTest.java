@@ -310,6 +310,40 @@ class DeferredSummariesTest {
         assertThat(byClient(tmp.resolve("held"))).isEqualTo(byClient(tmp.resolve("inline")));
     }
 
+    /**
+     * At a low rate of captures (one every 5 ms or more, a sentence embedding's), the summary
+     * thread makes about one round per longest pause (10 ms), not four or five per capture as with
+     * a short fixed pause after every round that found one, and still writes every record.
+     */
+    @Test
+    void atALowRateOfCapturesTheSummaryThreadWakesAboutOncePerLongestPause() throws Exception {
+        InferenceRecorder rec = recorder("slow", ",deferSummaries=true");
+        serve(rec, "alice", 10, Integer.MAX_VALUE, -1); // past the first, inline captures
+        Field f = InferenceRecorder.class.getDeclaredField("summaryThread");
+        f.setAccessible(true);
+        SummaryThread summaries = (SummaryThread) f.get(rec);
+        int captures = 100;
+        long roundsBefore = summaries.rounds();
+        long start = System.nanoTime();
+        for (int i = 0; i < captures; i++) {
+            serve(rec, "alice", 1, Integer.MAX_VALUE, -1);
+            Thread.sleep(5);
+        }
+        long rounds = summaries.rounds() - roundsBefore;
+        long tens = (System.nanoTime() - start) / SummaryThread.IDLE_NANOS; // >= 50
+        rec.flushAtExit();
+        AgentCounters c = counters.get("slow");
+        assertThat(c.capturesDeferred.sum()).isGreaterThanOrEqualTo(captures);
+        assertThat(c.recordsWrittenInline.sum()).isZero();
+        assertThat(byClient(tmp.resolve("slow")).get("alice")).hasSize(10 + captures);
+        // a 100 us pause after each round with a capture, then 1, 2, 4 ms: 4 or more per capture
+        assertThat(rounds)
+                .as("rounds over %d periods of 10 ms, for %d captures", tens, captures)
+                .isPositive()
+                .isLessThanOrEqualTo(2 * tens + 10)
+                .isLessThan(2L * captures);
+    }
+
     @Test
     void tensorsTooLargeToCopyAreSummarisedInPlaceInOrder() throws Exception {
         // 20,000 floats are 80 KB, beyond a 64 KB copy
