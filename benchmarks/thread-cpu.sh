@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What each thread spends per all-MiniLM-L6-v2 sentence embedding (CPU and wake-ups, from
+# What each thread spends per all-MiniLM-L6-v2 sentence embedding (CPU, wake-ups, preemptions, from
 # /proc/self/task), with the agent and without it, taking turns (AgentThreadCpu):
 #   benchmarks/thread-cpu.sh [rounds] [warm-up seconds] [measured seconds]
 # Needs benchmarks/target/benchmarks.jar and shaded/target/mlguard.jar

@@ -24,8 +24,11 @@ import java.util.TreeMap;
 public final class AgentThreadCpu {
     private AgentThreadCpu() {}
 
-    /** One thread's counters: CPU in clock ticks and voluntary context switches. */
-    record Counts(String name, long ticks, long switches) {}
+    /**
+     * One thread's counters: CPU in clock ticks, voluntary context switches (it slept) and
+     * involuntary ones (another thread took its core).
+     */
+    record Counts(String name, long ticks, long switches, long preempted) {}
 
     public static void main(String[] args) throws Exception {
         long warmUp = args.length > 0 ? Long.parseLong(args[0]) : 15;
@@ -53,7 +56,9 @@ public final class AgentThreadCpu {
                 measured,
                 took / 1000.0 / n,
                 sink == 0 ? "all zero" : "checked");
-        System.out.println("per embedding, by thread (thread id): CPU us, voluntary switches");
+        System.out.println(
+                "per embedding, by thread (thread id): CPU us, voluntary switches (wake-ups),"
+                        + " involuntary ones (its core taken)");
         double tickMicros = 1_000_000.0 / 100; // USER_HZ, 100 on Linux
         double total = 0;
         for (Map.Entry<String, Counts> e : after.entrySet()) {
@@ -61,14 +66,16 @@ public final class AgentThreadCpu {
             Counts b = before.get(e.getKey());
             long ticks = a.ticks() - (b == null ? 0 : b.ticks());
             long switches = a.switches() - (b == null ? 0 : b.switches());
+            long preempted = a.preempted() - (b == null ? 0 : b.preempted());
             total += ticks;
             if (ticks > 0 || switches > n / 100) {
                 System.out.printf(
                         Locale.ROOT,
-                        "  %-24s %9.2f us %7.2f switches%n",
+                        "  %-24s %9.2f us %7.2f switches %7.3f preempted%n",
                         a.name() + " (" + e.getKey() + ")",
                         ticks * tickMicros / n,
-                        (double) switches / n);
+                        (double) switches / n,
+                        (double) preempted / n);
             }
         }
         System.out.printf(Locale.ROOT, "  %-24s %9.2f us%n", "all threads", total * tickMicros / n);
@@ -89,7 +96,7 @@ public final class AgentThreadCpu {
         return all;
     }
 
-    /** A thread's name, CPU ticks (user and system) and voluntary switches. */
+    /** A thread's name, CPU ticks (user and system), voluntary and involuntary switches. */
     static Counts counts(Path task) throws IOException {
         String stat = Files.readString(task.resolve("stat"));
         int open = stat.indexOf('(');
@@ -98,11 +105,14 @@ public final class AgentThreadCpu {
         String[] fields = stat.substring(close + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         long switches = 0;
+        long preempted = 0;
         for (String line : Files.readAllLines(task.resolve("status"))) {
             if (line.startsWith("voluntary_ctxt_switches:")) {
                 switches = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                preempted = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
         }
-        return new Counts(name, ticks, switches);
+        return new Counts(name, ticks, switches, preempted);
     }
 }
