@@ -26,10 +26,12 @@ import java.util.function.LongSupplier;
  * {@link #MAX_IDLE_NANOS}, so an idle server's agent wakes ten times a second.
  *
  * <p>Waking is what this thread costs most where captures are few: a round after a sentence
- * embedding (one every 5 ms) summarises it in some 15 us, but a wake-up costs a context switch, on
- * a virtual machine an exit to the hypervisor as well. With a fixed short pause after each capture
- * it woke four or five times per embedding, and three quarters of its time went to waking and
- * sleeping; paced by the rate of captures it wakes once in two embeddings.
+ * embedding (one every 5 ms) summarises it in 11-14 us with its lines warm ({@code
+ * AgentCapture.replayEmbedding}), but a wake-up costs a context switch, on a virtual machine an
+ * exit to the hypervisor as well. With a fixed short pause after each capture it woke three or four
+ * times per embedding, and more than half of its time went to waking and sleeping (perf: the futex
+ * calls, and the hypervisor's interrupt enabling after each switch); paced by the rate of captures
+ * it wakes about once in two embeddings.
  */
 final class SummaryThread implements Runnable {
     static final long BUSY_PAUSE_NANOS = 100_000;
