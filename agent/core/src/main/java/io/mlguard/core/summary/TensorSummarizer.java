@@ -90,12 +90,8 @@ public final class TensorSummarizer {
                 continue;
             }
             finite++;
-            if (v < min) {
-                min = v;
-            }
-            if (v > max) {
-                max = v;
-            }
+            min = lower(v, min);
+            max = higher(v, max);
             if (v == 0) {
                 zeros++;
             }
@@ -192,31 +188,14 @@ public final class TensorSummarizer {
             double v1 = a[i + 1];
             double v2 = a[i + 2];
             double v3 = a[i + 3];
-            // not Math.min/max: they order -0.0 before 0.0, the generic loop does not
-            if (v0 < min) {
-                min = v0;
-            }
-            if (v0 > max) {
-                max = v0;
-            }
-            if (v1 < min) {
-                min = v1;
-            }
-            if (v1 > max) {
-                max = v1;
-            }
-            if (v2 < min) {
-                min = v2;
-            }
-            if (v2 > max) {
-                max = v2;
-            }
-            if (v3 < min) {
-                min = v3;
-            }
-            if (v3 > max) {
-                max = v3;
-            }
+            min = lower(v0, min);
+            max = higher(v0, max);
+            min = lower(v1, min);
+            max = higher(v1, max);
+            min = lower(v2, min);
+            max = higher(v2, max);
+            min = lower(v3, min);
+            max = higher(v3, max);
             zeros += (v0 == 0 ? 1 : 0) + (v1 == 0 ? 1 : 0) + (v2 == 0 ? 1 : 0) + (v3 == 0 ? 1 : 0);
             sum0 += v0;
             sum1 += v1;
@@ -229,12 +208,8 @@ public final class TensorSummarizer {
         }
         for (; i < n; i++) { // the last n % 4, into sums 0, 1 and 2
             double v = a[i];
-            if (v < min) {
-                min = v;
-            }
-            if (v > max) {
-                max = v;
-            }
+            min = lower(v, min);
+            max = higher(v, max);
             zeros += v == 0 ? 1 : 0;
             switch (i & 3) {
                 case 0:
@@ -258,6 +233,23 @@ public final class TensorSummarizer {
         out.infCount = 0;
         finish(out, n, n, min, max, (sum0 + sum1) + (sum2 + sum3), sumSq, zeros, 1);
         return true;
+    }
+
+    /**
+     * The lower of {@code v} and {@code min}, {@code min} when they are equal: unlike {@code
+     * Math.min}, which orders -0.0 before 0.0, the first of two zeros read stays. Every loop here
+     * uses it, so that they agree to the bit.
+     */
+    private static double lower(double v, double min) {
+        return v < min ? v : min;
+    }
+
+    /**
+     * The higher of {@code v} and {@code max}, {@code max} when they are equal (see {@link
+     * #lower}).
+     */
+    private static double higher(double v, double max) {
+        return v > max ? v : max;
     }
 
     /** A fixed pseudo-random offset in [0, step) for a stratum (Fibonacci hashing). */
