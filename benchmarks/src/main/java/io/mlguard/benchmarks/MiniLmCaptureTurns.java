@@ -23,12 +23,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * off, more than the 0.5 % to be measured.
  *
  * <p>What the turns compare is everything the agent does after the sampling decision: the copy of
- * the tensors, the summary thread's work (which competes with ONNX Runtime's threads for this
- * machine's two cores) and the queue write. The hooks themselves run in both turns; what they cost
- * without a capture is bounded by the MNIST comparison, where the whole agent adds about 1.5 us.
- * {@link AgentOverhead} pairs neighbouring iterations as for {@link WithAndWithoutAgent}, and
- * {@code AgentCaptureInSitu} reports from the agent's stats records the share of inferences the
- * sampling left out, which shows the turns took effect (about half).
+ * the tensors, the summary thread's work (on the other core: ONNX Runtime runs this embedding on
+ * the calling thread alone here, {@code benchmarks/thread-cpu.sh} shows) and the queue write. The
+ * hooks themselves run in both turns; what they cost without a capture is bounded by the MNIST
+ * comparison, where the whole agent adds about 1.5 us. {@link AgentOverhead} pairs neighbouring
+ * iterations as for {@link WithAndWithoutAgent}, and {@code AgentCaptureInSitu} reports from the
+ * agent's stats records the share of inferences the sampling left out, which shows the turns took
+ * effect (about half).
  *
  * <p>Turns of a quarter of a second: this machine's embedding time moves by up to 40 % from one
  * second to the next (4.4 to 6.6 ms), so shorter turns and more of them give neighbouring pairs
