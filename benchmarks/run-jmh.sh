@@ -9,6 +9,10 @@
 #   BENCH=overhead-minilm benchmarks/run-jmh.sh the MiniLM embedding in one JVM with the agent, its
 #                                               capture switched on and off every iteration through
 #                                               its control queue (MiniLmCaptureTurns)
+#                                               Both overhead runs add each fork's medians to
+#                                               target/overhead-forks.tsv and print the forks of all
+#                                               runs so far pooled, with a 95 % interval (delete it
+#                                               to start over)
 #   BENCH=OrtOutputViews benchmarks/run-jmh.sh  ONNX Runtime's own cost of viewing the outputs (no agent)
 #   BENCH=AgentCapture benchmarks/run-jmh.sh    the agent's capture work in process, part by part
 #   MLGUARD_DEFER_SUMMARIES=false benchmarks/run-jmh.sh  the agent forks summarising on the serving thread (any
@@ -26,15 +30,20 @@ model=target/bench-model
 # DJL's tokenizer inside the embedding model calls home unless told not to (forks inherit this)
 export OPT_OUT_TRACKING=true
 flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' ../pom.xml)
+# the overhead runs add every fork's medians to a ledger kept across runs, and pool them: the
+# source's commit and the agent jar's digest say which build each row measured
+ledger=(-Dmlguard.bench.ledger="$PWD/target/overhead-forks.tsv"
+  -Dmlguard.bench.commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- ../agent 2>/dev/null || echo +changes)"
+  -Dmlguard.bench.agentJar="$(sha256sum target/bench-agent/mlguard.jar | cut -c1-12)")
 # the forks inherit the host JVM's options (JMH's default), so -jvmArgsPrepend stays free for the caller
 if [ "${BENCH:-}" = overhead ]; then
   java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
-    -Dmlguard.bench.offCpuFile="$PWD/target/offcpu.tsv" \
+    -Dmlguard.bench.offCpuFile="$PWD/target/offcpu.tsv" "${ledger[@]}" \
     -cp target/benchmarks.jar io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@"
 elif [ "${BENCH:-}" = overhead-minilm ]; then
   # Chronicle's flags for the forks' own control queue writer (the agent needs none)
   # shellcheck disable=SC2086
-  java $flags -Dmlguard.statsIntervalSeconds=1 -cp target/benchmarks.jar \
+  java $flags -Dmlguard.statsIntervalSeconds=1 "${ledger[@]}" -cp target/benchmarks.jar \
     io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@" MiniLmCaptureTurns
 else
   java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \

@@ -3,12 +3,17 @@ package io.mlguard.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
@@ -30,6 +35,12 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * the serving thread spent off its CPU per inference with each copy: time a sampling profiler does
  * not see, such as waiting for a lock an agent thread holds.
  *
+ * <p>With {@code -Dmlguard.bench.ledger=PATH} (run-jmh.sh sets {@code target/overhead-forks.tsv}),
+ * each fork's medians are added to that file, and the forks of every run in it so far are pooled
+ * ({@link OverheadLedger}): the median of the forks' medians with a 95 % interval, per benchmark,
+ * kind of run and agent build. {@code -Dmlguard.bench.commit} and {@code -Dmlguard.bench.agentJar}
+ * name the source and the jar's digest in it.
+ *
  * <p>Usage: {@code AgentOverhead [JMH options] [benchmark regexp]} (run-jmh.sh runs it with {@code
  * BENCH=overhead}).
  */
@@ -47,11 +58,13 @@ public final class AgentOverhead {
         if (offCpuFile != null) {
             Files.deleteIfExists(offCpuFile); // the forks append to it
         }
+        String runId = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Collection<RunResult> results = new Runner(options.build()).run();
         if (results.isEmpty()) {
             System.err.println("no benchmark ran: nothing to compare");
             System.exit(1);
         }
+        List<OverheadLedger.Fork> forks = new ArrayList<>();
         for (RunResult run : results) {
             String name = run.getParams().getBenchmark();
             String label =
@@ -59,12 +72,56 @@ public final class AgentOverhead {
                             .replace("WithAndWithoutAgent.infer", "");
             Class<?> type = Class.forName(name.substring(0, name.lastIndexOf('.')));
             boolean twoCopies = WithAndWithoutAgent.class.isAssignableFrom(type);
-            report(label, run, twoCopies ? WITH_AND_WITHOUT : CAPTURING_OR_NOT);
+            forks.addAll(
+                    report(label, run, twoCopies ? WITH_AND_WITHOUT : CAPTURING_OR_NOT, runId));
             if (offCpuFile != null && twoCopies) {
                 reportOffCpu(label, run, offCpuFile);
             }
         }
+        String ledger = System.getProperty("mlguard.bench.ledger", "");
+        if (!ledger.isEmpty()) {
+            Path file = Paths.get(ledger);
+            OverheadLedger.append(file, forks);
+            System.out.println(
+                    "every fork's result is added to "
+                            + file
+                            + "; pooled with the runs before (delete it to start over):");
+            OverheadLedger.printPooled(OverheadLedger.read(file, System.err), System.out);
+        }
     }
+
+    /**
+     * What a run compares, for the ledger: the agent's turns, or a control, which compares like
+     * with like ({@code MLGUARD_ENABLED=false} for {@link WithAndWithoutAgent}, both turns
+     * capturing for {@link MiniLmCaptureTurns}); then any agent setting given to the forks ({@code
+     * MLGUARD_<KEY>} in the environment, {@code -Dmlguard.*} options other than run-jmh.sh's own),
+     * so that runs of one build with different settings do not pool.
+     */
+    static String kind(Map<String, String> env, Collection<String> jvmArgs) {
+        boolean control =
+                "false".equalsIgnoreCase(env.get("MLGUARD_ENABLED"))
+                        || jvmArgs.contains("-Dmlguard.bench.sampledOutEvery=1");
+        StringBuilder kind = new StringBuilder(control ? "control" : "agent");
+        new TreeMap<>(env)
+                .forEach(
+                        (key, value) -> {
+                            if (key.startsWith("MLGUARD_")) {
+                                kind.append(' ').append(key).append('=').append(value);
+                            }
+                        });
+        for (String arg : jvmArgs) {
+            if (arg.startsWith("-Dmlguard.") && !RUN_JMH_OPTIONS.matcher(arg).lookingAt()) {
+                kind.append(' ').append(arg);
+            }
+        }
+        return kind.toString().replaceAll("\\s", " ");
+    }
+
+    /** The options run-jmh.sh gives every overhead run: they say where, not what, it measures. */
+    private static final Pattern RUN_JMH_OPTIONS =
+            Pattern.compile(
+                    "-Dmlguard\\.(bench\\.(model|offCpuFile|ledger|commit|agentJar)"
+                            + "|statsIntervalSeconds)=");
 
     /** What the even and the odd iterations ran, as the report names them. */
     record Turn(String even, String odd) {}
@@ -139,7 +196,11 @@ public final class AgentOverhead {
                         without.size()));
     }
 
-    private static void report(String label, RunResult run, Turn turn) {
+    private static List<OverheadLedger.Fork> report(
+            String label, RunResult run, Turn turn, String runId) {
+        List<OverheadLedger.Fork> forks = new ArrayList<>();
+        String commit = System.getProperty("mlguard.bench.commit", "unknown");
+        String agentJar = System.getProperty("mlguard.bench.agentJar", "unknown");
         List<Double> instrumented = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         List<Double> added = new ArrayList<>();
@@ -157,6 +218,19 @@ public final class AgentOverhead {
             bare.addAll(turns.bare);
             added.addAll(turns.added);
             ratio.addAll(turns.ratio);
+            forks.add(
+                    new OverheadLedger.Fork(
+                            runId,
+                            label,
+                            kind(System.getenv(), forkResult.getParams().getJvmArgs()),
+                            commit,
+                            agentJar,
+                            fork,
+                            turns.added.size(),
+                            median(turns.instrumented),
+                            median(turns.bare),
+                            median(turns.added),
+                            100 * median(turns.ratio)));
             System.out.println(
                     String.format(
                             Locale.ROOT,
@@ -191,6 +265,7 @@ public final class AgentOverhead {
                         quantile(added, 0.75),
                         100 * quantile(ratio, 0.25),
                         100 * quantile(ratio, 0.75)));
+        return forks;
     }
 
     /** One fork's measurement iterations split by copy, and the neighbouring pairs' differences. */
