@@ -287,6 +287,31 @@ public class AgentCapture {
         }
     }
 
+    private final StageArena copyArena = new StageArena(4 << 20);
+    private final StagedTensors copied = new StagedTensors();
+
+    /**
+     * The serving thread's copy of the embedding's tensors when it defers the capture (then freed,
+     * as the summary thread would), with every line warm on this thread: against the agent's own
+     * time in a real embedding (AgentCaptureInSitu, run-jmh.sh's {@code BENCH=overhead-minilm}),
+     * what the cold caches after an inference cost it.
+     */
+    @Benchmark
+    public int copyEmbedding() {
+        copied.begin(copyArena);
+        summaries.stageInto(copied);
+        summaries.input(embedding, "input_ids", DType.INT64, TOKEN_SHAPE, tokenIds);
+        summaries.input(embedding, "attention_mask", DType.INT64, TOKEN_SHAPE, tokenMask);
+        summaries.input(embedding, "token_type_ids", DType.INT64, TOKEN_SHAPE, tokenTypes);
+        summaries.output(embedding, "last_hidden_state", DType.FLOAT32, HIDDEN_SHAPE, hidden);
+        summaries.stageInto(null);
+        long end = copied.end();
+        if (end >= 0) {
+            copyArena.free(end);
+        }
+        return copied.size();
+    }
+
     /**
      * The summary thread's part of {@link #captureEmbedding} when the serving thread deferred it:
      * the staged tensors summarised and the record written (here with the stage's cache lines warm

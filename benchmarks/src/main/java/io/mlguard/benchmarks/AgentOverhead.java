@@ -110,7 +110,8 @@ public final class AgentOverhead {
                             }
                         });
         for (String arg : jvmArgs) {
-            if (arg.startsWith("-Dmlguard.") && !RUN_JMH_OPTIONS.matcher(arg).lookingAt()) {
+            if (arg.startsWith("-XX:")
+                    || arg.startsWith("-Dmlguard.") && !RUN_JMH_OPTIONS.matcher(arg).lookingAt()) {
                 kind.append(' ').append(arg);
             }
         }

@@ -152,16 +152,17 @@ class OverheadLedgerTest {
     }
 
     @Test
-    void theKindSaysControlAndNamesEveryAgentSettingButNotWhereTheRunWrites() {
+    void theKindSaysControlAndNamesEveryAgentSettingAndJvmOptionButNotWhereTheRunWrites() {
         List<String> args =
                 Arrays.asList(
                         "-Xmx1g",
                         "-Dmlguard.bench.model=/x/model.onnx",
                         "-Dmlguard.bench.ledger=/x/forks.tsv",
                         "-Dmlguard.statsIntervalSeconds=1",
-                        "-Dmlguard.bench.broadProfiles=true");
+                        "-Dmlguard.bench.broadProfiles=true",
+                        "-XX:+UseTransparentHugePages");
         assertThat(AgentOverhead.kind(Map.of("PATH", "/bin"), args))
-                .isEqualTo("agent -Dmlguard.bench.broadProfiles=true");
+                .isEqualTo("agent -Dmlguard.bench.broadProfiles=true -XX:+UseTransparentHugePages");
         assertThat(AgentOverhead.kind(Map.of("MLGUARD_ENABLED", "false"), List.of()))
                 .isEqualTo("control MLGUARD_ENABLED=false");
         assertThat(
