@@ -254,11 +254,27 @@ public class AgentCapture {
         r.inputCount = 0;
         r.outputCount = 0;
         r.timestampMillis = System.currentTimeMillis();
+        embeddingTensors(r);
+        return writer.write(r);
+    }
+
+    /**
+     * The embedding's four tensors handed to {@link #summaries}, as ONNX Runtime's adapter does.
+     */
+    private void embeddingTensors(InferenceRecord r) {
         summaries.input(r, "input_ids", DType.INT64, TOKEN_SHAPE, tokenIds);
         summaries.input(r, "attention_mask", DType.INT64, TOKEN_SHAPE, tokenMask);
         summaries.input(r, "token_type_ids", DType.INT64, TOKEN_SHAPE, tokenTypes);
         summaries.output(r, "last_hidden_state", DType.FLOAT32, HIDDEN_SHAPE, hidden);
-        return writer.write(r);
+    }
+
+    /** Stages the embedding's tensors into {@code into}: the arena position to free, or -1. */
+    private long stageEmbeddingInto(StagedTensors into, StageArena arena) {
+        into.begin(arena);
+        summaries.stageInto(into);
+        embeddingTensors(embedding);
+        summaries.stageInto(null);
+        return into.end();
     }
 
     private final Summaries replayer = new Summaries(new TensorSummarizer(65536, 5), false, 64);
@@ -271,14 +287,7 @@ public class AgentCapture {
     private void stageEmbedding() {
         StageArena embeddingArena = new StageArena(4 << 20);
         for (int attempt = 0; attempt < 2; attempt++) {
-            stagedEmbedding.begin(embeddingArena);
-            summaries.stageInto(stagedEmbedding);
-            summaries.input(embedding, "input_ids", DType.INT64, TOKEN_SHAPE, tokenIds);
-            summaries.input(embedding, "attention_mask", DType.INT64, TOKEN_SHAPE, tokenMask);
-            summaries.input(embedding, "token_type_ids", DType.INT64, TOKEN_SHAPE, tokenTypes);
-            summaries.output(embedding, "last_hidden_state", DType.FLOAT32, HIDDEN_SHAPE, hidden);
-            summaries.stageInto(null);
-            if (stagedEmbedding.end() >= 0) {
+            if (stageEmbeddingInto(stagedEmbedding, embeddingArena) >= 0) {
                 break;
             }
         }
@@ -298,14 +307,7 @@ public class AgentCapture {
      */
     @Benchmark
     public int copyEmbedding() {
-        copied.begin(copyArena);
-        summaries.stageInto(copied);
-        summaries.input(embedding, "input_ids", DType.INT64, TOKEN_SHAPE, tokenIds);
-        summaries.input(embedding, "attention_mask", DType.INT64, TOKEN_SHAPE, tokenMask);
-        summaries.input(embedding, "token_type_ids", DType.INT64, TOKEN_SHAPE, tokenTypes);
-        summaries.output(embedding, "last_hidden_state", DType.FLOAT32, HIDDEN_SHAPE, hidden);
-        summaries.stageInto(null);
-        long end = copied.end();
+        long end = stageEmbeddingInto(copied, copyArena);
         if (end >= 0) {
             copyArena.free(end);
         }
