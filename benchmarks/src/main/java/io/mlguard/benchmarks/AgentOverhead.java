@@ -94,8 +94,9 @@ public final class AgentOverhead {
      * What a run compares, for the ledger: the agent's turns, or a control, which compares like
      * with like ({@code MLGUARD_ENABLED=false} for {@link WithAndWithoutAgent}, both turns
      * capturing for {@link MiniLmCaptureTurns}); then any agent setting given to the forks ({@code
-     * MLGUARD_<KEY>} in the environment, {@code -Dmlguard.*} options other than run-jmh.sh's own),
-     * so that runs of one build with different settings do not pool.
+     * MLGUARD_<KEY>} in the environment, {@code -Dmlguard.*} options other than run-jmh.sh's own)
+     * and the forks' {@code -XX:} options, so that runs of one build with different settings do not
+     * pool.
      */
     static String kind(Map<String, String> env, Collection<String> jvmArgs) {
         boolean control =
