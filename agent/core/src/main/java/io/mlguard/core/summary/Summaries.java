@@ -143,7 +143,11 @@ public final class Summaries {
         }
     }
 
-    /** Adds an output tensor; float outputs with a class dimension also get top-k and entropy. */
+    /**
+     * Adds an output tensor; float outputs of rank 1 or 2 ({@code [classes]}, {@code [batch,
+     * classes]}) also get top-k, margin and entropy. The last dimension of a higher rank (a hidden
+     * state {@code [1, tokens, 384]}, an image map) is no set of classes.
+     */
     public void output(InferenceRecord r, String name, DType dtype, long[] shape, Buffer data) {
         elements += shape == null ? 0 : count(shape);
         if (staging) {
@@ -169,7 +173,7 @@ public final class Summaries {
         TensorSummary s = r.outputs[r.outputCount++];
         describe(s, name, dtype, shape, rank);
         tensors.summarize(d, count(shape, rank), s);
-        if (rank >= 1) {
+        if (rank == 1 || rank == 2) {
             long classes = shape[rank - 1];
             if (classes >= 2 && classes <= Integer.MAX_VALUE) {
                 tensors.classify(d, (int) classes, s);

@@ -354,6 +354,40 @@ class StagedTensorsTest {
         assertThat(slot.size()).isEqualTo(2);
     }
 
+    /**
+     * Top-k, margin and entropy describe a classifier's answer: an output of rank 1 or 2 ({@code
+     * [classes]}, {@code [batch, classes]}). The last dimension of a sentence embedding's hidden
+     * state ({@code [1, tokens, 384]}) or of an image map is no set of classes, so those get the
+     * statistics alone, at once and staged alike.
+     */
+    @Test
+    void onlyOutputsOfRankOneOrTwoAreReadAsClassScores() {
+        Random rnd = new Random(7);
+        float[] scores = floats(24, rnd);
+        for (long[] shape : new long[][] {{24}, {1, 24}, {1, 2, 12}, {1, 2, 3, 4}}) {
+            Summaries s = summaries(65536, false);
+            InferenceRecord r = new InferenceRecord();
+            s.output(r, "y", DType.FLOAT32, shape, FloatBuffer.wrap(scores));
+            boolean classes = shape.length <= 2;
+            assertThat(r.outputs[0].count).isEqualTo(24);
+            assertThat(r.outputs[0].topK)
+                    .as("top-k of rank %d", shape.length)
+                    .isEqualTo(classes ? 5 : 0);
+            assertThat(r.outputs[0].entropy > 0)
+                    .as("entropy of rank %d", shape.length)
+                    .isEqualTo(classes);
+            Tensor t = new Tensor(false, "y", DType.FLOAT32, shape, FloatBuffer.wrap(scores));
+            assertThat(
+                            staged(
+                                    summaries(65536, false),
+                                    summaries(65536, false),
+                                    new StagedTensors(),
+                                    new StageArena(LIMIT),
+                                    List.of(t)))
+                    .isEqualTo(bytes(r));
+        }
+    }
+
     @Test
     void anInferenceThatDoesNotFitOverflowsAndGivesItsRoomBack() {
         StageArena arena = new StageArena(64 * 1024);
