@@ -104,6 +104,7 @@ public final class InferenceRecorder implements Hooks {
                                 counters,
                                 newSummaries(),
                                 Math.min(config.captureSlots, CaptureRing.INITIAL_SLOTS),
+                                config.stageBytes,
                                 headroom)
                         : null;
     }

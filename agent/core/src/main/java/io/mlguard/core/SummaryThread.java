@@ -18,12 +18,13 @@ import java.util.function.LongSupplier;
  * never wake it: a wake-up is a system call on the inference's path, and on a host whose cores are
  * all busy the woken thread can take the serving thread's core at once, putting the very work it
  * was to take off that path back on it. Instead it looks again after a pause: none after a round
- * that found many captures; after one that found some, as long as the captures just seen take to
- * fill a quarter of a ring ({@link #nextPause}), from {@link #BUSY_PAUSE_NANOS} up to {@link
- * #IDLE_NANOS}; and after one that found none twice the last, from {@link #MIN_IDLE_NANOS} up to
- * {@link #IDLE_NANOS}, so that a record waits at most some 10 ms; only after {@link
- * #LONG_IDLE_ROUNDS} empty rounds at that pause (a second or more without an inference) up to
- * {@link #MAX_IDLE_NANOS}, so an idle server's agent wakes ten times a second.
+ * that found many captures; after one that found some, as long as captures coming at the rate just
+ * seen take to fill a quarter of a ring or of its arena's limit ({@link #nextPause}), from {@link
+ * #BUSY_PAUSE_NANOS} up to {@link #BUSY_MAX_PAUSE_NANOS}, so that a record waits at most some 50
+ * ms; and after one that found none twice the last, from {@link #MIN_IDLE_NANOS} up to {@link
+ * #IDLE_NANOS}; only after {@link #LONG_IDLE_ROUNDS} empty rounds at that pause (a second or more
+ * without an inference) up to {@link #MAX_IDLE_NANOS}, so an idle server's agent wakes ten times a
+ * second.
  *
  * <p>Waking is what this thread costs most where captures are few: a round after a sentence
  * embedding (one every 5 ms) summarises it in 11-14 us with its lines warm ({@code
@@ -31,10 +32,18 @@ import java.util.function.LongSupplier;
  * exit to the hypervisor as well. With a fixed short pause after each capture it woke three or four
  * times per embedding, and more than half of its time went to waking and sleeping (perf: the futex
  * calls, and the hypervisor's interrupt enabling after each switch); paced by the rate of captures
- * it wakes about once in two embeddings.
+ * with a longest pause of 10 ms it woke about once in two embeddings (42 us of its time per
+ * embedding, {@code benchmarks/thread-cpu.sh} after 90 s), and with 50 ms once in twelve (18 us,
+ * the output of rank 3 no longer classified as well).
+ *
+ * <p>Where the model's runtime keeps every core busy (ONNX Runtime's intra-op threads spin between
+ * their tasks), every microsecond this thread runs is taken from the model's threads: they waited
+ * for a core 43 us longer per embedding with the agent than without it, when this thread ran 42 us.
+ * Hence the long pauses: a round of twelve captures costs less than twelve rounds of one.
  */
 final class SummaryThread implements Runnable {
     static final long BUSY_PAUSE_NANOS = 100_000;
+    static final long BUSY_MAX_PAUSE_NANOS = 50_000_000;
     static final long MIN_IDLE_NANOS = 1_000_000;
     static final long IDLE_NANOS = 10_000_000;
     static final long MAX_IDLE_NANOS = 100_000_000;
@@ -64,11 +73,17 @@ final class SummaryThread implements Runnable {
     /** The running thread's {@link BusyShare}, set once it runs; for {@link #rounds}. */
     private volatile BusyShare share;
 
+    /**
+     * The largest a ring's arena grows to (stageKb): what {@link #nextPause} keeps a quarter of.
+     */
+    private final long stageLimit;
+
     SummaryThread(QueueWriter writer, AgentCounters counters, Summaries summaries, int ringSize) {
-        this(writer, counters, summaries, ringSize, null);
+        this(writer, counters, summaries, ringSize, 4 << 20, null);
     }
 
     /**
+     * @param stageLimit the largest a ring's arena grows to, in bytes
      * @param headroom what tells this thread, between its rounds, whether the host has a core to
      *     spare ({@link #spareCore}); {@code null} for never
      */
@@ -77,11 +92,13 @@ final class SummaryThread implements Runnable {
             AgentCounters counters,
             Summaries summaries,
             int ringSize,
+            int stageLimit,
             CpuHeadroom headroom) {
         this.writer = writer;
         this.counters = counters;
         this.summaries = summaries;
         this.headroom = headroom;
+        this.stageLimit = stageLimit;
         this.batch = Math.max(1, ringSize / 2);
         this.thread = new Thread(this, "mlguard-summaries");
         thread.setDaemon(true);
@@ -266,7 +283,9 @@ final class SummaryThread implements Runnable {
                 long since = start - lastStart;
                 lastStart = start;
                 busy.rounds++;
+                long freed = freedBytes();
                 long done = drainAll(summaries);
+                long bytes = freedBytes() - freed;
                 if (headroom != null) {
                     long end = System.nanoTime();
                     if (done > 0) {
@@ -278,7 +297,7 @@ final class SummaryThread implements Runnable {
                 if (forgetsEndedThreads(done, ++round)) {
                     forgetEndedThreads();
                 }
-                pause = nextPause(pause, done, batch, idleRounds, since);
+                pause = nextPause(pause, done, batch, idleRounds, since, bytes, stageLimit);
                 if (pause == 0) {
                     continue;
                 }
@@ -297,30 +316,60 @@ final class SummaryThread implements Runnable {
     }
 
     /**
-     * The pause after a round that took {@code done} captures, {@code since} nanoseconds after the
-     * last round began, the last pause being {@code pause} and {@code idleRounds} rounds in a row
-     * having found none: none after a round with {@code batch} (half a ring) or more; after one
-     * with some, the time half a batch takes to come at the rate just seen, from {@link
-     * #BUSY_PAUSE_NANOS} up to {@link #IDLE_NANOS}; twice the last (from {@link #MIN_IDLE_NANOS} up
-     * to {@link #IDLE_NANOS}, or {@link #MAX_IDLE_NANOS} once idle long) after none.
+     * The pause after a round that took {@code done} captures, whose tensors took {@code bytes} of
+     * the rings' arenas (0 if not known), {@code since} nanoseconds after the last round began, the
+     * last pause being {@code pause} and {@code idleRounds} rounds in a row having found none: none
+     * after a round with {@code batch} (half a ring) or more; after one with some, the time that
+     * half a batch takes to come at the rate just seen, or as many captures as fill a quarter of an
+     * arena's {@code stageLimit} bytes if fewer, from {@link #BUSY_PAUSE_NANOS} up to {@link
+     * #BUSY_MAX_PAUSE_NANOS}; twice the last (from {@link #MIN_IDLE_NANOS} up to {@link
+     * #IDLE_NANOS}, or {@link #MAX_IDLE_NANOS} once idle long) after none.
      *
      * <p>A rate that rises meanwhile fills the ring faster: the next round finds a batch or more
      * and goes again at once, and a ring found full grows; one that falls finds fewer and waits
-     * less.
+     * less. The arena's quarter keeps large captures (an image of a few hundred kilobytes) from
+     * filling it during a long pause, which would make their serving threads summarise them.
      */
-    static long nextPause(long pause, long done, int batch, int idleRounds, long since) {
+    static long nextPause(
+            long pause,
+            long done,
+            int batch,
+            int idleRounds,
+            long since,
+            long bytes,
+            long stageLimit) {
         if (done >= batch) {
             return 0;
         }
         if (done > 0) {
-            long halfBatch = Math.max(1, batch / 2);
+            long wait = Math.max(1, batch / 2);
+            if (bytes > 0) {
+                long perCaptureBytes = Math.max(1, bytes / done);
+                wait = Math.max(1, Math.min(wait, stageLimit / 4 / perCaptureBytes));
+            }
             long perCapture = Math.max(0, since) / done;
             long gather =
-                    perCapture >= IDLE_NANOS / halfBatch ? IDLE_NANOS : perCapture * halfBatch;
+                    perCapture >= BUSY_MAX_PAUSE_NANOS / wait
+                            ? BUSY_MAX_PAUSE_NANOS
+                            : perCapture * wait;
             return Math.max(BUSY_PAUSE_NANOS, gather);
         }
         long cap = idleRounds > LONG_IDLE_ROUNDS ? MAX_IDLE_NANOS : IDLE_NANOS;
         return Math.min(cap, Math.max(MIN_IDLE_NANOS, pause * 2));
+    }
+
+    /**
+     * The bytes freed so far in the arenas of the registered rings: their difference across a round
+     * is what the round's captures took. Each arena's position is on a line of its own that only
+     * its consumer writes (see {@code StageArena}), so reading it here costs the serving threads
+     * nothing.
+     */
+    private long freedBytes() {
+        long n = 0;
+        for (CaptureRing r : rings) {
+            n += r.arena.freed();
+        }
+        return n;
     }
 
     /**

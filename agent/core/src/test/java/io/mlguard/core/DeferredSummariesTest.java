@@ -312,7 +312,7 @@ class DeferredSummariesTest {
 
     /**
      * At a low rate of captures (one every 5 ms or more, a sentence embedding's), the summary
-     * thread makes about one round per longest pause (10 ms), not four or five per capture as with
+     * thread makes about one round per longest pause (50 ms), not four or five per capture as with
      * a short fixed pause after every round that found one, and still writes every record.
      */
     @Test
@@ -330,7 +330,7 @@ class DeferredSummariesTest {
             Thread.sleep(5);
         }
         long rounds = summaries.rounds() - roundsBefore;
-        long tens = (System.nanoTime() - start) / SummaryThread.IDLE_NANOS; // >= 50
+        long periods = (System.nanoTime() - start) / SummaryThread.BUSY_MAX_PAUSE_NANOS; // >= 10
         rec.flushAtExit();
         AgentCounters c = counters.get("slow");
         assertThat(c.capturesDeferred.sum()).isGreaterThanOrEqualTo(captures);
@@ -338,10 +338,10 @@ class DeferredSummariesTest {
         assertThat(byClient(tmp.resolve("slow")).get("alice")).hasSize(10 + captures);
         // a 100 us pause after each round with a capture, then 1, 2, 4 ms: 4 or more per capture
         assertThat(rounds)
-                .as("rounds over %d periods of 10 ms, for %d captures", tens, captures)
+                .as("rounds over %d periods of 50 ms, for %d captures", periods, captures)
                 .isPositive()
-                .isLessThanOrEqualTo(2 * tens + 10)
-                .isLessThan(2L * captures);
+                .isLessThanOrEqualTo(2 * periods + 10)
+                .isLessThan(captures / 2L);
     }
 
     @Test
@@ -702,42 +702,70 @@ class DeferredSummariesTest {
         throw new AssertionError("no ring of " + owner);
     }
 
+    /** {@link SummaryThread#nextPause} with no bytes known and the default arena limit. */
+    private static long nextPause(long pause, long done, int batch, int idleRounds, long since) {
+        return SummaryThread.nextPause(pause, done, batch, idleRounds, since, 0, 4 << 20);
+    }
+
     @Test
     void theSummaryThreadPausesLongOnlyOnceIdleForLong() {
         long ms = 1_000_000;
-        assertThat(SummaryThread.nextPause(SummaryThread.MAX_IDLE_NANOS, 8, 8, 0, ms)).isZero();
+        assertThat(nextPause(SummaryThread.MAX_IDLE_NANOS, 8, 8, 0, ms)).isZero();
         long pause = SummaryThread.BUSY_PAUSE_NANOS;
         int round = 0;
         for (; round < SummaryThread.LONG_IDLE_ROUNDS; round++) {
-            pause = SummaryThread.nextPause(pause, 0, 8, round + 1, pause);
+            pause = nextPause(pause, 0, 8, round + 1, pause);
             assertThat(pause).isBetween(SummaryThread.MIN_IDLE_NANOS, SummaryThread.IDLE_NANOS);
         }
         assertThat(pause).isEqualTo(SummaryThread.IDLE_NANOS);
         for (; round < 2 * SummaryThread.LONG_IDLE_ROUNDS; round++) {
-            pause = SummaryThread.nextPause(pause, 0, 8, round + 1, pause);
+            pause = nextPause(pause, 0, 8, round + 1, pause);
         }
         assertThat(pause).isEqualTo(SummaryThread.MAX_IDLE_NANOS);
+        // the first empty round after a long pause that found captures: back to 10 ms at most
+        assertThat(nextPause(SummaryThread.BUSY_MAX_PAUSE_NANOS, 0, 8, 1, ms))
+                .isEqualTo(SummaryThread.IDLE_NANOS);
     }
 
     @Test
     void afterCapturesTheSummaryThreadWaitsAsLongAsHalfABatchTakesToCome() {
         long us = 1_000;
         // a capture every 10 us: half a batch of 32 in 160 us
-        assertThat(SummaryThread.nextPause(0, 20, 32, 0, 200 * us)).isEqualTo(160 * us);
+        assertThat(nextPause(0, 20, 32, 0, 200 * us)).isEqualTo(160 * us);
         // faster than that: the shortest pause, not less
-        assertThat(SummaryThread.nextPause(0, 31, 32, 0, 31 * us))
-                .isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
-        // one sentence embedding every 5 ms: at most the longest pause a record waits
-        assertThat(SummaryThread.nextPause(0, 1, 32, 0, 5_000 * us))
-                .isEqualTo(SummaryThread.IDLE_NANOS);
+        assertThat(nextPause(0, 31, 32, 0, 31 * us)).isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
+        // one sentence embedding every 2 ms: half a batch in 32 ms
+        assertThat(nextPause(0, 5, 32, 0, 10_000 * us)).isEqualTo(32_000 * us);
+        // one every 5 ms: at most the longest pause a record waits
+        assertThat(nextPause(0, 1, 32, 0, 5_000 * us))
+                .isEqualTo(SummaryThread.BUSY_MAX_PAUSE_NANOS);
         // whatever the interval, never past it (a long garbage collection, a clock step)
-        assertThat(SummaryThread.nextPause(0, 1, 1024, 0, Long.MAX_VALUE))
-                .isEqualTo(SummaryThread.IDLE_NANOS);
-        assertThat(SummaryThread.nextPause(0, 1, 32, 0, -5))
-                .isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
+        assertThat(nextPause(0, 1, 1024, 0, Long.MAX_VALUE))
+                .isEqualTo(SummaryThread.BUSY_MAX_PAUSE_NANOS);
+        assertThat(nextPause(0, 1, 32, 0, -5)).isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
         // half a ring or more found: again at once
-        assertThat(SummaryThread.nextPause(SummaryThread.IDLE_NANOS, 32, 32, 0, 10_000 * us))
-                .isZero();
+        assertThat(nextPause(SummaryThread.IDLE_NANOS, 32, 32, 0, 10_000 * us)).isZero();
+    }
+
+    @Test
+    void largeCapturesShortenThePauseSoThatTheyFillAQuarterOfTheArenaAtMost() {
+        long us = 1_000;
+        int limit = 4 << 20;
+        // 27 KB sentence embeddings every 2 ms: 16 fit in a quarter of 4 MB, so half a batch
+        assertThat(SummaryThread.nextPause(0, 5, 32, 0, 10_000 * us, 5 * 27_000, limit))
+                .isEqualTo(32_000 * us);
+        // 600 KB images every 2 ms: one quarter of the arena holds one, so a pause of one capture
+        assertThat(SummaryThread.nextPause(0, 5, 32, 0, 10_000 * us, 5 * 600_000, limit))
+                .isEqualTo(2_000 * us);
+        // 300 KB every 10 ms: three in a quarter of it, 30 ms
+        assertThat(SummaryThread.nextPause(0, 1, 32, 0, 10_000 * us, 300_000, limit))
+                .isEqualTo(30_000 * us);
+        // larger than the quarter itself: still the time of one capture, not none
+        assertThat(SummaryThread.nextPause(0, 1, 32, 0, 10_000 * us, 2 * limit, limit))
+                .isEqualTo(10_000 * us);
+        // a ring dropped during the round (bytes not known): half a batch, as without
+        assertThat(SummaryThread.nextPause(0, 5, 32, 0, 10_000 * us, -1, limit))
+                .isEqualTo(32_000 * us);
     }
 
     @Test

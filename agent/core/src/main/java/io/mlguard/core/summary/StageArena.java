@@ -151,6 +151,11 @@ public final class StageArena extends StageArenaPadAfterHead {
         head = position;
     }
 
+    /** The position freed up to: the bytes freed so far, captures follow one another. */
+    public long freed() {
+        return head;
+    }
+
     ByteBuffer bytes() {
         return bytes;
     }
