@@ -25,13 +25,14 @@ import org.openjdk.jmh.runner.IterationType;
  * switched off, more than the 0.5 % to be measured.
  *
  * <p>What the turns compare is everything the agent does after the sampling decision: the copy of
- * the tensors, the summary thread's work (on the other core: ONNX Runtime runs this embedding on
- * the calling thread alone here, {@code benchmarks/thread-cpu.sh} shows) and the queue write. The
- * hooks themselves run in both turns; what they cost without a capture is bounded by the MNIST
- * comparison, where the whole agent adds about 1.5 us. {@link AgentOverhead} pairs neighbouring
- * iterations as for {@link WithAndWithoutAgent}, and {@code AgentCaptureInSitu} reports from the
- * agent's stats records the share of inferences the sampling left out, which shows the turns took
- * effect (about half).
+ * the tensors, the summary thread's work and the queue write. ONNX Runtime runs this embedding on
+ * the calling thread and one intra-op thread of its own, both on CPU the whole time (its threads
+ * spin between tasks), so the summary thread's time is taken from them ({@code
+ * benchmarks/thread-cpu.sh} shows how long they wait for a core). The hooks themselves run in both
+ * turns; what they cost without a capture is bounded by the MNIST comparison, where the whole agent
+ * adds about 1.5 us. {@link AgentOverhead} pairs neighbouring iterations as for {@link
+ * WithAndWithoutAgent}, and {@code AgentCaptureInSitu} reports from the agent's stats records the
+ * share of inferences the sampling left out, which shows the turns took effect (about half).
  *
  * <p>Every warm-up iteration records every inference, and the warm-up is long (a minute): the
  * agent's code after the sampling decision runs once per embedding, some 200 times a second here
