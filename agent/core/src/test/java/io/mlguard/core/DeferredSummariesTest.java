@@ -703,8 +703,8 @@ class DeferredSummariesTest {
     }
 
     /** {@link SummaryThread#nextPause} with no bytes known and the default arena limit. */
-    private static long nextPause(long pause, long done, int batch, int idleRounds, long since) {
-        return SummaryThread.nextPause(pause, done, batch, idleRounds, since, 0, 4 << 20);
+    private static long nextPause(long pause, long done, int batch, int idleBefore, long since) {
+        return SummaryThread.nextPause(pause, done, batch, idleBefore, since, 0, 4 << 20);
     }
 
     @Test
@@ -714,17 +714,41 @@ class DeferredSummariesTest {
         long pause = SummaryThread.BUSY_PAUSE_NANOS;
         int round = 0;
         for (; round < SummaryThread.LONG_IDLE_ROUNDS; round++) {
-            pause = nextPause(pause, 0, 8, round + 1, pause);
+            pause = nextPause(pause, 0, 8, round, pause);
             assertThat(pause).isBetween(SummaryThread.MIN_IDLE_NANOS, SummaryThread.IDLE_NANOS);
         }
         assertThat(pause).isEqualTo(SummaryThread.IDLE_NANOS);
         for (; round < 2 * SummaryThread.LONG_IDLE_ROUNDS; round++) {
-            pause = nextPause(pause, 0, 8, round + 1, pause);
+            pause = nextPause(pause, 0, 8, round, pause);
         }
         assertThat(pause).isEqualTo(SummaryThread.MAX_IDLE_NANOS);
         // the first empty round after a long pause that found captures: back to 10 ms at most
-        assertThat(nextPause(SummaryThread.BUSY_MAX_PAUSE_NANOS, 0, 8, 1, ms))
+        assertThat(nextPause(SummaryThread.BUSY_MAX_PAUSE_NANOS, 0, 8, 0, ms))
                 .isEqualTo(SummaryThread.IDLE_NANOS);
+    }
+
+    /**
+     * Captures found after an empty round came at a rate the round cannot tell (they began some
+     * time during the pause): the summary thread waits no longer than an empty round would, and
+     * paces itself by the round after, whose whole time saw captures.
+     */
+    @Test
+    void afterAnIdleSpellTheFirstCapturesAreFollowedByNoMoreThanAnIdlePause() {
+        long ms = 1_000_000;
+        long us = 1_000;
+        // three captures in the 10 ms since the last round, which found none: MNIST inferences
+        // that began 40 us ago, or three embeddings in 10 ms; either way, 10 ms at most
+        assertThat(nextPause(SummaryThread.IDLE_NANOS, 3, 32, 1, 10 * ms))
+                .isEqualTo(SummaryThread.IDLE_NANOS);
+        assertThat(nextPause(SummaryThread.MAX_IDLE_NANOS, 1, 32, 500, 100 * ms))
+                .isEqualTo(SummaryThread.IDLE_NANOS);
+        // a rate seen to be fast is taken as it is: 3 in 30 us, 16 in 160 us
+        assertThat(nextPause(SummaryThread.MIN_IDLE_NANOS, 3, 32, 1, 30 * us)).isEqualTo(160 * us);
+        // the same three in 10 ms after a round that found some: 16 take 53 ms, so 50 ms
+        assertThat(nextPause(SummaryThread.IDLE_NANOS, 3, 32, 0, 10 * ms))
+                .isEqualTo(SummaryThread.BUSY_MAX_PAUSE_NANOS);
+        // a batch found is a batch found, whatever came before
+        assertThat(nextPause(SummaryThread.IDLE_NANOS, 32, 32, 1, 10 * ms)).isZero();
     }
 
     @Test
