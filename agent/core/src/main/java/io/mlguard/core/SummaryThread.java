@@ -323,22 +323,26 @@ final class SummaryThread implements Runnable {
      * found none: none after a round with {@code batch} (half a ring) or more; after one with some,
      * the time that half a batch takes to come at the rate just seen, or as many captures as fill a
      * quarter of an arena's {@code stageLimit} bytes if fewer, from {@link #BUSY_PAUSE_NANOS} up to
-     * {@link #BUSY_MAX_PAUSE_NANOS} ({@link #IDLE_NANOS} after an empty round, below); twice the
-     * last (from {@link #MIN_IDLE_NANOS} up to {@link #IDLE_NANOS}, or {@link #MAX_IDLE_NANOS} once
-     * idle long) after none.
+     * {@link #BUSY_MAX_PAUSE_NANOS} and at most twice the last pause ({@link #IDLE_NANOS} at most
+     * after an empty round, below); twice the last (from {@link #MIN_IDLE_NANOS} up to {@link
+     * #IDLE_NANOS}, or {@link #MAX_IDLE_NANOS} once idle long) after none.
      *
      * <p>A rate that rises meanwhile fills the ring faster: the next round finds a batch or more
      * and goes again at once, and a ring found full grows; one that falls finds fewer and waits
      * less. The arena's quarter keeps large captures (an image of a few hundred kilobytes) from
      * filling it during a long pause, which would make their serving threads summarise them.
      *
+     * <p>Pauses lengthen at most twofold from one round to the next: one round's rate can be wrong.
+     * With a longest pause of 50 ms and no such bound, MNIST inferences at 70,000 a second had
+     * their serving thread write a fifth of its records itself (the ring full: some round had seen
+     * few captures over a long time, a stall rather than a slow rate), against one in 50 to 70 with
+     * a longest pause of 10 ms. A rate that is truly low reaches the longest pause in a few rounds.
+     *
      * <p>The first round to find captures after one that found none does not know their rate: the
      * time it saw began before they did, so it takes them for slower than they may be. Its pause is
-     * at most {@link #IDLE_NANOS}, as long as an empty round's. With up to 50 ms there too, when
-     * MNIST inferences (70,000 a second) began after an idle second, their serving thread wrote a
-     * fifth of its records itself, the ring being full; with 10 ms, one in 50 to 70, as before the
-     * longer pause. A shorter pause there would not do: at one capture every 5 ms, every round that
-     * finds one follows an empty one, and the thread would wake four or five times per capture.
+     * at most {@link #IDLE_NANOS}, as long as an empty round's. A shorter pause there would not do:
+     * at one capture every 5 ms, every round that finds one follows an empty one, and the thread
+     * would wake four or five times per capture.
      */
     static long nextPause(
             long pause,
@@ -352,7 +356,12 @@ final class SummaryThread implements Runnable {
             return 0;
         }
         if (done > 0) {
-            long most = idleBefore > 0 ? IDLE_NANOS : BUSY_MAX_PAUSE_NANOS;
+            long most =
+                    idleBefore > 0
+                            ? IDLE_NANOS
+                            : Math.min(
+                                    BUSY_MAX_PAUSE_NANOS,
+                                    Math.max(BUSY_PAUSE_NANOS, 2 * Math.max(0, pause)));
             long wait = Math.max(1, batch / 2);
             if (bytes > 0) {
                 long perCaptureBytes = Math.max(1, bytes / done);

@@ -744,9 +744,8 @@ class DeferredSummariesTest {
                 .isEqualTo(SummaryThread.IDLE_NANOS);
         // a rate seen to be fast is taken as it is: 3 in 30 us, 16 in 160 us
         assertThat(nextPause(SummaryThread.MIN_IDLE_NANOS, 3, 32, 1, 30 * us)).isEqualTo(160 * us);
-        // the same three in 10 ms after a round that found some: 16 take 53 ms, so 50 ms
-        assertThat(nextPause(SummaryThread.IDLE_NANOS, 3, 32, 0, 10 * ms))
-                .isEqualTo(SummaryThread.BUSY_MAX_PAUSE_NANOS);
+        // the same three in 10 ms after a round that found some: 16 take 53 ms, so twice the last
+        assertThat(nextPause(SummaryThread.IDLE_NANOS, 3, 32, 0, 10 * ms)).isEqualTo(20 * ms);
         // a batch found is a batch found, whatever came before
         assertThat(nextPause(SummaryThread.IDLE_NANOS, 32, 32, 1, 10 * ms)).isZero();
     }
@@ -755,20 +754,45 @@ class DeferredSummariesTest {
     void afterCapturesTheSummaryThreadWaitsAsLongAsHalfABatchTakesToCome() {
         long us = 1_000;
         // a capture every 10 us: half a batch of 32 in 160 us
-        assertThat(nextPause(0, 20, 32, 0, 200 * us)).isEqualTo(160 * us);
+        assertThat(nextPause(100 * us, 20, 32, 0, 200 * us)).isEqualTo(160 * us);
         // faster than that: the shortest pause, not less
         assertThat(nextPause(0, 31, 32, 0, 31 * us)).isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
         // one sentence embedding every 2 ms: half a batch in 32 ms
-        assertThat(nextPause(0, 5, 32, 0, 10_000 * us)).isEqualTo(32_000 * us);
+        assertThat(nextPause(20_000 * us, 5, 32, 0, 10_000 * us)).isEqualTo(32_000 * us);
         // one every 5 ms: at most the longest pause a record waits
-        assertThat(nextPause(0, 1, 32, 0, 5_000 * us))
+        assertThat(nextPause(SummaryThread.BUSY_MAX_PAUSE_NANOS, 1, 32, 0, 5_000 * us))
                 .isEqualTo(SummaryThread.BUSY_MAX_PAUSE_NANOS);
         // whatever the interval, never past it (a long garbage collection, a clock step)
-        assertThat(nextPause(0, 1, 1024, 0, Long.MAX_VALUE))
+        assertThat(nextPause(SummaryThread.BUSY_MAX_PAUSE_NANOS, 1, 1024, 0, Long.MAX_VALUE))
                 .isEqualTo(SummaryThread.BUSY_MAX_PAUSE_NANOS);
         assertThat(nextPause(0, 1, 32, 0, -5)).isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
         // half a ring or more found: again at once
         assertThat(nextPause(SummaryThread.IDLE_NANOS, 32, 32, 0, 10_000 * us)).isZero();
+    }
+
+    /**
+     * One round's rate can be wrong (the thread stalled, and saw few captures over a long time):
+     * the pause grows at most twofold per round, so that after short pauses a fast stream of
+     * captures is not left to fill the ring, and a rate that stays low reaches the longest pause in
+     * a few rounds.
+     */
+    @Test
+    void pausesLengthenAtMostTwofoldFromOneRoundToTheNext() {
+        long us = 1_000;
+        // after pauses of 200 us, one capture in 10 ms: 400 us, not 50 ms
+        assertThat(nextPause(200 * us, 1, 32, 0, 10_000 * us)).isEqualTo(400 * us);
+        // after a batch (no pause), the shortest pause at most
+        assertThat(nextPause(0, 1, 32, 0, 10_000 * us)).isEqualTo(SummaryThread.BUSY_PAUSE_NANOS);
+        // one sentence embedding every 5 ms, from the 10 ms after an idle spell: 20, 40, 50 ms
+        long pause = SummaryThread.IDLE_NANOS;
+        long[] expected = {20_000 * us, 40_000 * us, SummaryThread.BUSY_MAX_PAUSE_NANOS};
+        for (long e : expected) {
+            long since = pause + 100 * us;
+            pause = nextPause(pause, since / (5_000 * us), 32, 0, since);
+            assertThat(pause).isEqualTo(e);
+        }
+        // shorter again at once when the rate rises
+        assertThat(nextPause(pause, 20, 32, 0, pause)).isEqualTo(pause / 20 * 16);
     }
 
     @Test
@@ -776,19 +800,20 @@ class DeferredSummariesTest {
         long us = 1_000;
         int limit = 4 << 20;
         // 27 KB sentence embeddings every 2 ms: 16 fit in a quarter of 4 MB, so half a batch
-        assertThat(SummaryThread.nextPause(0, 5, 32, 0, 10_000 * us, 5 * 27_000, limit))
+        long last = 40_000 * us; // the last pause: twice it does not bound these
+        assertThat(SummaryThread.nextPause(last, 5, 32, 0, 10_000 * us, 5 * 27_000, limit))
                 .isEqualTo(32_000 * us);
         // 600 KB images every 2 ms: one quarter of the arena holds one, so a pause of one capture
-        assertThat(SummaryThread.nextPause(0, 5, 32, 0, 10_000 * us, 5 * 600_000, limit))
+        assertThat(SummaryThread.nextPause(last, 5, 32, 0, 10_000 * us, 5 * 600_000, limit))
                 .isEqualTo(2_000 * us);
         // 300 KB every 10 ms: three in a quarter of it, 30 ms
-        assertThat(SummaryThread.nextPause(0, 1, 32, 0, 10_000 * us, 300_000, limit))
+        assertThat(SummaryThread.nextPause(last, 1, 32, 0, 10_000 * us, 300_000, limit))
                 .isEqualTo(30_000 * us);
         // larger than the quarter itself: still the time of one capture, not none
-        assertThat(SummaryThread.nextPause(0, 1, 32, 0, 10_000 * us, 2 * limit, limit))
+        assertThat(SummaryThread.nextPause(last, 1, 32, 0, 10_000 * us, 2 * limit, limit))
                 .isEqualTo(10_000 * us);
         // a ring dropped during the round (bytes not known): half a batch, as without
-        assertThat(SummaryThread.nextPause(0, 5, 32, 0, 10_000 * us, -1, limit))
+        assertThat(SummaryThread.nextPause(last, 5, 32, 0, 10_000 * us, -1, limit))
                 .isEqualTo(32_000 * us);
     }
 
