@@ -30,9 +30,21 @@ model=target/bench-model
 # DJL's tokenizer inside the embedding model calls home unless told not to (forks inherit this)
 export OPT_OUT_TRACKING=true
 flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' ../pom.xml)
+# how far the disk under the agent forks' queue reads ahead: the first touch of each page of the
+# queue's sparse file reads that much around it, all zeroes (README, "The queue's disk matters").
+# It goes into the ledger's kind of run, so that runs on disks set differently do not pool.
+majmin=$(findmnt -no MAJ:MIN -T target/bench-agent 2>/dev/null | head -1 | tr -d ' ' || true)
+readahead=unknown
+for f in "/sys/dev/block/$majmin/queue/read_ahead_kb" "/sys/dev/block/$majmin/../queue/read_ahead_kb"; do
+  if [ -n "$majmin" ] && [ -r "$f" ]; then readahead=$(cat "$f") && break; fi
+done
+if [ "$readahead" != unknown ] && [ "$readahead" -gt 1024 ]; then
+  echo "run-jmh.sh: the disk under benchmarks/target reads ahead $readahead KB; the agent forks' figures" \
+    "include its page faults (128 KB is usual: echo 128 > /sys/dev/block/$majmin/queue/read_ahead_kb, as root)" >&2
+fi
 # the overhead runs add every fork's medians to a ledger kept across runs, and pool them: the
 # source's commit and the agent jar's digest say which build each row measured
-ledger=(-Dmlguard.bench.ledger="$PWD/target/overhead-forks.tsv"
+ledger=(-Dmlguard.bench.readAheadKb="$readahead" -Dmlguard.bench.ledger="$PWD/target/overhead-forks.tsv"
   -Dmlguard.bench.commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- ../agent 2>/dev/null || echo +changes)"
   -Dmlguard.bench.agentJar="$(sha256sum target/bench-agent/mlguard.jar | cut -c1-12)")
 # the forks inherit the host JVM's options (JMH's default), so -jvmArgsPrepend stays free for the caller

@@ -96,7 +96,9 @@ public final class AgentOverhead {
      * capturing for {@link MiniLmCaptureTurns}); then any agent setting given to the forks ({@code
      * MLGUARD_<KEY>} in the environment, {@code -Dmlguard.*} options other than run-jmh.sh's own)
      * and the forks' {@code -XX:} options, so that runs of one build with different settings do not
-     * pool.
+     * pool. run-jmh.sh's {@code -Dmlguard.bench.readAheadKb} is among them: how far the disk under
+     * the forks' queue reads ahead changes what the agent costs (the first touch of each page of
+     * the queue's file reads that much around it).
      */
     static String kind(Map<String, String> env, Collection<String> jvmArgs) {
         boolean control =

@@ -152,17 +152,21 @@ class OverheadLedgerTest {
     }
 
     @Test
-    void theKindSaysControlAndNamesEveryAgentSettingAndJvmOptionButNotWhereTheRunWrites() {
+    void
+            theKindSaysControlAndNamesEveryAgentSettingJvmOptionAndTheDisksReadAheadButNotWhereTheRunWrites() {
         List<String> args =
                 Arrays.asList(
                         "-Xmx1g",
+                        "-Dmlguard.bench.readAheadKb=8192",
                         "-Dmlguard.bench.model=/x/model.onnx",
                         "-Dmlguard.bench.ledger=/x/forks.tsv",
                         "-Dmlguard.statsIntervalSeconds=1",
                         "-Dmlguard.bench.broadProfiles=true",
                         "-XX:+UseTransparentHugePages");
         assertThat(AgentOverhead.kind(Map.of("PATH", "/bin"), args))
-                .isEqualTo("agent -Dmlguard.bench.broadProfiles=true -XX:+UseTransparentHugePages");
+                .isEqualTo(
+                        "agent -Dmlguard.bench.readAheadKb=8192 -Dmlguard.bench.broadProfiles=true"
+                                + " -XX:+UseTransparentHugePages");
         assertThat(AgentOverhead.kind(Map.of("MLGUARD_ENABLED", "false"), List.of()))
                 .isEqualTo("control MLGUARD_ENABLED=false");
         assertThat(
