@@ -1,17 +1,12 @@
 package io.mlguard.instrumentation.onnxruntime;
 
 import io.mlguard.core.AgentLog;
-import java.io.InputStream;
+import io.mlguard.core.NativeShim;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
-import java.lang.reflect.Method;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 
 /**
  * The agent's JNI shim for ONNX Runtime tensors ({@code src/main/c/mlguard_ort.c}), built into the
@@ -70,71 +65,26 @@ final class OrtNative {
     }
 
     private static String load() {
-        String refusal =
-                refusal(
-                        mode,
-                        System.getProperty("os.name", ""),
-                        System.getProperty("os.arch", ""),
-                        Runtime.version().feature(),
-                        nativeAccessEnabled());
+        String refusal = NativeShim.refusal("nativeTensorAccess", mode, OrtNative.class);
         if (refusal != null) {
             return refusal;
         }
-        Path file = null;
-        try (InputStream in = OrtNative.class.getResourceAsStream(LIBRARY)) {
-            if (in == null) {
-                return LIBRARY + " is not in the agent's jar (built on another platform)";
-            }
-            file = Files.createTempFile("mlguard-ort-", ".so");
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            System.load(file.toAbsolutePath().toString());
+        String failure = NativeShim.load(OrtNative.class, LIBRARY, "mlguard-ort-");
+        if (failure != null) {
+            return failure;
+        }
+        try {
             return newView() == null ? "java.nio.Buffer has no address field" : null;
-        } catch (Throwable e) { // IOException, UnsatisfiedLinkError (a noexec folder), ...
-            return "loading " + LIBRARY + " failed: " + e;
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file); // the loaded library stays mapped
-                } catch (Exception ignored) {
-                    // a stale file in the temporary folder, nothing worse
-                }
-            }
+        } catch (Throwable e) {
+            return "the JNI shim failed: " + e;
         }
     }
 
-    /**
-     * Why the shim is not to be loaded, or {@code null}. JDK 24 and later print a warning when a
-     * module without native access enabled loads a native library (JEP 472): with {@code auto}, the
-     * agent does not make the JDK write to a server's output.
-     */
+    /** Why the shim is not to be loaded, or {@code null} ({@link NativeShim#refusal}). */
     static String refusal(
             String mode, String os, String arch, int javaFeature, boolean nativeAccessEnabled) {
-        if (mode.equals("false")) {
-            return "nativeTensorAccess=false";
-        }
-        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")
-                || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return "no library for " + os + " " + arch;
-        }
-        if (mode.equals("auto") && javaFeature >= 24 && !nativeAccessEnabled) {
-            return "JDK "
-                    + javaFeature
-                    + " would print a native-access warning (start Java with"
-                    + " --enable-native-access=ALL-UNNAMED, or set nativeTensorAccess=true)";
-        }
-        return null;
-    }
-
-    /** Whether this class's module may use native code quietly (always, before JDK 22's API). */
-    private static boolean nativeAccessEnabled() {
-        try {
-            Method enabled = Module.class.getMethod("isNativeAccessEnabled");
-            return (Boolean) enabled.invoke(OrtNative.class.getModule());
-        } catch (NoSuchMethodException e) {
-            return true; // JDK 17-21: no native-access control
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
+        return NativeShim.refusal(
+                "nativeTensorAccess", mode, os, arch, javaFeature, nativeAccessEnabled);
     }
 
     /**
