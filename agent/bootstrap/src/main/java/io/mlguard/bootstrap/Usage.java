@@ -55,6 +55,9 @@ public final class Usage {
                             + " through the agent's JNI shim, with no new buffer per read"
                             + " (default: auto, Linux x86-64, and on JDK 24+ only with"
                             + " --enable-native-access)",
+                    "  queueAdvice=M        auto, true or false: where the queue's disk reads"
+                            + " ahead more than 1 MB, have the kernel read its pages one at a"
+                            + " time (madvise, through the JNI shim; default: auto, as above)",
                     "  featureLimit=N       the most values of a tabular input copied with"
                             + " captureFeatures (default: 64)",
                     "  agentId=ID           the name records carry for this JVM (default: pid@host)",

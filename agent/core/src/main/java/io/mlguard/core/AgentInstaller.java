@@ -4,6 +4,7 @@ import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.config.AgentConfig;
 import io.mlguard.core.control.ControlChannel;
 import io.mlguard.core.control.ControlRules;
+import io.mlguard.core.queue.QueueNative;
 import io.mlguard.core.queue.QueueWriter;
 import java.io.File;
 import java.lang.instrument.ClassFileTransformer;
@@ -65,6 +66,7 @@ public final class AgentInstaller {
                         + AgentLog.threadCpu());
         AgentCounters counters = new AgentCounters();
         ClassLoader own = AgentInstaller.class.getClassLoader();
+        QueueNative.configure(config.queueAdvice);
         writer =
                 QueueWriter.create(
                         config.queueDir, counters, config.minFreeDiskBytes, config.asyncWrite);

@@ -66,6 +66,16 @@ public final class AgentConfig {
     public final String nativeTensorAccess;
 
     /**
+     * {@code auto}, {@code true} or {@code false}: where the disk under the queue reads ahead more
+     * than 1 MB, advise the kernel through the agent's JNI shim that the queue's mapped file is
+     * read at random ({@code madvise(MADV_RANDOM)}), so that the first touch of each of its pages
+     * reads that page, not megabytes of zeroes around it. {@code auto} does so on Linux x86-64
+     * unless loading a native library would make the JDK print a warning (JDK 24 and later without
+     * {@code --enable-native-access}); {@code true} loads it there too.
+     */
+    public final String queueAdvice;
+
+    /**
      * With {@link #deferSummaries}: the inferences deferred are those of models whose last capture
      * had at least this many elements, inputs and outputs together, from a thread's fifth capture
      * on (2048 by default with {@code deferSummaries=auto}; 0, every inference, from the first,
@@ -142,6 +152,7 @@ public final class AgentConfig {
         asyncWrite = src.getBoolean("asyncWrite", false);
         deferMode = triState("deferSummaries", src.get("deferSummaries", "auto"));
         nativeTensorAccess = triState("nativeTensorAccess", src.get("nativeTensorAccess", "auto"));
+        queueAdvice = triState("queueAdvice", src.get("queueAdvice", "auto"));
         deferSummaries = !deferMode.equals("false");
         deferAboveElements =
                 deferMode.equals("auto")
@@ -249,7 +260,9 @@ public final class AgentConfig {
                         ? ", captureSlots=" + captureSlots + ", stageKb=" + stageBytes / 1024
                         : "")
                 + ", nativeTensorAccess="
-                + nativeTensorAccess;
+                + nativeTensorAccess
+                + ", queueAdvice="
+                + queueAdvice;
     }
 
     /** A setting that is {@code auto}, {@code true} or {@code false}. */

@@ -84,6 +84,14 @@ final class OpenQueue implements AutoCloseable {
         return drainer;
     }
 
+    /**
+     * A pretoucher of this queue's file that is not started, advising every chunk it touches
+     * whatever the disk's read-ahead; for tests, which call {@link QueuePretoucher#touchAhead}.
+     */
+    QueuePretoucher advisingPretoucher(DiskGuard disk) {
+        return new QueuePretoucher((SingleChronicleQueue) queue, disk, true);
+    }
+
     /** Starts touching the pages ahead of the writers (see {@link QueuePretoucher}). */
     void startPretouch(DiskGuard disk) {
         if (queue instanceof SingleChronicleQueue) {

@@ -2,6 +2,9 @@ package io.mlguard.core.queue;
 
 import io.mlguard.core.AgentLog;
 import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.bytes.MappedFile;
+import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 
@@ -19,6 +22,12 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
  * page table entries it creates are the writers'), swaps 0 for 0 at the start of each page up to
  * {@link #AHEAD} bytes past it. The swap never changes a byte: a page a writer already filled keeps
  * its data, and an atomic compare-and-swap cannot tear a writer's header.
+ *
+ * <p>Where the disk under the queue reads ahead far ({@link ReadAhead}), each first touch of a page
+ * would make the kernel zero that much page cache around it at once, holding a core for
+ * milliseconds: there, before touching a chunk of the mapped file, it advises the kernel that the
+ * chunk's mapping is read at random ({@code madvise(MADV_RANDOM)}, through {@link QueueNative}), so
+ * that each touch reads its one page. The advice belongs to the mapping, which the writers share.
  *
  * <p>It never stands in the writers' way: it stops touching while the disk guard has paused capture
  * (a touched page of a full disk would fault), and any failure stops it after one log line; the
@@ -53,9 +62,33 @@ final class QueuePretoucher implements Runnable {
     /** Pages touched so far (for tests and the debug log). */
     private volatile long pagesTouched;
 
+    /** Whether the chunks of the mapped file are advised before their pages are touched. */
+    private boolean advise;
+
+    private final ReferenceOwner owner = ReferenceOwner.temporary("mlguard-queue-pretouch");
+
+    /**
+     * The chunks advised, from the writers' chunk on, held so that their mappings, which carry the
+     * advice, stay mapped until the writers are past them: the writers and this thread's own bytes
+     * take them from the mapped file while they are. A chunk no one holds is unmapped, and mapped
+     * anew, unadvised, when next needed.
+     */
+    private final java.util.ArrayDeque<MappedBytesStore> advised = new java.util.ArrayDeque<>();
+
+    private long advisedChunk = -1;
+
     QueuePretoucher(SingleChronicleQueue queue, DiskGuard disk) {
+        this(queue, disk, false);
+    }
+
+    /**
+     * With {@code adviseAnyway}, the chunks are advised wherever the disk's read-ahead is (tests,
+     * which call {@link #touchAhead} themselves); else {@link #run} decides.
+     */
+    QueuePretoucher(SingleChronicleQueue queue, DiskGuard disk, boolean adviseAnyway) {
         this.queue = queue;
         this.disk = disk;
+        this.advise = adviseAnyway;
         this.thread = new Thread(this, "mlguard-queue-pretouch");
         thread.setDaemon(true);
     }
@@ -70,7 +103,8 @@ final class QueuePretoucher implements Runnable {
 
     @Override
     public void run() {
-        ReadAhead.sayIfFar(queue.file()); // here, off the start path: it reads /proc and /sys
+        // here, off the start path: it reads /proc and /sys, and may load the JNI shim
+        advise = advise || ReadAhead.adviseIfFar(queue.file());
         try {
             long pause = PERIOD_MILLIS;
             long lastStart = System.nanoTime();
@@ -147,8 +181,12 @@ final class QueuePretoucher implements Runnable {
         }
         long page = store.writePosition() & -PAGE;
         long to = page + AHEAD;
+        long from = Math.max(touchedTo, page + PAGE);
+        if (advise && from < to) {
+            adviseChunks(page, from, to);
+        }
         long touched = 0;
-        for (long p = Math.max(touchedTo, page + PAGE); p < to && !stopped; p += PAGE) {
+        for (long p = from; p < to && !stopped; p += PAGE) {
             bytes.compareAndSwapInt(p, 0, 0);
             touched++;
         }
@@ -157,7 +195,65 @@ final class QueuePretoucher implements Runnable {
         return touched;
     }
 
-    private void release() {
+    /**
+     * Advises the chunks of the mapped file that hold {@code [from, to)} and have not been yet:
+     * that their mappings are read at random. Lets go of those wholly before the chunk of {@code
+     * written}, the writers' page. A chunk's mapping also covers the start of the next (the mapped
+     * file's overlap), which the writers may write through; it is advised as a whole. If the kernel
+     * refuses, says so once and advises no more: the touches then read ahead as before.
+     */
+    private void adviseChunks(long written, long from, long to) {
+        MappedFile file = bytes.mappedFile();
+        long chunkSize = file.chunkSize();
+        while (!advised.isEmpty()
+                && advised.peekFirst().start() / chunkSize < written / chunkSize) {
+            advised.pollFirst().release(owner);
+        }
+        for (long c = Math.max(advisedChunk + 1, from / chunkSize);
+                c <= (to - 1) / chunkSize;
+                c++) {
+            MappedBytesStore chunk;
+            try {
+                chunk = file.acquireByteStore(owner, c * chunkSize);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            advised.addLast(chunk);
+            advisedChunk = c;
+            int error =
+                    QueueNative.adviseRandom(
+                            chunk.addressForRead(chunk.start()), chunk.capacity() - chunk.start());
+            if (error != 0) {
+                advise = false;
+                AgentLog.once(
+                        "queue-advice",
+                        "the kernel refused to read the queue's pages one at a time (madvise error "
+                                + error
+                                + "); each first touch of a page reads the disk's read-ahead around"
+                                + " it");
+                return;
+            }
+        }
+    }
+
+    /** Whether chunks are advised from now on; for tests. */
+    void advise(boolean on) {
+        advise = on;
+    }
+
+    /** The last chunk advised, or -1; for tests. */
+    long advisedChunk() {
+        return advisedChunk;
+    }
+
+    /**
+     * Lets go of the file and the chunks advised (run's end; tests that never start the thread).
+     */
+    void release() {
+        while (!advised.isEmpty()) {
+            advised.pollFirst().release(owner);
+        }
+        advisedChunk = -1;
         if (bytes != null) {
             bytes.releaseLast();
             bytes = null;

@@ -18,7 +18,8 @@ import java.util.List;
  * a disk set to read ahead megabytes it holds a core for milliseconds in one piece (8 MB: 13-15 ms
  * every 200 ms at 70,000 records a second on this project's 2-core VMs, {@code perf sched}), and a
  * summary thread waiting for that core lets the serving threads' capture rings fill. Nothing in the
- * JDK or Chronicle can advise the kernel otherwise for one mapping, so the agent says so once.
+ * JDK or Chronicle can advise the kernel otherwise for one mapping: the agent's JNI shim ({@link
+ * QueueNative}) does, where it loads, and the agent says once which it is.
  */
 final class ReadAhead {
     /** Read-ahead above this many KB is worth a line. */
@@ -26,8 +27,13 @@ final class ReadAhead {
 
     private ReadAhead() {}
 
-    /** Says so once, at info level, when the disk under {@code dir} reads ahead far. */
-    static void sayIfFar(File dir) {
+    /**
+     * Whether the pretouch thread is to advise the kernel that the queue's mapping is read at
+     * random: when the disk under {@code dir} reads ahead far and the JNI shim that gives that
+     * advice loads ({@link QueueNative}). Says which, once, at info level; says nothing for a disk
+     * that reads ahead little, or whose read-ahead cannot be told.
+     */
+    static boolean adviseIfFar(File dir) {
         try {
             Path file =
                     file(
@@ -35,26 +41,44 @@ final class ReadAhead {
                             Paths.get("/proc/self/mountinfo"),
                             Paths.get("/sys/dev/block"));
             long kb = file == null ? -1 : kilobytes(file);
-            if (kb > SAY_ABOVE_KB) {
-                AgentLog.once("read-ahead", message(dir, file, kb));
+            if (kb <= SAY_ABOVE_KB) {
+                return false;
             }
+            String unavailable = QueueNative.load();
+            AgentLog.once("read-ahead", message(dir, file, kb, unavailable));
+            return unavailable == null;
         } catch (Exception e) {
             AgentLog.debug("could not read the queue disk's read-ahead: " + e);
+            return false;
         }
     }
 
-    static String message(File dir, Path file, long kb) {
-        return "the disk under the queue "
-                + dir
-                + " reads ahead "
-                + kb
-                + " KB ("
+    /**
+     * The line for a disk under {@code dir} that reads ahead {@code kb} KB (said in {@code file}):
+     * what the agent does about it, given why the JNI shim is not in use ({@code unavailable}, or
+     * {@code null}: it is).
+     */
+    static String message(File dir, Path file, long kb, String unavailable) {
+        String reads =
+                "the disk under the queue "
+                        + dir
+                        + " reads ahead "
+                        + kb
+                        + " KB ("
+                        + file
+                        + "): the first touch of each page of the queue's file would make the kernel"
+                        + " zero that much at once, holding a core for milliseconds";
+        if (unavailable == null) {
+            return reads
+                    + "; the agent advises it to read the queue's mapped pages one at a time"
+                    + " (madvise MADV_RANDOM)";
+        }
+        return reads
+                + ", which can hold up the agent's summary thread; 128 KB is usual (echo 128 > "
                 + file
-                + "): the first touch of each page of the queue's file makes the kernel zero that"
-                + " much at once, which holds a core for milliseconds and can hold up the agent's"
-                + " summary thread; 128 KB is usual (echo 128 > "
-                + file
-                + ", as root), or put the queue on tmpfs";
+                + ", as root), or put the queue on tmpfs. The agent's JNI shim, which would advise the"
+                + " kernel to read the queue's pages one at a time, is not in use: "
+                + unavailable;
     }
 
     /** The KB in {@code file}, or -1 if it cannot be read as a number. */

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlguard.core.AgentCounters;
 import io.mlguard.protocol.ClientIdSource;
 import io.mlguard.protocol.InferenceRecord;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,6 +62,74 @@ class QueuePretoucherTest {
             assertThat(got.outputs[0].topClasses[0]).isEqualTo(7);
         }
         assertThat(counters.recordsDropped.sum()).isZero();
+    }
+
+    /**
+     * Where the disk reads ahead far, every chunk of the mapped file the pretoucher touches is
+     * advised, before its touches, to be read at random: the kernel marks such a mapping {@code rr}
+     * in {@code /proc/self/smaps}, and then reads one page per fault. A queue of small chunks, so
+     * that the megabyte ahead of the writer spans several mappings; the writer's records read back
+     * whole. A pretoucher that does not advise leaves the mappings unmarked (the control).
+     */
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void whereItAdvisesEveryChunkItTouchesIsMappedForRandomReadsAndRecordsReadBackWhole()
+            throws Exception {
+        assertThat(QueueNative.load()).as("the JNI shim").isNull();
+        DiskGuard disk = new DiskGuard(tmp, 1);
+        long block = 1 << 18;
+        InferenceRecord r = record();
+        List<byte[]> written = new ArrayList<>();
+        try (OpenQueue q = new OpenQueue(tmp.toFile(), block)) {
+            for (int i = 0; i < 10; i++) {
+                r.timestampMillis = i;
+                written.add(QueueContents.writeTo(r));
+                q.append(r, null);
+            }
+            QueuePretoucher pretoucher = q.advisingPretoucher(disk);
+            assertThat(pretoucher.touchAhead()).isEqualTo(QueuePretoucher.AHEAD / 4096 - 1);
+            // the writer near the start: the megabyte after it spans the first five chunks
+            assertThat(pretoucher.advisedChunk()).isEqualTo(QueuePretoucher.AHEAD / block);
+            List<String> flags = queueMappingFlags(tmp);
+            assertThat(flags).hasSizeGreaterThanOrEqualTo(5).allMatch(f -> f.contains(" rr"));
+            for (int i = 10; i < 20; i++) {
+                r.timestampMillis = i;
+                written.add(QueueContents.writeTo(r));
+                q.append(r, null);
+            }
+            pretoucher.release();
+        }
+        List<byte[]> stored = new ArrayList<>();
+        for (Object o : QueueContents.read(tmp)) {
+            stored.add(QueueContents.writeTo((InferenceRecord) o));
+        }
+        assertThat(stored).containsExactlyElementsOf(written);
+
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        try (OpenQueue q = new OpenQueue(plain.toFile(), block)) {
+            q.append(r, null);
+            QueuePretoucher notAdvising = q.advisingPretoucher(disk);
+            notAdvising.advise(false);
+            assertThat(notAdvising.touchAhead()).isPositive();
+            assertThat(queueMappingFlags(plain)).isNotEmpty().noneMatch(f -> f.contains(" rr"));
+            notAdvising.release();
+        }
+    }
+
+    /** The {@code VmFlags} line of every mapping of a queue file under {@code dir}. */
+    private static List<String> queueMappingFlags(Path dir) throws Exception {
+        String prefix = dir.toRealPath().toString() + "/";
+        List<String> flags = new ArrayList<>();
+        boolean queueFile = false;
+        for (String line : Files.readAllLines(Paths.get("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String path = line.substring(line.indexOf('/') < 0 ? 0 : line.indexOf('/'));
+                queueFile = path.startsWith(prefix) && path.endsWith(".cq4");
+            } else if (queueFile && line.startsWith("VmFlags:")) {
+                flags.add(line + " ");
+            }
+        }
+        return flags;
     }
 
     @Test

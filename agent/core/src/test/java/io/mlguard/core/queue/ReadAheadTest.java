@@ -81,9 +81,15 @@ class ReadAheadTest {
     @Test
     void theLineSaysHowMuchWhereAndWhatToDo() {
         Path file = Paths.get("/sys/dev/block/254:0/queue/read_ahead_kb");
-        String line = ReadAhead.message(new File("/var/lib/mlguard/queue"), file, 8192);
-        assertThat(line)
-                .contains("/var/lib/mlguard/queue", "8192 KB", "echo 128 > " + file, "tmpfs");
+        File queue = new File("/var/lib/mlguard/queue");
+        String unadvised = ReadAhead.message(queue, file, 8192, "queueAdvice=false");
+        assertThat(unadvised)
+                .contains(queue.toString(), "8192 KB", "echo 128 > " + file, "tmpfs")
+                .endsWith("not in use: queueAdvice=false");
+        String advised = ReadAhead.message(queue, file, 8192, null);
+        assertThat(advised)
+                .contains(queue.toString(), "8192 KB", "madvise MADV_RANDOM")
+                .doesNotContain("echo 128");
         assertThat(ReadAhead.SAY_ABOVE_KB).isLessThan(8192).isGreaterThanOrEqualTo(128);
     }
 }
