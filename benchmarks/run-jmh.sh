@@ -39,8 +39,9 @@ for f in "/sys/dev/block/$majmin/queue/read_ahead_kb" "/sys/dev/block/$majmin/..
   if [ -n "$majmin" ] && [ -r "$f" ]; then readahead=$(cat "$f") && break; fi
 done
 if [ "$readahead" != unknown ] && [ "$readahead" -gt 1024 ]; then
-  echo "run-jmh.sh: the disk under benchmarks/target reads ahead $readahead KB; the agent forks' figures" \
-    "include its page faults (128 KB is usual: echo 128 > /sys/dev/block/$majmin/queue/read_ahead_kb, as root)" >&2
+  echo "run-jmh.sh: the disk under benchmarks/target reads ahead $readahead KB (128 KB is usual: echo 128 >" \
+    "/sys/dev/block/$majmin/queue/read_ahead_kb, as root); the agent forks say in their log whether they" \
+    "advise the kernel against it for the queue's file (queueAdvice)" >&2
 fi
 # the overhead runs add every fork's medians to a ledger kept across runs, and pool them: the
 # source's commit and the agent jar's digest say which build each row measured
