@@ -72,22 +72,28 @@ class AgentJarIT {
 
     @Test
     void runtimesAndNativeCodeAreNeverBundled() throws Exception {
-        // the only native code is the agent's own JNI shim for ONNX Runtime (a few KB, which links
-        // no runtime: ONNX Runtime's API table comes from the application's own copy at run time)
-        String shim = "inst/io/mlguard/instrumentation/onnxruntime/libmlguard-ort-linux-x86_64.so";
+        // the only native code is the agent's own two JNI shims, for ONNX Runtime's tensors and for
+        // the queue's mapped file (a few KB each, linking no runtime: ONNX Runtime's API table
+        // comes
+        // from the application's own copy at run time)
+        String ortShim =
+                "inst/io/mlguard/instrumentation/onnxruntime/libmlguard-ort-linux-x86_64.so";
+        String queueShim = "inst/io/mlguard/core/queue/libmlguard-queue-linux-x86_64.so";
         assertThat(entries)
                 .noneMatch(e -> e.contains("ai/onnxruntime") || e.contains("ai/djl"))
                 .noneMatch(e -> e.contains("org/tensorflow"))
                 .filteredOn(e -> e.endsWith(".so") || e.endsWith(".dll") || e.endsWith(".dylib"))
-                .containsExactly(shim);
+                .containsExactlyInAnyOrder(ortShim, queueShim);
         try (JarFile jar = new JarFile(jarFile)) {
-            JarEntry so = jar.getJarEntry(shim);
-            assertThat(so.getSize()).isBetween(1L, 64L * 1024);
-            String bytes =
-                    new String(
-                            jar.getInputStream(so).readAllBytes(),
-                            java.nio.charset.StandardCharsets.ISO_8859_1);
-            assertThat(bytes).startsWith("\u007fELF").doesNotContain("libonnxruntime");
+            for (String shim : List.of(ortShim, queueShim)) {
+                JarEntry so = jar.getJarEntry(shim);
+                assertThat(so.getSize()).as(shim).isBetween(1L, 64L * 1024);
+                String bytes =
+                        new String(
+                                jar.getInputStream(so).readAllBytes(),
+                                java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(bytes).as(shim).startsWith("\u007fELF").doesNotContain("libonnxruntime");
+            }
         }
         assertThat(entries)
                 .noneMatch(e -> e.contains("chronicle/analytics") || e.contains("com/sun/jna"));
