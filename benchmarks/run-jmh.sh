@@ -6,10 +6,13 @@
 #   BENCH=OrtInference benchmarks/run-jmh.sh    only the MNIST pair (BENCH is a JMH regexp)
 #   BENCH=overhead benchmarks/run-jmh.sh        the MNIST inference with and without the agent in
 #                                               one JVM, taking turns every iteration (AgentOverhead)
+#   BENCH=overhead-hooks benchmarks/run-jmh.sh  the MNIST inference in one JVM with one copy of the
+#                                               runtime, the agent's hooks switched on and off every
+#                                               iteration (MnistHooksOnAndOff)
 #   BENCH=overhead-minilm benchmarks/run-jmh.sh the MiniLM embedding in one JVM with the agent, its
 #                                               capture switched on and off every iteration through
 #                                               its control queue (MiniLmCaptureTurns)
-#                                               Both overhead runs add each fork's medians to
+#                                               The overhead runs add each fork's medians to
 #                                               target/overhead-forks.tsv and print the forks of all
 #                                               runs so far pooled, with a 95 % interval (delete it
 #                                               to start over)
@@ -49,10 +52,13 @@ ledger=(-Dmlguard.bench.readAheadKb="$readahead" -Dmlguard.bench.ledger="$PWD/ta
   -Dmlguard.bench.commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- ../agent 2>/dev/null || echo +changes)"
   -Dmlguard.bench.agentJar="$(sha256sum target/bench-agent/mlguard.jar | cut -c1-12)")
 # the forks inherit the host JVM's options (JMH's default), so -jvmArgsPrepend stays free for the caller
-if [ "${BENCH:-}" = overhead ]; then
+if [ "${BENCH:-}" = overhead ] || [ "${BENCH:-}" = overhead-hooks ]; then
+  which=()
+  [ "$BENCH" = overhead-hooks ] && which=(MnistHooksOnAndOff)
   java -Dmlguard.bench.model="$PWD/$model/mnist/1/model.onnx" -Dmlguard.statsIntervalSeconds=1 \
     -Dmlguard.bench.offCpuFile="$PWD/target/offcpu.tsv" "${ledger[@]}" \
-    -cp target/benchmarks.jar io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@"
+    -cp target/benchmarks.jar io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@" \
+    "${which[@]}"
 elif [ "${BENCH:-}" = overhead-minilm ]; then
   # Chronicle's flags for the forks' own control queue writer (the agent needs none)
   # shellcheck disable=SC2086

@@ -1,5 +1,6 @@
 package io.mlguard.benchmarks;
 
+import io.mlguard.bootstrap.Dispatcher;
 import io.mlguard.core.AgentCounters;
 import io.mlguard.core.InferenceRecorder;
 import io.mlguard.core.ModelIdentity;
@@ -218,6 +219,28 @@ public class AgentCapture {
      * when it defers the capture: copies the three tensors into its arena (then frees them, as the
      * summary thread would), here with the copy's cache lines warm on this thread.
      */
+    /**
+     * The calls the agent weaves into a runtime's inference method, through its dispatcher, whose
+     * hooks here are the no-op ones it holds before the agent starts, around a counter's increment:
+     * against {@link #hooksAbsent}, what {@link MnistHooksOnAndOff}'s turns with the hooks off
+     * still run of the agent.
+     */
+    @Benchmark
+    public int hooksOff() {
+        long token = Dispatcher.enterInferenceHook(Dispatcher.ONNX_RUNTIME);
+        int n = ++calls;
+        Dispatcher.returnInference(record, Dispatcher.ONNX_RUNTIME, token, this, input);
+        return n;
+    }
+
+    /** {@link #hooksOff}'s increment alone. */
+    @Benchmark
+    public int hooksAbsent() {
+        return ++calls;
+    }
+
+    private int calls;
+
     @Benchmark
     public int stage() {
         staged.begin(arena);

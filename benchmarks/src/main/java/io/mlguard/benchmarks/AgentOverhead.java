@@ -71,11 +71,14 @@ public final class AgentOverhead {
                     name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1)
                             .replace("WithAndWithoutAgent.infer", "");
             Class<?> type = Class.forName(name.substring(0, name.lastIndexOf('.')));
-            boolean twoCopies = WithAndWithoutAgent.class.isAssignableFrom(type);
-            forks.addAll(
-                    report(label, run, twoCopies ? WITH_AND_WITHOUT : CAPTURING_OR_NOT, runId));
-            if (offCpuFile != null && twoCopies) {
-                reportOffCpu(label, run, offCpuFile);
+            boolean turnsPerIteration = WithAndWithoutAgent.class.isAssignableFrom(type);
+            Turn turn =
+                    HooksOnAndOff.class.isAssignableFrom(type)
+                            ? HOOKS_ON_OR_OFF
+                            : turnsPerIteration ? WITH_AND_WITHOUT : CAPTURING_OR_NOT;
+            forks.addAll(report(label, run, turn, runId));
+            if (offCpuFile != null && turnsPerIteration) {
+                reportOffCpu(label, run, turn, offCpuFile);
             }
         }
         String ledger = System.getProperty("mlguard.bench.ledger", "");
@@ -93,17 +96,19 @@ public final class AgentOverhead {
     /**
      * What a run compares, for the ledger: the agent's turns, or a control, which compares like
      * with like ({@code MLGUARD_ENABLED=false} for {@link WithAndWithoutAgent}, both turns
-     * capturing for {@link MiniLmCaptureTurns}); then any agent setting given to the forks ({@code
-     * MLGUARD_<KEY>} in the environment, {@code -Dmlguard.*} options other than run-jmh.sh's own)
-     * and the forks' {@code -XX:} options, so that runs of one build with different settings do not
-     * pool. run-jmh.sh's {@code -Dmlguard.bench.readAheadKb} is among them: how far the disk under
-     * the forks' queue reads ahead changes what the agent costs (the first touch of each page of
-     * the queue's file reads that much around it).
+     * capturing for {@link MiniLmCaptureTurns}, both with the hooks on for {@link HooksOnAndOff});
+     * then any agent setting given to the forks ({@code MLGUARD_<KEY>} in the environment, {@code
+     * -Dmlguard.*} options other than run-jmh.sh's own) and the forks' {@code -XX:} options, so
+     * that runs of one build with different settings do not pool. run-jmh.sh's {@code
+     * -Dmlguard.bench.readAheadKb} is among them: how far the disk under the forks' queue reads
+     * ahead changes what the agent costs (the first touch of each page of the queue's file reads
+     * that much around it).
      */
     static String kind(Map<String, String> env, Collection<String> jvmArgs) {
         boolean control =
                 "false".equalsIgnoreCase(env.get("MLGUARD_ENABLED"))
-                        || jvmArgs.contains("-Dmlguard.bench.sampledOutEvery=1");
+                        || jvmArgs.contains("-Dmlguard.bench.sampledOutEvery=1")
+                        || jvmArgs.contains("-Dmlguard.bench.switchHooks=false");
         StringBuilder kind = new StringBuilder(control ? "control" : "agent");
         new TreeMap<>(env)
                 .forEach(
@@ -136,8 +141,12 @@ public final class AgentOverhead {
     /** {@link MiniLmCaptureTurns}: one runtime, the agent's capture switched on and off. */
     static final Turn CAPTURING_OR_NOT = new Turn("capturing", "sampled out");
 
+    /** {@link HooksOnAndOff}: one runtime, the agent's hooks switched on and off. */
+    static final Turn HOOKS_ON_OR_OFF = new Turn("hooks on", "hooks off");
+
     /** Each fork's and the whole run's median time off CPU per inference, for each copy. */
-    private static void reportOffCpu(String label, RunResult run, Path file) throws IOException {
+    private static void reportOffCpu(String label, RunResult run, Turn turn, Path file)
+            throws IOException {
         Map<String, List<String[]>> byFork = new LinkedHashMap<>();
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file)) {
@@ -180,22 +189,26 @@ public final class AgentOverhead {
             System.out.println(
                     String.format(
                             Locale.ROOT,
-                            "%s fork %d: the serving thread off CPU per inference: %.0f ns with the"
-                                    + " agent, %.0f ns without",
+                            "%s fork %d: the serving thread off CPU per inference: %.0f ns %s,"
+                                    + " %.0f ns %s",
                             label,
                             fork,
                             median(w),
-                            median(wo)));
+                            turn.even(),
+                            median(wo),
+                            turn.odd()));
         }
         System.out.println(
                 String.format(
                         Locale.ROOT,
-                        "%s, %d forks: the serving thread off CPU per inference: %.0f ns with the"
-                                + " agent, %.0f ns without (medians of %d and %d iterations)",
+                        "%s, %d forks: the serving thread off CPU per inference: %.0f ns %s, %.0f"
+                                + " ns %s (medians of %d and %d iterations)",
                         label,
                         fork,
                         median(with),
+                        turn.even(),
                         median(without),
+                        turn.odd(),
                         with.size(),
                         without.size()));
     }

@@ -93,14 +93,7 @@ public abstract class WithAndWithoutAgent {
         }
         Class<? extends LongSupplier> type = runner();
         hooked = type.getConstructor().newInstance();
-        BareLoader loader = new BareLoader();
-        Class<?> copy = Class.forName(type.getName(), true, loader);
-        if (copy == type
-                || loader.loadClass("ai.onnxruntime.OrtSession")
-                        == ai.onnxruntime.OrtSession.class) {
-            throw new IllegalStateException("the bare copy shares the runtime's classes");
-        }
-        bare = (LongSupplier) copy.getConstructor().newInstance();
+        bare = bareSide(type);
         long a = hooked.getAsLong();
         long b = bare.getAsLong();
         if (a != b) {
@@ -108,15 +101,39 @@ public abstract class WithAndWithoutAgent {
         }
     }
 
+    /** The instrumented copy, once the trial's set-up has made it. */
+    LongSupplier hooked() {
+        return hooked;
+    }
+
+    /**
+     * What the odd turns run: a second copy of {@code type} and of the runtime's classes, loaded by
+     * {@link BareLoader}, which the agent leaves alone.
+     */
+    LongSupplier bareSide(Class<? extends LongSupplier> type) throws Exception {
+        BareLoader loader = new BareLoader();
+        Class<?> copy = Class.forName(type.getName(), true, loader);
+        if (copy == type
+                || loader.loadClass("ai.onnxruntime.OrtSession")
+                        == ai.onnxruntime.OrtSession.class) {
+            throw new IllegalStateException("the bare copy shares the runtime's classes");
+        }
+        return (LongSupplier) copy.getConstructor().newInstance();
+    }
+
+    /** Called as each iteration starts, before it runs {@code instrumented} turn or not. */
+    void beginTurn(boolean instrumented) throws Exception {}
+
     /**
      * Even iterations (warm-up included) run the instrumented copy, odd ones the bare copy; with
      * {@code -Dmlguard.bench.only=instrumented} or {@code bare} (for a profiler), every iteration
      * runs that one.
      */
     @Setup(Level.Iteration)
-    public void takeTurns() {
+    public void takeTurns() throws Exception {
         currentIteration = iteration++;
         boolean instrumented = only == null ? instrumented(currentIteration) : only;
+        beginTurn(instrumented);
         current = instrumented ? hooked : bare;
         currentInstrumented = instrumented;
         inferences = 0;
@@ -173,7 +190,7 @@ public abstract class WithAndWithoutAgent {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        for (Object copy : new Object[] {hooked, bare}) {
+        for (Object copy : hooked == bare ? new Object[] {hooked} : new Object[] {hooked, bare}) {
             if (copy instanceof AutoCloseable c) {
                 c.close();
             }

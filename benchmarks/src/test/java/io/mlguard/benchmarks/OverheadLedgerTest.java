@@ -176,5 +176,9 @@ class OverheadLedgerTest {
                 .isEqualTo(
                         "control MLGUARD_A=x y MLGUARD_DEFER_SUMMARIES=false"
                                 + " -Dmlguard.bench.sampledOutEvery=1");
+        assertThat(AgentOverhead.kind(Map.of(), List.of("-Dmlguard.bench.switchHooks=false")))
+                .isEqualTo("control -Dmlguard.bench.switchHooks=false");
+        assertThat(AgentOverhead.kind(Map.of(), List.of("-Dmlguard.bench.switchHooks=true")))
+                .isEqualTo("agent -Dmlguard.bench.switchHooks=true");
     }
 }
