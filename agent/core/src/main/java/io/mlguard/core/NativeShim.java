@@ -8,14 +8,81 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
- * Loading the agent's JNI shims: small libraries built into the jar for Linux x86-64 ({@code
- * src/main/c} of their modules), each governed by an {@code auto}/{@code true}/{@code false}
- * setting. Class loader: agent. Whatever stops one (another platform, a JDK that would warn about
- * native access, a temporary folder that cannot hold or run the library) leaves the agent doing
- * without it.
+ * One of the agent's JNI shims: a small library built into the jar for Linux x86-64 ({@code
+ * src/main/c} of its module), governed by an {@code auto}/{@code true}/{@code false} setting, and
+ * loaded at most once, on first use. Class loader: agent. Whatever stops it (another platform, a
+ * JDK that would warn about native access, a temporary folder that cannot hold or run the library,
+ * a check of its own after loading) leaves the agent doing without it.
  */
-public final class NativeShim {
-    private NativeShim() {}
+public class NativeShim {
+    private final Class<?> owner;
+    private final String setting;
+    private final String library;
+    private final String prefix;
+
+    private String mode = "auto";
+
+    /** Whether loading was tried, and why the shim is not in use ({@code null}: it is). */
+    private boolean tried;
+
+    private String unavailable = "not loaded yet";
+
+    /**
+     * @param owner the class whose native methods the library implements, beside whose class file
+     *     it is in the jar
+     * @param setting the name of the setting that governs it
+     * @param library the library's file name
+     * @param prefix the start of its temporary file's name
+     */
+    public NativeShim(Class<?> owner, String setting, String library, String prefix) {
+        this.owner = owner;
+        this.setting = setting;
+        this.library = library;
+        this.prefix = prefix;
+    }
+
+    /** The setting's value: auto, true or false. */
+    public synchronized void configure(String mode) {
+        this.mode = mode;
+    }
+
+    public synchronized String mode() {
+        return mode;
+    }
+
+    /**
+     * Loads the library unless the setting or this JVM refuses it ({@link #refusal}), the first
+     * time only; true if this call tried ({@link #unavailableReason} then says how it went).
+     */
+    public synchronized boolean loadOnce() {
+        if (tried) {
+            return false;
+        }
+        tried = true;
+        String refusal = refusal(setting, mode, owner);
+        unavailable = refusal != null ? refusal : load(owner, library, prefix);
+        if (unavailable == null) {
+            try {
+                unavailable = checkLoaded();
+            } catch (Throwable e) {
+                unavailable = "the JNI shim failed: " + e;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Why the loaded library cannot be used after all, or {@code null}: a subclass's own check, run
+     * once, after it loaded.
+     */
+    protected String checkLoaded() throws Throwable {
+        return null;
+    }
+
+    /** Why the shim is not in use, or {@code null}: it is. */
+    public synchronized String unavailableReason() {
+        return tried ? unavailable : "not loaded yet";
+    }
 
     /**
      * Why a shim is not to be loaded, or {@code null}: {@code setting} is the name of the setting
@@ -77,7 +144,7 @@ public final class NativeShim {
      * deleted (the loaded library stays mapped). Returns {@code null}, or why it could not be
      * loaded.
      */
-    public static String load(Class<?> owner, String library, String prefix) {
+    static String load(Class<?> owner, String library, String prefix) {
         Path file = null;
         try (InputStream in = owner.getResourceAsStream(library)) {
             if (in == null) {

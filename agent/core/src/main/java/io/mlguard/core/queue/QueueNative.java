@@ -10,35 +10,23 @@ import io.mlguard.core.NativeShim;
 public final class QueueNative {
     static final String LIBRARY = "libmlguard-queue-linux-x86_64.so";
 
-    /** The {@code queueAdvice} setting: auto, true or false. */
-    private static String mode = "auto";
-
-    /** Whether loading was tried, and why the shim is not in use ({@code null}: it is). */
-    private static boolean tried;
-
-    private static String unavailable = "not loaded yet";
+    private static final NativeShim SHIM =
+            new NativeShim(QueueNative.class, "queueAdvice", LIBRARY, "mlguard-queue-");
 
     private QueueNative() {}
 
     /** The {@code queueAdvice} setting: auto, true or false. */
-    public static synchronized void configure(String setting) {
-        mode = setting;
+    public static void configure(String setting) {
+        SHIM.configure(setting);
     }
 
     /**
      * Loads the shim the first time, unless the {@code queueAdvice} setting or this JVM refuses it
      * ({@link NativeShim#refusal}); {@code null} if it can be used, else why not.
      */
-    static synchronized String load() {
-        if (!tried) {
-            tried = true;
-            String refusal = NativeShim.refusal("queueAdvice", mode, QueueNative.class);
-            unavailable =
-                    refusal != null
-                            ? refusal
-                            : NativeShim.load(QueueNative.class, LIBRARY, "mlguard-queue-");
-        }
-        return unavailable;
+    static String load() {
+        SHIM.loadOnce();
+        return SHIM.unavailableReason();
     }
 
     /**

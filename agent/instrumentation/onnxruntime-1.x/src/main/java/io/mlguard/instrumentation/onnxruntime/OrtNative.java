@@ -22,32 +22,33 @@ import java.nio.ByteBuffer;
 final class OrtNative {
     static final String LIBRARY = "libmlguard-ort-linux-x86_64.so";
 
-    private static String mode = "auto";
-
-    /** Whether loading was tried, and why the shim is not in use ({@code null}: it is). */
-    private static boolean tried;
-
-    private static String unavailable = "not loaded yet";
+    /** Usable once it loaded if this JDK's direct buffers can be retargeted by the shim. */
+    private static final NativeShim SHIM =
+            new NativeShim(OrtNative.class, "nativeTensorAccess", LIBRARY, "mlguard-ort-") {
+                @Override
+                protected String checkLoaded() {
+                    return newView() == null ? "java.nio.Buffer has no address field" : null;
+                }
+            };
 
     private OrtNative() {}
 
     /** The {@code nativeTensorAccess} setting: auto, true or false. */
-    static synchronized void configure(String setting) {
-        mode = setting;
+    static void configure(String setting) {
+        SHIM.configure(setting);
     }
 
     /** Loads the shim the first time; true if it can be used. */
-    static synchronized boolean available() {
-        if (!tried) {
-            tried = true;
-            long start = System.nanoTime();
-            unavailable = load();
+    static boolean available() {
+        long start = System.nanoTime();
+        if (SHIM.loadOnce()) {
+            String unavailable = SHIM.unavailableReason();
             if (unavailable == null) {
                 AgentLog.debug(
                         "ONNX Runtime tensors are read through the JNI shim (loaded in "
                                 + (System.nanoTime() - start) / 1000
                                 + " us)");
-            } else if (mode.equals("true")) {
+            } else if (SHIM.mode().equals("true")) {
                 AgentLog.info(
                         "nativeTensorAccess=true, but the JNI shim is not in use: "
                                 + unavailable
@@ -56,28 +57,12 @@ final class OrtNative {
                 AgentLog.debug("JNI shim not in use: " + unavailable);
             }
         }
-        return unavailable == null;
+        return SHIM.unavailableReason() == null;
     }
 
     /** Why the shim is not in use, or {@code null}. */
-    static synchronized String unavailableReason() {
-        return tried ? unavailable : "not loaded yet";
-    }
-
-    private static String load() {
-        String refusal = NativeShim.refusal("nativeTensorAccess", mode, OrtNative.class);
-        if (refusal != null) {
-            return refusal;
-        }
-        String failure = NativeShim.load(OrtNative.class, LIBRARY, "mlguard-ort-");
-        if (failure != null) {
-            return failure;
-        }
-        try {
-            return newView() == null ? "java.nio.Buffer has no address field" : null;
-        } catch (Throwable e) {
-            return "the JNI shim failed: " + e;
-        }
+    static String unavailableReason() {
+        return SHIM.unavailableReason();
     }
 
     /** Why the shim is not to be loaded, or {@code null} ({@link NativeShim#refusal}). */
