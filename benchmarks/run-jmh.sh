@@ -9,6 +9,8 @@
 #   BENCH=overhead-hooks benchmarks/run-jmh.sh  the MNIST inference in one JVM with one copy of the
 #                                               runtime, the agent's hooks switched on and off every
 #                                               iteration (MnistHooksOnAndOff)
+#   BENCH=overhead-minilm-hooks benchmarks/run-jmh.sh  the MiniLM embedding the same way
+#                                               (MiniLmHooksOnAndOff)
 #   BENCH=overhead-minilm benchmarks/run-jmh.sh the MiniLM embedding in one JVM with the agent, its
 #                                               capture switched on and off every iteration through
 #                                               its control queue (MiniLmCaptureTurns)
@@ -59,6 +61,9 @@ if [ "${BENCH:-}" = overhead ] || [ "${BENCH:-}" = overhead-hooks ]; then
     -Dmlguard.bench.offCpuFile="$PWD/target/offcpu.tsv" "${ledger[@]}" \
     -cp target/benchmarks.jar io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@" \
     "${which[@]}"
+elif [ "${BENCH:-}" = overhead-minilm-hooks ]; then
+  java -Dmlguard.statsIntervalSeconds=1 "${ledger[@]}" -cp target/benchmarks.jar \
+    io.mlguard.benchmarks.AgentOverhead -rf json -rff target/jmh.json "$@" MiniLmHooksOnAndOff
 elif [ "${BENCH:-}" = overhead-minilm ]; then
   # Chronicle's flags for the forks' own control queue writer (the agent needs none)
   # shellcheck disable=SC2086

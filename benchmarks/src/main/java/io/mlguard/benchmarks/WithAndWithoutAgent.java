@@ -59,6 +59,9 @@ public abstract class WithAndWithoutAgent {
     /** {@code -Dmlguard.bench.only}: every iteration runs this copy, or {@code null} for turns. */
     private Boolean only;
 
+    /** A {@link HooksOnAndOff}'s switch, {@code null} for two copies. */
+    private AgentHooks agentHooks;
+
     /**
      * {@code -Dmlguard.bench.offCpuFile}, or {@code null}: where each iteration's time off CPU
      * goes.
@@ -101,16 +104,16 @@ public abstract class WithAndWithoutAgent {
         }
     }
 
-    /** The instrumented copy, once the trial's set-up has made it. */
-    LongSupplier hooked() {
-        return hooked;
-    }
-
     /**
      * What the odd turns run: a second copy of {@code type} and of the runtime's classes, loaded by
-     * {@link BareLoader}, which the agent leaves alone.
+     * {@link BareLoader}, which the agent leaves alone; for a {@link HooksOnAndOff}, the
+     * instrumented copy, its hooks switched off.
      */
-    LongSupplier bareSide(Class<? extends LongSupplier> type) throws Exception {
+    private LongSupplier bareSide(Class<? extends LongSupplier> type) throws Exception {
+        if (this instanceof HooksOnAndOff) {
+            agentHooks = AgentHooks.installed();
+            return hooked;
+        }
         BareLoader loader = new BareLoader();
         Class<?> copy = Class.forName(type.getName(), true, loader);
         if (copy == type
@@ -121,9 +124,6 @@ public abstract class WithAndWithoutAgent {
         return (LongSupplier) copy.getConstructor().newInstance();
     }
 
-    /** Called as each iteration starts, before it runs {@code instrumented} turn or not. */
-    void beginTurn(boolean instrumented) throws Exception {}
-
     /**
      * Even iterations (warm-up included) run the instrumented copy, odd ones the bare copy; with
      * {@code -Dmlguard.bench.only=instrumented} or {@code bare} (for a profiler), every iteration
@@ -133,7 +133,9 @@ public abstract class WithAndWithoutAgent {
     public void takeTurns() throws Exception {
         currentIteration = iteration++;
         boolean instrumented = only == null ? instrumented(currentIteration) : only;
-        beginTurn(instrumented);
+        if (agentHooks != null) {
+            agentHooks.switchOn(instrumented || !AgentHooks.SWITCH);
+        }
         current = instrumented ? hooked : bare;
         currentInstrumented = instrumented;
         inferences = 0;
