@@ -38,6 +38,11 @@ final class OrtNative {
         SHIM.configure(setting);
     }
 
+    /** The {@code nativeTensorAccess} setting in force. */
+    static String mode() {
+        return SHIM.mode();
+    }
+
     /** Loads the shim the first time; true if it can be used. */
     static boolean available() {
         long start = System.nanoTime();

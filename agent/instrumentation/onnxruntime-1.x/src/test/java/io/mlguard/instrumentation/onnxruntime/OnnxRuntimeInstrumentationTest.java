@@ -77,9 +77,7 @@ class OnnxRuntimeInstrumentationTest {
         assertThat(Integer.parseInt(m.group(1))).as(said).isPositive();
         assertThat(m.group(2)).as("every loaded hooked class woven").isEqualTo(m.group(1));
         assertThat(said).doesNotContain("could not instrument");
-        java.lang.reflect.Field mode = OrtNative.class.getDeclaredField("mode");
-        mode.setAccessible(true);
-        assertThat(mode.get(null))
+        assertThat(OrtNative.mode())
                 .as("the installer configured the runtime adapters")
                 .isEqualTo("true");
         env = OrtEnvironment.getEnvironment();
