@@ -74,8 +74,7 @@ class AgentJarIT {
     void runtimesAndNativeCodeAreNeverBundled() throws Exception {
         // the only native code is the agent's own two JNI shims, for ONNX Runtime's tensors and for
         // the queue's mapped file (a few KB each, linking no runtime: ONNX Runtime's API table
-        // comes
-        // from the application's own copy at run time)
+        // comes from the application's own copy at run time)
         String ortShim =
                 "inst/io/mlguard/instrumentation/onnxruntime/libmlguard-ort-linux-x86_64.so";
         String queueShim = "inst/io/mlguard/core/queue/libmlguard-queue-linux-x86_64.so";
